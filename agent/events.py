@@ -1,0 +1,358 @@
+"""The closed set of typed events that flow over the bus, and their JSON form.
+
+Every event is a frozen dataclass whose ``type`` is also its name in a
+recording line and on the overlay socket. CONTROL events (mute, skip, reset,
+say, shutdown) overtake DATA events in every queue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, ClassVar, Literal
+
+
+class Lane(IntEnum):
+    CONTROL = 0
+    DATA = 1
+
+
+def _now() -> float:
+    return time.perf_counter()
+
+
+# ``at`` is when the event entered this process (perf_counter seconds). It is
+# for latency only: never compared, never written to a recording.
+_AT = field(default_factory=_now, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Danmaku:
+    """A viewer's chat message."""
+
+    type: ClassVar[str] = "danmaku"
+    lane: ClassVar[Lane] = Lane.DATA
+    platform: str = "replay"
+    msg_id: str = ""
+    uid: str = ""
+    uname: str = ""
+    text: str
+    guard_level: int = 0
+    medal_name: str = ""
+    medal_level: int = 0
+    user_level: int = 0
+    emoticon: bool = False
+    reply_to: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gift:
+    """A gift; ``count`` gifts of one kind, ``price`` in yuan for all of them."""
+
+    type: ClassVar[str] = "gift"
+    lane: ClassVar[Lane] = Lane.DATA
+    platform: str = "replay"
+    msg_id: str = ""
+    uid: str = ""
+    uname: str = ""
+    gift_name: str
+    gift_id: int = 0
+    count: int = 1
+    price: float = 0.0
+    paid: bool = False
+    combo_id: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SuperChat:
+    """A paid message pinned in the room (醒目留言); ``price`` in yuan."""
+
+    type: ClassVar[str] = "super_chat"
+    lane: ClassVar[Lane] = Lane.DATA
+    platform: str = "replay"
+    msg_id: str = ""
+    uid: str = ""
+    uname: str = ""
+    text: str
+    price: float = 0.0
+    duration_s: int = 60
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Guard:
+    """A guard (大航海) purchase: level 1 总督, 2 提督, 3 舰长; Twitch subs too."""
+
+    type: ClassVar[str] = "guard"
+    lane: ClassVar[Lane] = Lane.DATA
+    platform: str = "replay"
+    msg_id: str = ""
+    uid: str = ""
+    uname: str = ""
+    level: int = 3
+    count: int = 1
+    price: float = 0.0
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Enter:
+    """A viewer entered, followed or shared the room."""
+
+    type: ClassVar[str] = "enter"
+    lane: ClassVar[Lane] = Lane.DATA
+    platform: str = "replay"
+    uid: str = ""
+    uname: str = ""
+    action: Literal["enter", "follow", "share"] = "enter"
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Like:
+    type: ClassVar[str] = "like"
+    lane: ClassVar[Lane] = Lane.DATA
+    platform: str = "replay"
+    uid: str = ""
+    uname: str = ""
+    count: int = 1
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Transcript:
+    """The streamer's own speech, from ASR."""
+
+    type: ClassVar[str] = "transcript"
+    lane: ClassVar[Lane] = Lane.DATA
+    text: str
+    final: bool = True
+    language: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StreamerVoice:
+    """Voice activity on the streamer's mic: they started or stopped talking."""
+
+    type: ClassVar[str] = "streamer_voice"
+    lane: ClassVar[Lane] = Lane.CONTROL
+    speaking: bool
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplySentence:
+    """One sentence of the bot's reply, cleared by moderation, about to be spoken."""
+
+    type: ClassVar[str] = "reply_sentence"
+    lane: ClassVar[Lane] = Lane.DATA
+    utterance_id: int
+    index: int
+    text: str
+    engine: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Audio:
+    """A sentence's audio started playing (or was written to a file)."""
+
+    type: ClassVar[str] = "audio"
+    lane: ClassVar[Lane] = Lane.DATA
+    utterance_id: int
+    index: int
+    text: str
+    duration_s: float
+    sample_rate: int
+    sink: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UtteranceDone:
+    """A reply finished: spoken to the end, interrupted, or failed."""
+
+    type: ClassVar[str] = "utterance_done"
+    lane: ClassVar[Lane] = Lane.CONTROL
+    utterance_id: int
+    outcome: Literal["spoken", "interrupted", "failed", "empty"] = "spoken"
+    sentences: int = 0
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Filtered:
+    """An incoming event the brain dropped, and why (for the summary and the log)."""
+
+    type: ClassVar[str] = "filtered"
+    lane: ClassVar[Lane] = Lane.DATA
+    of: str
+    reason: str
+    rule: str = ""
+    uname: str = ""
+    text: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StateChange:
+    """The bot's state as OBS and the overlay show it."""
+
+    type: ClassVar[str] = "state"
+    lane: ClassVar[Lane] = Lane.DATA
+    state: str
+    muted: bool = False
+    topic: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceStatus:
+    """A source's connection state: connecting, live, reconnecting, failed, ended."""
+
+    type: ClassVar[str] = "source_status"
+    lane: ClassVar[Lane] = Lane.DATA
+    source: str
+    state: str
+    detail: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Metric:
+    """One latency measurement in milliseconds, e.g. ``arrival_to_first_audio``."""
+
+    type: ClassVar[str] = "metric"
+    lane: ClassVar[Lane] = Lane.DATA
+    name: str
+    ms: float
+    utterance_id: int = 0
+    at: float = _AT
+
+
+ControlAction = Literal["mute", "unmute", "skip", "reset", "say", "shutdown"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Control:
+    """A command from the streamer (OBS hotkey, control API, CLI)."""
+
+    type: ClassVar[str] = "control"
+    lane: ClassVar[Lane] = Lane.CONTROL
+    action: ControlAction
+    text: str = ""
+    origin: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tick:
+    """The runtime's heartbeat into the brain so timers fire; never recorded."""
+
+    type: ClassVar[str] = "tick"
+    lane: ClassVar[Lane] = Lane.DATA
+    at: float = _AT
+
+
+Event = (
+    Danmaku
+    | Gift
+    | SuperChat
+    | Guard
+    | Enter
+    | Like
+    | Transcript
+    | StreamerVoice
+    | ReplySentence
+    | Audio
+    | UtteranceDone
+    | Filtered
+    | StateChange
+    | SourceStatus
+    | Metric
+    | Control
+    | Tick
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        Danmaku,
+        Gift,
+        SuperChat,
+        Guard,
+        Enter,
+        Like,
+        Transcript,
+        StreamerVoice,
+        ReplySentence,
+        Audio,
+        UtteranceDone,
+        Filtered,
+        StateChange,
+        SourceStatus,
+        Metric,
+        Control,
+        Tick,
+    )
+}
+
+# Events that come from the room or the streamer: what a replay feeds back in.
+INPUT_TYPES = frozenset({"danmaku", "gift", "super_chat", "guard", "enter", "like", "transcript",
+                         "streamer_voice", "control"})
+
+_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {
+    cls: tuple(f for f in dataclasses.fields(cls) if f.name != "at") for cls in EVENT_TYPES.values()
+}
+
+
+class EventDecodeError(ValueError):
+    pass
+
+
+def to_dict(event: Event) -> dict[str, Any]:
+    """The event's JSON object: ``type`` first, then its fields (never ``at``)."""
+    out: dict[str, Any] = {"type": event.type}
+    for f in _FIELDS[type(event)]:
+        out[f.name] = getattr(event, f.name)
+    return out
+
+
+def from_dict(data: dict[str, Any]) -> Event:
+    """Build an event from its JSON object; unknown keys are ignored, wrong ones raise."""
+    kind = data.get("type")
+    cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise EventDecodeError(f"unknown event type {kind!r}")
+    kwargs = {f.name: data[f.name] for f in _FIELDS[cls] if f.name in data}
+    try:
+        event = cls(**kwargs)
+    except TypeError as exc:
+        raise EventDecodeError(f"{kind}: {exc}") from None
+    _check_types(event)
+    return event
+
+
+_SIMPLE = {"str": str, "int": int, "float": (int, float), "bool": bool}
+
+
+def _check_types(event: Event) -> None:
+    """Reject wrong JSON types (a number where text belongs) so nothing downstream trips."""
+    for f in _FIELDS[type(event)]:
+        expected = _SIMPLE.get(str(f.type))
+        value = getattr(event, f.name)
+        if expected is None:
+            continue
+        if isinstance(value, bool) and expected is not bool:
+            raise EventDecodeError(f"{event.type}.{f.name}: expected {f.type}, got bool")
+        if not isinstance(value, expected):  # type: ignore[arg-type]
+            raise EventDecodeError(f"{event.type}.{f.name}: expected {f.type}, got {type(value).__name__}")
+
+
+# Kinds of viewer activity the brain may answer, from most to least urgent.
+ViewerEvent = Danmaku | Gift | SuperChat | Guard | Enter | Like

@@ -1,0 +1,54 @@
+"""What a reply engine is: a prompt in, an async stream of text pieces out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from agent.events import ViewerEvent
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRequest:
+    """What the brain asks for: answer ``trigger`` (or speak ``say_text`` verbatim).
+
+    ``messages`` is the full chat prompt (system prompt, memory, the viewer's
+    text quoted as data) for engines that run a language model; ``trigger`` and
+    ``kind`` are for engines that work from rules.
+    """
+
+    utterance_id: int
+    kind: Literal["super_chat", "guard", "gift", "mention", "question", "greeting", "follow", "chatter", "say"]
+    trigger: ViewerEvent | None
+    messages: tuple[ChatMessage, ...] = ()
+    say_text: str = ""
+    count: int = 1
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine cannot run here (model missing, no memory); the message says what to change."""
+
+
+class ReplyEngine(Protocol):
+    name: str
+
+    async def load(self) -> None:
+        """Load weights or connect; raise EngineUnavailable with a one-line fix."""
+        ...
+
+    def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+        """Yield text pieces as they are produced. Cancelling the iterator stops generation."""
+        ...
+
+    async def close(self) -> None:
+        ...
