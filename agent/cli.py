@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from agent.config import Config, ConfigError, load_config
 
 app = typer.Typer(
     name="cohost",
@@ -13,6 +21,114 @@ app = typer.Typer(
 )
 
 # --- subcommands from other modules (one registration line each) ---
+from agent.sources.cli import listen_command; app.command("listen")(listen_command)  # noqa: E402, E702, I001
+from agent.obs.setup import obs_setup_command; app.command("obs-setup")(obs_setup_command)
+from agent.doctor import doctor_command; app.command("doctor")(doctor_command)
+from agent.audio.devices import devices_command; app.command("devices")(devices_command)
+
+
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")]
+RecordOption = Annotated[
+    Path | None, typer.Option("--record", help="Write every event as one JSON line to this file.")
+]
+
+
+def setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "httpcore", "websockets", "uvicorn.access", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def config_or_exit(path: Path | None) -> Config:
+    """Load the config, or print one line per problem and exit 2."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def demo(
+    input: Annotated[
+        Path | None, typer.Option("--input", help="A recording to replay instead of the shipped demo room.")
+    ] = None,
+    speed: Annotated[float, typer.Option("--speed", min=0.1, max=1000, help="Replay speed (1 = real time).")] = 1.0,
+    record: RecordOption = None,
+    config: ConfigOption = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for WAV files when there is no sound device.")] = Path(
+        "cohost-out"
+    ),
+    quiet: Annotated[bool, typer.Option("--quiet", help="No live progress bar.")] = False,
+) -> None:
+    """Replay a recorded live room through the whole pipeline, offline, and print a summary."""
+    from rich.console import Console
+
+    from agent.demo import print_summary, run_demo
+    from agent.sources.replay import DEMO_RECORDING
+
+    setup_logging()
+    cfg = config_or_exit(config)
+    recording = input or DEMO_RECORDING
+    if not recording.is_file():
+        typer.echo(f"error: no recording at {recording} (pass --input FILE written by --record)", err=True)
+        raise typer.Exit(2)
+    console = Console()
+    pipeline = asyncio.run(
+        run_demo(
+            cfg,
+            recording,
+            speed=speed,
+            record=record,
+            out_dir=out,
+            console=console,
+            live_progress=console.is_terminal and not quiet,
+        )
+    )
+    print_summary(pipeline, console, record=record)
+
+
+@app.command()
+def run(config: ConfigOption = None, record: RecordOption = None) -> None:
+    """Go live: connect the configured sources and co-host until Ctrl-C."""
+    from rich.console import Console
+
+    from agent.clock import Clock
+    from agent.demo import print_summary, run_live
+    from agent.sources.base import Source
+    from agent.sources.factory import build_live_sources
+    from agent.sources.replay import ReplaySource
+
+    setup_logging()
+    cfg = config_or_exit(config)
+    clock = Clock(cfg.sources.replay.speed if "replay" in cfg.sources.enabled else 1.0)
+    sources: list[Source] = []
+    try:
+        sources.extend(build_live_sources(cfg.sources))
+    except ConfigError as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
+    if "replay" in cfg.sources.enabled:
+        if not cfg.sources.replay.path:
+            typer.echo("config error: sources.replay.path is empty (set the recording to replay)", err=True)
+            raise typer.Exit(2)
+        sources.append(ReplaySource(Path(cfg.sources.replay.path), clock))
+    if not sources:
+        typer.echo(
+            "error: no sources enabled: set sources.enabled in config.toml (e.g. [\"bilibili_open\"]); "
+            "`cohost demo` runs without any",
+            err=True,
+        )
+        raise typer.Exit(2)
+    console = Console()
+    pipeline = asyncio.run(run_live(cfg, sources, clock, record=record, console=console))
+    print_summary(pipeline, console, record=record)
 
 
 def main() -> None:

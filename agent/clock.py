@@ -1,0 +1,30 @@
+"""The runtime's clock: real time, optionally sped up for replays and demos.
+
+The brain and the audio pacing read this clock, so a replay at 20x keeps the
+same cooldowns and turn-taking it would have live. Latency metrics use
+``time.perf_counter`` directly: they are about this PC, not the replay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+
+class Clock:
+    def __init__(self, speed: float = 1.0) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.speed = speed
+        self._t0 = time.perf_counter()
+
+    def now(self) -> float:
+        """Seconds since the clock started, in stream time."""
+        return (time.perf_counter() - self._t0) * self.speed
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            await asyncio.sleep(seconds / self.speed)
+
+    async def sleep_until(self, stream_time: float) -> None:
+        await self.sleep(stream_time - self.now())

@@ -1,0 +1,1 @@
+"""The local control API (mute, skip, reset, say, status, metrics) and the overlay it serves."""

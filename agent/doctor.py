@@ -1,0 +1,446 @@
+"""`cohost doctor`: checks this PC before a stream and says what to fix.
+
+Each check is a small function returning a ``Check``; none raises, and each is
+cheap (a 1 s connect, a bind, a cache lookup), so the whole run takes seconds.
+Heavy libraries (torch, sounddevice, huggingface_hub) are imported inside the
+check that needs them, so a broken one shows up as a failed line, not a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from agent.config import (
+    DEFAULT_CONFIG,
+    AudioConfig,
+    Config,
+    ConfigError,
+    ControlConfig,
+    LlmConfig,
+    ObsConfig,
+    TtsConfig,
+    load_config,
+)
+
+Status = Literal["ok", "warn", "fail"]
+
+# The model the fix lines suggest: small enough for most GPUs, GLM like the prompts expect.
+SUGGESTED_MODEL = "zai-org/glm-edge-1.5b-chat"
+CUDA_FIX = "for an NVIDIA GPU install the CUDA build: pip install torch --index-url https://download.pytorch.org/whl/cu126"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+
+# --- the machine -----------------------------------------------------------
+
+
+def check_python(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> Check:
+    shown = ".".join(map(str, version))
+    if version >= (3, 11):
+        return Check("python", "ok", f"Python {shown}")
+    return Check("python", "fail", f"Python {shown} is too old", "install Python 3.11 or newer")
+
+
+def check_packages(distribution: str = "cohost") -> Check:
+    """Every runtime dependency of the installed package is present and new enough."""
+    from packaging.requirements import Requirement
+
+    try:
+        wanted = importlib.metadata.requires(distribution) or []
+    except importlib.metadata.PackageNotFoundError:
+        return Check("packages", "fail", f"{distribution} is not installed", "run: pip install -e .")
+    problems = []
+    count = 0
+    for line in wanted:
+        req = Requirement(line)
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            continue  # an optional extra; the checks that need it say so
+        count += 1
+        try:
+            have = importlib.metadata.version(req.name)
+        except importlib.metadata.PackageNotFoundError:
+            problems.append(f"{req.name} missing")
+            continue
+        if req.specifier and not req.specifier.contains(have, prereleases=True):
+            problems.append(f"{req.name} {have} (needs {req.specifier})")
+    if problems:
+        return Check("packages", "fail", "; ".join(problems), "run: pip install -e .")
+    return Check("packages", "ok", f"{count} runtime dependencies present")
+
+
+def check_torch(llm: LlmConfig | None = None) -> Check:
+    if llm is not None and llm.engine == "template":
+        return Check("torch", "ok", "not needed (llm.engine = template)")
+    if importlib.util.find_spec("torch") is None:
+        return Check(
+            "torch",
+            "warn",
+            "torch is not installed: replies use the template engine",
+            f"pip install torch (CPU); {CUDA_FIX}",
+        )
+    try:
+        import torch
+
+        version = str(torch.__version__)
+        if not torch.cuda.is_available():
+            return Check("torch", "warn", f"torch {version}: CPU only, replies will be slow", CUDA_FIX)
+        props = torch.cuda.get_device_properties(0)
+        gib = props.total_memory / 2**30
+        return Check(
+            "torch", "ok", f"torch {version}, CUDA {torch.version.cuda}: {props.name}, {gib:.1f} GiB"
+        )
+    except Exception as exc:  # a broken CUDA wheel fails in many ways; report, never crash
+        return Check(
+            "torch", "fail", f"torch does not load: {exc}".splitlines()[0], "reinstall torch: " + CUDA_FIX
+        )
+
+
+def check_espeak(tts: TtsConfig, *, exe: str = "espeak-ng") -> Check:
+    if tts.engine != "espeak":
+        return Check("espeak-ng", "ok", f"not needed (tts.engine = {tts.engine})")
+    path = shutil.which(exe)
+    if path is None:
+        return Check(
+            "espeak-ng",
+            "fail",
+            "espeak-ng is not installed: replies will not be spoken",
+            'sudo apt install espeak-ng (Windows: the espeak-ng installer, on PATH), or set tts.engine = "none"',
+        )
+    voice = tts.espeak.voice
+    language = voice.split("-")[0]
+    try:
+        listing = subprocess.run(
+            [path, f"--voices={language}"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        return Check("espeak-ng", "fail", f"{path} does not run: {exc}", "reinstall espeak-ng")
+    if voice.casefold() in _voice_names(listing):
+        return Check("espeak-ng", "ok", f"{path}, voice {voice}")
+    return Check(
+        "espeak-ng",
+        "fail",
+        f"espeak-ng has no voice {voice!r}",
+        f"install espeak-ng 1.51 or newer, or set tts.espeak.voice to one from `espeak-ng --voices={language}`",
+    )
+
+
+def _voice_names(listing: str) -> set[str]:
+    """Names a voice can be selected by, from `espeak-ng --voices` (language, name, file)."""
+    names = set()
+    for line in listing.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) >= 5:
+            names.update({cols[1].casefold(), cols[3].casefold(), cols[4].rsplit("/", 1)[-1].casefold()})
+    return names
+
+
+def check_audio_devices() -> Check:
+    from agent.audio import devices
+
+    try:
+        found = devices.list_devices()
+    except devices.AudioUnavailable:
+        return Check("audio devices", "warn", devices.NO_PORTAUDIO, devices.NO_PORTAUDIO_FIX)
+    outputs = [d for d in found if d.outputs > 0]
+    inputs = [d for d in found if d.inputs > 0]
+    if not outputs:
+        return Check("audio devices", "warn", devices.NO_DEVICES, devices.NO_DEVICES_FIX)
+    default = next((d.name for d in outputs if d.default_output), "none")
+    return Check(
+        "audio devices", "ok", f"{len(outputs)} output, {len(inputs)} input; default output: {default}"
+    )
+
+
+def check_output_device(audio: AudioConfig) -> Check:
+    from agent.audio import devices
+
+    name = audio.output_device
+    if name.strip().lower() == "none":
+        return Check("output device", "ok", f"none: replies are written as WAV files to {audio.output_dir}")
+    try:
+        index = devices.find_output_device(name)
+    except ValueError as exc:
+        return Check(
+            "output device",
+            "fail",
+            str(exc),
+            'set audio.output_device to a name from `cohost devices`, or "auto"',
+        )
+    if index is None:
+        return Check(
+            "output device",
+            "warn",
+            f"{name}: no output device, replies go to WAV files in {audio.output_dir}",
+            devices.NO_DEVICES_FIX,
+        )
+    label = next((d.name for d in devices.list_devices() if d.index == index), "?")
+    return Check("output device", "ok", f"{name} -> #{index} {label}")
+
+
+# --- services this config talks to ----------------------------------------
+
+
+def check_obs(obs: ObsConfig, *, timeout_s: float = 1.0) -> Check:
+    if not obs.enabled:
+        return Check("obs", "ok", "off (obs.enabled = false)")
+    where = f"{obs.host}:{obs.port}"
+    start_obs = (
+        f"start OBS and enable Tools > WebSocket Server Settings > Enable WebSocket server (port {obs.port}), "
+        "or set obs.enabled = false"
+    )
+    try:
+        with socket.create_connection((obs.host, obs.port), timeout=timeout_s):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return Check("obs", "fail", f"OBS is not reachable at {where} ({reason})", start_obs)
+    return _obs_login(obs, where, timeout_s)
+
+
+def obs_auth(password: str, salt: str, challenge: str) -> str:
+    """obs-websocket 5 authentication string (protocol.md "Creating an authentication string")."""
+    secret = base64.b64encode(hashlib.sha256((password + salt).encode()).digest())
+    return base64.b64encode(hashlib.sha256(secret + challenge.encode()).digest()).decode()
+
+
+def _obs_login(obs: ObsConfig, where: str, timeout_s: float) -> Check:
+    # Our own Hello/Identify rather than obsws-python: it cannot tell a wrong
+    # password from a dropped connection, and it logs the password at INFO.
+    from websockets.exceptions import ConnectionClosed, WebSocketException
+    from websockets.sync.client import connect
+
+    password_fix = "set the password from OBS Tools > WebSocket Server Settings > Show Connect Info in COHOST_OBS__PASSWORD"
+    try:
+        with connect(
+            f"ws://{where}", open_timeout=timeout_s, close_timeout=timeout_s, proxy=None, compression=None
+        ) as ws:
+            hello = json.loads(ws.recv(timeout=timeout_s))
+            data = hello.get("d") or {}
+            if hello.get("op") != 0:
+                raise ValueError("no Hello")
+            identify: dict[str, object] = {"rpcVersion": 1, "eventSubscriptions": 0}
+            challenge = data.get("authentication")
+            password = obs.password.get_secret_value()
+            if challenge:
+                if not password:
+                    return Check(
+                        "obs", "fail", f"OBS at {where} requires a password; none is set", password_fix
+                    )
+                identify["authentication"] = obs_auth(password, challenge["salt"], challenge["challenge"])
+            ws.send(json.dumps({"op": 1, "d": identify}))
+            reply = json.loads(ws.recv(timeout=timeout_s))
+            if reply.get("op") != 2:
+                raise ValueError("no Identified")
+            version = data.get("obsWebSocketVersion", "?")
+            return Check("obs", "ok", f"obs-websocket {version} at {where}, logged in")
+    except ConnectionClosed as exc:
+        code = exc.rcvd.code if exc.rcvd else 0
+        if code == 4009:  # AuthenticationFailed
+            return Check("obs", "fail", f"OBS at {where} rejected the password", password_fix)
+        reason = exc.rcvd.reason if exc.rcvd else "no close frame"
+        return Check("obs", "fail", f"OBS at {where} closed the connection ({code} {reason})".strip(), "")
+    except TimeoutError:
+        return Check(
+            "obs", "fail", f"no obs-websocket reply from {where} within {timeout_s:g} s", _not_obs(obs)
+        )
+    except (WebSocketException, OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Check("obs", "fail", f"{where} answers but is not obs-websocket 5", _not_obs(obs))
+
+
+def _not_obs(obs: ObsConfig) -> str:
+    return f"check obs.port ({obs.port}) against OBS Tools > WebSocket Server Settings (OBS 28 or newer)"
+
+
+def check_llm_model(llm: LlmConfig) -> Check:
+    if llm.engine == "template":
+        return Check("llm model", "ok", "template engine (no model needed)")
+    model = llm.transformers.model.strip()
+    download = f"hf download {SUGGESTED_MODEL}"
+    if not model:
+        return Check(
+            "llm model",
+            "warn",
+            "no model configured: template mode",
+            f'set llm.transformers.model = "{SUGGESTED_MODEL}" and run `{download}`',
+        )
+    if importlib.util.find_spec("transformers") is None:
+        return Check(
+            "llm model",
+            "warn",
+            "transformers is not installed: template mode",
+            "run: pip install -e '.[llm]'",
+        )
+    folder = Path(model).expanduser()
+    if folder.is_dir():
+        if (folder / "config.json").is_file():
+            return Check("llm model", "ok", f"local folder {folder}")
+        return Check(
+            "llm model",
+            "fail",
+            f"{folder} has no config.json: not a transformers model folder",
+            "point llm.transformers.model at the folder that holds config.json",
+        )
+    if _looks_like_path(model) or folder.exists():
+        return Check(
+            "llm model",
+            "warn",
+            f"model folder {folder} does not exist: template mode",
+            f"run `{download} --local-dir {model}`, or set llm.transformers.model to a Hugging Face id",
+        )
+    return _check_hf_cache(model)
+
+
+def _looks_like_path(model: str) -> bool:
+    # A Hugging Face id is exactly "owner/name"; anything else that is not a folder is a missing path.
+    return model.startswith((".", "/", "~", "\\")) or "\\" in model or ":" in model or model.count("/") != 1
+
+
+def _check_hf_cache(model: str) -> Check:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+        from huggingface_hub.errors import HFValidationError
+    except ImportError:
+        return Check("llm model", "warn", "huggingface_hub is not installed", "run: pip install -e '.[llm]'")
+    try:
+        cached = try_to_load_from_cache(model, "config.json")  # local lookup only, no network
+    except HFValidationError:
+        return Check(
+            "llm model",
+            "fail",
+            f"{model!r} is neither a folder nor a Hugging Face id",
+            f'set llm.transformers.model to a folder or an id like "{SUGGESTED_MODEL}"',
+        )
+    if isinstance(cached, str):
+        return Check("llm model", "ok", f"{model} (downloaded, {Path(cached).parent})")
+    return Check(
+        "llm model", "warn", f"{model} is not downloaded: template mode", f"run `hf download {model}`"
+    )
+
+
+def check_control_port(control: ControlConfig) -> Check:
+    if not control.enabled:
+        return Check("control port", "ok", "off (control.enabled = false)")
+    where = f"{control.host}:{control.port}"
+    try:
+        # create_server sets SO_REUSEADDR on POSIX as uvicorn does, so a port left in
+        # TIME_WAIT by a previous run is not reported as taken.
+        with socket.create_server((control.host, control.port)):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return Check(
+            "control port",
+            "fail",
+            f"cannot listen on {where} ({reason})",
+            "stop the program using that port (another cohost?) or set control.port to a free port",
+        )
+    return Check("control port", "ok", f"{where} is free")
+
+
+# --- running them ----------------------------------------------------------
+
+
+def check_config(path: Path | None) -> tuple[Check, Config | None]:
+    shown = path or (Path("config.toml") if Path("config.toml").is_file() else DEFAULT_CONFIG)
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        return Check(
+            "config", "fail", "\n".join(exc.lines), f"fix {shown} (see config.toml for each key)"
+        ), None
+    return Check("config", "ok", str(shown)), config
+
+
+def run_checks(config_path: Path | None = None) -> list[Check]:
+    """Every check, in CHECK_NAMES order; the ones that need the config are skipped without it."""
+    config_check, config = check_config(config_path)
+    checks = [
+        config_check,
+        check_python(),
+        check_packages(),
+        check_torch(config.llm if config else None),
+        check_audio_devices(),
+    ]
+    needs_config: list[tuple[str, Callable[[Config], Check]]] = [
+        ("espeak-ng", lambda c: check_espeak(c.tts)),
+        ("output device", lambda c: check_output_device(c.audio)),
+        ("obs", lambda c: check_obs(c.obs)),
+        ("llm model", lambda c: check_llm_model(c.llm)),
+        ("control port", lambda c: check_control_port(c.control)),
+    ]
+    for name, check in needs_config:
+        if config is None:
+            checks.append(Check(name, "warn", "skipped: the config did not load", "fix the config first"))
+        else:
+            checks.append(check(config))
+    return checks
+
+
+CHECK_NAMES = (
+    "config",
+    "python",
+    "packages",
+    "torch",
+    "audio devices",
+    "espeak-ng",
+    "output device",
+    "obs",
+    "llm model",
+    "control port",
+)
+
+_STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+
+
+def render(check: Check, width: int) -> list[str]:
+    """``status  name  detail``, then extra detail lines and the fix indented under the detail."""
+    first, *more = check.detail.splitlines() or [""]
+    pad = " " * (width + 8)
+    lines = [f"{check.status:<4}  {check.name:<{width}}  {first}"]
+    lines.extend(pad + extra for extra in more)
+    if check.fix and check.status != "ok":
+        lines.append(f"{pad}fix: {check.fix}")
+    return lines
+
+
+def doctor_command(
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")
+    ] = None,
+) -> None:
+    """Check this PC (Python, packages, GPU, espeak-ng, audio, OBS, model, ports) and say what to fix."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    checks = run_checks(config)
+    console = Console(highlight=False)
+    width = max(len(c.name) for c in checks)
+    for check in checks:
+        first, *more = render(check, width)
+        console.print(f"[{_STYLE[check.status]}]{first[:4]}[/]{escape(first[4:])}", soft_wrap=True)
+        for line in more:
+            console.print(escape(line), soft_wrap=True)
+    failed = sum(c.status == "fail" for c in checks)
+    warned = sum(c.status == "warn" for c in checks)
+    console.print(f"{len(checks) - failed - warned} ok, {warned} warn, {failed} fail", soft_wrap=True)
+    raise typer.Exit(1 if failed else 0)

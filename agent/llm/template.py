@@ -1,0 +1,76 @@
+"""The offline reply engine: templates and keyword rules from config, no language model.
+
+Replies never quote the viewer's text back (it is untrusted); they use the
+viewer's cleaned name, the gift, and the kind of message.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+
+from agent.brain.prompt import GUARD_NAMES
+from agent.config import TemplateLLM
+from agent.events import Gift, Guard, SuperChat
+from agent.llm.base import ReplyRequest
+
+NOTICE = "template mode: no language model loaded"
+
+
+class _Fields(dict[str, object]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+class TemplateEngine:
+    name = "template"
+
+    def __init__(self, cfg: TemplateLLM) -> None:
+        self.cfg = cfg
+
+    async def load(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    def reply_text(self, request: ReplyRequest) -> str:
+        if request.kind == "say":
+            return request.say_text
+        text = request.extra.get("text", "")
+        for keyword, reply in self.cfg.keywords.items():
+            if keyword and keyword in text:
+                return reply.format_map(self._fields(request))
+        choices = self._choices(request.kind)
+        pick = random.Random(self.cfg.seed * 1_000_003 + request.utterance_id).choice(choices)
+        return pick.format_map(self._fields(request))
+
+    async def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+        yield self.reply_text(request)
+
+    def _choices(self, kind: str) -> list[str]:
+        cfg = self.cfg
+        table = {
+            "super_chat": cfg.super_chat,
+            "guard": cfg.guard,
+            "gift": cfg.gift,
+            "follow": cfg.follow,
+            "greeting": cfg.greeting,
+            "question": cfg.question,
+            "mention": cfg.question,
+        }
+        return table.get(kind) or cfg.chatter
+
+    @staticmethod
+    def _fields(request: ReplyRequest) -> _Fields:
+        event = request.trigger
+        fields = _Fields(request.extra)
+        fields["uname"] = request.extra.get("name", "")
+        fields["count"] = request.count
+        if isinstance(event, Gift):
+            fields["gift_name"] = event.gift_name
+        if isinstance(event, Gift | SuperChat | Guard):
+            fields["price"] = f"{event.price:g}"
+        if isinstance(event, Guard):
+            fields["guard_name"] = GUARD_NAMES.get(event.level, "舰长")
+        return fields

@@ -1,0 +1,1 @@
+"""OBS integration: text sources over obs-websocket, `cohost obs-setup`."""

@@ -1,0 +1,138 @@
+"""The asyncio shell around the codec: one danmaku websocket from connect to drop.
+
+Both Bilibili sessions (web and open platform) speak the same packet protocol once
+connected: send the auth packet, wait for op 8, then heartbeat and read commands.
+Reconnecting is the supervisor's job; this module only runs one link.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from typing import Protocol
+
+from websockets.asyncio.client import connect
+
+from agent.events import Event
+from agent.sources.base import SourceProtocolError
+from agent.sources.bilibili.codec import AuthReply, Command, FrameDecoder, HeartbeatReply, encode_heartbeat
+from agent.sources.bilibili.commands import CommandParser, command_name
+
+log = logging.getLogger(__name__)
+
+MAX_FRAME = 4 * 1024 * 1024
+
+
+class SessionContext(Protocol):
+    """What a session needs from its supervisor (agent.sources.supervisor.SessionContext)."""
+
+    def emit(self, event: Event) -> None: ...
+    def live(self) -> None: ...
+    def alive(self) -> None: ...
+
+
+class AuthRefused(SourceProtocolError):
+    """The danmaku server answered our auth packet with a non-zero code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(f"danmaku server refused auth (code {code})")
+        self.code = code
+
+
+Background = Callable[[], Awaitable[None]]
+
+
+async def run_link(
+    url: str,
+    auth_packet: bytes,
+    ctx: SessionContext,
+    *,
+    heartbeat_s: float,
+    auth_timeout_s: float,
+    user_agent: str | None = None,
+    stop_on: Collection[str] = (),
+    background: Collection[Background] = (),
+    parser: CommandParser | None = None,
+) -> str:
+    """Connect, authenticate, emit events until the link ends.
+
+    Returns the command name from ``stop_on`` that ended the link, or "" when the
+    server closed it. ``background`` coroutines (e.g. the open platform's HTTP
+    heartbeat) run alongside; if one ends or raises, the link ends with it.
+    """
+    parser = parser or CommandParser()
+    decoder = FrameDecoder()
+    async with connect(
+        url,
+        user_agent_header=user_agent,
+        open_timeout=auth_timeout_s,
+        ping_interval=None,  # the protocol has its own heartbeat; some relays ignore pings
+        max_size=MAX_FRAME,
+        close_timeout=1,
+    ) as ws:
+        await ws.send(auth_packet)
+        pending: list[Command] = []
+        async with asyncio.timeout(auth_timeout_s):
+            code: int | None = None
+            while code is None:
+                for msg in decoder.decode(_as_bytes(await ws.recv())):
+                    if isinstance(msg, AuthReply) and code is None:
+                        code = msg.code
+                    elif isinstance(msg, Command):
+                        pending.append(msg)
+        if code != 0:
+            raise AuthRefused(code)
+        ctx.live()
+
+        def handle(command: Command) -> str:
+            name = command_name(command.body)
+            if name in stop_on:
+                return name
+            for event in parser.parse(command.body):
+                ctx.emit(event)
+            return ""
+
+        async def heartbeat() -> None:
+            while True:
+                await ws.send(encode_heartbeat())
+                await asyncio.sleep(heartbeat_s)
+
+        async def receive() -> str:
+            for command in pending:
+                if stopped := handle(command):
+                    return stopped
+            async for frame in ws:
+                for msg in decoder.decode(_as_bytes(frame)):
+                    if isinstance(msg, Command):
+                        if stopped := handle(msg):
+                            return stopped
+                    elif isinstance(msg, HeartbeatReply):
+                        ctx.alive()
+            return ""
+
+        return await _first_of(receive(), heartbeat(), *(job() for job in background))
+
+
+def _as_bytes(frame: str | bytes) -> bytes:
+    if isinstance(frame, str):
+        raise SourceProtocolError("text frame on a binary protocol")
+    return frame
+
+
+async def _first_of(main: Awaitable[str], *others: Awaitable[None]) -> str:
+    """Run all; when the first finishes, cancel the rest and pass on its result or error."""
+    main_task = asyncio.ensure_future(main)
+    tasks = [main_task, *(asyncio.ensure_future(o) for o in others)]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        # gather, not a suppress-all loop: a cancellation of *this* task must still propagate.
+        await asyncio.gather(*tasks, return_exceptions=True)
+    first = main_task if main_task in done else next(iter(done))
+    result = first.result()  # raises the task's exception, if any
+    if first is not main_task:
+        raise SourceProtocolError("a background job of the link ended")
+    return result if isinstance(result, str) else ""

@@ -1,0 +1,129 @@
+"""``cohost listen``: connect one live source and print its events as JSON lines.
+
+stdout gets exactly what ``--record`` writes (one ``to_dict`` object per line),
+so ``cohost listen --source twitch --room x > room.jsonl`` is a recording;
+connection states go to stderr. Ctrl-C or SIGTERM stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from agent.config import SourcesConfig
+    from agent.sources.base import Source
+
+
+class ListenSource(enum.StrEnum):
+    bilibili = "bilibili"
+    bilibili_open = "bilibili-open"
+    twitch = "twitch"
+    jsonws = "jsonws"
+
+
+def _apply_options(
+    sources: SourcesConfig, name: str, room: str | None, ws_url: str | None, api_base: str | None
+) -> SourcesConfig:
+    """The config with the command-line options applied; a misuse is one line on stderr."""
+    section: dict[str, Any] = {}
+    if room is not None:
+        if name == "bilibili":
+            if not room.strip().isdigit():
+                raise typer.BadParameter(f"{room!r}: a Bilibili room id is a number", param_hint="--room")
+            section["room_id"] = int(room)
+        elif name == "twitch":
+            section["channel"] = room.strip().lstrip("#").lower()
+        else:
+            raise typer.BadParameter(f"does not apply to --source {name}", param_hint="--room")
+    if ws_url is not None:
+        if name == "bilibili_open":
+            raise typer.BadParameter("does not apply to --source bilibili-open", param_hint="--ws-url")
+        section["url" if name == "jsonws" else "ws_url"] = ws_url
+    if api_base is not None:
+        if name not in ("bilibili", "bilibili_open"):
+            raise typer.BadParameter(f"does not apply to --source {name}", param_hint="--api-base")
+        section["api_base"] = api_base
+    current = getattr(sources, name)
+    # model_copy does not validate, which is why every value above is already typed.
+    return sources.model_copy(update={"enabled": [name], name: current.model_copy(update=section)})
+
+
+def listen_command(
+    source: ListenSource = typer.Option(..., "--source", help="Which platform to connect to."),
+    room: str | None = typer.Option(None, "--room", help="Room id (bilibili) or channel (twitch)."),
+    ws_url: str | None = typer.Option(None, "--ws-url", help="WebSocket URL to use instead of the configured one."),
+    api_base: str | None = typer.Option(None, "--api-base", help="Bilibili API base URL (a relay or test server)."),
+    config: Path | None = typer.Option(None, "--config", help="Config file (default: ./config.toml)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also log the source's details to stderr."),
+) -> None:
+    """Connect to a live room and print its events as JSON lines until Ctrl-C."""
+    import asyncio
+    import logging
+
+    from agent.config import ConfigError, load_config
+    from agent.sources.factory import build_live_sources
+
+    name = source.value.replace("-", "_")
+    try:
+        cfg = load_config(config)
+        sources = _apply_options(cfg.sources, name, room, ws_url, api_base)
+        (live,) = build_live_sources(sources)
+    except ConfigError as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, format="%(name)s: %(message)s", force=True
+    )
+    if not verbose:
+        # Its news is in the status lines already; keep stderr to one line per change.
+        logging.getLogger("agent.sources.supervisor").setLevel(logging.CRITICAL)
+    asyncio.run(_listen(live))
+
+
+async def _listen(live: Source) -> None:
+    import asyncio
+    import contextlib
+    import json
+    import os
+    import signal
+    import sys
+
+    from agent.events import Event, SourceStatus, to_dict
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    def publish(event: Event) -> None:
+        if isinstance(event, SourceStatus):
+            detail = f" ({event.detail})" if event.detail else ""
+            print(f"{event.source}: {event.state}{detail}", file=sys.stderr, flush=True)
+            return
+        try:
+            sys.stdout.write(json.dumps(to_dict(event), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # `cohost listen ... | head`: the reader is gone
+            # Point stdout at devnull so the interpreter's final flush does not complain.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            stop.set()
+
+    runner = asyncio.create_task(live.run(publish))
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (runner, stopper):
+            task.cancel()
+        for task in (runner, stopper):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        with contextlib.suppress(BrokenPipeError):
+            sys.stdout.flush()

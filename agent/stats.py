@@ -1,0 +1,100 @@
+"""What happened in a run: counts, filter reasons, reply outcomes, latency percentiles.
+
+Feeds the demo's progress line and summary, ``/status`` and ``/metrics``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+from agent.bus import EventQueue
+from agent.events import (
+    INPUT_TYPES,
+    Event,
+    Filtered,
+    Metric,
+    ReplySentence,
+    SourceStatus,
+    StateChange,
+    UtteranceDone,
+)
+
+LATENCY_STAGES = (
+    "arrival_to_first_audio",
+    "decision_to_first_token",
+    "decision_to_first_sentence",
+    "tts_first_sentence",
+    "decision_to_first_audio",
+)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100.0 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+@dataclass
+class Stats:
+    keep_last: int = 200
+    received: Counter[str] = field(default_factory=Counter)
+    filtered: Counter[tuple[str, str]] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    sentences: int = 0
+    state: str = "idle"
+    muted: bool = False
+    topic: str = ""
+    sources: dict[str, str] = field(default_factory=dict)
+    latencies: dict[str, deque[float]] = field(default_factory=dict)
+    last_replies: deque[str] = field(default_factory=lambda: deque(maxlen=5))
+    _current: dict[int, list[str]] = field(default_factory=dict)
+
+    def observe(self, event: Event) -> None:
+        if event.type in INPUT_TYPES:
+            self.received[event.type] += 1
+        elif isinstance(event, Filtered):
+            self.filtered[(event.of, event.reason)] += 1
+        elif isinstance(event, ReplySentence):
+            self.sentences += 1
+            self._current.setdefault(event.utterance_id, []).append(event.text)
+        elif isinstance(event, UtteranceDone):
+            self.outcomes[event.outcome] += 1
+            text = "".join(self._current.pop(event.utterance_id, []))
+            if text:
+                self.last_replies.append(text)
+        elif isinstance(event, Metric):
+            self.latencies.setdefault(event.name, deque(maxlen=self.keep_last)).append(event.ms)
+        elif isinstance(event, StateChange):
+            self.state, self.muted = event.state, event.muted
+            self.topic = event.topic or self.topic
+        elif isinstance(event, SourceStatus):
+            self.sources[event.source] = event.state
+
+    async def run(self, queue: EventQueue) -> None:
+        while True:
+            self.observe(await queue.get())
+
+    @property
+    def answered(self) -> int:
+        return self.outcomes["spoken"] + self.outcomes["interrupted"]
+
+    @property
+    def filtered_total(self) -> int:
+        return sum(self.filtered.values())
+
+    def latency_table(self) -> dict[str, dict[str, float]]:
+        table: dict[str, dict[str, float]] = {}
+        for name in (*LATENCY_STAGES, *sorted(set(self.latencies) - set(LATENCY_STAGES))):
+            values = list(self.latencies.get(name, ()))
+            if values:
+                table[name] = {
+                    "p50": round(percentile(values, 50), 1),
+                    "p95": round(percentile(values, 95), 1),
+                    "last": round(values[-1], 1),
+                    "n": len(values),
+                }
+        return table

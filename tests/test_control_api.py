@@ -1,0 +1,512 @@
+"""The control API against a fake runtime: routes, auth, limits, the overlay feed, /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from pydantic import SecretStr
+from starlette.testclient import WebSocketDenialResponse
+from starlette.websockets import WebSocketDisconnect
+
+from agent.bus import Bus, EventQueue
+from agent.config import ConfigError, ControlConfig, OverlayConfig
+from agent.control.api import Controller, create_app
+from agent.control.feed import FeedBuffer
+from agent.control.guard import TokenBucket, is_loopback
+from agent.control.metrics import render
+from agent.control.server import ControlServer, ControlServerError, bind_socket
+from agent.events import Control, Danmaku, Metric, ReplySentence, StateChange, UtteranceDone
+
+BASE = "http://127.0.0.1:8765"
+TOKEN = "s3cret-token-for-tests"
+
+
+class FakeController(Controller):
+    """A scripted runtime: records commands, answers status, hands out real bus queues.
+
+    ``say`` becomes a spoken reply on the bus, the way the real runtime's brain
+    would answer it, so a test can drive the overlay feed through the API.
+    """
+
+    def __init__(self) -> None:
+        self.bus = Bus(default_size=64)
+        self.sent: list[Control] = []
+        self.muted = False
+        self.subscribed: list[str] = []
+        self.on_subscribe: list[Any] = []
+        self._utterance = 0
+
+    def send(self, event: Control) -> None:
+        self.sent.append(event)
+        self.bus.publish(event)
+        if event.action in ("mute", "unmute"):
+            self.muted = event.action == "mute"
+            self.bus.publish(StateChange(state="listening", muted=self.muted))
+        if event.action == "say":
+            self._utterance += 1
+            self.bus.publish(ReplySentence(utterance_id=self._utterance, index=0, text=event.text))
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "state": "listening",
+            "muted": self.muted,
+            "topic": "游戏",
+            "queues": self.bus.sizes(),
+            "dropped": {k: dict(v) for k, v in self.bus.dropped().items()},
+            "sources": {"replay": "live"},
+            "latency_ms": {"arrival_to_first_audio": {"p50": 812.5, "p95": 1400.0, "last": 900.0}},
+            "replies": 3,
+        }
+
+    def subscribe(self, name: str, accepts: frozenset[str] | None) -> EventQueue:
+        self.subscribed.append(name)
+        queue = self.bus.subscribe(name, accepts=accepts, maxsize=16)
+        for hook in self.on_subscribe:
+            asyncio.get_running_loop().call_soon(hook)
+        return queue
+
+    def unsubscribe(self, queue: EventQueue) -> None:
+        self.bus.unsubscribe(queue)
+
+    def counters(self) -> dict[str, dict[str, float]]:
+        return {
+            "events_published_total": dict(self.bus.published),
+            "events_dropped_total": {"danmaku": 2, 'we"ird\\name\n': 1},
+        }
+
+
+def make_client(
+    fake: FakeController, *, base_url: str = BASE, clock: Any = None, **control: Any
+) -> TestClient:
+    control.setdefault("rate_per_s", 0)
+    kwargs = {"clock": clock} if clock else {}
+    app = create_app(fake, ControlConfig(**control), OverlayConfig(), **kwargs)
+    return TestClient(app, base_url=base_url)
+
+
+@pytest.fixture
+def fake() -> FakeController:
+    return FakeController()
+
+
+@pytest.fixture
+def client(fake: FakeController) -> Iterator[TestClient]:
+    with make_client(fake) as c:
+        yield c
+
+
+# --- routes -------------------------------------------------------------------
+
+
+def test_status_reports_the_runtime_status(client: TestClient) -> None:
+    response = client.get("/api/status")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["state"] == "listening"
+    assert body["muted"] is False
+    assert body["latency_ms"]["arrival_to_first_audio"]["p95"] == 1400.0
+
+
+@pytest.mark.parametrize("action", ["mute", "unmute", "skip", "reset"])
+def test_each_command_sends_one_control_event(client: TestClient, fake: FakeController, action: str) -> None:
+    response = client.post(f"/api/{action}")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "action": action}
+    assert [(e.action, e.origin, e.text) for e in fake.sent] == [(action, "api", "")]
+
+
+def test_mute_shows_up_in_status(client: TestClient) -> None:
+    client.post("/api/mute")
+    assert client.get("/api/status").json()["muted"] is True
+    client.post("/api/unmute")
+    assert client.get("/api/status").json()["muted"] is False
+
+
+def test_say_carries_the_text(client: TestClient, fake: FakeController) -> None:
+    response = client.post("/api/say", json={"text": "大家好，欢迎来到直播间！"})
+    assert response.json() == {"ok": True, "action": "say"}
+    assert fake.sent[0].action == "say"
+    assert fake.sent[0].text == "大家好，欢迎来到直播间！"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"text": ""}, {"text": "   \n"}, {"text": "x" * 501}, {"text": 42}, {"words": "hi"}, None, [1, 2]],
+)
+def test_say_rejects_bad_bodies(client: TestClient, fake: FakeController, body: Any) -> None:
+    response = client.post("/api/say", json=body)
+    assert response.status_code == 422
+    assert fake.sent == []
+
+
+def test_say_rejects_non_json(client: TestClient, fake: FakeController) -> None:
+    response = client.post("/api/say", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    response = client.post("/api/say", content=b"text=hi", headers={"content-type": "text/plain"})
+    assert response.status_code == 422
+    assert fake.sent == []
+
+
+def test_say_accepts_exactly_500_chars(client: TestClient, fake: FakeController) -> None:
+    assert client.post("/api/say", json={"text": "好" * 500}).status_code == 200
+    assert len(fake.sent[0].text) == 500
+
+
+def test_docs_and_openapi_list_every_route(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    for route in ("status", "mute", "unmute", "skip", "reset", "say", "overlay-config"):
+        assert f"/api/{route}" in paths
+    assert "/metrics" in paths
+
+
+def test_overlay_page_and_settings_are_served(client: TestClient) -> None:
+    page = client.get("/overlay")
+    assert page.status_code == 200
+    assert "<title>Cohost overlay</title>" in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    script = client.get("/overlay/overlay.js")
+    assert script.status_code == 200
+    assert "textContent" in script.text
+    assert "innerHTML" not in script.text
+    assert client.get("/overlay/overlay.css").status_code == 200
+    assert client.get("/api/overlay-config").json() == {"max_lines": 4, "fade_after_s": 15.0, "font_size_px": 32}
+
+
+def test_overlay_can_be_switched_off(fake: FakeController) -> None:
+    app = create_app(fake, ControlConfig(), OverlayConfig(enabled=False))
+    with TestClient(app, base_url=BASE) as c:
+        assert c.get("/overlay").status_code == 404
+        assert c.get("/api/overlay-config").status_code == 404
+        assert c.post("/api/skip").status_code == 200
+
+
+def test_overlay_path_without_index_is_a_config_error(fake: FakeController, tmp_path: Any) -> None:
+    with pytest.raises(ConfigError, match=r"overlay\.path"):
+        create_app(fake, ControlConfig(), OverlayConfig(path=str(tmp_path)))
+
+
+# --- auth, hosts, origins, limits ---------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "cohost.lan"])
+def test_exposed_host_without_token_refuses_to_start(fake: FakeController, host: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        create_app(fake, ControlConfig(host=host), OverlayConfig())
+    assert len(info.value.lines) == 1
+    assert "control.token" in info.value.lines[0]
+    with pytest.raises(ConfigError):
+        ControlServer(fake, ControlConfig(host=host), OverlayConfig())
+
+
+def test_loopback_names() -> None:
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.3.4.5", "::1", "[::1]", "localhost", "LOCALHOST"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.com", "", "127.0.0.1.nip.io"))
+
+
+def test_exposed_host_requires_the_token_everywhere(fake: FakeController) -> None:
+    with make_client(fake, base_url="http://192.168.1.20:8765", host="0.0.0.0", token=SecretStr(TOKEN)) as c:
+        for method, path in [
+            ("GET", "/api/status"),
+            ("POST", "/api/mute"),
+            ("POST", "/api/say"),
+            ("GET", "/metrics"),
+            ("GET", "/overlay"),
+            ("GET", "/overlay/overlay.js"),
+            ("GET", "/api/overlay-config"),
+        ]:
+            response = c.request(method, path)
+            assert response.status_code == 401, path
+            assert response.headers["www-authenticate"] == "Bearer"
+        assert c.post("/api/mute", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert c.post("/api/mute", headers={"Authorization": f"Basic {TOKEN}"}).status_code == 401
+        assert fake.sent == []
+        ok = c.post("/api/mute", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert ok.json() == {"ok": True, "action": "mute"}
+        assert c.get(f"/api/status?token={TOKEN}").status_code == 200
+        with pytest.raises(WebSocketDenialResponse) as denied:
+            with c.websocket_connect("/ws/events"):
+                pass
+        assert denied.value.status_code == 401
+        with c.websocket_connect(f"/ws/events?token={TOKEN}") as ws:
+            assert ws.receive_json()["type"] == "state"
+
+
+def test_token_on_loopback_is_required_too(fake: FakeController) -> None:
+    with make_client(fake, token=SecretStr(TOKEN)) as c:
+        assert c.post("/api/skip").status_code == 401
+        assert c.post("/api/skip", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
+def test_page_opened_with_token_lets_its_own_files_load(fake: FakeController) -> None:
+    with make_client(fake, token=SecretStr(TOKEN)) as c:
+        page = c.get(f"/overlay?token={TOKEN}")
+        assert page.status_code == 200
+        cookie = page.headers["set-cookie"]
+        assert "HttpOnly" in cookie
+        assert "SameSite=Strict" in cookie
+        # The browser now sends the cookie with the page's script and style requests.
+        assert c.get("/overlay/overlay.js").status_code == 200
+        c.cookies.clear()
+        assert c.get("/overlay/overlay.js").status_code == 401
+
+
+def test_foreign_host_header_is_refused_on_loopback(client: TestClient, fake: FakeController) -> None:
+    # DNS rebinding: evil.example resolving to 127.0.0.1 still says so in Host.
+    response = client.post("/api/mute", headers={"host": "evil.example:8765"})
+    assert response.status_code == 403
+    assert client.post("/api/mute", headers={"host": "localhost:8765"}).status_code == 200
+    assert [e.action for e in fake.sent] == ["mute"]
+
+
+def test_other_sites_cannot_drive_the_api_from_a_browser(client: TestClient, fake: FakeController) -> None:
+    assert client.post("/api/mute", headers={"origin": "https://evil.example"}).status_code == 403
+    assert client.post("/api/mute", headers={"origin": "null"}).status_code == 403
+    assert client.post("/api/mute", headers={"origin": BASE}).status_code == 200
+    with pytest.raises(WebSocketDenialResponse) as denied:
+        with client.websocket_connect("/ws/events", headers={"origin": "https://evil.example"}):
+            pass
+    assert denied.value.status_code == 403
+    assert [e.action for e in fake.sent] == ["mute"]
+
+
+def test_allowed_origin_gets_cors(fake: FakeController) -> None:
+    with make_client(fake, allowed_origins=["http://localhost:3000"]) as c:
+        preflight = c.options(
+            "/api/say",
+            headers={
+                "origin": "http://localhost:3000",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "http://localhost:3000"
+        response = c.post("/api/say", json={"text": "hi"}, headers={"origin": "http://localhost:3000"})
+        assert response.status_code == 200
+
+
+def test_no_cors_by_default(client: TestClient) -> None:
+    response = client.get("/api/status", headers={"origin": BASE})
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_rate_limit_answers_429_then_recovers(fake: FakeController) -> None:
+    now = [1000.0]
+    with make_client(fake, clock=lambda: now[0], rate_per_s=2, burst=3) as c:
+        codes = [c.post("/api/skip").status_code for _ in range(5)]
+        assert codes == [200, 200, 200, 429, 429]
+        limited = c.get("/api/status")
+        assert limited.status_code == 429
+        assert int(limited.headers["retry-after"]) >= 1
+        now[0] += 0.5  # one token back at 2 per second
+        assert c.post("/api/skip").status_code == 200
+        assert c.post("/api/skip").status_code == 429
+        metrics = c.get("/metrics")  # limited as well: nothing is free
+        assert metrics.status_code == 429
+        now[0] += 10
+        text = c.get("/metrics").text
+    assert 'cohost_control_rejected_total{status="429"} 4' in text
+    assert len(fake.sent) == 4
+
+
+def test_token_bucket_is_per_client() -> None:
+    bucket = TokenBucket(rate=1.0, burst=2)
+    assert [bucket.take("a", 0.0) for _ in range(3)] == [0.0, 0.0, 1.0]
+    assert bucket.take("b", 0.0) == 0.0
+    assert bucket.take("a", 1.0) == 0.0
+    assert bucket.take("a", 1.0) > 0
+
+
+def test_token_bucket_forgets_idle_clients_under_a_flood() -> None:
+    bucket = TokenBucket(rate=1.0, burst=1, max_clients=100)
+    for i in range(1000):
+        bucket.take(f"10.0.{i // 256}.{i % 256}", 0.0)
+    assert len(bucket._buckets) == 100
+
+
+# --- the overlay feed ----------------------------------------------------------
+
+
+def test_feed_starts_with_a_snapshot_then_streams_bus_events(client: TestClient, fake: FakeController) -> None:
+    with client.websocket_connect("/ws/events") as ws:
+        first = [ws.receive_json() for _ in range(3)]
+        assert first[0] == {"type": "state", "state": "listening", "muted": False, "topic": "游戏"}
+        assert first[1] == {"type": "source_status", "source": "replay", "state": "live", "detail": ""}
+        assert first[2]["type"] == "metric"
+        assert first[2]["ms"] == 900.0
+        client.post("/api/say", json={"text": "<b>你好</b>"})
+        message = ws.receive_json()
+        assert message == {
+            "type": "reply_sentence",
+            "utterance_id": 1,
+            "index": 0,
+            "text": "<b>你好</b>",
+            "engine": "",
+        }
+        client.post("/api/mute")
+        assert ws.receive_json() == {"type": "state", "state": "listening", "muted": True, "topic": ""}
+    assert fake.subscribed == ["overlay-ws-1"]
+
+
+def test_feed_leaves_out_viewer_chat_and_unsubscribes_on_disconnect(
+    client: TestClient, fake: FakeController
+) -> None:
+    with client.websocket_connect("/ws/events") as ws:
+        for _ in range(3):
+            ws.receive_json()
+        client.portal.call(fake.bus.publish, Danmaku(text="<script>x</script>"))  # type: ignore[union-attr]
+        client.portal.call(fake.bus.publish, UtteranceDone(utterance_id=7))  # type: ignore[union-attr]
+        assert ws.receive_json()["type"] == "utterance_done"
+        assert len(fake.bus.sizes()) == 1
+    for _ in range(100):  # the server notices the close on its own loop
+        if not fake.bus.sizes():
+            break
+        threading.Event().wait(0.01)
+    assert fake.bus.sizes() == {}
+
+
+def test_feed_refuses_more_pages_than_configured(fake: FakeController) -> None:
+    with make_client(fake, max_ws_clients=1) as c, c.websocket_connect("/ws/events") as first:
+        first.receive_json()
+        with c.websocket_connect("/ws/events") as second, pytest.raises(WebSocketDisconnect) as info:
+            second.receive_json()
+        assert info.value.code == 1013
+
+
+def test_feed_buffer_keeps_latest_state_and_recent_lines_in_order() -> None:
+    buffer = FeedBuffer(max_lines=3)
+    buffer.add(StateChange(state="thinking"))
+    for i in range(5):
+        buffer.add(ReplySentence(utterance_id=1, index=i, text=f"句子{i}"))
+        buffer.add(Metric(name="first_token", ms=float(i)))
+    buffer.add(StateChange(state="speaking"))
+    buffer.add(Danmaku(text="not for the overlay"))
+    out = buffer.drain()
+    assert [m["type"] for m in out] == ["reply_sentence", "reply_sentence", "reply_sentence", "metric", "state"]
+    assert [m["text"] for m in out[:3]] == ["句子2", "句子3", "句子4"]
+    assert out[3]["ms"] == 4.0
+    assert out[4]["state"] == "speaking"
+    assert buffer.dropped == 2
+    assert buffer.drain() == []
+
+
+# --- /metrics ------------------------------------------------------------------
+
+_SAMPLE = re.compile(
+    r'^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?P<labels>[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*"'
+    r'(,[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*")*)\})? (?P<value>[-+]?(\d+(\.\d*)?([eE][-+]?\d+)?|NaN|Inf))$'
+)
+
+
+def parse_prometheus(text: str) -> dict[str, list[tuple[str, float]]]:
+    """A strict reading of the text exposition format: every line must be HELP, TYPE or a sample."""
+    assert text.endswith("\n")
+    families: dict[str, list[tuple[str, float]]] = {}
+    types: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            continue
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ")
+            assert kind in ("counter", "gauge"), line
+            assert name not in types, f"family {name} declared twice"
+            types[name] = kind
+            continue
+        match = _SAMPLE.match(line)
+        assert match, f"not a Prometheus sample line: {line!r}"
+        name = match["name"]
+        assert name in types, f"sample before its TYPE: {line!r}"
+        if types[name] == "counter":
+            assert name.endswith("_total")
+        families.setdefault(name, []).append((match["labels"] or "", float(match["value"])))
+    return families
+
+
+def test_metrics_is_prometheus_text(client: TestClient) -> None:
+    client.post("/api/mute")
+    client.post("/api/say", json={"text": "hi"})
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    families = parse_prometheus(response.text)
+    published = dict(families["cohost_events_published_total"])
+    assert published['type="control"'] == 2
+    assert published['type="reply_sentence"'] == 1
+    assert dict(families["cohost_control_requests_total"]) == {'action="mute"': 1, 'action="say"': 1}
+    assert families["cohost_muted"] == [("", 1.0)]
+    assert ('metric="arrival_to_first_audio",stat="p95"', 1400.0) in families["cohost_latency_ms"]
+    assert families["cohost_replies_total"] == [("", 3.0)]
+    # A label value with a quote, a backslash and a newline stays one valid line.
+    assert 'type="we\\"ird\\\\name\\n"' in dict(families["cohost_events_dropped_total"])
+
+
+def test_metrics_render_survives_odd_values() -> None:
+    text = render(
+        {"9bad name": {"a": float("nan"), "b": float("inf"), "c": "not a number"}, "flat": 3},  # type: ignore[dict-item]
+        {"state": None, "muted": "yes", "queues": [1, 2], "latency_ms": {"x": 5}},
+    )
+    families = parse_prometheus(text)
+    assert "cohost__9bad_name_total" in families
+    assert len(families["cohost__9bad_name_total"]) == 2
+
+
+# --- schema-driven: every route against its OpenAPI description ----------------
+
+_schema_app = create_app(
+    FakeController(),
+    ControlConfig(token=SecretStr(TOKEN), rate_per_s=0),
+    OverlayConfig(),
+)
+schema = schemathesis.openapi.from_asgi(
+    "/openapi.json", _schema_app, headers={"host": "127.0.0.1:8765", "authorization": f"Bearer {TOKEN}"}
+)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_route_matches_its_schema(case: schemathesis.Case) -> None:
+    case.call_and_validate(base_url=BASE, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+# --- the server stage ------------------------------------------------------------
+
+
+def test_busy_port_is_a_one_line_error_naming_control_port() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ControlServerError) as info:
+            bind_socket("127.0.0.1", port)
+    assert len(info.value.lines) == 1
+    assert f"control.port = {port}" in info.value.lines[0]
+
+
+async def test_server_serves_and_stops_on_cancel(fake: FakeController) -> None:
+    import httpx
+
+    listening = asyncio.Event()
+    server = ControlServer(
+        fake, ControlConfig(port=0), OverlayConfig(), on_listening=lambda host, port: listening.set()
+    )
+    task = asyncio.create_task(server.run())
+    await asyncio.wait_for(listening.wait(), 5)
+    url = f"http://127.0.0.1:{server.port}"
+    async with httpx.AsyncClient(base_url=url) as http:
+        assert (await http.post("/api/skip")).json() == {"ok": True, "action": "skip"}
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 5)
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", server.port or 0)) != 0  # the port is free again
+    assert [e.action for e in fake.sent] == ["skip"]

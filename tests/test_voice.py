@@ -1,0 +1,152 @@
+"""The voice stage: stream -> sentences -> output filter -> real espeak-ng -> WAV sink."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import wave
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agent.audio.sinks import WavSink
+from agent.clock import Clock
+from agent.config import EspeakTTS
+from agent.events import Audio, Event, Filtered, Metric, ReplySentence, UtteranceDone
+from agent.llm.base import ReplyEngine, ReplyRequest
+from agent.tts.espeak import EspeakEngine
+from agent.voice import Voice
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+
+
+class ScriptedEngine(ReplyEngine):
+    """Yields a fixed script piece by piece, like a model streaming tokens."""
+
+    name = "scripted"
+
+    def __init__(self, pieces: list[str], *, fail_after: int | None = None, hang: bool = False) -> None:
+        self.pieces = pieces
+        self.fail_after = fail_after
+        self.hang = hang
+        self.cancelled = False  # the stream was stopped before it ended by itself
+
+    async def load(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+        finished = False
+        try:
+            for i, piece in enumerate(self.pieces):
+                if self.fail_after is not None and i == self.fail_after:
+                    raise RuntimeError("model crashed")
+                await asyncio.sleep(0)
+                yield piece
+            if self.hang:
+                await asyncio.sleep(3600)
+            finished = True
+        finally:
+            # Not finished: cancelled, or closed early by the consumer.
+            self.cancelled = not finished
+
+
+def banned(text: str) -> str | None:
+    return "傻逼" if "傻逼" in text else None
+
+
+async def speak(engine: ReplyEngine, tmp_path: Path, *, interrupt_after_audio: bool = False, timeout: float = 20.0):
+    events: list[Event] = []
+    tts = EspeakEngine(EspeakTTS())
+    await tts.load()
+    clock = Clock(speed=20.0)
+    sink = WavSink(tmp_path, clock)
+    voice = Voice(engine, tts, sink, banned, events.append, clock, hard_timeout_s=timeout)
+    runner = asyncio.create_task(voice.run())
+    try:
+        utterance = voice.start(ReplyRequest(7, "question", None), arrived_at=None)
+        if interrupt_after_audio:
+            while not any(isinstance(e, Audio) for e in events):
+                await asyncio.sleep(0.01)
+            voice.interrupt(7)
+        outcome = await asyncio.wait_for(asyncio.shield(utterance.done), 60)
+        await asyncio.sleep(0.05)
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+    return outcome, events, sink
+
+
+def of(kind: type, events: list[Event]) -> list:
+    return [e for e in events if isinstance(e, kind)]
+
+
+async def test_sentences_stream_through_tts_into_a_wav(tmp_path: Path) -> None:
+    engine = ScriptedEngine(list("谢谢你的礼物！今天我们一起玩黑神话。下次再见啦！"))
+    outcome, events, sink = await speak(engine, tmp_path)
+    assert outcome == "spoken"
+    sentences = [e.text for e in of(ReplySentence, events)]
+    assert sentences == ["谢谢你的礼物！", "今天我们一起玩黑神话。", "下次再见啦！"]
+    audio = of(Audio, events)
+    assert [a.text for a in audio] == sentences
+    assert all(a.duration_s > 0.5 for a in audio)
+    done = of(UtteranceDone, events)
+    assert done == [UtteranceDone(utterance_id=7, outcome="spoken", sentences=3)]
+    metrics = {m.name for m in of(Metric, events)}
+    assert {"decision_to_first_token", "decision_to_first_sentence", "decision_to_first_audio"} <= metrics
+    assert sink.files == [tmp_path / "utterance-0007.wav"]
+    with wave.open(str(sink.files[0])) as wav:
+        pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+        seconds = wav.getnframes() / wav.getframerate()
+    assert seconds == pytest.approx(sum(a.duration_s for a in audio), abs=0.05)
+    assert np.sqrt(np.mean((pcm / 32768.0) ** 2)) > 0.02
+
+
+async def test_a_banned_sentence_never_reaches_tts_or_the_bus(tmp_path: Path) -> None:
+    engine = ScriptedEngine(["你好！", "你这个傻逼。", "欢迎来玩！"])
+    outcome, events, _ = await speak(engine, tmp_path)
+    assert outcome == "spoken"
+    spoken = [e.text for e in of(ReplySentence, events)] + [e.text for e in of(Audio, events)]
+    assert spoken and not any("傻逼" in text for text in spoken)
+    assert [(f.of, f.reason, f.rule, f.text) for f in of(Filtered, events)] == [
+        ("reply_sentence", "banned_word", "傻逼", "")
+    ]
+
+
+async def test_interrupt_stops_playback_and_generation(tmp_path: Path) -> None:
+    engine = ScriptedEngine(["这是第一句话，比较长一点。"] + ["后面还有很多很多话要说。"] * 20, hang=True)
+    outcome, events, sink = await speak(engine, tmp_path, interrupt_after_audio=True)
+    assert outcome == "interrupted"
+    assert len(of(Audio, events)) < 5
+    assert engine.cancelled
+    assert of(UtteranceDone, events)[0].outcome == "interrupted"
+    with wave.open(str(sink.files[0])) as wav:
+        played = wav.getnframes() / wav.getframerate()
+    assert played < sum(a.duration_s for a in of(Audio, events))  # cut mid-sentence
+
+
+async def test_engine_failure_keeps_what_was_said_and_the_voice_alive(tmp_path: Path) -> None:
+    engine = ScriptedEngine(["第一句话说完了。", "第二句"], fail_after=1)
+    outcome, events, _ = await speak(engine, tmp_path)
+    assert [e.text for e in of(Audio, events)] == ["第一句话说完了。"]
+    assert outcome == "spoken"
+    failing = ScriptedEngine(["还没说完"], fail_after=0)
+    outcome, events, _ = await speak(failing, tmp_path)
+    assert outcome == "failed"
+    assert not of(Audio, events)
+
+
+async def test_hard_timeout_cuts_a_hung_engine(tmp_path: Path) -> None:
+    engine = ScriptedEngine(["嗯。"], hang=True)
+    outcome, events, _ = await speak(engine, tmp_path, timeout=0.5)
+    assert outcome == "failed"  # nothing was said before the engine hung
+    assert engine.cancelled
+    talkative = ScriptedEngine(["你好，欢迎来到直播间！", "今天玩什么呢？"], hang=True)
+    outcome, events, _ = await speak(talkative, tmp_path, timeout=1.0)
+    assert outcome == "interrupted"
+    assert talkative.cancelled
+    assert [e.text for e in of(Audio, events)] == ["你好，欢迎来到直播间！"]
