@@ -21,10 +21,21 @@ app = typer.Typer(
 )
 
 # --- subcommands from other modules (one registration line each) ---
-from agent.sources.cli import listen_command; app.command("listen")(listen_command)  # noqa: E402, E702, I001
-from agent.obs.setup import obs_setup_command; app.command("obs-setup")(obs_setup_command)
-from agent.doctor import doctor_command; app.command("doctor")(doctor_command)
-from agent.audio.devices import devices_command; app.command("devices")(devices_command)
+from agent.brain.moderate_cli import moderate_command
+
+app.command("moderate")(moderate_command)
+from agent.sources.cli import listen_command
+
+app.command("listen")(listen_command)
+from agent.obs.setup import obs_setup_command
+
+app.command("obs-setup")(obs_setup_command)
+from agent.doctor import doctor_command
+
+app.command("doctor")(doctor_command)
+from agent.audio.devices import devices_command
+
+app.command("devices")(devices_command)
 
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")]
@@ -58,12 +69,14 @@ def demo(
     input: Annotated[
         Path | None, typer.Option("--input", help="A recording to replay instead of the shipped demo room.")
     ] = None,
-    speed: Annotated[float, typer.Option("--speed", min=0.1, max=1000, help="Replay speed (1 = real time).")] = 1.0,
+    speed: Annotated[
+        float, typer.Option("--speed", min=0.1, max=1000, help="Replay speed (1 = real time).")
+    ] = 1.0,
     record: RecordOption = None,
     config: ConfigOption = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for WAV files when there is no sound device.")] = Path(
-        "cohost-out"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for WAV files when there is no sound device.")
+    ] = Path("cohost-out"),
     quiet: Annotated[bool, typer.Option("--quiet", help="No live progress bar.")] = False,
 ) -> None:
     """Replay a recorded live room through the whole pipeline, offline, and print a summary."""
@@ -121,7 +134,7 @@ def run(config: ConfigOption = None, record: RecordOption = None) -> None:
         sources.append(ReplaySource(Path(cfg.sources.replay.path), clock))
     if not sources:
         typer.echo(
-            "error: no sources enabled: set sources.enabled in config.toml (e.g. [\"bilibili_open\"]); "
+            'error: no sources enabled: set sources.enabled in config.toml (e.g. ["bilibili_open"]); '
             "`cohost demo` runs without any",
             err=True,
         )

@@ -40,7 +40,10 @@ Status = Literal["ok", "warn", "fail"]
 
 # The model the fix lines suggest: small enough for most GPUs, GLM like the prompts expect.
 SUGGESTED_MODEL = "zai-org/glm-edge-1.5b-chat"
-CUDA_FIX = "for an NVIDIA GPU install the CUDA build: pip install torch --index-url https://download.pytorch.org/whl/cu126"
+CUDA_FIX = (
+    "for an NVIDIA GPU install the CUDA build: "
+    "pip install torch --index-url https://download.pytorch.org/whl/cu126"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +127,8 @@ def check_espeak(tts: TtsConfig, *, exe: str = "espeak-ng") -> Check:
             "espeak-ng",
             "fail",
             "espeak-ng is not installed: replies will not be spoken",
-            'sudo apt install espeak-ng (Windows: the espeak-ng installer, on PATH), or set tts.engine = "none"',
+            "sudo apt install espeak-ng (Windows: the espeak-ng installer, on PATH), "
+            'or set tts.engine = "none"',
         )
     voice = tts.espeak.voice
     language = voice.split("-")[0]
@@ -140,7 +144,8 @@ def check_espeak(tts: TtsConfig, *, exe: str = "espeak-ng") -> Check:
         "espeak-ng",
         "fail",
         f"espeak-ng has no voice {voice!r}",
-        f"install espeak-ng 1.51 or newer, or set tts.espeak.voice to one from `espeak-ng --voices={language}`",
+        "install espeak-ng 1.51 or newer, "
+        f"or set tts.espeak.voice to one listed by `espeak-ng --voices={language}`",
     )
 
 
@@ -205,8 +210,8 @@ def check_obs(obs: ObsConfig, *, timeout_s: float = 1.0) -> Check:
         return Check("obs", "ok", "off (obs.enabled = false)")
     where = f"{obs.host}:{obs.port}"
     start_obs = (
-        f"start OBS and enable Tools > WebSocket Server Settings > Enable WebSocket server (port {obs.port}), "
-        "or set obs.enabled = false"
+        "start OBS and tick Tools > WebSocket Server Settings > Enable WebSocket server "
+        f"(port {obs.port}), or set obs.enabled = false"
     )
     try:
         with socket.create_connection((obs.host, obs.port), timeout=timeout_s):
@@ -229,7 +234,10 @@ def _obs_login(obs: ObsConfig, where: str, timeout_s: float) -> Check:
     from websockets.exceptions import ConnectionClosed, WebSocketException
     from websockets.sync.client import connect
 
-    password_fix = "set the password from OBS Tools > WebSocket Server Settings > Show Connect Info in COHOST_OBS__PASSWORD"
+    password_fix = (
+        "put the password from OBS Tools > WebSocket Server Settings > Show Connect Info "
+        "in COHOST_OBS__PASSWORD (or obs.password)"
+    )
     try:
         with connect(
             f"ws://{where}", open_timeout=timeout_s, close_timeout=timeout_s, proxy=None, compression=None
@@ -258,7 +266,7 @@ def _obs_login(obs: ObsConfig, where: str, timeout_s: float) -> Check:
         if code == 4009:  # AuthenticationFailed
             return Check("obs", "fail", f"OBS at {where} rejected the password", password_fix)
         reason = exc.rcvd.reason if exc.rcvd else "no close frame"
-        return Check("obs", "fail", f"OBS at {where} closed the connection ({code} {reason})".strip(), "")
+        return Check("obs", "fail", f"OBS at {where} closed the connection ({code} {reason})", _not_obs(obs))
     except TimeoutError:
         return Check(
             "obs", "fail", f"no obs-websocket reply from {where} within {timeout_s:g} s", _not_obs(obs)
@@ -315,6 +323,14 @@ def _looks_like_path(model: str) -> bool:
     return model.startswith((".", "/", "~", "\\")) or "\\" in model or ":" in model or model.count("/") != 1
 
 
+_WEIGHTS = (
+    "model.safetensors",
+    "model.safetensors.index.json",
+    "pytorch_model.bin",
+    "pytorch_model.bin.index.json",
+)
+
+
 def _check_hf_cache(model: str) -> Check:
     try:
         from huggingface_hub import try_to_load_from_cache
@@ -331,7 +347,15 @@ def _check_hf_cache(model: str) -> Check:
             f'set llm.transformers.model to a folder or an id like "{SUGGESTED_MODEL}"',
         )
     if isinstance(cached, str):
-        return Check("llm model", "ok", f"{model} (downloaded, {Path(cached).parent})")
+        snapshot = Path(cached).parent
+        if any((snapshot / name).is_file() for name in _WEIGHTS):
+            return Check("llm model", "ok", f"{model} (downloaded, {snapshot})")
+        return Check(
+            "llm model",
+            "warn",
+            f"{model} is only partly downloaded (no weights): template mode",
+            f"run `hf download {model}` again",
+        )
     return Check(
         "llm model", "warn", f"{model} is not downloaded: template mode", f"run `hf download {model}`"
     )

@@ -303,8 +303,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 # Events that come from the room or the streamer: what a replay feeds back in.
-INPUT_TYPES = frozenset({"danmaku", "gift", "super_chat", "guard", "enter", "like", "transcript",
-                         "streamer_voice", "control"})
+INPUT_TYPES = frozenset(
+    {"danmaku", "gift", "super_chat", "guard", "enter", "like", "transcript", "streamer_voice", "control"}
+)
 
 _FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {
     cls: tuple(f for f in dataclasses.fields(cls) if f.name != "at") for cls in EVENT_TYPES.values()

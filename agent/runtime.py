@@ -91,7 +91,7 @@ def _language_model(cfg: Config) -> ReplyEngine:
 
 async def load_tts(cfg: Config, notices: list[str]) -> TTSEngine | None:
     if cfg.tts.engine == "none":
-        notices.append("tts: off (tts.engine = \"none\"): replies are text only")
+        notices.append('tts: off (tts.engine = "none"): replies are text only')
         return None
     from agent.tts.espeak import EspeakEngine
 
@@ -117,7 +117,9 @@ class Pipeline:
     stats: Stats = field(default_factory=Stats)
     notices: list[str] = field(default_factory=list)
     recorder: Recorder | None = None
-    extra_stages: list[tuple[str, frozenset[str] | None, Callable[[EventQueue], Any]]] = field(default_factory=list)
+    extra_stages: list[tuple[str, frozenset[str] | None, Callable[[EventQueue], Any]]] = field(
+        default_factory=list
+    )
     extra_tasks: list[Callable[[], Any]] = field(default_factory=list)
     _brain_queue: EventQueue | None = None
 
@@ -163,7 +165,11 @@ class Pipeline:
     # --- running ---
 
     def idle(self) -> bool:
-        return not self.brain.busy() and self.voice.idle() and (self._brain_queue is None or not self._brain_queue)
+        return (
+            not self.brain.busy()
+            and self.voice.idle()
+            and (self._brain_queue is None or not self._brain_queue)
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run every stage until ``stop`` is set, then cancel them all and flush."""

@@ -102,7 +102,9 @@ class Voice:
                 self.current = None
             if not utterance.done.done():
                 utterance.done.set_result(outcome)
-            self.publish(UtteranceDone(utterance_id=utterance.id, outcome=outcome, sentences=len(utterance.sentences)))
+            self.publish(
+                UtteranceDone(utterance_id=utterance.id, outcome=outcome, sentences=len(utterance.sentences))
+            )
 
     async def _speak(self, utterance: Utterance) -> str:
         if utterance.stopped.is_set():
@@ -133,7 +135,9 @@ class Voice:
             return "interrupted"
         return "spoken" if said else "empty"
 
-    async def _produce(self, utterance: Utterance, ready: asyncio.Queue[tuple[int, str, np.ndarray] | None]) -> None:
+    async def _produce(
+        self, utterance: Utterance, ready: asyncio.Queue[tuple[int, str, np.ndarray] | None]
+    ) -> None:
         splitter = SentenceSplitter()
         first_piece = True
         try:
@@ -171,14 +175,18 @@ class Voice:
         utterance.sentences.append(text)
         if index == 0:
             self._metric("decision_to_first_sentence", utterance.decided_at, utterance.id)
-        self.publish(ReplySentence(utterance_id=utterance.id, index=index, text=text, engine=self.engine.name))
+        self.publish(
+            ReplySentence(utterance_id=utterance.id, index=index, text=text, engine=self.engine.name)
+        )
         began = time.perf_counter()
         samples = await self.tts.synthesize(text) if self.tts is not None else _silence_for(text)
         if index == 0:
             self._metric("tts_first_sentence", began, utterance.id)
         await ready.put((index, text, samples))
 
-    async def _play(self, utterance: Utterance, ready: asyncio.Queue[tuple[int, str, np.ndarray] | None]) -> None:
+    async def _play(
+        self, utterance: Utterance, ready: asyncio.Queue[tuple[int, str, np.ndarray] | None]
+    ) -> None:
         rate = self.tts.sample_rate if self.tts is not None else _SILENT_RATE
         while (item := await ready.get()) is not None:
             index, text, samples = item
@@ -208,4 +216,3 @@ _SILENT_RATE = 16000
 def _silence_for(text: str) -> np.ndarray:
     """Text-only mode: hold the turn for about as long as reading the text takes."""
     return np.zeros(int(_SILENT_RATE * max(0.5, len(text) / 5.0)), dtype=np.float32)
-

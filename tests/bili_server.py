@@ -132,6 +132,7 @@ class DanmakuServer:
     heartbeats: int = 0
     cursor: int = 0  # commands pushed so far (first-time)
     extra_frames: list[bytes] = field(default_factory=list)  # raw frames pushed right after auth
+    drop_times: list[float] = field(default_factory=list)  # perf_counter() of each hard drop
     _server: Any = None
 
     async def start(self) -> DanmakuServer:
@@ -195,6 +196,7 @@ class DanmakuServer:
             if drop_now:
                 self.drops_left -= 1
                 await asyncio.sleep(0.05)
+                self.drop_times.append(time.perf_counter())
                 ws.transport.abort()  # a hard drop: no close frame
                 return
             await ws.wait_closed()

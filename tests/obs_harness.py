@@ -48,14 +48,18 @@ def private_netns() -> Iterator[None]:
     """Run the calling thread in a fresh network namespace with loopback up."""
     libc = ctypes.CDLL(None, use_errno=True)
     original = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    home = os.fstat(original).st_ino
     try:
         if libc.unshare(CLONE_NEWNET) != 0:
             raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET) failed")
         subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
         yield
     finally:
-        libc.setns(original, CLONE_NEWNET)
+        restored = libc.setns(original, CLONE_NEWNET) == 0
         os.close(original)
+        # Later test modules must get the real network back, or they would fail oddly.
+        if not restored or os.stat("/proc/thread-self/ns/net").st_ino != home:
+            raise RuntimeError("could not return to the original network namespace")
 
 
 def free_port() -> int:

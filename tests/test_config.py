@@ -43,11 +43,20 @@ def test_sections_are_frozen() -> None:
 @pytest.mark.parametrize(
     ("toml", "expected"),
     [
-        ("[brain]\ncooldown_s = -1\n", "config error: brain.cooldown_s = -1: Input should be greater than or equal to 0"),
-        ("[brain]\ncooldown_s = \"soon\"\n", "config error: brain.cooldown_s = 'soon': Input should be a valid number"),
+        (
+            "[brain]\ncooldown_s = -1\n",
+            "config error: brain.cooldown_s = -1: Input should be greater than or equal to 0",
+        ),
+        (
+            '[brain]\ncooldown_s = "soon"\n',
+            "config error: brain.cooldown_s = 'soon': Input should be a valid number",
+        ),
         ("[brain]\ncooldwn_s = 3\n", "config error: unknown key 'brain.cooldwn_s'"),
-        ("[llm]\nengine = \"gpt\"\n", "config error: llm.engine = 'gpt': Input should be 'transformers'"),
-        ("[obs]\nport = 70000\n", "config error: obs.port = 70000: Input should be less than or equal to 65535"),
+        ('[llm]\nengine = "gpt"\n', "config error: llm.engine = 'gpt': Input should be 'transformers'"),
+        (
+            "[obs]\nport = 70000\n",
+            "config error: obs.port = 70000: Input should be less than or equal to 65535",
+        ),
         ("[brain\n", "is not valid TOML"),
     ],
 )
@@ -71,7 +80,7 @@ def test_missing_file_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_env_override_wins_over_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write(tmp_path, "[brain]\ncooldown_s = 3.0\n[obs]\npassword = \"from-file\"\n")
+    path = write(tmp_path, '[brain]\ncooldown_s = 3.0\n[obs]\npassword = "from-file"\n')
     assert load_config(path).brain.cooldown_s == 3.0
     monkeypatch.setenv("COHOST_BRAIN__COOLDOWN_S", "12.5")
     monkeypatch.setenv("COHOST_OBS__PASSWORD", "from-env")
@@ -92,7 +101,7 @@ def test_bad_env_value_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_secrets_never_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     secret = "hunter2-very-secret"
-    path = write(tmp_path, f"[obs]\npassword = \"{secret}\"\n[control]\ntoken = \"{secret}\"\n")
+    path = write(tmp_path, f'[obs]\npassword = "{secret}"\n[control]\ntoken = "{secret}"\n')
     cfg = load_config(path)
     assert secret not in repr(cfg)
     assert secret not in str(cfg.model_dump())
@@ -113,5 +122,8 @@ def test_cli_reports_config_errors_in_one_line_and_no_traceback(tmp_path: Path) 
         timeout=60,
     )
     assert result.returncode == 2
-    assert result.stderr.strip() == "config error: brain.cooldown_s = -1: Input should be greater than or equal to 0"
+    assert (
+        result.stderr.strip()
+        == "config error: brain.cooldown_s = -1: Input should be greater than or equal to 0"
+    )
     assert "Traceback" not in result.stderr

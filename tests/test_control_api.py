@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import signal
 import socket
 import threading
 from collections.abc import Iterator
@@ -28,6 +29,8 @@ from agent.events import Control, Danmaku, Metric, ReplySentence, StateChange, U
 
 BASE = "http://127.0.0.1:8765"
 TOKEN = "s3cret-token-for-tests"
+# The test client's websockets ignore base_url; a loopback API refuses other Host names.
+HOST = {"host": "127.0.0.1:8765"}
 
 
 class FakeController(Controller):
@@ -153,6 +156,8 @@ def test_say_rejects_non_json(client: TestClient, fake: FakeController) -> None:
     assert response.status_code == 422
     response = client.post("/api/say", content=b"text=hi", headers={"content-type": "text/plain"})
     assert response.status_code == 422
+    response = client.post("/api/say", content=b"\xff\xfe", headers={"content-type": "application/json"})
+    assert response.status_code == 422
     assert fake.sent == []
 
 
@@ -179,7 +184,11 @@ def test_overlay_page_and_settings_are_served(client: TestClient) -> None:
     assert "textContent" in script.text
     assert "innerHTML" not in script.text
     assert client.get("/overlay/overlay.css").status_code == 200
-    assert client.get("/api/overlay-config").json() == {"max_lines": 4, "fade_after_s": 15.0, "font_size_px": 32}
+    assert client.get("/api/overlay-config").json() == {
+        "max_lines": 4,
+        "fade_after_s": 15.0,
+        "font_size_px": 32,
+    }
 
 
 def test_overlay_can_be_switched_off(fake: FakeController) -> None:
@@ -210,7 +219,9 @@ def test_exposed_host_without_token_refuses_to_start(fake: FakeController, host:
 
 def test_loopback_names() -> None:
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.3.4.5", "::1", "[::1]", "localhost", "LOCALHOST"))
-    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.com", "", "127.0.0.1.nip.io"))
+    assert not any(
+        is_loopback(h) for h in ("0.0.0.0", "::", "10.0.0.1", "example.com", "", "127.0.0.1.nip.io")
+    )
 
 
 def test_exposed_host_requires_the_token_everywhere(fake: FakeController) -> None:
@@ -233,11 +244,13 @@ def test_exposed_host_requires_the_token_everywhere(fake: FakeController) -> Non
         ok = c.post("/api/mute", headers={"Authorization": f"Bearer {TOKEN}"})
         assert ok.json() == {"ok": True, "action": "mute"}
         assert c.get(f"/api/status?token={TOKEN}").status_code == 200
-        with pytest.raises(WebSocketDenialResponse) as denied:
-            with c.websocket_connect("/ws/events"):
-                pass
+        with (
+            pytest.raises(WebSocketDenialResponse) as denied,
+            c.websocket_connect("/ws/events", headers=HOST),
+        ):
+            pass
         assert denied.value.status_code == 401
-        with c.websocket_connect(f"/ws/events?token={TOKEN}") as ws:
+        with c.websocket_connect(f"/ws/events?token={TOKEN}", headers=HOST) as ws:
             assert ws.receive_json()["type"] == "state"
 
 
@@ -272,9 +285,12 @@ def test_other_sites_cannot_drive_the_api_from_a_browser(client: TestClient, fak
     assert client.post("/api/mute", headers={"origin": "https://evil.example"}).status_code == 403
     assert client.post("/api/mute", headers={"origin": "null"}).status_code == 403
     assert client.post("/api/mute", headers={"origin": BASE}).status_code == 200
-    with pytest.raises(WebSocketDenialResponse) as denied:
-        with client.websocket_connect("/ws/events", headers={"origin": "https://evil.example"}):
-            pass
+    evil = {**HOST, "origin": "https://evil.example"}
+    with (
+        pytest.raises(WebSocketDenialResponse) as denied,
+        client.websocket_connect("/ws/events", headers=evil),
+    ):
+        pass
     assert denied.value.status_code == 403
     assert [e.action for e in fake.sent] == ["mute"]
 
@@ -315,7 +331,7 @@ def test_rate_limit_answers_429_then_recovers(fake: FakeController) -> None:
         assert metrics.status_code == 429
         now[0] += 10
         text = c.get("/metrics").text
-    assert 'cohost_control_rejected_total{status="429"} 4' in text
+    assert 'cohost_control_rejected_total{status="429"} 5' in text
     assert len(fake.sent) == 4
 
 
@@ -337,8 +353,10 @@ def test_token_bucket_forgets_idle_clients_under_a_flood() -> None:
 # --- the overlay feed ----------------------------------------------------------
 
 
-def test_feed_starts_with_a_snapshot_then_streams_bus_events(client: TestClient, fake: FakeController) -> None:
-    with client.websocket_connect("/ws/events") as ws:
+def test_feed_starts_with_a_snapshot_then_streams_bus_events(
+    client: TestClient, fake: FakeController
+) -> None:
+    with client.websocket_connect("/ws/events", headers=HOST) as ws:
         first = [ws.receive_json() for _ in range(3)]
         assert first[0] == {"type": "state", "state": "listening", "muted": False, "topic": "游戏"}
         assert first[1] == {"type": "source_status", "source": "replay", "state": "live", "detail": ""}
@@ -361,7 +379,7 @@ def test_feed_starts_with_a_snapshot_then_streams_bus_events(client: TestClient,
 def test_feed_leaves_out_viewer_chat_and_unsubscribes_on_disconnect(
     client: TestClient, fake: FakeController
 ) -> None:
-    with client.websocket_connect("/ws/events") as ws:
+    with client.websocket_connect("/ws/events", headers=HOST) as ws:
         for _ in range(3):
             ws.receive_json()
         client.portal.call(fake.bus.publish, Danmaku(text="<script>x</script>"))  # type: ignore[union-attr]
@@ -376,9 +394,12 @@ def test_feed_leaves_out_viewer_chat_and_unsubscribes_on_disconnect(
 
 
 def test_feed_refuses_more_pages_than_configured(fake: FakeController) -> None:
-    with make_client(fake, max_ws_clients=1) as c, c.websocket_connect("/ws/events") as first:
+    with make_client(fake, max_ws_clients=1) as c, c.websocket_connect("/ws/events", headers=HOST) as first:
         first.receive_json()
-        with c.websocket_connect("/ws/events") as second, pytest.raises(WebSocketDisconnect) as info:
+        with (
+            c.websocket_connect("/ws/events", headers=HOST) as second,
+            pytest.raises(WebSocketDisconnect) as info,
+        ):
             second.receive_json()
         assert info.value.code == 1013
 
@@ -392,7 +413,13 @@ def test_feed_buffer_keeps_latest_state_and_recent_lines_in_order() -> None:
     buffer.add(StateChange(state="speaking"))
     buffer.add(Danmaku(text="not for the overlay"))
     out = buffer.drain()
-    assert [m["type"] for m in out] == ["reply_sentence", "reply_sentence", "reply_sentence", "metric", "state"]
+    assert [m["type"] for m in out] == [
+        "reply_sentence",
+        "reply_sentence",
+        "reply_sentence",
+        "metric",
+        "state",
+    ]
     assert [m["text"] for m in out[:3]] == ["句子2", "句子3", "句子4"]
     assert out[3]["ms"] == 4.0
     assert out[4]["state"] == "speaking"
@@ -499,11 +526,14 @@ async def test_server_serves_and_stops_on_cancel(fake: FakeController) -> None:
     server = ControlServer(
         fake, ControlConfig(port=0), OverlayConfig(), on_listening=lambda host, port: listening.set()
     )
+    ctrl_c = signal.getsignal(signal.SIGINT)
     task = asyncio.create_task(server.run())
     await asyncio.wait_for(listening.wait(), 5)
     url = f"http://127.0.0.1:{server.port}"
     async with httpx.AsyncClient(base_url=url) as http:
         assert (await http.post("/api/skip")).json() == {"ok": True, "action": "skip"}
+    # uvicorn would have installed its own handler; Ctrl-C must stay the runtime's.
+    assert signal.getsignal(signal.SIGINT) is ctrl_c
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, 5)

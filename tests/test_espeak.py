@@ -37,5 +37,5 @@ async def test_text_is_not_parsed_as_options() -> None:
 
 async def test_unknown_voice_is_a_clear_error() -> None:
     engine = EspeakEngine(EspeakTTS(voice="xx-nope"))
-    with pytest.raises(TTSUnavailable, match="tts.espeak.voice"):
+    with pytest.raises(TTSUnavailable, match=r"tts\.espeak\.voice"):
         await engine.load()

@@ -59,7 +59,9 @@ def banned(text: str) -> str | None:
     return "傻逼" if "傻逼" in text else None
 
 
-async def speak(engine: ReplyEngine, tmp_path: Path, *, interrupt_after_audio: bool = False, timeout: float = 20.0):
+async def speak(
+    engine: ReplyEngine, tmp_path: Path, *, interrupt_after_audio: bool = False, timeout: float = 20.0
+):
     events: list[Event] = []
     tts = EspeakEngine(EspeakTTS())
     await tts.load()

@@ -114,7 +114,8 @@ def build_tiny_glm(
 ) -> Path:
     """Write a tiny GLM chat checkpoint (config, weights, tokenizer) to ``path`` and return it.
 
-    ``reply=None`` leaves the weights random (output is random characters).
+    ``reply=None`` leaves the weights random: output is random characters and
+    never ends by itself before ``max_new_tokens``.
     """
     import torch
     from transformers import AutoModelForCausalLM, Glm4Config, GlmConfig, GenerationConfig
@@ -139,8 +140,13 @@ def build_tiny_glm(
     model = AutoModelForCausalLM.from_config(config)
     if reply is not None:
         _teach_reply(model, tokenizer, reply, train_steps)
+    # An untaught model is for tests that need a long reply: it never picks an
+    # end token, so it talks until max_new_tokens (or until interrupted).
     model.generation_config = GenerationConfig(
-        eos_token_id=eos_ids, pad_token_id=tokenizer.pad_token_id, do_sample=False
+        eos_token_id=eos_ids,
+        pad_token_id=tokenizer.pad_token_id,
+        do_sample=False,
+        suppress_tokens=eos_ids if reply is None else None,
     )
     path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(path)

@@ -13,7 +13,7 @@ from typing import Any
 # Each "no audio" case as (what happens, what to do): `cohost devices` prints them
 # as one line, `cohost doctor` in its detail and fix columns.
 NO_PORTAUDIO = "PortAudio is not installed: audio will go to WAV files in audio.output_dir"
-NO_PORTAUDIO_FIX = "install libportaudio2 (Debian/Ubuntu: sudo apt install libportaudio2)"
+NO_PORTAUDIO_FIX = "install libportaudio2, e.g. `sudo apt install libportaudio2`"
 NO_DEVICES = "no audio devices found: audio will go to WAV files in audio.output_dir"
 NO_DEVICES_FIX = "start PulseAudio or PipeWire, or plug in a sound card, then run `cohost devices`"
 

@@ -26,7 +26,9 @@ _CHUNK_S = 0.1
 class AudioSink(Protocol):
     name: str
 
-    async def play(self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event) -> None:
+    async def play(
+        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
+    ) -> None:
         """Play until done or ``stop`` is set."""
         ...
 
@@ -34,8 +36,7 @@ class AudioSink(Protocol):
         """The utterance is over (spoken or interrupted)."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
 
 def to_pcm16(samples: np.ndarray) -> bytes:
@@ -54,7 +55,9 @@ class WavSink:
         self._parts: dict[int, list[np.ndarray]] = {}
         self._rate: dict[int, int] = {}
 
-    async def play(self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event) -> None:
+    async def play(
+        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
+    ) -> None:
         step = max(1, int(sample_rate * _CHUNK_S))
         parts = self._parts.setdefault(utterance_id, [])
         self._rate[utterance_id] = sample_rate
@@ -97,7 +100,9 @@ class DeviceSink:
         self.device = device
         self.clock = clock
 
-    async def play(self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event) -> None:
+    async def play(
+        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
+    ) -> None:
         halt = threading.Event()
         worker = asyncio.ensure_future(asyncio.to_thread(self._write, samples, sample_rate, halt))
         stopper = asyncio.ensure_future(stop.wait())
@@ -119,7 +124,9 @@ class DeviceSink:
                 if halt.is_set():
                     out.abort()
                     return
-                out.write(np.ascontiguousarray(samples[start : start + step], dtype=np.float32).reshape(-1, 1))
+                out.write(
+                    np.ascontiguousarray(samples[start : start + step], dtype=np.float32).reshape(-1, 1)
+                )
 
     async def finish(self, utterance_id: int) -> None:
         return None
@@ -133,7 +140,9 @@ def open_sink(output_device: str, out_dir: Path, clock: Clock) -> tuple[AudioSin
     if output_device == "none":
         return WavSink(out_dir, clock), f"audio: writing WAV files to {out_dir}"
     if clock.speed != 1.0:
-        return WavSink(out_dir, clock), f"audio: replay runs at {clock.speed:g}x, writing WAV files to {out_dir}"
+        return WavSink(
+            out_dir, clock
+        ), f"audio: replay runs at {clock.speed:g}x, writing WAV files to {out_dir}"
     try:
         from agent.audio.devices import find_output_device
 

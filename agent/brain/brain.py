@@ -79,7 +79,9 @@ class Brain:
                 self.memory.add(Turn(asked[0], asked[1], said))
         return self._step(event, now)
 
-    def admit(self, event: Danmaku | Gift | SuperChat | Guard | Enter | Like, now: float) -> Message | Filtered | None:
+    def admit(
+        self, event: Danmaku | Gift | SuperChat | Guard | Enter | Like, now: float
+    ) -> Message | Filtered | None:
         """Run the filters; a Filtered says why a message is not answered."""
         name = self.speakable_name(event.uname)
         if isinstance(event, Like):
@@ -90,7 +92,9 @@ class Brain:
                 return Filtered(of=event.type, reason=reason, uname=name, text=event.text)
             verdict = self.moderator.check(event.text)
             if not verdict.kept:
-                return Filtered(of=event.type, reason=verdict.reason, rule=verdict.rule, uname=name, text=event.text)
+                return Filtered(
+                    of=event.type, reason=verdict.reason, rule=verdict.rule, uname=name, text=event.text
+                )
             return Message(event, verdict.text, name, verdict.tags)
         if isinstance(event, SuperChat):
             # A paid message is always thanked; its text is only used when it is clean.

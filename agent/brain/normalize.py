@@ -186,18 +186,6 @@ def forms(text: str, max_chars: int = 0) -> Forms:
     return Forms(display, spaced, spaced.replace(" ", ""))
 
 
-@lru_cache(maxsize=8192)
-def fold_key(text: str) -> str:
-    """Order-free key for "the same message": the set of characters of the compact form,
-    minus filler particles and punctuation, so 主播这个多少钱啊？ and 这个多少钱主播 agree."""
-    compact = match_form(text)
-    chars = set(compact) - _FILLERS
-    return "".join(sorted(chars)) if chars else compact
-
-
-_FILLERS = frozenset("啊呀吧呢哦嘛啦哈么嗯噢喔")
-
-
 # --- pinyin --------------------------------------------------------------------
 # Homophone dodges (沙比, sha bi, 傻b) are caught by comparing toneless pinyin
 # syllables. Each character gets its most common reading; messages and lexicon

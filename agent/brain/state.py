@@ -30,7 +30,9 @@ from agent.events import (
     ViewerEvent,
 )
 
-ReplyKind = Literal["super_chat", "guard", "gift", "mention", "question", "greeting", "follow", "chatter", "say"]
+ReplyKind = Literal[
+    "super_chat", "guard", "gift", "mention", "question", "greeting", "follow", "chatter", "say"
+]
 
 # Lower answers first.
 RANK: dict[str, int] = {
@@ -291,7 +293,7 @@ def _maybe_start(state: BrainState, now: float, cfg: BrainConfig, actions: list[
 def _start(state: BrainState, candidate: Candidate, now: float, actions: list[Action]) -> BrainState:
     utterance_id = state.next_id
     actions.append(StartReply(utterance_id, candidate))
-    starts = tuple(t for t in state.reply_starts if now - t < 60.0) + (now,)
+    starts = (*(t for t in state.reply_starts if now - t < 60.0), now)
     return replace(
         state,
         in_flight=utterance_id,

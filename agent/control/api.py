@@ -18,11 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from fastapi import APIRouter, Depends, FastAPI, WebSocket
-from fastapi.responses import FileResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocketDisconnect
@@ -147,6 +149,17 @@ def create_app(
         version="1",
         description="Mute, skip, reset or make the co-host say something; status, metrics, overlay feed.",
     )
+
+    @app.exception_handler(HTTPException)
+    async def bad_body(request: Request, exc: HTTPException) -> Response:
+        # FastAPI answers a body it cannot decode (not UTF-8, say) with 400;
+        # callers get one rule instead: a body that is not what the route
+        # takes is 422, in FastAPI's usual error shape.
+        if exc.status_code == 400:
+            error = {"type": "body_not_decodable", "loc": ["body"], "msg": str(exc.detail)}
+            return JSONResponse({"detail": [error]}, status_code=422)
+        return await http_exception_handler(request, exc)
+
     api = APIRouter(prefix="/api", responses=_ERRORS, dependencies=[Depends(_bearer)] if token else [])
 
     @api.get("/status", response_model=Status, summary="The bot's state, queues, sources and latencies")

@@ -27,7 +27,9 @@ class ReplyRequest:
     """
 
     utterance_id: int
-    kind: Literal["super_chat", "guard", "gift", "mention", "question", "greeting", "follow", "chatter", "say"]
+    kind: Literal[
+        "super_chat", "guard", "gift", "mention", "question", "greeting", "follow", "chatter", "say"
+    ]
     trigger: ViewerEvent | None
     messages: tuple[ChatMessage, ...] = ()
     say_text: str = ""
@@ -54,5 +56,4 @@ class ReplyEngine(Protocol):
         """Yield text pieces as they are produced. Cancelling the iterator stops generation."""
         ...
 
-    async def close(self) -> None:
-        ...
+    async def close(self) -> None: ...

@@ -25,20 +25,21 @@ import json
 import logging
 import math
 from collections import Counter
-from typing import Any
+from typing import Any, get_args
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from agent.config import JsonWsSource
-from agent.events import INPUT_TYPES, Enter, Event, EventDecodeError, from_dict
+from agent.events import INPUT_TYPES, Control, ControlAction, Enter, Event, EventDecodeError, from_dict
 from agent.sources.supervisor import SessionContext
 
 log = logging.getLogger(__name__)
 
 ROOM_TYPES = frozenset(INPUT_TYPES - {"control", "streamer_voice"})
-_ENTER_ACTIONS = frozenset({"enter", "follow", "share"})
+_ENTER_ACTIONS = frozenset({"enter", "follow", "share"})  # Enter.action's Literal
+_CONTROL_ACTIONS = frozenset(get_args(ControlAction))
 _NO_PLATFORM = frozenset({"transcript", "control"})
 TOO_BIG = 1009  # websocket close code: message too big
 
@@ -104,8 +105,11 @@ class _Rejected(Exception):
 
 def _check_values(event: Event) -> None:
     """from_dict checks JSON types; these are the values that would still mislead the brain."""
-    if isinstance(event, Enter) and event.action not in _ENTER_ACTIONS:
+    # Literal fields are not checked by from_dict: a list there would even be unhashable.
+    if isinstance(event, Enter) and not (isinstance(event.action, str) and event.action in _ENTER_ACTIONS):
         raise _Rejected("bad_field", f"enter.action: expected one of {sorted(_ENTER_ACTIONS)}")
+    if isinstance(event, Control) and not (isinstance(event.action, str) and event.action in _CONTROL_ACTIONS):
+        raise _Rejected("bad_field", f"control.action: expected one of {sorted(_CONTROL_ACTIONS)}")
     for name in ("count", "price", "level", "guard_level", "duration_s", "gift_id"):
         value = getattr(event, name, 0)
         if (isinstance(value, float) and not math.isfinite(value)) or value < 0:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,4 +70,3 @@ class ReplaySource:
             # ``at`` becomes the moment it arrives now, not when the file was loaded.
             publish(dataclasses.replace(timed.event, at=time.perf_counter()))
         publish(SourceStatus(source=self.name, state="ended", detail=f"{len(self.events)} events"))
-

@@ -15,8 +15,7 @@ class TTSEngine(Protocol):
     name: str
     sample_rate: int
 
-    async def load(self) -> None:
-        ...
+    async def load(self) -> None: ...
 
     async def synthesize(self, text: str) -> np.ndarray:
         """Mono float32 samples in [-1, 1] at ``sample_rate``."""

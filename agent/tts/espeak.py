@@ -39,7 +39,7 @@ class EspeakEngine:
         if binary is None:
             raise TTSUnavailable(
                 "espeak-ng is not installed: `sudo apt install espeak-ng` (Windows: install espeak-ng "
-                "and add it to PATH), or set tts.engine = \"none\""
+                'and add it to PATH), or set tts.engine = "none"'
             )
         self._binary = binary
         voices = subprocess.run(
@@ -78,5 +78,7 @@ class EspeakEngine:
                 await proc.wait()
             raise
         if proc.returncode != 0 or not out:
-            raise TTSUnavailable(f"espeak-ng failed ({proc.returncode}): {err.decode(errors='replace').strip()[:200]}")
+            raise TTSUnavailable(
+                f"espeak-ng failed ({proc.returncode}): {err.decode(errors='replace').strip()[:200]}"
+            )
         return wav_to_samples(out)

@@ -1,0 +1,128 @@
+"""Who is flooding the chat: per-viewer rate, one viewer repeating, many viewers echoing.
+
+``FloodControl`` is the stateful half of the filters. It never reads a clock (``now``
+is passed in, any monotonic seconds) and its memory is bounded: at most
+``flood_max_users`` viewers and a fixed number of recent message keys, the least
+recently seen forgotten first, entries older than their window dropped as ``now``
+moves on.
+
+Reasons returned: ``user_rate`` (more than ``user_max_messages`` in
+``user_window_s``), ``repeat`` (the same viewer, a near-identical message within
+``repeat_window_s``), ``flood`` (more than ``duplicate_max`` viewers sent the same
+message within ``duplicate_window_s``: the extra copies carry nothing new).
+Every message counts toward the limits, blocked or not, so a viewer who keeps
+spamming stays blocked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from agent.brain import normalize
+from agent.config import BrainConfig
+
+__all__ = ["FloodControl", "dup_key", "near_duplicate"]
+
+# Particles and laughter that do not change what a message asks.
+_FILLERS = frozenset("啊呀吧呢哦嘛啦哈么嗯噢喔")
+_TOKEN_RE = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
+_RECENT_PER_USER = 4  # messages of one viewer compared for "repeat"
+_MAX_ECHO_KEYS = 4096  # message keys tracked for "flood": a busy room's window
+
+
+@lru_cache(maxsize=16384)
+def dup_key(text: str) -> str:
+    """Order-free form of a message for comparing: Chinese characters and Latin words
+    of its match form, fillers dropped, sorted, joined. 主播这个多少钱啊？ and
+    这个多少钱主播 give the same key."""
+    spaced = normalize.spaced_form(normalize.display_form(text))
+    tokens = [t for t in _TOKEN_RE.findall(spaced) if t not in _FILLERS]
+    if not tokens:  # 哈哈哈 or 啊啊: the fillers are the message
+        tokens = _TOKEN_RE.findall(spaced)
+    return "".join(sorted(tokens))
+
+
+def _similar(a: str, b: str, threshold: float) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 3:  # one character apart is a different short message
+        return False
+    return fuzz.ratio(a, b, score_cutoff=threshold) > 0
+
+
+def near_duplicate(a: str, b: str, threshold: float = 85.0) -> bool:
+    """Whether two chat messages say the same thing: 主播这个多少钱 ~ 主播这个多少钱啊？
+    ~ 这个多少钱主播. Pure; ``threshold`` is a rapidfuzz ratio (0-100) on ``dup_key``."""
+    return _similar(dup_key(a), dup_key(b), threshold)
+
+
+@dataclass(slots=True)
+class _Viewer:
+    sent: deque[float]  # times of the last user_max_messages messages
+    recent: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=_RECENT_PER_USER))
+
+
+class FloodControl:
+    def __init__(self, cfg: BrainConfig) -> None:
+        self._max_messages = cfg.user_max_messages
+        self._window = cfg.user_window_s
+        self._repeat_window = cfg.repeat_window_s
+        self._dup_window = cfg.duplicate_window_s
+        self._dup_max = cfg.duplicate_max
+        self._threshold = cfg.duplicate_threshold
+        self._max_users = cfg.flood_max_users
+        self._viewers: OrderedDict[str, _Viewer] = OrderedDict()
+        self._echoes: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def check(self, uid: str, text: str, now: float) -> str | None:
+        """None when the message may pass, else the reason; records it either way."""
+        key = dup_key(text)
+        viewer = self._viewers.get(uid)
+        if viewer is None:
+            viewer = _Viewer(deque(maxlen=self._max_messages))
+            self._viewers[uid] = viewer
+            if len(self._viewers) > self._max_users:
+                self._viewers.popitem(last=False)
+        else:
+            self._viewers.move_to_end(uid)
+        reason = None
+        sent = viewer.sent
+        if len(sent) == self._max_messages and now - sent[0] < self._window:
+            reason = "user_rate"
+        sent.append(now)
+        if self._repeat_window > 0:
+            if reason is None:
+                for then, earlier in viewer.recent:
+                    if now - then <= self._repeat_window and _similar(key, earlier, self._threshold):
+                        reason = "repeat"
+                        break
+            viewer.recent.append((now, key))
+        if self._dup_window > 0 and key:
+            echoed = self._echo(key, now)
+            if reason is None and echoed:
+                reason = "flood"
+        return reason
+
+    def _echo(self, key: str, now: float) -> bool:
+        """Record ``key`` at ``now``; True when duplicate_max others were seen in the window."""
+        times = self._echoes.get(key)
+        if times is None:
+            times = self._echoes[key] = deque(maxlen=self._dup_max)
+        else:
+            self._echoes.move_to_end(key)
+        echoed = len(times) == self._dup_max and now - times[0] <= self._dup_window
+        times.append(now)
+        # Forget the stalest key once it has aged out, or when over the cap: O(1) per call.
+        oldest_key, oldest = next(iter(self._echoes.items()))
+        if len(self._echoes) > _MAX_ECHO_KEYS or now - oldest[-1] > self._dup_window:
+            del self._echoes[oldest_key]
+        return echoed
+
+    def __len__(self) -> int:
+        """Viewers currently remembered (bounded by flood_max_users)."""
+        return len(self._viewers)

@@ -1,0 +1,142 @@
+"""Spine benchmarks: bus + brain throughput, and the agent's own overhead per reply.
+
+1. Throughput: the demo room's danmaku (repeated with fresh users and text) pushed
+   through the bus and the brain (filters + state machine) with the reply engine off.
+   Target >= 50,000 msgs/s on one core.
+2. Overhead: the time Cohost's own code adds per reply (bus hops, brain, prompt,
+   sentence split, dispatch to TTS and the sink) with zero-latency engines.
+   Target p99 <= 2 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import AsyncIterator
+
+import numpy as np
+
+from agent.audio.sinks import AudioSink
+from agent.brain.brain import Brain
+from agent.brain.moderation import Moderator
+from agent.bus import Bus
+from agent.clock import Clock
+from agent.config import BrainConfig, Config
+from agent.events import Danmaku, UtteranceDone
+from agent.llm.base import ReplyRequest
+from agent.runtime import BRAIN_INPUTS, Pipeline
+from agent.sources.replay import DEMO_RECORDING, load_recording
+from agent.stats import percentile
+from agent.voice import Voice
+
+
+def _danmaku(n: int) -> list[Danmaku]:
+    timed, _ = load_recording(DEMO_RECORDING)
+    base = [t.event for t in timed if isinstance(t.event, Danmaku)]
+    return [
+        dataclasses.replace(
+            base[i % len(base)], uid=str(i % 5000), text=f"{base[i % len(base)].text[:60]}{i}"
+        )
+        for i in range(n)
+    ]
+
+
+def throughput(n: int = 50_000) -> float:
+    cfg = Config()
+    brain = Brain(cfg.brain, cfg.llm, Moderator.from_config(cfg.brain))
+    bus = Bus(cfg.bus.queue_size)
+    queue = bus.subscribe("brain", accepts=BRAIN_INPUTS)
+    messages = _danmaku(n)
+    began = time.perf_counter()
+    for i, message in enumerate(messages):
+        bus.publish(message)
+        while (event := queue.get_nowait()) is not None:
+            brain.handle(event, i * 0.001)  # a 1000 msgs/s room; speaking is never executed
+    return n / (time.perf_counter() - began)
+
+
+class InstantEngine:
+    name = "instant"
+
+    async def load(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+        yield "谢谢你的提问，"
+        yield "我们马上回答。"
+
+
+class InstantTTS:
+    name = "instant"
+    sample_rate = 16000
+    _samples = np.zeros(16, dtype=np.float32)
+
+    async def load(self) -> None:
+        return None
+
+    async def synthesize(self, text: str) -> np.ndarray:
+        return self._samples
+
+
+class NullSink:
+    name = "null"
+
+    async def play(
+        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
+    ) -> None:
+        return None
+
+    async def finish(self, utterance_id: int) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+async def _overhead(replies: int) -> list[float]:
+    cfg = Config(brain=BrainConfig(cooldown_s=0.0, max_replies_per_minute=10**6, gap_after_streamer_s=0.0))
+    clock = Clock()
+    bus = Bus(cfg.bus.queue_size)
+    moderator = Moderator.from_config(cfg.brain)
+    sink: AudioSink = NullSink()
+    engine = InstantEngine()
+    voice = Voice(engine, InstantTTS(), sink, moderator.banned_in, bus.publish, clock)
+    pipeline = Pipeline(cfg, clock, bus, Brain(cfg.brain, cfg.llm, moderator), voice, sink, engine, [])
+    done = bus.subscribe("bench", accepts={"utterance_done", "audio"})
+    stop = asyncio.Event()
+    runner = asyncio.create_task(pipeline.run(stop))
+    await asyncio.sleep(0.05)
+    samples: list[float] = []
+    for i in range(replies):
+        message = Danmaku(text=f"主播这是什么游戏？{i}", uname=f"u{i}", uid=str(i))
+        bus.publish(message)
+        first_audio = 0.0
+        while True:
+            event = await done.get()
+            if first_audio == 0.0 and event.type == "audio":
+                first_audio = time.perf_counter()
+            if isinstance(event, UtteranceDone):
+                break
+        samples.append((first_audio - message.at) * 1e6)
+    stop.set()
+    await runner
+    return samples[10:]  # skip warm-up
+
+
+def run() -> list[tuple[str, float, str]]:
+    rate = throughput()
+    overhead = asyncio.run(_overhead(1000))
+    return [
+        ("pipeline throughput (bus + filters + brain, engine off)", round(rate), "msgs/s (target >= 50000)"),
+        ("agent overhead per reply, p50", round(percentile(overhead, 50), 1), "us"),
+        ("agent overhead per reply, p99", round(percentile(overhead, 99), 1), "us (target <= 2000)"),
+    ]
+
+
+if __name__ == "__main__":
+    for name, value, unit in run():
+        print(f"{name:60s} {value:>12} {unit}")

@@ -1,0 +1,587 @@
+"""OBS output, obs-setup and the OBS script, against a real headless OBS 29.
+
+The slow tests share one OBS per module. It runs in a private network
+namespace that the test thread enters for the module (tests/obs_harness.py),
+together with a small HTTP server standing in for the control API so the
+script's hotkeys can be watched arriving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import importlib.util
+import json
+import logging
+import sys
+import threading
+import time
+import types
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from agent.bus import Bus
+from agent.config import ObsConfig
+from agent.events import Audio, Control, ReplySentence, SourceStatus, StateChange, Transcript, UtteranceDone
+from agent.obs import client as obs_client
+from agent.obs.output import ObsOutput
+from agent.obs.setup import setup_sources
+from agent.obs.view import ObsView, clean, join_sentences
+from tests.obs_harness import SCRIPT, HeadlessObs, ObsSpec, luminance_variance, missing_tools, private_netns
+
+REPLY, SUBS, STATUS, TALK = "Cohost Reply", "Cohost Subtitles", "Cohost Status", "Cohost Talking"
+TOKEN = "tok-123"
+
+
+# --- a stand-in control API that records what the script sends -------------------
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    auth: str
+    body: str
+
+
+@dataclass
+class RecordingApi:
+    requests: list[Seen] = field(default_factory=list)
+    status: dict[str, Any] = field(default_factory=lambda: {"state": "listening", "muted": False})
+
+    def start(self) -> None:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _record(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                api.requests.append(
+                    Seen(self.command, self.path, self.headers.get("Authorization", ""), body)
+                )
+                payload = json.dumps(api.status if self.path == "/api/status" else {"ok": True}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = _record
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def posts(self) -> list[tuple[str, str]]:
+        return [(r.path, r.auth) for r in list(self.requests) if r.method == "POST"]
+
+
+# --- the pure view: no OBS needed ---------------------------------------------------
+
+
+def view(**overrides: Any) -> ObsView:
+    return ObsView(ObsConfig(**{"clear_after_s": 5.0, "subtitle_clear_after_s": 2.0, **overrides}))
+
+
+def test_reply_appears_sentence_by_sentence_with_audio_and_clears_after_done() -> None:
+    v = view()
+    v.handle(ReplySentence(utterance_id=1, index=0, text="你好！"), 0.0)
+    v.handle(ReplySentence(utterance_id=1, index=1, text="欢迎来到直播间。"), 0.1)
+    assert v.reply == ""  # written but not yet playing
+    v.handle(Audio(utterance_id=1, index=0, text="你好！", duration_s=1, sample_rate=16000), 0.2)
+    assert (v.reply, v.talking) == ("你好！", True)
+    v.handle(Audio(utterance_id=1, index=1, text="欢迎来到直播间。", duration_s=1, sample_rate=16000), 1.2)
+    assert v.reply == "你好！欢迎来到直播间。"
+    v.handle(UtteranceDone(utterance_id=1, outcome="spoken", sentences=2), 2.0)
+    assert (v.reply, v.talking, v.next_deadline()) == ("你好！欢迎来到直播间。", False, 7.0)
+    v.expire(6.9)
+    assert v.reply
+    v.expire(7.0)
+    assert (v.reply, v.next_deadline()) == ("", None)
+
+
+def test_interrupted_reply_clears_at_once_and_late_audio_is_ignored() -> None:
+    v = view()
+    v.handle(Audio(utterance_id=3, index=0, text="First.", duration_s=1, sample_rate=1), 0.0)
+    v.handle(UtteranceDone(utterance_id=3, outcome="interrupted"), 0.5)
+    assert (v.reply, v.talking) == ("", False)
+    v.handle(Audio(utterance_id=3, index=1, text="Late.", duration_s=1, sample_rate=1), 0.6)
+    assert v.reply == ""
+    v.handle(Audio(utterance_id=4, index=0, text="Next one.", duration_s=1, sample_rate=1), 0.7)
+    v.handle(Control(action="skip"), 0.8)
+    assert v.reply == ""
+
+
+def test_text_only_runs_show_the_reply_when_it_is_done_or_per_sentence() -> None:
+    v = view()
+    v.handle(ReplySentence(utterance_id=1, index=0, text="Hi there."), 0.0)
+    v.handle(UtteranceDone(utterance_id=1, outcome="spoken"), 0.1)
+    assert v.reply == "Hi there."
+    s = view(reply_sync="sentence")
+    s.handle(ReplySentence(utterance_id=1, index=0, text="One."), 0.0)
+    s.handle(ReplySentence(utterance_id=1, index=1, text="Two."), 0.0)
+    assert s.reply == "One. Two."
+
+
+def test_subtitles_status_and_untrusted_text() -> None:
+    v = view(max_chars=20)
+    v.handle(Transcript(text="今天我们玩\x1b[31m新游戏\u202e"), 1.0)
+    assert v.subtitle == "今天我们玩[31m新游戏"
+    v.expire(3.0)
+    assert v.subtitle == ""
+    v.handle(StateChange(state="cooldown", topic="游戏"), 0.0)
+    v.handle(SourceStatus(source="bilibili", state="live"), 0.0)
+    assert v.status == "cooldown · topic: 游戏 · bilibili: live"[:19] + "…"
+    w = view()
+    w.handle(StateChange(state="listening", muted=True), 0.0)
+    assert w.status == "muted · listening"
+    assert clean("x" * 50, 10) == "x" * 9 + "…"
+    assert join_sentences(["Hello.", "你好。", "OK"]) == "Hello.你好。OK"
+
+
+# --- the OBS script, loaded with a stand-in obspython (fast) -----------------------
+
+
+def load_script() -> tuple[types.ModuleType, dict[str, Any]]:
+    registered: dict[str, Any] = {}
+    data: dict[str, Any] = {}
+    fake = types.ModuleType("obspython")
+    fake.OBS_TEXT_DEFAULT, fake.OBS_TEXT_PASSWORD, fake.OBS_TEXT_INFO = 0, 1, 2  # type: ignore[attr-defined]
+
+    def register(name: str, description: str, callback: Any) -> int:
+        registered[name] = callback
+        return len(registered)
+
+    fake.obs_hotkey_register_frontend = register  # type: ignore[attr-defined]
+    fake.obs_hotkey_load = lambda hid, arr: None  # type: ignore[attr-defined]
+    fake.obs_hotkey_save = lambda hid: f"saved-{hid}"  # type: ignore[attr-defined]
+    fake.obs_data_get_array = lambda s, name: None  # type: ignore[attr-defined]
+    fake.obs_data_array_release = lambda arr: None  # type: ignore[attr-defined]
+    fake.obs_data_set_array = lambda s, name, arr: data.__setitem__(name, arr)  # type: ignore[attr-defined]
+    fake.obs_data_get_string = lambda s, name: s.get(name, "")  # type: ignore[attr-defined]
+    fake.obs_data_set_string = lambda s, name, v: s.__setitem__(name, v)  # type: ignore[attr-defined]
+    sys.modules["obspython"] = fake
+    try:
+        spec = importlib.util.spec_from_file_location("cohost_obs_under_test", SCRIPT)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["obspython"]
+    registered["__saved__"] = data
+    return module, registered
+
+
+def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_script_hotkeys_buttons_and_say_reach_the_control_api() -> None:
+    api = RecordingApi()
+    api.start()
+    script, hotkeys = load_script()
+    settings = {"addr": api.url, "token": TOKEN, "say_text": "大家好"}
+    script.script_load(settings)
+    try:
+        assert set(hotkeys) - {"__saved__"} == {
+            "cohost.mute",
+            "cohost.unmute",
+            "cohost.toggle_mute",
+            "cohost.skip",
+            "cohost.reset",
+        }
+        hotkeys["cohost.skip"](False)  # key release: nothing
+        hotkeys["cohost.skip"](True)
+        assert script._say(None, None) is True
+        assert wait_until(lambda: len(api.posts()) >= 2)
+        assert api.posts() == [("/api/skip", f"Bearer {TOKEN}"), ("/api/say", f"Bearer {TOKEN}")]
+        say = next(r for r in api.requests if r.path == "/api/say")
+        assert json.loads(say.body) == {"text": "大家好"}
+        api.status = {"state": "speaking", "muted": True}
+        hotkeys["cohost.toggle_mute"](True)  # muted unknown yet -> mute; the status poll follows
+        assert wait_until(lambda: script.agent.status_text == "Cohost: muted (speaking)")
+        hotkeys["cohost.toggle_mute"](True)
+        assert wait_until(lambda: ("/api/unmute", f"Bearer {TOKEN}") in api.posts())
+        script.script_save(settings)
+        assert set(hotkeys["__saved__"]) == {name for name in hotkeys if name.startswith("cohost.")}
+    finally:
+        script.script_unload()
+        api.stop()
+
+
+def test_script_says_when_the_agent_is_not_running() -> None:
+    script, _ = load_script()
+    settings = {"addr": "http://127.0.0.1:9", "token": ""}
+    script.script_load(settings)
+    try:
+        script.agent.submit("mute")
+        assert wait_until(lambda: "not running at http://127.0.0.1:9" in script.agent.status_text)
+        script._button(None)(None, None)
+        assert "not running" in settings["status_info"]
+    finally:
+        script.script_unload()
+
+
+def test_script_matches_the_real_control_api() -> None:
+    """The routes, body and token the script sends are the ones agent/control/api.py takes."""
+    api_module = pytest.importorskip("agent.control.api", reason="the control API is not there yet")
+    import uvicorn
+
+    from agent.config import ControlConfig, OverlayConfig
+    from agent.events import Control as ControlEvent
+
+    class Controller:
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, str]] = []
+
+        def send(self, event: ControlEvent) -> None:
+            self.sent.append((event.action, event.text))
+
+        def status(self) -> dict[str, Any]:
+            return {"state": "listening", "muted": any(a == "mute" for a, _ in self.sent)}
+
+        def subscribe(self, name: str, accepts: Any) -> Any:
+            return Bus().subscribe(name, accepts=accepts)
+
+        def unsubscribe(self, queue: Any) -> None:
+            pass
+
+        def counters(self) -> dict[str, dict[str, float]]:
+            return {}
+
+    controller = Controller()
+    app = api_module.create_app(controller, ControlConfig(token=TOKEN), OverlayConfig())
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    assert wait_until(lambda: server.started)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    script, hotkeys = load_script()
+    script.script_load({"addr": f"http://127.0.0.1:{port}", "token": TOKEN, "say_text": "你好"})
+    try:
+        for name in ("cohost.mute", "cohost.skip", "cohost.reset", "cohost.unmute"):
+            hotkeys[name](True)
+        script._say(None, None)
+        assert wait_until(lambda: len(controller.sent) == 5)
+        assert controller.sent == [("mute", ""), ("skip", ""), ("reset", ""), ("unmute", ""), ("say", "你好")]
+        assert wait_until(lambda: script.agent.status_text.startswith("Cohost: "))
+        assert "not running" not in script.agent.status_text
+        assert "token" not in script.agent.status_text
+        wrong, _ = load_script()
+        wrong.script_load({"addr": f"http://127.0.0.1:{port}", "token": "wrong"})
+        wrong.agent.submit("mute")
+        assert wait_until(lambda: "token rejected" in wrong.agent.status_text)
+        wrong.script_unload()
+        assert len(controller.sent) == 5
+    finally:
+        script.script_unload()
+        server.should_exit = True
+        thread.join(5)
+
+
+# --- the real OBS --------------------------------------------------------------------
+
+
+@dataclass
+class Rig:
+    obs: HeadlessObs
+    api: RecordingApi
+
+    def cfg(self, **overrides: Any) -> ObsConfig:
+        base: dict[str, Any] = {
+            "enabled": True,
+            "port": self.obs.port,
+            "password": self.obs.spec.password,
+            "talking_source": TALK,
+            "clear_after_s": 0.6,
+            "coalesce_ms": 20,
+        }
+        return ObsConfig(**{**base, **overrides})
+
+
+@pytest.fixture(scope="module")
+def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+    reason = missing_tools()
+    if reason:
+        pytest.skip(f"headless OBS unavailable: {reason}")
+    with private_netns():
+        api = RecordingApi()
+        api.start()
+        spec = ObsSpec(
+            text_sources=[REPLY, SUBS, STATUS],
+            color_sources=[TALK],
+            script=SCRIPT,
+            script_settings={"addr": api.url, "token": TOKEN},
+        )
+        obs = HeadlessObs(spec, tmp_path_factory.mktemp("obs"))
+        try:
+            obs.start()
+            yield Rig(obs, api)
+        finally:
+            obs.stop()
+            api.stop()
+
+
+@pytest.fixture
+def probe(rig: Rig) -> Iterator[Any]:
+    client = rig.obs.client()
+    yield client
+    client.disconnect()
+
+
+@pytest.fixture
+async def running(rig: Rig) -> AsyncIterator[tuple[Bus, ObsOutput]]:
+    bus = Bus()
+    output = ObsOutput(rig.cfg())
+    task = asyncio.create_task(output.run(bus.subscribe("obs", accepts=ObsOutput.accepts)))
+    yield bus, output
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+def text_of(client: Any, name: str) -> str:
+    return str(
+        client.send("GetInputSettings", {"inputName": name}, raw=True)["inputSettings"].get("text", "")
+    )
+
+
+def item_enabled(client: Any, name: str) -> bool:
+    item = client.send("GetSceneItemId", {"sceneName": "Scene", "sourceName": name}, raw=True)["sceneItemId"]
+    reply = client.send("GetSceneItemEnabled", {"sceneName": "Scene", "sceneItemId": item}, raw=True)
+    return bool(reply["sceneItemEnabled"])
+
+
+async def until(predicate: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(0.03)
+    return bool(predicate())
+
+
+@pytest.mark.slow
+async def test_agent_updates_every_source_and_obs_reads_back_what_was_spoken(
+    running: tuple[Bus, ObsOutput], probe: Any
+) -> None:
+    bus, output = running
+    assert await until(lambda: output.connection_state() == "connected")
+    spoken = ["大家好，我是小助手！", "今天一起玩游戏吧。"]
+    bus.publish(StateChange(state="speaking", topic="游戏"))
+    bus.publish(Transcript(text="我们开始吧"))
+    for i, text in enumerate(spoken):
+        bus.publish(ReplySentence(utterance_id=7, index=i, text=text))
+    bus.publish(Audio(utterance_id=7, index=0, text=spoken[0], duration_s=1.0, sample_rate=22050))
+    assert await until(lambda: text_of(probe, REPLY) == spoken[0])
+    assert item_enabled(probe, TALK)
+    bus.publish(Audio(utterance_id=7, index=1, text=spoken[1], duration_s=1.0, sample_rate=22050))
+    assert await until(lambda: text_of(probe, REPLY) == "".join(spoken))
+    assert text_of(probe, SUBS) == "我们开始吧"
+    assert text_of(probe, STATUS) == "speaking · topic: 游戏"
+    bus.publish(UtteranceDone(utterance_id=7, outcome="spoken", sentences=2))
+    assert await until(lambda: not item_enabled(probe, TALK))
+    assert text_of(probe, REPLY) == "".join(spoken)  # stays clear_after_s
+    assert await until(lambda: text_of(probe, REPLY) == "")
+    bus.publish(Audio(utterance_id=8, index=0, text="被打断的话", duration_s=1.0, sample_rate=22050))
+    assert await until(lambda: text_of(probe, REPLY) == "被打断的话")
+    bus.publish(UtteranceDone(utterance_id=8, outcome="interrupted"))
+    assert await until(lambda: text_of(probe, REPLY) == "", timeout=0.5)
+
+
+@pytest.mark.slow
+async def test_rendered_text_is_not_blank(running: tuple[Bus, ObsOutput], probe: Any) -> None:
+    bus, _ = running
+    bus.publish(Audio(utterance_id=9, index=0, text="Hello 你好 Cohost", duration_s=1.0, sample_rate=22050))
+    assert await until(lambda: text_of(probe, REPLY) == "Hello 你好 Cohost")
+    shot: dict[str, Any] = {}
+
+    def screenshot() -> bool:
+        try:
+            shot.update(
+                probe.send(
+                    "GetSourceScreenshot",
+                    {"sourceName": REPLY, "imageFormat": "png", "imageWidth": 160},
+                    raw=True,
+                )
+            )
+        except Exception:  # 702 until the next frame has drawn the new text
+            return False
+        return True
+
+    assert await until(screenshot)
+    png = base64.b64decode(shot["imageData"].split(",", 1)[1])
+    assert luminance_variance(png) > 100
+
+
+@pytest.mark.slow
+async def test_a_chat_flood_is_coalesced_to_one_update_per_interval(rig: Rig, probe: Any) -> None:
+    bus = Bus()
+    output = ObsOutput(rig.cfg(coalesce_ms=50))
+    task = asyncio.create_task(output.run(bus.subscribe("obs", accepts=ObsOutput.accepts)))
+    try:
+        assert await until(lambda: output.connection_state() == "connected")
+        await asyncio.sleep(0.2)
+        before = output.updates[SUBS]
+        started = time.monotonic()
+        for i in range(400):
+            bus.publish(Transcript(text=f"弹幕 {i}"))
+            if i % 20 == 0:
+                await asyncio.sleep(0.01)
+        assert await until(lambda: text_of(probe, SUBS) == "弹幕 399")
+        elapsed = time.monotonic() - started
+        sent = output.updates[SUBS] - before
+        assert 1 <= sent <= elapsed / 0.05 + 2, (sent, elapsed)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+@pytest.mark.slow
+async def test_missing_source_is_reported_once_and_the_rest_keeps_working(
+    rig: Rig, probe: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="agent.obs")
+    bus = Bus()
+    output = ObsOutput(rig.cfg(reply_source="Nope Reply"))
+    task = asyncio.create_task(output.run(bus.subscribe("obs", accepts=ObsOutput.accepts)))
+    try:
+        for i in range(5):
+            bus.publish(Audio(utterance_id=20 + i, index=0, text=f"句子{i}", duration_s=1, sample_rate=1))
+            await asyncio.sleep(0.05)
+        bus.publish(StateChange(state="cooldown"))
+        assert await until(lambda: text_of(probe, STATUS) == "cooldown")
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    lines = [r.getMessage() for r in caplog.records if "Nope Reply" in r.getMessage()]
+    assert lines == [
+        "OBS: text source 'Nope Reply' not found — run `cohost obs-setup` or set obs.reply_source"
+    ]
+
+
+@pytest.mark.slow
+async def test_wrong_password_gives_one_line_and_the_agent_keeps_running(
+    rig: Rig, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.INFO, logger="agent.obs")
+    monkeypatch.setattr(obs_client, "AUTH_RETRY_S", 0.1)  # several attempts, still one line
+    bus = Bus()
+    output = ObsOutput(rig.cfg(password="not-the-password"))
+    task = asyncio.create_task(output.run(bus.subscribe("obs", accepts=ObsOutput.accepts)))
+    try:
+        assert await until(lambda: output.connection_state() == "auth_failed")
+        for i in range(20):
+            bus.publish(Transcript(text=f"still alive {i}"))
+            await asyncio.sleep(0.05)
+        assert not task.done()
+        assert output.connection_state() == "auth_failed"
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert errors == [
+        "OBS: wrong obs-websocket password (close 4009) — set obs.password (or COHOST_OBS__PASSWORD) "
+        "to the one in OBS: Tools > WebSocket Server Settings"
+    ]
+    assert "not-the-password" not in caplog.text
+
+
+@pytest.mark.slow
+async def test_obs_setup_creates_missing_sources_and_is_idempotent(rig: Rig, probe: Any) -> None:
+    probe.send("CreateScene", {"sceneName": "Setup Scene"})
+    cfg = rig.cfg(reply_source="Setup Reply", subtitle_source="Setup Subs", status_source=STATUS)
+    first = setup_sources(probe, cfg, "Setup Scene")
+    assert first.kind == "text_ft2_source_v2"
+    assert first.created == ["Setup Reply", "Setup Subs"]
+    assert first.added_to_scene == [STATUS]  # existed elsewhere, now also in this scene
+    items = {
+        i["sourceName"]
+        for i in probe.send("GetSceneItemList", {"sceneName": "Setup Scene"}, raw=True)["sceneItems"]
+    }
+    assert items == {"Setup Reply", "Setup Subs", STATUS}
+    settings = probe.send("GetInputSettings", {"inputName": "Setup Reply"}, raw=True)["inputSettings"]
+    assert settings["font"]["size"] == cfg.font_size
+    second = setup_sources(probe, cfg, "Setup Scene")
+    assert (second.created, second.added_to_scene, second.existed) == (
+        [],
+        [],
+        ["Setup Reply", "Setup Subs", STATUS],
+    )
+
+
+@pytest.mark.slow
+def test_obs_setup_command_reports_and_fails_in_one_line(rig: Rig, tmp_path: Path) -> None:
+    import typer
+
+    from agent.obs.setup import obs_setup_command
+
+    app = typer.Typer()
+    app.command()(obs_setup_command)
+    good = tmp_path / "good.toml"
+    good.write_text(f'[obs]\nport = {rig.obs.port}\npassword = "{rig.obs.spec.password}"\n')
+    result = CliRunner().invoke(app, ["--config", str(good), "--scene", "Scene"])
+    assert result.exit_code == 0, result.output
+    assert "already there  Cohost Reply" in result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f'[obs]\nport = {rig.obs.port}\npassword = "wrong"\n')
+    result = CliRunner().invoke(app, ["--config", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "OBS: wrong obs-websocket password (close 4009) — set obs.password (or COHOST_OBS__PASSWORD) "
+        "to the one in OBS: Tools > WebSocket Server Settings"
+    ]
+
+
+@pytest.mark.slow
+async def test_script_hotkeys_fire_inside_obs_and_call_the_control_api(rig: Rig, probe: Any) -> None:
+    names = set(probe.send("GetHotkeyList", raw=True)["hotkeys"])
+    assert {"cohost.mute", "cohost.unmute", "cohost.toggle_mute", "cohost.skip", "cohost.reset"} <= names
+    for name in ("cohost.mute", "cohost.skip", "cohost.reset"):
+        probe.send("TriggerHotkeyByName", {"hotkeyName": name}, raw=True)
+    wanted = [(f"/api/{a}", f"Bearer {TOKEN}") for a in ("mute", "skip", "reset")]
+    assert await until(lambda: rig.api.posts()[-3:] == wanted, timeout=8), rig.api.posts()
+    assert any(r.path == "/api/status" and r.method == "GET" for r in rig.api.requests)
+
+
+@pytest.mark.slow
+async def test_obs_killed_and_restarted_gets_the_text_back(rig: Rig) -> None:
+    bus = Bus()
+    output = ObsOutput(rig.cfg(clear_after_s=0))
+    task = asyncio.create_task(output.run(bus.subscribe("obs", accepts=ObsOutput.accepts)))
+    try:
+        assert await until(lambda: output.connection_state() == "connected")
+        bus.publish(Audio(utterance_id=30, index=0, text="崩溃之前说的话", duration_s=1, sample_rate=1))
+        bus.publish(StateChange(state="speaking"))
+        with rig.obs.client() as probe:
+            assert await until(lambda: text_of(probe, REPLY) == "崩溃之前说的话")
+        rig.obs.kill()
+        assert await until(lambda: output.connection_state() != "connected")
+        bus.publish(Transcript(text="OBS 不在的时候说的"))
+        await asyncio.sleep(0.3)
+        rig.obs.start()
+        assert await until(lambda: output.connection_state() == "connected", timeout=10)
+        with rig.obs.client() as probe:
+            assert await until(lambda: text_of(probe, REPLY) == "崩溃之前说的话")
+            assert text_of(probe, SUBS) == "OBS 不在的时候说的"
+            assert text_of(probe, STATUS) == "speaking"
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
