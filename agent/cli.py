@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -38,6 +39,8 @@ from agent.audio.devices import devices_command
 app.command("devices")(devices_command)
 
 
+T = TypeVar("T")
+
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")]
 RecordOption = Annotated[
     Path | None, typer.Option("--record", help="Write every event as one JSON line to this file.")
@@ -52,6 +55,17 @@ def setup_logging(verbose: bool = False) -> None:
     )
     for noisy in ("httpx", "httpcore", "websockets", "uvicorn.access", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def run_or_exit(main: Coroutine[Any, Any, T]) -> T:
+    """Run the pipeline; a problem the streamer must fix (a busy port, say) ends it with one line."""
+    try:
+        return asyncio.run(main)
+    except* ConfigError as group:
+        for exc in group.exceptions:
+            for line in getattr(exc, "lines", [str(exc)]):
+                typer.echo(line, err=True)
+    raise typer.Exit(2)
 
 
 def config_or_exit(path: Path | None) -> Config:
@@ -92,7 +106,7 @@ def demo(
         typer.echo(f"error: no recording at {recording} (pass --input FILE written by --record)", err=True)
         raise typer.Exit(2)
     console = Console()
-    pipeline = asyncio.run(
+    pipeline = run_or_exit(
         run_demo(
             cfg,
             recording,
@@ -140,7 +154,7 @@ def run(config: ConfigOption = None, record: RecordOption = None) -> None:
         )
         raise typer.Exit(2)
     console = Console()
-    pipeline = asyncio.run(run_live(cfg, sources, clock, record=record, console=console))
+    pipeline = run_or_exit(run_live(cfg, sources, clock, record=record, console=console))
     print_summary(pipeline, console, record=record)
 
 

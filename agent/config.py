@@ -152,20 +152,20 @@ class TransformersLLM(Section):
     dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
     quantization: Literal["none", "8bit", "4bit"] = "none"
     trust_remote_code: bool = False
-    max_new_tokens: int = Field(96, ge=1, le=4096)
-    temperature: float = Field(0.8, ge=0, le=2)
-    top_p: float = Field(0.9, gt=0, le=1)
-    repetition_penalty: float = Field(1.1, ge=1, le=2)
+    max_new_tokens: int = Field(default=96, ge=1, le=4096)
+    temperature: float = Field(default=0.8, ge=0, le=2)
+    top_p: float = Field(default=0.9, gt=0, le=1)
+    repetition_penalty: float = Field(default=1.1, ge=1, le=2)
 
 
 class OpenAILLM(Section):
     base_url: str = "http://127.0.0.1:8000/v1"
     model: str = ""
     api_key: SecretStr = SecretStr("")
-    timeout_s: float = Field(30.0, gt=0)
-    max_tokens: int = Field(96, ge=1, le=4096)
-    temperature: float = Field(0.8, ge=0, le=2)
-    top_p: float = Field(0.9, gt=0, le=1)
+    timeout_s: float = Field(default=30.0, gt=0)
+    max_tokens: int = Field(default=96, ge=1, le=4096)
+    temperature: float = Field(default=0.8, ge=0, le=2)
+    top_p: float = Field(default=0.9, gt=0, le=1)
 
 
 class TemplateLLM(Section):

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from agent.clock import Clock
@@ -88,8 +88,8 @@ class _Quiet:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def add_task(self, *args: object, **kwargs: object) -> int:
-        return 0
+    def add_task(self, *args: object, **kwargs: object) -> TaskID:
+        return TaskID(0)
 
     def update(self, *args: object, **kwargs: object) -> None:
         return None

@@ -86,7 +86,7 @@ def _language_model(cfg: Config) -> ReplyEngine:
         return TransformersEngine(llm.transformers)
     from agent.llm.openai_engine import OpenAIEngine
 
-    return OpenAIEngine(llm.openai)  # type: ignore[attr-defined]
+    return OpenAIEngine(llm.openai)
 
 
 async def load_tts(cfg: Config, notices: list[str]) -> TTSEngine | None:
@@ -146,7 +146,7 @@ class Pipeline:
         }
 
     def subscribe(self, name: str, accepts: frozenset[str] | None) -> EventQueue:
-        return self.bus.subscribe(name, accepts=accepts, maxsize=256, policy="drop_oldest")
+        return self.bus.subscribe(name, accepts=accepts, maxsize=64, policy="drop_oldest")
 
     def unsubscribe(self, queue: EventQueue) -> None:
         self.bus.unsubscribe(queue)
@@ -276,7 +276,10 @@ def _add_outputs(pipeline: Pipeline) -> None:
     if cfg.control.enabled:
         from agent.control.server import ControlServer
 
-        server = ControlServer(pipeline, cfg.control, cfg.overlay)
+        def announce(host: str, port: int) -> None:
+            log.info("control API on http://%s:%d/api/status, overlay on http://%s:%d/overlay", host, port, host, port)
+
+        server = ControlServer(pipeline, cfg.control, cfg.overlay, on_listening=announce)
         pipeline.extra_tasks.append(server.run)
 
 

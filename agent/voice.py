@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -25,6 +26,8 @@ from agent.tts.base import TTSEngine
 
 log = logging.getLogger(__name__)
 
+Outcome = Literal["spoken", "interrupted", "failed", "empty"]
+
 # Returns the matched rule when a sentence must not be said.
 Guard = Callable[[str], str | None]
 
@@ -37,7 +40,7 @@ class Utterance:
     arrived_at: float | None  # perf_counter when the triggering message entered the process
     decided_at: float = field(default_factory=time.perf_counter)
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
-    done: asyncio.Future[str] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    done: asyncio.Future[Outcome] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     sentences: list[str] = field(default_factory=list)
 
     @property
@@ -106,7 +109,7 @@ class Voice:
                 UtteranceDone(utterance_id=utterance.id, outcome=outcome, sentences=len(utterance.sentences))
             )
 
-    async def _speak(self, utterance: Utterance) -> str:
+    async def _speak(self, utterance: Utterance) -> Outcome:
         if utterance.stopped.is_set():
             return "interrupted"
         ready: asyncio.Queue[tuple[int, str, np.ndarray] | None] = asyncio.Queue(maxsize=3)

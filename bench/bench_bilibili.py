@@ -13,13 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent.config import BilibiliSource, Reconnect  # noqa: E402
-from agent.events import Danmaku, Event, SourceStatus  # noqa: E402
-from agent.sources.bilibili.codec import Command, FrameDecoder  # noqa: E402
-from agent.sources.bilibili.commands import CommandParser  # noqa: E402
-from agent.sources.bilibili.web import BilibiliWebSession  # noqa: E402
-from agent.sources.supervisor import SupervisedSource  # noqa: E402
-from tests.bili_server import ApiServer, ApiState, DanmakuServer, batch, danmu  # noqa: E402
+from agent.config import BilibiliSource, Reconnect
+from agent.events import Danmaku, Event, SourceStatus
+from agent.sources.bilibili.codec import Command, FrameDecoder
+from agent.sources.bilibili.commands import CommandParser
+from agent.sources.bilibili.web import BilibiliWebSession
+from agent.sources.supervisor import SupervisedSource
+from tests.bili_server import ApiServer, ApiState, DanmakuServer, batch, danmu
 
 
 def throughput(batches: int = 2000, per_batch: int = 20) -> float:

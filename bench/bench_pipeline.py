@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 import numpy as np
 
@@ -65,7 +65,7 @@ class InstantEngine:
     async def close(self) -> None:
         return None
 
-    async def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+    async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
         yield "谢谢你的提问，"
         yield "我们马上回答。"
 

@@ -81,7 +81,11 @@ async def platform() -> AsyncIterator[Platform]:
         auth = json.loads(body)
         if "game_id" in auth:  # the open platform's auth_body must arrive verbatim
             return body.decode() in {state.auth_body(g) for g, alive in state.games.items() if alive}
-        return auth.get("key") == state.token and auth.get("roomid") == state.room_real and bool(auth.get("buvid"))
+        return (
+            auth.get("key") == state.token
+            and auth.get("roomid") == state.room_real
+            and bool(auth.get("buvid"))
+        )
 
     ws.auth_ok = web_or_open_auth
     api = await ApiServer(state).start()
@@ -146,7 +150,9 @@ async def test_web_heartbeats_are_answered_and_count_as_alive(platform: Platform
 
 
 async def test_web_sessdata_logs_in_and_uid_goes_into_auth(platform: Platform) -> None:
-    session = BilibiliWebSession(platform.web_cfg(sessdata=SecretStr("good-sessdata"), buvid3=SecretStr("MINE")))
+    session = BilibiliWebSession(
+        platform.web_cfg(sessdata=SecretStr("good-sessdata"), buvid3=SecretStr("MINE"))
+    )
     platform.ws.commands = [danmu(1)]
     await run_until(session, FakeCtx(), 1)
     auth = json.loads(platform.ws.auth_bodies[0])
@@ -270,7 +276,10 @@ async def test_open_missing_config_names_the_keys(platform: Platform) -> None:
 
 
 async def test_open_interaction_end_starts_a_new_game(platform: Platform) -> None:
-    platform.ws.commands = [open_dm(1), {"cmd": "LIVE_OPEN_PLATFORM_INTERACTION_END", "data": {"game_id": "game-1"}}]
+    platform.ws.commands = [
+        open_dm(1),
+        {"cmd": "LIVE_OPEN_PLATFORM_INTERACTION_END", "data": {"game_id": "game-1"}},
+    ]
     platform.ws.overlap = 0  # a resent INTERACTION_END would end the new game too
     session = BilibiliOpenSession(platform.open_cfg(heartbeat_s=30))
     ctx = FakeCtx()
@@ -350,4 +359,4 @@ async def test_open_auth_error_under_the_supervisor_publishes_failed(platform: P
     with pytest.raises(asyncio.CancelledError):
         await task
     failed = next(e for e in events if isinstance(e, SourceStatus) and e.state == "failed")
-    assert "identity_code" in failed.detail  # type: ignore[union-attr]
+    assert "identity_code" in failed.detail

@@ -89,7 +89,9 @@ def test_heartbeat_reply_without_popularity_is_a_protocol_error() -> None:
         decode(struct.pack(">IHHII", 20, 16, 1, 3, 0) + b"\x00\x01")
 
 
-@pytest.mark.parametrize(("body", "code"), [(b'{"code":0}', 0), (b'{"code":-101}', -101), (b"{}", -1), (b"[]", -1)])
+@pytest.mark.parametrize(
+    ("body", "code"), [(b'{"code":0}', 0), (b'{"code":-101}', -101), (b"{}", -1), (b"[]", -1)]
+)
 def test_auth_reply_codes(body: bytes, code: int) -> None:
     assert decode(pkt(8, body, ver=1)) == [AuthReply(code)]
 
@@ -210,7 +212,9 @@ def test_arbitrary_bytes_raise_only_protocol_errors(data: bytes) -> None:
     ),
     st.integers(0, 3),
 )
-def test_structured_garbage_raises_only_protocol_errors(parts: list[tuple[int, int, bytes]], mode: int) -> None:
+def test_structured_garbage_raises_only_protocol_errors(
+    parts: list[tuple[int, int, bytes]], mode: int
+) -> None:
     # Well-framed packets with hostile bodies and versions, optionally compressed.
     frame = b"".join(pkt(op, body, ver=ver) for ver, op, body in parts)
     if mode == 1:

@@ -78,7 +78,17 @@ def test_danmu_msg_falls_back_to_ts_ct_when_there_is_no_id_str() -> None:
 
 @pytest.mark.parametrize(
     "info",
-    [None, [], [None], [[], None], [[], 123], [[], ""], "text", {"1": "x"}, [[None] * 20, "ok", "x", "y", "z"]],
+    [
+        None,
+        [],
+        [None],
+        [[], None],
+        [[], 123],
+        [[], ""],
+        "text",
+        {"1": "x"},
+        [[None] * 20, "ok", "x", "y", "z"],
+    ],
 )
 def test_danmu_msg_wrong_types_never_raise(info: Any) -> None:
     out = parse({"cmd": "DANMU_MSG", "info": info})
@@ -90,12 +100,23 @@ def test_danmu_msg_wrong_types_never_raise(info: Any) -> None:
 
 def gift(**over: Any) -> dict[str, Any]:
     data = {
-        "giftName": "小花花", "num": 5, "uname": "送礼人", "uid": 88, "giftId": 31036, "price": 100,
-        "coin_type": "gold", "total_coin": 500, "action": "投喂", "timestamp": 1700000000,
-        "guard_level": 0, "face": "", "rnd": "1700000000123", "tid": "1700000000123456",
+        "giftName": "小花花",
+        "num": 5,
+        "uname": "送礼人",
+        "uid": 88,
+        "giftId": 31036,
+        "price": 100,
+        "coin_type": "gold",
+        "total_coin": 500,
+        "action": "投喂",
+        "timestamp": 1700000000,
+        "guard_level": 0,
+        "face": "",
+        "rnd": "1700000000123",
+        "tid": "1700000000123456",
         "batch_combo_id": "batch:gift:combo_id:88:1:31036:1700000000.1",
         "medal_info": {"medal_name": "牌子", "medal_level": 3},
-    }  # fmt: skip
+    }
     data.update(over)
     return {"cmd": "SEND_GIFT", "data": data}
 
@@ -127,12 +148,25 @@ def test_combo_send_carries_the_combo_total() -> None:
     body = {
         "cmd": "COMBO_SEND",
         "data": {
-            "uid": 88, "uname": "送礼人", "gift_id": 31036, "gift_name": "小花花", "combo_num": 10,
-            "total_num": 30, "batch_combo_id": "batch:1", "combo_total_coin": 3000, "action": "投喂",
+            "uid": 88,
+            "uname": "送礼人",
+            "gift_id": 31036,
+            "gift_name": "小花花",
+            "combo_num": 10,
+            "total_num": 30,
+            "batch_combo_id": "batch:1",
+            "combo_total_coin": 3000,
+            "action": "投喂",
         },
-    }  # fmt: skip
+    }
     (ev,) = parse(body)
-    assert (ev.count, ev.price, ev.paid, ev.combo_id, ev.msg_id) == (30, 3.0, True, "batch:1", "combo:batch:1:30")
+    assert (ev.count, ev.price, ev.paid, ev.combo_id, ev.msg_id) == (
+        30,
+        3.0,
+        True,
+        "batch:1",
+        "combo:batch:1:30",
+    )
 
 
 # --- super chat and guards ------------------------------------------------------------------
@@ -142,15 +176,26 @@ def test_super_chat_message() -> None:
     body = {
         "cmd": "SUPER_CHAT_MESSAGE",
         "data": {
-            "id": 9001, "uid": 77, "price": 30, "message": "主播唱首歌吧", "time": 60,
-            "start_time": 1700000000, "end_time": 1700000060,
+            "id": 9001,
+            "uid": 77,
+            "price": 30,
+            "message": "主播唱首歌吧",
+            "time": 60,
+            "start_time": 1700000000,
+            "end_time": 1700000060,
             "user_info": {"uname": "大佬", "face": "", "guard_level": 3, "user_level": 20},
             "gift": {"gift_id": 12000, "gift_name": "醒目留言", "num": 1},
         },
-    }  # fmt: skip
+    }
     (ev,) = parse(body)
     assert ev == SuperChat(
-        platform="bilibili", msg_id="sc:9001", uid="77", uname="大佬", text="主播唱首歌吧", price=30.0, duration_s=60
+        platform="bilibili",
+        msg_id="sc:9001",
+        uid="77",
+        uname="大佬",
+        text="主播唱首歌吧",
+        price=30.0,
+        duration_s=60,
     )
 
 
@@ -159,10 +204,30 @@ def test_super_chat_delete_produces_nothing() -> None:
 
 
 def test_guard_buy_and_toasts_for_one_purchase_share_a_msg_id() -> None:
-    buy = {"cmd": "GUARD_BUY", "data": {"uid": 5, "username": "船员", "guard_level": 3, "num": 1,
-                                         "price": 198000, "gift_name": "舰长", "start_time": 1700000000}}  # fmt: skip
-    toast = {"cmd": "USER_TOAST_MSG", "data": {"uid": 5, "username": "船员", "guard_level": 3, "num": 1,
-                                               "price": 198000, "start_time": 1700000000, "payflow_id": "p"}}  # fmt: skip
+    buy = {
+        "cmd": "GUARD_BUY",
+        "data": {
+            "uid": 5,
+            "username": "船员",
+            "guard_level": 3,
+            "num": 1,
+            "price": 198000,
+            "gift_name": "舰长",
+            "start_time": 1700000000,
+        },
+    }
+    toast = {
+        "cmd": "USER_TOAST_MSG",
+        "data": {
+            "uid": 5,
+            "username": "船员",
+            "guard_level": 3,
+            "num": 1,
+            "price": 198000,
+            "start_time": 1700000000,
+            "payflow_id": "p",
+        },
+    }
     toast2 = {
         "cmd": "USER_TOAST_MSG_V2",
         "data": {
@@ -172,8 +237,9 @@ def test_guard_buy_and_toasts_for_one_purchase_share_a_msg_id() -> None:
         },
     }
     events = [parse(b)[0] for b in (buy, toast, toast2)]
-    assert events[0] == Guard(platform="bilibili", msg_id="guard:5:1700000000", uid="5", uname="船员", level=3,
-                              count=1, price=198.0)  # fmt: skip
+    assert events[0] == Guard(
+        platform="bilibili", msg_id="guard:5:1700000000", uid="5", uname="船员", level=3, count=1, price=198.0
+    )
     assert events[1] == events[0]
     assert events[2] == events[0]
     assert parse({"cmd": "GUARD_BUY", "data": {"guard_level": 9}}) == []
@@ -184,8 +250,16 @@ def test_guard_buy_and_toasts_for_one_purchase_share_a_msg_id() -> None:
 
 @pytest.mark.parametrize(("msg_type", "action"), [(1, "enter"), (2, "follow"), (3, "share")])
 def test_interact_word_json(msg_type: int, action: str) -> None:
-    body = {"cmd": "INTERACT_WORD", "data": {"uid": 3, "uname": "", "msg_type": msg_type,
-                                             "uinfo": {"base": {"name": "路人"}}, "timestamp": 1}}  # fmt: skip
+    body = {
+        "cmd": "INTERACT_WORD",
+        "data": {
+            "uid": 3,
+            "uname": "",
+            "msg_type": msg_type,
+            "uinfo": {"base": {"name": "路人"}},
+            "timestamp": 1,
+        },
+    }
     assert parse(body) == [Enter(platform="bilibili", uid="3", uname="路人", action=action)]  # type: ignore[arg-type]
 
 
@@ -233,9 +307,9 @@ def test_protobuf_reader_raises_only_value_error(data: bytes) -> None:
 
 
 def test_like_click_and_live_status() -> None:
-    assert parse({"cmd": "LIKE_INFO_V3_CLICK", "data": {"uid": 4, "uname": "点赞", "like_text": "为主播点赞了"}}) == [
-        Like(platform="bilibili", uid="4", uname="点赞", count=1)
-    ]
+    assert parse(
+        {"cmd": "LIKE_INFO_V3_CLICK", "data": {"uid": 4, "uname": "点赞", "like_text": "为主播点赞了"}}
+    ) == [Like(platform="bilibili", uid="4", uname="点赞", count=1)]
     (on,) = parse({"cmd": "LIVE", "roomid": 7777, "live_time": 1})
     (off,) = parse({"cmd": "PREPARING", "roomid": "7777"})
     assert (on.state, off.state) == ("live_on", "live_off")
@@ -247,28 +321,81 @@ def test_like_click_and_live_status() -> None:
 
 def test_open_dm() -> None:
     (ev,) = parse(open_dm(4, "你好"))
-    assert ev == Danmaku(platform="bilibili", msg_id="open-msg-00000004", uid="open-4", uname="观众4", text="你好",
-                         medal_name="牌子", medal_level=3)  # fmt: skip
+    assert ev == Danmaku(
+        platform="bilibili",
+        msg_id="open-msg-00000004",
+        uid="open-4",
+        uname="观众4",
+        text="你好",
+        medal_name="牌子",
+        medal_level=3,
+    )
 
 
 def test_open_gift_super_chat_guard_like_enter() -> None:
-    gift_body = {"cmd": "LIVE_OPEN_PLATFORM_SEND_GIFT", "data": {
-        "room_id": 1, "open_id": "o1", "uname": "送礼", "gift_id": 1, "gift_name": "粉丝团灯牌", "gift_num": 2,
-        "price": 1000, "paid": True, "msg_id": "g1", "combo_info": {"combo_id": "c1", "combo_count": 2}}}  # fmt: skip
-    sc_body = {"cmd": "LIVE_OPEN_PLATFORM_SUPER_CHAT", "data": {
-        "open_id": "o2", "uname": "大佬", "message_id": 55, "message": "加油", "rmb": 50, "start_time": 100,
-        "end_time": 220, "msg_id": "s1"}}  # fmt: skip
-    guard_body = {"cmd": "LIVE_OPEN_PLATFORM_GUARD", "data": {
-        "user_info": {"open_id": "o3", "uname": "提督大人"}, "guard_level": 2, "guard_num": 1,
-        "guard_unit": "月", "price": 1998000, "msg_id": "gd1"}}  # fmt: skip
+    gift_body = {
+        "cmd": "LIVE_OPEN_PLATFORM_SEND_GIFT",
+        "data": {
+            "room_id": 1,
+            "open_id": "o1",
+            "uname": "送礼",
+            "gift_id": 1,
+            "gift_name": "粉丝团灯牌",
+            "gift_num": 2,
+            "price": 1000,
+            "paid": True,
+            "msg_id": "g1",
+            "combo_info": {"combo_id": "c1", "combo_count": 2},
+        },
+    }
+    sc_body = {
+        "cmd": "LIVE_OPEN_PLATFORM_SUPER_CHAT",
+        "data": {
+            "open_id": "o2",
+            "uname": "大佬",
+            "message_id": 55,
+            "message": "加油",
+            "rmb": 50,
+            "start_time": 100,
+            "end_time": 220,
+            "msg_id": "s1",
+        },
+    }
+    guard_body = {
+        "cmd": "LIVE_OPEN_PLATFORM_GUARD",
+        "data": {
+            "user_info": {"open_id": "o3", "uname": "提督大人"},
+            "guard_level": 2,
+            "guard_num": 1,
+            "guard_unit": "月",
+            "price": 1998000,
+            "msg_id": "gd1",
+        },
+    }
     like_body = {"cmd": "LIVE_OPEN_PLATFORM_LIKE", "data": {"open_id": "o4", "uname": "赞", "like_count": 6}}
     enter_body = {"cmd": "LIVE_OPEN_PLATFORM_LIVE_ROOM_ENTER", "data": {"open_id": "o5", "uname": "来了"}}
-    assert parse(gift_body) == [Gift(platform="bilibili", msg_id="g1", uid="o1", uname="送礼", gift_name="粉丝团灯牌",
-                                     gift_id=1, count=2, price=2.0, paid=True, combo_id="c1")]  # fmt: skip
-    assert parse(sc_body) == [SuperChat(platform="bilibili", msg_id="s1", uid="o2", uname="大佬", text="加油",
-                                        price=50.0, duration_s=120)]  # fmt: skip
-    assert parse(guard_body) == [Guard(platform="bilibili", msg_id="gd1", uid="o3", uname="提督大人", level=2,
-                                       count=1, price=1998.0)]  # fmt: skip
+    assert parse(gift_body) == [
+        Gift(
+            platform="bilibili",
+            msg_id="g1",
+            uid="o1",
+            uname="送礼",
+            gift_name="粉丝团灯牌",
+            gift_id=1,
+            count=2,
+            price=2.0,
+            paid=True,
+            combo_id="c1",
+        )
+    ]
+    assert parse(sc_body) == [
+        SuperChat(
+            platform="bilibili", msg_id="s1", uid="o2", uname="大佬", text="加油", price=50.0, duration_s=120
+        )
+    ]
+    assert parse(guard_body) == [
+        Guard(platform="bilibili", msg_id="gd1", uid="o3", uname="提督大人", level=2, count=1, price=1998.0)
+    ]
     assert parse(like_body) == [Like(platform="bilibili", uid="o4", uname="赞", count=6)]
     assert parse(enter_body) == [Enter(platform="bilibili", uid="o5", uname="来了", action="enter")]
 
@@ -300,11 +427,27 @@ _json = st.recursive(
     max_leaves=40,
 )
 _names = st.sampled_from(
-    ["DANMU_MSG", "SEND_GIFT", "COMBO_SEND", "SUPER_CHAT_MESSAGE", "GUARD_BUY", "USER_TOAST_MSG",
-     "USER_TOAST_MSG_V2", "INTERACT_WORD", "INTERACT_WORD_V2", "LIKE_INFO_V3_CLICK", "LIVE", "PREPARING",
-     "LIVE_OPEN_PLATFORM_DM", "LIVE_OPEN_PLATFORM_SEND_GIFT", "LIVE_OPEN_PLATFORM_SUPER_CHAT",
-     "LIVE_OPEN_PLATFORM_GUARD", "LIVE_OPEN_PLATFORM_LIKE", "LIVE_OPEN_PLATFORM_LIVE_ROOM_ENTER"]
-)  # fmt: skip
+    [
+        "DANMU_MSG",
+        "SEND_GIFT",
+        "COMBO_SEND",
+        "SUPER_CHAT_MESSAGE",
+        "GUARD_BUY",
+        "USER_TOAST_MSG",
+        "USER_TOAST_MSG_V2",
+        "INTERACT_WORD",
+        "INTERACT_WORD_V2",
+        "LIKE_INFO_V3_CLICK",
+        "LIVE",
+        "PREPARING",
+        "LIVE_OPEN_PLATFORM_DM",
+        "LIVE_OPEN_PLATFORM_SEND_GIFT",
+        "LIVE_OPEN_PLATFORM_SUPER_CHAT",
+        "LIVE_OPEN_PLATFORM_GUARD",
+        "LIVE_OPEN_PLATFORM_LIKE",
+        "LIVE_OPEN_PLATFORM_LIVE_ROOM_ENTER",
+    ]
+)
 
 
 @settings(max_examples=500, deadline=None)

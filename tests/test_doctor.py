@@ -300,3 +300,75 @@ def test_cohost_doctor_prints_config_errors(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "unknown key 'obs.enabeld'" in done.stdout
     assert set(status_lines(done.stdout)) == set(doctor.CHECK_NAMES)
+
+
+# --- against a real OBS (RECIPES.md "Headless OBS for tests") --------------------
+
+REAL_OBS = r"""
+import json, os, shutil, signal, socket, subprocess, sys, tempfile, time
+from pathlib import Path
+from pydantic import SecretStr
+from agent.config import ObsConfig
+from agent.doctor import check_obs
+
+home = Path(tempfile.mkdtemp(prefix="cohost-doctor-obs-"))
+scenes = home / "obs-studio" / "basic" / "scenes"
+scenes.mkdir(parents=True)
+(home / "obs-studio" / "global.ini").write_text(
+    "[General]\nFirstRun=true\n[Basic]\nSceneCollection=Test\nSceneCollectionFile=Test\n"
+    "[OBSWebSocket]\nFirstLoad=false\nServerEnabled=true\nAlertsEnabled=false\nAuthRequired=true\n"
+)
+scene = {"name": "Scene", "id": "scene", "settings": {"items": []}}
+(scenes / "Test.json").write_text(json.dumps({"name": "Test", "current_scene": "Scene",
+    "current_program_scene": "Scene", "scene_order": [{"name": "Scene"}], "sources": [scene]}))
+read, write = os.pipe()
+xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "640x360x24", "-nolisten", "tcp"],
+                        pass_fds=(write,), stderr=subprocess.DEVNULL)
+display = os.read(read, 16).decode().strip()
+env = {**os.environ, "XDG_CONFIG_HOME": str(home), "HOME": str(home), "DISPLAY": ":" + display,
+       "LIBGL_ALWAYS_SOFTWARE": "1"}
+obs = subprocess.Popen(["obs", "--disable-shutdown-check", "--multi", "--minimize-to-tray",
+                        "--websocket_port", "4455", "--websocket_password", "real-obs-pw"],
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", 4455), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    for password in ("real-obs-pw", "wrong-pw", ""):
+        check = check_obs(ObsConfig(enabled=True, port=4455, password=SecretStr(password)))
+        print(json.dumps([check.status, check.detail]))
+finally:
+    obs.send_signal(signal.SIGINT)
+    obs.wait(timeout=30)
+    xvfb.terminate()
+    xvfb.wait(timeout=10)
+    shutil.rmtree(home, ignore_errors=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not all(shutil.which(tool) for tool in ("obs", "Xvfb", "unshare", "ip")), reason="obs-studio/xvfb missing"
+)
+def test_real_obs_password_checks(tmp_path: Path) -> None:
+    script = tmp_path / "real_obs.py"
+    script.write_text(REAL_OBS, encoding="utf-8")
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("unshare -n is not allowed here (OBS must not listen on real interfaces)")
+    # Its own network namespace: OBS listens on every interface and tries the internet at start.
+    done = subprocess.run(
+        ["unshare", "-n", "bash", "-c", f'ip link set lo up && exec "{sys.executable}" "{script}"'],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    right, wrong, missing = (json.loads(line) for line in done.stdout.splitlines()[-3:])
+    assert right[0] == "ok" and "logged in" in right[1]
+    assert wrong == ["fail", "OBS at 127.0.0.1:4455 rejected the password"]
+    assert missing[0] == "fail" and "requires a password" in missing[1]

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -24,6 +23,9 @@ from agent.llm.base import ChatMessage, EngineUnavailable, ReplyFailed, ReplyReq
 from agent.llm.openai_engine import OpenAIEngine, StreamChunk, parse_sse_line
 from agent.llm.sentences import SentenceSplitter
 from tests.tiny_glm import DEFAULT_REPLY, DEFAULT_SYSTEM, build_tiny_glm
+
+# The `transformers` console script, run with this interpreter.
+SERVE = [sys.executable, "-m", "transformers.cli.transformers", "serve"]
 
 
 def free_port() -> int:
@@ -51,12 +53,16 @@ def served_glm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     home = tmp_path_factory.mktemp("hf_home")
     (home / "hub").mkdir()  # its /v1/models scans the cache and fails with 500 when there is none
     port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(home), "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1"}
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_HOME": str(home),
+        "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+    }
     log = tmp_path_factory.mktemp("serve_log") / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "transformers.cli.transformers", "serve", str(model)]
-            + ["--host", "127.0.0.1", "--port", str(port), "--device", "cpu"],
+            [*SERVE, str(model), "--host", "127.0.0.1", "--port", str(port), "--device", "cpu"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -66,7 +72,9 @@ def served_glm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         deadline = time.monotonic() + 90
         while True:
             if process.poll() is not None:
-                pytest.fail(f"transformers serve exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+                pytest.fail(
+                    f"transformers serve exited with {process.returncode}:\n{log.read_text()[-3000:]}"
+                )
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                     break
@@ -94,9 +102,14 @@ async def test_real_server_streams_pieces_that_split_into_sentences(served_glm: 
         await engine.close()
     assert len(pieces) >= 10  # streamed token by token, not one block
     assert "".join(pieces) == DEFAULT_REPLY
+    assert engine.last_first_token_s is not None and engine.last_first_token_s > 0
     splitter = SentenceSplitter()
     sentences = [s for p in pieces for s in splitter.feed(p)]
-    assert [*sentences, splitter.flush()] == ["欢迎来到直播间！", "今天我们一起聊聊天吧。", "有问题随时问我哦？"]
+    assert [*sentences, splitter.flush()] == [
+        "欢迎来到直播间！",
+        "今天我们一起聊聊天吧。",
+        "有问题随时问我哦？",
+    ]
 
 
 @pytest.mark.slow
@@ -116,7 +129,7 @@ async def test_real_server_rejecting_the_model_name_is_a_reply_failure(served_gl
 async def test_real_server_listing_no_model_needs_one_configured(served_glm: tuple[str, str]) -> None:
     base_url, _ = served_glm
     engine = OpenAIEngine(OpenAILLM(base_url=base_url))
-    with pytest.raises(EngineUnavailable, match="set llm.openai.model"):
+    with pytest.raises(EngineUnavailable, match=r"set llm\.openai\.model"):
         await engine.load()
     await engine.close()
 
@@ -156,7 +169,11 @@ async def scripted_server(handler: Handler) -> AsyncIterator[tuple[str, list[byt
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
         length = next(
-            (int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")),
+            (
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length")
+            ),
             0,
         )
         request = head + await reader.readexactly(length)
@@ -227,7 +244,9 @@ async def test_http_error_carries_the_servers_reason() -> None:
         with pytest.raises(ReplyFailed) as info:
             await collect(engine)
         await engine.close()
-    assert str(info.value) == "the model server answered HTTP 500: CUDA out of memory. Tried to allocate 2 GiB"
+    assert (
+        str(info.value) == "the model server answered HTTP 500: CUDA out of memory. Tried to allocate 2 GiB"
+    )
 
 
 async def test_stream_cut_off_mid_reply_fails_after_the_pieces_already_sent() -> None:
@@ -259,7 +278,9 @@ async def test_silent_server_times_out_with_the_key_to_change() -> None:
 
 async def test_error_event_inside_the_stream() -> None:
     async def answer(request: bytes, writer: asyncio.StreamWriter) -> None:
-        writer.write(http_head("200 OK", "text/event-stream") + sse(delta("好"), {"error": {"message": "overloaded"}}))
+        writer.write(
+            http_head("200 OK", "text/event-stream") + sse(delta("好"), {"error": {"message": "overloaded"}})
+        )
 
     async with scripted_server(answer) as (url, _):
         engine = OpenAIEngine(OpenAILLM(base_url=url, model="m"))
@@ -285,7 +306,7 @@ async def test_refused_api_key_at_load() -> None:
 
     async with scripted_server(answer) as (url, _):
         engine = OpenAIEngine(OpenAILLM(base_url=url, model="m"))
-        with pytest.raises(EngineUnavailable, match="set llm.openai.api_key"):
+        with pytest.raises(EngineUnavailable, match=r"set llm\.openai\.api_key"):
             await engine.load()
         await engine.close()
 
@@ -306,7 +327,9 @@ def test_parse_sse_line() -> None:
     assert parse_sse_line("event: message") is None
     assert parse_sse_line("data: [DONE]") == StreamChunk(done=True)
     assert parse_sse_line('data: {"choices":[{"delta":{"content":"嗨"}}]}') == StreamChunk(text="嗨")
-    assert parse_sse_line('data:{"choices":[{"delta":{},"finish_reason":"length"}]}') == StreamChunk(done=True)
+    assert parse_sse_line('data:{"choices":[{"delta":{},"finish_reason":"length"}]}') == StreamChunk(
+        done=True
+    )
     assert parse_sse_line('data: {"choices":[],"usage":{"total_tokens":3}}') is None
     with pytest.raises(ReplyFailed, match="malformed"):
         parse_sse_line("data: {not json")

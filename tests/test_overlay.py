@@ -8,18 +8,25 @@ transparent background for OBS.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import itertools
+import json
 import shutil
 import struct
 import subprocess
 import threading
+import time
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 import pytest
+from websockets.sync.client import connect
 
 from agent.bus import Bus, EventQueue
 from agent.config import ControlConfig, OverlayConfig
@@ -93,7 +100,16 @@ def overlay_url() -> Iterator[str]:
         loop.close()
 
 
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+@dataclass
+class Rendered:
+    dom: str
+    title: str
+    png: bytes
+    dialogs: list[dict[str, Any]]
+
+
+def render_in_chromium(url: str, profile: Path, want_spans: int = 2, timeout_s: float = 20.0) -> Rendered:
+    """Open ``url`` in headless Chromium over the DevTools protocol; wait (real time) for the lines."""
     assert CHROMIUM is not None
     command = [
         CHROMIUM,
@@ -105,17 +121,78 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--user-data-dir={profile}",
         "--window-size=1280,720",
-        "--virtual-time-budget=4000",
-        *args,
+        "--remote-debugging-address=127.0.0.1",
+        "--remote-debugging-port=0",
+        "about:blank",
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    browser = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + timeout_s
+        port_file = profile / "DevToolsActivePort"
+        while not port_file.is_file() or not port_file.read_text().strip():
+            assert browser.poll() is None, browser.stderr.read().decode()[-2000:] if browser.stderr else ""
+            assert time.monotonic() < deadline, "chromium did not open its DevTools port"
+            time.sleep(0.05)
+        port = int(port_file.read_text().split()[0])
+        pages = httpx.get(f"http://127.0.0.1:{port}/json/list", timeout=5).json()
+        target = next(p for p in pages if p.get("type") == "page")
+        with connect(target["webSocketDebuggerUrl"], max_size=None) as cdp:
+            ids = itertools.count(1)
+            dialogs: list[dict[str, Any]] = []
+
+            def call(method: str, **params: Any) -> dict[str, Any]:
+                call_id = next(ids)
+                cdp.send(json.dumps({"id": call_id, "method": method, "params": params}))
+                while True:
+                    message = json.loads(cdp.recv(timeout=max(0.1, deadline - time.monotonic())))
+                    if message.get("method") == "Page.javascriptDialogOpening":
+                        dialogs.append(message["params"])
+                        cdp.send(
+                            json.dumps(
+                                {"id": 0, "method": "Page.handleJavaScriptDialog", "params": {"accept": True}}
+                            )
+                        )
+                    if message.get("id") == call_id:
+                        assert "error" not in message, message
+                        return message["result"]
+
+            def evaluate(expression: str) -> Any:
+                return call("Runtime.evaluate", expression=expression, returnByValue=True)["result"].get(
+                    "value"
+                )
+
+            call("Page.enable")
+            call("Emulation.setDefaultBackgroundColorOverride", color={"r": 0, "g": 0, "b": 0, "a": 0})
+            call("Page.navigate", url=url)
+            while (evaluate("document.querySelectorAll('#lines li span').length") or 0) < want_spans:
+                assert time.monotonic() < deadline, "the overlay never showed the reply lines"
+                time.sleep(0.05)
+            time.sleep(0.3)  # let the last frame paint
+            png = base64.b64decode(call("Page.captureScreenshot", format="png")["data"])
+            return Rendered(
+                dom=evaluate("document.documentElement.outerHTML"),
+                title=evaluate("document.title"),
+                png=png,
+                dialogs=dialogs,
+            )
+    finally:
+        browser.terminate()
+        try:
+            browser.wait(10)
+        except subprocess.TimeoutExpired:
+            browser.kill()
+            browser.wait()
 
 
-def read_png_rgba(path: Path) -> np.ndarray:
+@pytest.fixture
+def rendered(overlay_url: str, tmp_path: Path) -> Rendered:
+    return render_in_chromium(overlay_url, tmp_path / "profile")
+
+
+def read_png_rgba(data: bytes) -> np.ndarray:
     """Decode an 8-bit RGBA or RGB PNG (what Chromium writes) without an imaging library."""
-    data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, idat, header = 8, b"", b""
     while pos < len(data):
@@ -164,12 +241,10 @@ def read_png_rgba(path: Path) -> np.ndarray:
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_untrusted_reply_is_shown_as_text_and_never_runs(overlay_url: str, tmp_path: Path) -> None:
-    result = chromium(tmp_path, "--dump-dom", overlay_url)
-    dom = result.stdout
-    assert '<ol id="lines"' in dom, result.stderr[-2000:]
-    assert "<title>Cohost overlay</title>" in dom  # the injected script did not rename the page
-    assert "pwned" not in dom.split("<body")[0]
+def test_untrusted_reply_is_shown_as_text_and_never_runs(rendered: Rendered) -> None:
+    dom = rendered.dom
+    assert rendered.title == "Cohost overlay"  # the injected script did not rename the page
+    assert rendered.dialogs == []  # and alert(1) never opened
     lines = dom.split('<ol id="lines"', 1)[1].split("</ol>", 1)[0]
     # The markup arrived as characters: escaped in the serialised DOM, no element made of it.
     assert "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;document.title='pwned'&lt;/script&gt;" in lines
@@ -182,11 +257,9 @@ def test_untrusted_reply_is_shown_as_text_and_never_runs(overlay_url: str, tmp_p
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-def test_screenshot_draws_text_on_a_transparent_page(overlay_url: str, tmp_path: Path) -> None:
-    shot = tmp_path / "overlay.png"
-    result = chromium(tmp_path, f"--screenshot={shot}", "--default-background-color=00000000", overlay_url)
-    assert shot.is_file(), result.stderr[-2000:]
-    pixels = read_png_rgba(shot)
+def test_screenshot_draws_text_on_a_transparent_page(rendered: Rendered, tmp_path: Path) -> None:
+    (tmp_path / "overlay.png").write_bytes(rendered.png)  # kept for a look: pytest --basetemp=DIR
+    pixels = read_png_rgba(rendered.png)
     alpha = pixels[:, :, 3]
     height = pixels.shape[0]
     # OBS composites the page: everything but the text boxes must stay see-through.

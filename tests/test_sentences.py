@@ -22,7 +22,12 @@ def stream(pieces: list[str], **options: int) -> list[str]:
 
 def test_chinese_sentences_split_on_punctuation() -> None:
     text = "欢迎来到直播间！今天我们一起聊聊天吧。有问题随时问我哦？好的；下次见"
-    assert split_sentences(text) == ["欢迎来到直播间！", "今天我们一起聊聊天吧。", "有问题随时问我哦？", "好的；下次见"]
+    assert split_sentences(text) == [
+        "欢迎来到直播间！",
+        "今天我们一起聊聊天吧。",
+        "有问题随时问我哦？",
+        "好的；下次见",
+    ]
 
 
 def test_sentence_is_emitted_as_soon_as_the_next_character_arrives() -> None:
@@ -99,7 +104,10 @@ def test_long_run_without_any_punctuation_is_cut_at_a_space_or_hard_limit() -> N
 def test_thousands_separator_and_clock_are_not_cut() -> None:
     text = "一共送出了1,000份礼物，晚上12:30开始大家记得来参加哦一定要来呀"
     # The only comma-like marks before the limit sit inside numbers: no cut there.
-    assert split_sentences(text, min_chars=3, max_chars=10) == ["一共送出了1,000份礼物，", "晚上12:30开始大家记得来参加哦一定要来呀"]
+    assert split_sentences(text, min_chars=3, max_chars=10) == [
+        "一共送出了1,000份礼物，",
+        "晚上12:30开始大家记得来参加哦一定要来呀",
+    ]
 
 
 def test_reset_drops_buffered_text() -> None:

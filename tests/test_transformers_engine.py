@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -130,7 +130,7 @@ async def test_model_id_not_downloaded_offline_says_how_to_get_it(
 
 
 async def test_no_model_configured() -> None:
-    with pytest.raises(EngineUnavailable, match="llm.transformers.model"):
+    with pytest.raises(EngineUnavailable, match=r"llm\.transformers\.model"):
         await TransformersEngine(TransformersLLM()).load()
 
 

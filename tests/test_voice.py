@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import wave
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +39,7 @@ class ScriptedEngine(ReplyEngine):
     async def close(self) -> None:
         return None
 
-    async def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+    async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
         finished = False
         try:
             for i, piece in enumerate(self.pieces):

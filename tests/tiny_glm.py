@@ -1,4 +1,4 @@
-"""A tiny GLM chat model built from scratch for tests: a character tokenizer and random (or briefly trained) weights.
+"""A tiny GLM chat model built for tests: a character tokenizer and random or briefly trained weights.
 
 It is saved like a real Hugging Face checkpoint so tests go through the real
 loading code (``AutoTokenizer`` / ``AutoModelForCausalLM`` / ``transformers serve``)
@@ -13,7 +13,16 @@ import string
 from pathlib import Path
 from typing import Literal
 
-SPECIAL_TOKENS = ["<unk>", "<pad>", "<|endoftext|>", "[gMASK]", "<sop>", "<|system|>", "<|user|>", "<|assistant|>"]
+SPECIAL_TOKENS = [
+    "<unk>",
+    "<pad>",
+    "<|endoftext|>",
+    "[gMASK]",
+    "<sop>",
+    "<|system|>",
+    "<|user|>",
+    "<|assistant|>",
+]
 # GLM-4 stops on any of these, as the real checkpoints do.
 EOS_TOKENS = ["<|endoftext|>", "<|user|>"]
 
@@ -118,7 +127,7 @@ def build_tiny_glm(
     never ends by itself before ``max_new_tokens``.
     """
     import torch
-    from transformers import AutoModelForCausalLM, Glm4Config, GlmConfig, GenerationConfig
+    from transformers import AutoModelForCausalLM, GenerationConfig, Glm4Config, GlmConfig
 
     path = Path(path)
     tokenizer = build_tokenizer()

@@ -9,7 +9,7 @@ a danmaku flood.
 Lexicon files hold one entry per line, ``#`` starts a comment:
 
 * ``傻逼``   banned as written and by sound (沙比, sha bi, 傻b...), 2+ syllables
-* ``=妈的``  banned only as written (its sound collides with ordinary words: "made")
+* ``=网赌``  banned only as written (its sound collides with ordinary text: 向往独自)
 * ``!读博``  allowed: a benign word that contains or sounds like a banned one; a match
   that overlaps it (and is not wholly around it) is ignored
 * ``fuck*``  ASCII entries match whole words; a trailing ``*`` also takes suffixes (fucking)
@@ -104,7 +104,11 @@ _CONTACT_RE = re.compile(
     r"(?:[a-z][-_a-z0-9]{5,19}|\d(?:[\s-]?\d){4,11})(?![\w-])",
     re.IGNORECASE,
 )
-_MAYBE_CONTACT_RE = re.compile(r"\d{5}|[a-z0-9][.:：]|[信扣企群]", re.IGNORECASE)
+# Cheap gate in front of the three patterns above: most chat has none of these.
+_MAYBE_CONTACT_RE = re.compile(
+    r"\d{3}[\s-]?\d{2}|[a-z0-9][.:：]|[信扣企群号]|vx|wx|qq|tg|line|wechat|weixin|telegram",
+    re.IGNORECASE,
+)
 
 
 def _scrub(text: str) -> tuple[str, str]:
@@ -266,9 +270,10 @@ class Moderator:
     def _banned(self, spaced: str, compact: str) -> str | None:
         if not compact:
             return None
+        hits: list[tuple[int, int]] = []  # (length, rule index); the longest entry is reported
         for end, (index, length, _prefix) in self._cjk.iter(compact):
             if not self._allowed(self._allow_cjk, compact, end - length + 1, end + 1):
-                return self._rules[index]
+                hits.append((length, -index))
         if len(self._words) and _HAS_ASCII_RE.search(spaced):
             for end, (index, length, prefix) in self._words.iter(spaced):
                 start = end - length + 1
@@ -277,28 +282,29 @@ class Moderator:
                 if not prefix and not _ascii_edge(spaced, end + 1):
                     continue
                 if not self._allowed(self._allow_words, spaced, start, end + 1):
-                    return self._rules[index]
-        if self._match_pinyin and len(self._sound):
+                    hits.append((length, -index))
+        if not hits and self._match_pinyin and len(self._sound):
             joined = compact.translate(self._pinyin)
             if next(self._sound.iter(joined), None) is not None:
-                return self._banned_by_sound(spaced, compact)
-        return None
+                hits = self._banned_by_sound(spaced, compact)
+        return self._rules[-max(hits)[1]] if hits else None
 
-    def _banned_by_sound(self, spaced: str, compact: str) -> str | None:
+    def _banned_by_sound(self, spaced: str, compact: str) -> list[tuple[int, int]]:
         """Slow path, only after the joined-pinyin pre-filter hit: match whole syllables
-        and map the hit back to compact-form positions for the allow list."""
+        and map each hit back to compact-form positions for the allow list."""
         stream, spans = _syllable_stream(spaced, self._pinyin)
-        # stream offset of each "|" that opens syllable i
-        starts = [0]
-        for syllable in stream.split("|")[1:-1]:
-            starts.append(starts[-1] + len(syllable) + 1)
+        closing: dict[int, int] = {}  # stream offset of the "|" after syllable i -> i
+        offset = 0
+        for i, (syllable, _span) in enumerate(zip(stream[1:-1].split("|"), spans, strict=True)):
+            offset += len(syllable) + 1
+            closing[offset] = i
+        hits: list[tuple[int, int]] = []
         for end, (index, count, _prefix) in self._syllables.iter(stream):
-            last = starts.index(end) - 1  # the pattern ends with the "|" closing syllable `last`
-            first = last - count + 1
-            start, stop = spans[first][0], spans[last][1]
+            last = closing[end]
+            start, stop = spans[last - count + 1][0], spans[last][1]
             if not self._allowed(self._allow_cjk, compact, start, stop):
-                return self._rules[index]
-        return None
+                hits.append((count, -index))
+        return hits
 
     @staticmethod
     def _allowed(allow: ahocorasick.Automaton, text: str, start: int, stop: int) -> bool:

@@ -10,8 +10,8 @@ C-speed ``str.translate`` and ``re`` calls, so the matchers downstream stay simp
   (traditional characters, Cyrillic) is kept.
 * ``spaced``: what the matchers see: ``display`` lowercased, look-alikes mapped to
   Latin, traditional mapped to simplified, leet digits mapped inside words, every
-  run of symbols/punctuation/emoji turned into one space, runs of one CJK
-  character folded to one and runs of three or more of anything else to one.
+  run of symbols/punctuation/emoji turned into one space, runs of three or more
+  of one character folded to one (傻傻傻逼 -> 傻逼, 666 -> 6; doubles like 妈妈 stay).
 * ``compact``: ``spaced`` without spaces, so ``傻 . 逼`` reads ``傻逼``.
 """
 
@@ -120,8 +120,7 @@ _EMOJI_RUN_RE = re.compile(f"([{_EMOJI}]{{3}})[{_EMOJI}]+")
 # Leet only inside words: the symbol or digit must touch a letter (so 666 and 1000 stay).
 _LEET_RE = re.compile(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])")
 _NONWORD_RE = re.compile(r"[\W_]+")
-_CJK_FOLD_RE = re.compile(f"([{_CJK}])\\1+")
-_OTHER_FOLD_RE = re.compile(r"([^\s" + _CJK + r"])\1{2,}")
+_FOLD_RE = re.compile(r"(\S)\1{2,}")
 # Letters typed one at a time with separators: "f u c k", "s.b" -> "fuck", "sb".
 _SPELLED_RE = re.compile(r"(?<![a-z0-9])[a-z0-9](?: [a-z0-9](?![a-z0-9]))+")
 
@@ -159,10 +158,8 @@ def spaced_form(display: str) -> str:
     if _LEET_RE.search(text):
         text = _LEET_RE.sub(_leet, text)
     text = _NONWORD_RE.sub(" ", text).strip()
-    if _CJK_FOLD_RE.search(text):
-        text = _CJK_FOLD_RE.sub(r"\1", text)
     if _RUN3_RE.search(text):
-        text = _OTHER_FOLD_RE.sub(r"\1", text)
+        text = _FOLD_RE.sub(r"\1", text)
     if " " in text:
         text = _SPELLED_RE.sub(lambda m: m.group().replace(" ", ""), text)
     return text

@@ -218,7 +218,7 @@ def _enqueue(
     for i, waiting in enumerate(pending):
         if _same_topic(waiting, kind, message, fold):
             pending[i] = replace(waiting, count=waiting.count + _amount(message))
-            actions.append(Emit(_filtered(message, "folded", waiting.message.text)))
+            actions.append(Emit(_filtered(message, "folded", message.text if waiting.message is None else waiting.message.text)))
             return replace(state, pending=tuple(pending))
     candidate = Candidate(kind, message, now, state.seq, count=_amount(message))
     pending.append(candidate)

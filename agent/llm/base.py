@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -52,7 +52,7 @@ class ReplyEngine(Protocol):
         """Load weights or connect; raise EngineUnavailable with a one-line fix."""
         ...
 
-    def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+    def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
         """Yield text pieces as they are produced. Cancelling the iterator stops generation."""
         ...
 

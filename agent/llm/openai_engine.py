@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,15 +57,18 @@ def parse_sse_line(line: str) -> StreamChunk | None:
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
         return None  # e.g. a final usage-only chunk
     choice = choices[0]
-    delta = choice.get("delta") if isinstance(choice.get("delta"), dict) else {}
-    text = delta.get("content") if isinstance(delta.get("content"), str) else ""
-    return StreamChunk(text=text, done=bool(choice.get("finish_reason")))
+    delta = choice.get("delta")
+    content = delta.get("content") if isinstance(delta, dict) else None
+    return StreamChunk(
+        text=content if isinstance(content, str) else "", done=bool(choice.get("finish_reason"))
+    )
 
 
 class OpenAIEngine:
     """``OpenAIEngine(cfg)``; ``await load()`` checks the server is there, ``stream(request)`` per reply.
 
     ``transport`` is for tests that want an in-memory server; normally left out.
+    After each reply ``last_first_token_s`` is the time from request to first text piece.
     """
 
     name = "openai"
@@ -75,6 +79,7 @@ class OpenAIEngine:
         self.model = cfg.model
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self.last_first_token_s: float | None = None
 
     def _new_client(self) -> httpx.AsyncClient:
         headers = {"Accept": "text/event-stream, application/json"}
@@ -113,10 +118,12 @@ class OpenAIEngine:
             self.model = listed[0]
         elif listed and self.model not in listed:
             # Servers alias and pin models freely; the reply itself will tell if it is wrong.
-            log.warning("model %r is not among those %s lists: %s", self.model, self.base_url, ", ".join(listed))
+            log.warning(
+                "model %r is not among those %s lists: %s", self.model, self.base_url, ", ".join(listed)
+            )
         log.info("model server %s answers; using model %r", self.base_url, self.model)
 
-    async def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+    async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
         if not request.messages:
             if request.say_text:
                 yield request.say_text
@@ -132,6 +139,8 @@ class OpenAIEngine:
             "top_p": self.cfg.top_p,
         }
         finished = False
+        started = time.perf_counter()
+        self.last_first_token_s = None
         try:
             async with self._client.stream("POST", "chat/completions", json=body) as response:
                 if response.status_code != 200:
@@ -150,6 +159,8 @@ class OpenAIEngine:
                     if chunk is None:
                         continue
                     if chunk.text:
+                        if self.last_first_token_s is None:
+                            self.last_first_token_s = time.perf_counter() - started
                         yield chunk.text
                     if chunk.done:
                         finished = True

@@ -7,7 +7,7 @@ viewer's cleaned name, the gift, and the kind of message.
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from agent.brain.prompt import GUARD_NAMES
 from agent.config import TemplateLLM
@@ -45,7 +45,7 @@ class TemplateEngine:
         pick = random.Random(self.cfg.seed * 1_000_003 + request.utterance_id).choice(choices)
         return pick.format_map(self._fields(request))
 
-    async def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+    async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
         yield self.reply_text(request)
 
     def _choices(self, kind: str) -> list[str]:

@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,9 @@ class TransformersEngine:
             kwargs["quantization_config"] = quantization
             kwargs["device_map"] = "auto"
         try:
-            self.tokenizer = _from_pretrained(AutoTokenizer, model_id, trust_remote_code=self.cfg.trust_remote_code)
+            self.tokenizer = _from_pretrained(
+                AutoTokenizer, model_id, trust_remote_code=self.cfg.trust_remote_code
+            )
             if not getattr(self.tokenizer, "chat_template", None):
                 raise EngineUnavailable(
                     f"model '{model_id}' has no chat template (a base model, not a chat model): "
@@ -113,7 +115,7 @@ class TransformersEngine:
 
     # --- replying ----------------------------------------------------------
 
-    async def stream(self, request: ReplyRequest) -> AsyncIterator[str]:
+    async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
         if self.model is None or self.tokenizer is None:
             raise ReplyFailed("the language model is not loaded (call load() first)")
         if not request.messages:
@@ -175,7 +177,9 @@ class TransformersEngine:
         class StopOnInterrupt(StoppingCriteria):
             def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> Any:
                 engine.last_tokens += 1
-                return torch.full((input_ids.shape[0],), stop.is_set(), dtype=torch.bool, device=input_ids.device)
+                return torch.full(
+                    (input_ids.shape[0],), stop.is_set(), dtype=torch.bool, device=input_ids.device
+                )
 
         class PushStreamer(TextIteratorStreamer):
             # Hand text straight to the event loop instead of a blocking queue.
@@ -235,7 +239,8 @@ def _quantization_config(cfg: TransformersLLM, device: str, dtype: Any) -> Any:
         return None
     if device != "cuda":
         raise EngineUnavailable(
-            f'llm.transformers.quantization = "{cfg.quantization}" needs a CUDA GPU: set quantization = "none"'
+            f'llm.transformers.quantization = "{cfg.quantization}" needs a CUDA GPU: '
+            'set quantization = "none"'
         )
     try:
         import bitsandbytes  # noqa: F401
@@ -290,10 +295,13 @@ def _not_downloaded(model_id: str, exc: BaseException | None = None) -> EngineUn
 
 def _explain_load_error(model_id: str, exc: BaseException, trust_remote_code: bool) -> str:
     text = str(exc)
-    if not trust_remote_code and ("trust_remote_code" in text or "does not recognize this architecture" in text):
+    if not trust_remote_code and (
+        "trust_remote_code" in text or "does not recognize this architecture" in text
+    ):
         return (
-            f"model '{model_id}' ships its own code (e.g. ChatGLM3): set llm.transformers.trust_remote_code = true "
-            "if you trust it, or use a native GLM such as " + SMALLER_MODEL
+            f"model '{model_id}' ships its own code (e.g. ChatGLM3): set "
+            "llm.transformers.trust_remote_code = true if you trust it, or use a native GLM such as "
+            + SMALLER_MODEL
         )
     return f"could not load model '{model_id}': {_first_line(exc)}"
 
@@ -302,7 +310,7 @@ def _explain_reply_error(exc: BaseException) -> str:
     import torch
 
     if isinstance(exc, torch.OutOfMemoryError):
-        return "ran out of GPU memory while replying: lower llm.transformers.max_new_tokens or set quantization"
+        return "out of GPU memory while replying: lower llm.transformers.max_new_tokens or set quantization"
     return f"the language model failed while replying: {_first_line(exc)}"
 
 

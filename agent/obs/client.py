@@ -99,6 +99,11 @@ def connect_blocking(cfg: ObsConfig) -> Any:
             f"OBS: cannot reach obs-websocket at {where(cfg)} ({type(exc).__name__}) — start OBS 28+ "
             "and tick Tools > WebSocket Server Settings > Enable, or set obs.host/obs.port"
         ) from None
+    except (KeyError, TypeError) as exc:  # something that is not obs-websocket v5 answered
+        raise ObsUnavailable(
+            f"OBS: {where(cfg)} did not answer like obs-websocket 5 ({type(exc).__name__}) — "
+            "use OBS 28+ or check obs.port"
+        ) from None
 
 
 def send_blocking(client: Any, request: str, data: dict[str, Any] | None = None) -> dict[str, Any]:

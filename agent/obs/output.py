@@ -120,6 +120,10 @@ class ObsOutput:
                 self._sent[target] = value  # retried when the value changes, not every frame
                 self._warn(target, exc)
                 continue
+            except (KeyError, TypeError, ValueError) as exc:  # a reply without the fields we read
+                self._sent[target] = value
+                self._warn(target, ObsError(f"unexpected reply from OBS: {type(exc).__name__} {exc}"))
+                continue
             self._sent[target] = value
             if self._warned.pop(target, None):
                 log.info(

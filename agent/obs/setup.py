@@ -134,7 +134,9 @@ def _in_scene(client: Any, scene: str, name: str) -> bool:
 
 
 def obs_setup_command(
-    config: Annotated[Path | None, typer.Option("--config", help="config.toml to read [obs] from")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="config file (default ./config.toml)")
+    ] = None,
     scene: Annotated[
         str, typer.Option("--scene", help="scene for the sources (default: obs.scene, else current)")
     ] = "",

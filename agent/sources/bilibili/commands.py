@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from agent.events import Danmaku, Enter, Event, Gift, Guard, Like, SourceStatus, SuperChat
 
@@ -104,8 +105,8 @@ def _json_obj(value: Any) -> dict[str, Any]:
     if not isinstance(value, str) or len(value) > 65536:
         return {}
     try:
-        parsed = json.loads(value)
-    except (ValueError, RecursionError):
+        parsed = orjson.loads(value)
+    except ValueError:
         return {}
     return parsed if isinstance(parsed, dict) else {}
 
@@ -162,31 +163,40 @@ def parse_protobuf(buf: bytes) -> dict[int, int | bytes]:
 # --- web commands ---------------------------------------------------------------
 
 
+def _item(seq: Any, index: int) -> Any:
+    """``seq[index]`` for a list long enough, else None: the hot path of DANMU_MSG."""
+    return seq[index] if type(seq) is list and index < len(seq) else None
+
+
 def _danmu_msg(body: dict[str, Any]) -> list[Event]:
+    # The busiest command by far (bench: >100k/s), so it reads the arrays with _item
+    # once per level instead of walking a path from the top for every field.
     info = body.get("info")
-    text = _get(info, 1)
-    if not isinstance(text, str) or not text:
+    if type(info) is not list or len(info) < 2:
         return []
-    mode_info = _get(info, 0, 15)
-    extra = _json_obj(_get(mode_info, "extra"))
+    text = info[1]
+    if type(text) is not str or not text:
+        return []
+    head, user, medal = _item(info, 0), _item(info, 2), _item(info, 3)
+    mode_info = _item(head, 15)
+    extra = _json_obj(mode_info.get("extra")) if type(mode_info) is dict else {}
     msg_id = _str(extra.get("id_str"), 64)
     if not msg_id:
         ts, ct = _get(info, 9, "ts"), _get(info, 9, "ct")
         msg_id = f"{_int(ts)}:{_str(ct, 32)}" if ct else ""
-    uname = _str(_get(info, 2, 1)) or _str(_get(mode_info, "user", "base", "name"))
-    medal = _get(info, 3)
+    uname = _str(_item(user, 1)) or _str(_get(mode_info, "user", "base", "name"))
     return [
         Danmaku(
             platform=PLATFORM,
             msg_id=msg_id,
-            uid=_uid(_get(info, 2, 0)),
+            uid=_uid(_item(user, 0)),
             uname=uname,
             text=text[:MAX_TEXT],
-            guard_level=_int(_get(info, 7)),
-            medal_name=_str(_get(medal, 1)),
-            medal_level=_int(_get(medal, 0)),
-            user_level=_int(_get(info, 4, 0)),
-            emoticon=_int(_get(info, 0, 12)) == 1,
+            guard_level=_int(_item(info, 7)),
+            medal_name=_str(_item(medal, 1)),
+            medal_level=_int(_item(medal, 0)),
+            user_level=_int(_item(_item(info, 4), 0)),
+            emoticon=_item(head, 12) == 1,
             reply_to=_str(extra.get("reply_uname")),
         )
     ]
