@@ -134,6 +134,7 @@ class BrainConfig(Section):
     scrub_personal_info: bool = True
     drop_over_chars: int = Field(1000, ge=1)
     sentiment_model: bool = True
+    sentiment_per_s: float = Field(default=20.0, gt=0)
     user_max_messages: int = Field(5, ge=1)
     user_window_s: float = Field(10.0, gt=0)
     repeat_window_s: float = Field(60.0, ge=0)

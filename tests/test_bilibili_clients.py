@@ -8,13 +8,15 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
 from agent.config import BilibiliOpenSource, BilibiliSource, Reconnect
 from agent.events import Danmaku, Event, SourceStatus
 from agent.sources.base import SourceAuthError, SourceProtocolError
-from agent.sources.bilibili.open_platform import BilibiliOpenSession
+from agent.sources.bilibili import wbi
+from agent.sources.bilibili.open_platform import BilibiliOpenSession, Game, OpenApi
 from agent.sources.bilibili.web import BilibiliWebSession
 from agent.sources.supervisor import SupervisedSource
 from tests.bili_server import ApiServer, ApiState, DanmakuServer, danmu, open_dm
@@ -111,6 +113,17 @@ async def run_until(session: Any, ctx: FakeCtx, n_events: int, timeout: float = 
 
 
 # --- web ---------------------------------------------------------------------------------------
+
+
+def test_wbi_signature_matches_the_published_example() -> None:
+    # The worked example from the community API docs (bilibili-API-collect, docs/misc/sign/wbi.md);
+    # the test server shares the shuffle table, so this is what pins the table down.
+    img = wbi.key_from_url("https://i0.hdslb.com/bfs/wbi/7cd084941338484aae1ad9425b84077c.png")
+    key = wbi.mixin_key(img, "4932caff0ff746eab6f01bf08b70ac45")
+    assert key == "ea1db124af3c7062474693fa704f4ff8"
+    query = wbi.signed_query({"foo": "114", "bar": "514", "zab": 1919810}, key, now=1702204169)
+    assert query == "bar=514&foo=114&wts=1702204169&zab=1919810&w_rid=8f6f2b5b3d485fe1886cec6a0be8c5d4"
+    assert wbi.signed_query({"a": "it's (fine)*!"}, key, now=1).startswith("a=its%20fine&wts=1&")
 
 
 async def test_web_discovers_authenticates_and_receives(platform: Platform) -> None:
@@ -305,6 +318,9 @@ async def test_open_expired_game_found_by_heartbeat_is_restarted(platform: Platf
         async with asyncio.timeout(5):
             await task
     assert session.game is None
+    # A game that died while we were away (backoff) is noticed before connecting.
+    session.game = stale = await _start_game(platform)
+    platform.state.games[stale.game_id] = False
     task = asyncio.create_task(session.run_once(ctx))
     async with asyncio.timeout(5):
         while ctx.lives < 2:
@@ -313,7 +329,13 @@ async def test_open_expired_game_found_by_heartbeat_is_restarted(platform: Platf
     with pytest.raises(asyncio.CancelledError):
         await task
     assert session.games_started == 2
-    assert platform.state.ended == ["game-2"]
+    assert platform.state.ended == ["game-3"]
+    assert len(platform.ws.auth_bodies) == 2  # no connect was wasted on the dead game
+
+
+async def _start_game(platform: Platform) -> Game:
+    async with httpx.AsyncClient() as http:
+        return await OpenApi(platform.open_cfg(), http).start()
 
 
 async def test_open_survives_drops_under_the_supervisor_and_keeps_the_game(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -93,7 +94,9 @@ json_values = st.recursive(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(["danmaku", "gift", "super_chat", "guard", "enter", "like", "transcript"]), json_values)
+@given(
+    st.sampled_from(["danmaku", "gift", "super_chat", "guard", "enter", "like", "transcript"]), json_values
+)
 def test_wrong_field_values_never_raise(kind: str, value: object) -> None:
     for key in ("text", "count", "price", "uname", "action", "level", "final", "platform"):
         decode(json.dumps({"type": kind, "text": "t", "gift_name": "g", key: value}))
@@ -102,7 +105,7 @@ def test_wrong_field_values_never_raise(kind: str, value: object) -> None:
 # --- connect mode -----------------------------------------------------------
 
 
-async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
@@ -110,7 +113,9 @@ async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no
 
 
 def dm(i: int) -> str:
-    return json.dumps({"type": "danmaku", "platform": "douyin", "msg_id": f"d{i}", "uname": "u", "text": f"m{i}"})
+    return json.dumps(
+        {"type": "danmaku", "platform": "douyin", "msg_id": f"d{i}", "uname": "u", "text": f"m{i}"}
+    )
 
 
 async def test_connect_mode_survives_garbage_oversize_and_drops() -> None:
@@ -135,7 +140,9 @@ async def test_connect_mode_survives_garbage_oversize_and_drops() -> None:
     got: list[Event] = []
     async with serve(feed, "127.0.0.1", 0) as server:
         port = next(iter(server.sockets)).getsockname()[1]
-        session = JsonWsSession(JsonWsSource(url=f"ws://127.0.0.1:{port}", max_message_bytes=1024, heartbeat_s=0.05))
+        session = JsonWsSession(
+            JsonWsSource(url=f"ws://127.0.0.1:{port}", max_message_bytes=1024, heartbeat_s=0.05)
+        )
         source = SupervisedSource(session, FAST)
         task = asyncio.create_task(source.run(got.append))
         try:
@@ -172,7 +179,9 @@ async def test_connect_mode_pings_keep_a_quiet_feed_alive() -> None:
 
 async def test_listen_mode_takes_bridges_and_outlives_bad_ones() -> None:
     got: list[Event] = []
-    session = JsonWsSession(JsonWsSource(listen_port=0, platform="douyin", max_message_bytes=2048, heartbeat_s=0.05))
+    session = JsonWsSession(
+        JsonWsSource(listen_port=0, platform="douyin", max_message_bytes=2048, heartbeat_s=0.05)
+    )
     source = SupervisedSource(session, Reconnect(initial_s=0.02, max_s=0.1, stale_after_s=0.3))
     task = asyncio.create_task(source.run(got.append))
     try:
@@ -181,7 +190,9 @@ async def test_listen_mode_takes_bridges_and_outlives_bad_ones() -> None:
         async with connect(url) as bridge:
             await bridge.send(json.dumps({"type": "enter", "uname": "guest"}))
             await bridge.send("not json at all")
-            await bridge.send(json.dumps([{"type": "like", "count": 3}, {"type": "control", "action": "mute"}]))
+            await bridge.send(
+                json.dumps([{"type": "like", "count": 3}, {"type": "control", "action": "mute"}])
+            )
             await bridge.send("y" * 4096)  # too big: this bridge is cut off, the listener stays
             with pytest.raises(ConnectionClosed) as closed:
                 await asyncio.wait_for(bridge.recv(), 5)

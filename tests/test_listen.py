@@ -9,12 +9,24 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from typer.testing import CliRunner
 
 from agent.cli import app
-from agent.config import SourcesConfig
+from agent.config import (
+    BilibiliOpenSource,
+    BilibiliSource,
+    ConfigError,
+    JsonWsSource,
+    Reconnect,
+    SourcesConfig,
+    TwitchSource,
+)
 from agent.events import from_dict
 from agent.sources.cli import _apply_options
+from agent.sources.factory import build_live_sources
+from agent.sources.supervisor import SupervisedSource
+from agent.sources.twitch import TwitchSession
 from tests.twitch_server import TwitchTestServer, privmsg, usernotice
 
 LINES = [
@@ -29,7 +41,8 @@ EXPECTED = [("danmaku", "l-0"), ("guard", "l-1"), ("gift", "l-2"), ("danmaku", "
 def fast_config(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
-        "[sources.twitch]\nheartbeat_s = 0.5\n[sources.reconnect]\ninitial_s = 0.05\nmax_s = 0.2\n", encoding="utf-8"
+        "[sources.twitch]\nheartbeat_s = 0.5\n[sources.reconnect]\ninitial_s = 0.05\nmax_s = 0.2\n",
+        encoding="utf-8",
     )
     return path
 
@@ -116,7 +129,11 @@ def test_option_misuse_is_reported(tmp_path: Path, args: list[str], hint: str) -
 def test_options_land_in_the_right_keys() -> None:
     base = SourcesConfig()
     bili = _apply_options(base, "bilibili", "21452505", "ws://127.0.0.1:9/sub", "http://127.0.0.1:9")
-    assert (bili.enabled, bili.bilibili.room_id, bili.bilibili.ws_url) == (["bilibili"], 21452505, "ws://127.0.0.1:9/sub")
+    assert (bili.enabled, bili.bilibili.room_id, bili.bilibili.ws_url) == (
+        ["bilibili"],
+        21452505,
+        "ws://127.0.0.1:9/sub",
+    )
     assert bili.bilibili.api_base == "http://127.0.0.1:9"
     twitch = _apply_options(base, "twitch", "#SomeChannel", None, None)
     assert (twitch.enabled, twitch.twitch.channel) == (["twitch"], "somechannel")
@@ -125,3 +142,58 @@ def test_options_land_in_the_right_keys() -> None:
     assert feed.jsonws.url == "ws://127.0.0.1:9"
     opened = _apply_options(base, "bilibili_open", None, None, "http://127.0.0.1:9")
     assert opened.bilibili_open.api_base == "http://127.0.0.1:9"
+
+
+# --- the factory behind `listen` and `run` ------------------------------------
+
+
+def test_factory_builds_supervised_sources_for_enabled_names() -> None:
+    cfg = SourcesConfig(
+        enabled=["replay", "twitch", "jsonws", "twitch"],
+        twitch=TwitchSource(channel="somechannel"),
+        jsonws=JsonWsSource(listen_port=9870),
+        reconnect=Reconnect(dedupe_size=10),
+    )
+    sources = build_live_sources(cfg)
+    assert [s.name for s in sources] == ["twitch", "jsonws"]
+    assert all(isinstance(s, SupervisedSource) for s in sources)
+    assert isinstance(sources[0], SupervisedSource) and isinstance(sources[0].session, TwitchSession)
+
+
+def test_factory_builds_the_bilibili_sessions_lazily() -> None:
+    cfg = SourcesConfig(
+        enabled=["bilibili", "bilibili_open"],
+        bilibili=BilibiliSource(room_id=21452505),
+        bilibili_open=BilibiliOpenSource(
+            identity_code=SecretStr("CODE"),
+            app_id=1,
+            access_key_id=SecretStr("id"),
+            access_key_secret=SecretStr("secret"),
+        ),
+    )
+    assert [s.name for s in build_live_sources(cfg)] == ["bilibili", "bilibili_open"]
+
+
+def test_factory_names_every_missing_key_in_one_line_each() -> None:
+    cfg = SourcesConfig(
+        enabled=["bilibili", "bilibili_open", "twitch", "jsonws"],
+        twitch=TwitchSource(oauth_token=SecretStr("s3cr3t-value"), ws_url="http://example"),
+    )
+    with pytest.raises(ConfigError) as caught:
+        build_live_sources(cfg)
+    lines = caught.value.lines
+    for key in (
+        "sources.bilibili.room_id",
+        "sources.bilibili_open.identity_code",
+        "sources.bilibili_open.app_id",
+        "sources.bilibili_open.access_key_id",
+        "sources.bilibili_open.access_key_secret",
+        "sources.twitch.channel",
+        "sources.twitch.nick",
+        "sources.twitch.ws_url",
+        "sources.jsonws",
+    ):
+        assert sum(key in line for line in lines) >= 1, key
+    assert len(lines) == 9
+    assert all("\n" not in line and line.startswith("config error: ") for line in lines)
+    assert "s3cr3t" not in " ".join(lines)

@@ -77,7 +77,9 @@ class Recorder:
         return [e for e in self.events if not isinstance(e, SourceStatus)]
 
 
-async def play(session: ScriptedSession, reconnect: Reconnect, **kwargs: object) -> tuple[Recorder, SupervisedSource]:
+async def play(
+    session: ScriptedSession, reconnect: Reconnect, **kwargs: object
+) -> tuple[Recorder, SupervisedSource]:
     rec = Recorder()
     source = SupervisedSource(session, reconnect, sleep=rec.sleep, **kwargs)  # type: ignore[arg-type]
     task = asyncio.create_task(source.run(rec.publish))
@@ -196,7 +198,7 @@ async def test_dedupe_memory_is_bounded() -> None:
 async def test_unexpected_errors_are_drops_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.ERROR, logger="agent.sources.supervisor")
     steps = [fail(ValueError("boom")), fail(ValueError("boom again")), fail(KeyError("k")), live_then()]
-    rec, source = await play(ScriptedSession(steps), RC)
+    rec, _ = await play(ScriptedSession(steps), RC)
     logged = [r.getMessage() for r in caplog.records]
     assert len([m for m in logged if "ValueError" in m]) == 1
     assert len([m for m in logged if "KeyError" in m]) == 1

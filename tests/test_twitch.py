@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agent.config import Reconnect, TwitchSource
-from agent.events import Danmaku, Event, Gift, Guard, SourceStatus
+from agent.events import EVENT_TYPES, Danmaku, Event, Gift, Guard, SourceStatus
 from agent.sources.supervisor import SupervisedSource
 from agent.sources.twitch import TwitchIrc, TwitchSession, parse_line, unescape_tag_value
 from tests.twitch_server import TwitchTestServer, privmsg, usernotice
@@ -81,7 +82,9 @@ def test_subs_become_guards_by_tier() -> None:
 
 
 def test_gift_subs_thank_the_gifter_once() -> None:
-    (mystery,) = irc().receive(usernotice("g-1", "submysterygift", "santa", mass_gift_count="5", sub_plan="1000"))
+    (mystery,) = irc().receive(
+        usernotice("g-1", "submysterygift", "santa", mass_gift_count="5", sub_plan="1000")
+    )
     assert isinstance(mystery, Gift)
     assert (mystery.uname, mystery.gift_name, mystery.count) == ("Santa", "gift sub", 5)
     # The five subgift notices that follow carry the community gift id: already counted.
@@ -93,7 +96,9 @@ def test_gift_subs_thank_the_gifter_once() -> None:
 
 
 def test_raid_becomes_a_gift_of_viewers() -> None:
-    (raid,) = irc().receive(usernotice("r-1", "raid", "bigstreamer", displayName="BigStreamer", viewerCount="250"))
+    (raid,) = irc().receive(
+        usernotice("r-1", "raid", "bigstreamer", displayName="BigStreamer", viewerCount="250")
+    )
     assert isinstance(raid, Gift)
     assert (raid.gift_name, raid.count, raid.uname, raid.paid) == ("raid", 250, "BigStreamer", False)
 
@@ -121,6 +126,17 @@ def test_ping_reconnect_join_and_auth_notice() -> None:
     assert "\n" not in proto.auth_error
 
 
+def test_a_suspended_channel_is_a_config_problem() -> None:
+    proto = irc()
+    proto.receive(
+        "@msg-id=msg_channel_suspended :tmi.twitch.tv NOTICE #cohost_test :This channel does not exist"
+    )
+    assert proto.auth_error is not None and "sources.twitch.channel" in proto.auth_error
+    other = irc()
+    other.receive("@msg-id=slow_on :tmi.twitch.tv NOTICE #cohost_test :This room is now in slow mode.")
+    assert other.auth_error is None
+
+
 def test_opening_lines_anonymous_and_with_token() -> None:
     anon = TwitchIrc("#Chan").opening_lines()
     assert anon[0] == "CAP REQ :twitch.tv/tags twitch.tv/commands"
@@ -137,7 +153,7 @@ def test_opening_lines_anonymous_and_with_token() -> None:
 def test_arbitrary_text_never_raises(text: str) -> None:
     proto = irc()
     events = proto.receive(text)
-    assert all(isinstance(e, Event.__args__) for e in events)  # type: ignore[attr-defined]
+    assert all(type(e) in EVENT_TYPES.values() for e in events)
 
 
 tag_text = st.text(alphabet=st.sampled_from(list("ab=;\\ :sn-0123456789\x01")), max_size=60)
@@ -182,10 +198,10 @@ EXPECTED = {
 
 
 def session(url: str, **cfg: object) -> TwitchSession:
-    return TwitchSession(TwitchSource(channel="cohost_test", ws_url=url, heartbeat_s=0.2, **cfg))  # type: ignore[arg-type]
+    return TwitchSession(TwitchSource(channel="cohost_test", ws_url=url, heartbeat_s=0.2, **cfg))
 
 
-async def wait_for(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_for(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         assert asyncio.get_running_loop().time() < deadline, "timed out"

@@ -24,7 +24,11 @@ HOST = "tmi.twitch.tv"
 
 def _tag_escape(value: str) -> str:
     return (
-        value.replace("\\", "\\\\").replace(";", "\\:").replace(" ", "\\s").replace("\r", "\\r").replace("\n", "\\n")
+        value.replace("\\", "\\\\")
+        .replace(";", "\\:")
+        .replace(" ", "\\s")
+        .replace("\r", "\\r")
+        .replace("\n", "\\n")
     )
 
 
@@ -171,11 +175,13 @@ class TwitchTestServer:
             )
             acked = asyncio.Event()
             reader = asyncio.create_task(self._read(ws, acked))
+            deliver = asyncio.create_task(self._deliver(ws, n, acked))
             try:
-                await self._deliver(ws, n, acked)
-                await reader  # stay until the client leaves
+                await reader  # until the client leaves or the server drops it
             finally:
-                reader.cancel()
+                for task in (reader, deliver):
+                    task.cancel()
+                await asyncio.gather(reader, deliver, return_exceptions=True)
         except (ConnectionClosed, TimeoutError, OSError):
             pass
         finally:

@@ -57,6 +57,8 @@ class Brain:
         self.llm = llm
         self.moderator = moderator
         self.flood = FloodControl(brain)
+        self._model_budget = 0.0
+        self._budget_at = 0.0
         self.state = BrainState()
         self.memory = Memory()
         self._asked: dict[int, tuple[str, str]] = {}
@@ -90,7 +92,7 @@ class Brain:
             reason = self.flood.check(event.uid or event.uname, event.text, now)
             if reason is not None:
                 return Filtered(of=event.type, reason=reason, uname=name, text=event.text)
-            verdict = self.moderator.check(event.text)
+            verdict = self.moderator.check(event.text, use_model=self._spend_model_budget(now))
             if not verdict.kept:
                 return Filtered(
                     of=event.type, reason=verdict.reason, rule=verdict.rule, uname=name, text=event.text
@@ -98,9 +100,19 @@ class Brain:
             return Message(event, verdict.text, name, verdict.tags)
         if isinstance(event, SuperChat):
             # A paid message is always thanked; its text is only used when it is clean.
-            verdict = self.moderator.check(event.text)
+            verdict = self.moderator.check(event.text, use_model=self._spend_model_budget(now))
             return Message(event, verdict.text if verdict.kept else "", name, verdict.tags)
         return Message(event, "", name)
+
+    def _spend_model_budget(self, now: float) -> bool:
+        """A token bucket (stream time) for the sentiment model: floods fall back to rules."""
+        rate = self.cfg.sentiment_per_s
+        self._model_budget = min(rate, self._model_budget + (now - self._budget_at) * rate)
+        self._budget_at = now
+        if self._model_budget >= 1.0:
+            self._model_budget -= 1.0
+            return True
+        return False
 
     def speakable_name(self, uname: str) -> str:
         name = _MARKUP.sub("", uname).strip()[:16]

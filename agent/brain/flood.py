@@ -28,8 +28,10 @@ from agent.config import BrainConfig
 
 __all__ = ["FloodControl", "dup_key", "near_duplicate"]
 
-# Particles and laughter that do not change what a message asks.
+# Particles and laughter that do not change what a message asks, and the ways of
+# addressing the streamer (主播这个多少钱 asks what 这个多少钱 asks).
 _FILLERS = frozenset("啊呀吧呢哦嘛啦哈么嗯噢喔")
+_VOCATIVE_RE = re.compile(r"主播|up主|老师")
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _RECENT_PER_USER = 4  # messages of one viewer compared for "repeat"
 _MAX_ECHO_KEYS = 4096  # message keys tracked for "flood": a busy room's window
@@ -40,9 +42,13 @@ def dup_key(text: str) -> str:
     """Order-free form of a message for comparing: Chinese characters and Latin words
     of its match form, fillers dropped, sorted, joined. 主播这个多少钱啊？ and
     这个多少钱主播 give the same key."""
-    spaced = normalize.spaced_form(normalize.display_form(text))
-    tokens = [t for t in _TOKEN_RE.findall(spaced) if t not in _FILLERS]
-    if not tokens:  # 哈哈哈 or 啊啊: the fillers are the message
+    return _key(normalize.forms(text).spaced)
+
+
+def _key(spaced: str) -> str:
+    bare = _VOCATIVE_RE.sub(" ", spaced) if "主" in spaced or "老师" in spaced else spaced
+    tokens = [t for t in _TOKEN_RE.findall(bare) if t not in _FILLERS]
+    if not tokens:  # 哈哈哈, 主播!: the fillers are the message
         tokens = _TOKEN_RE.findall(spaced)
     return "".join(sorted(tokens))
 
@@ -76,12 +82,14 @@ class FloodControl:
         self._dup_max = cfg.duplicate_max
         self._threshold = cfg.duplicate_threshold
         self._max_users = cfg.flood_max_users
+        self._max_chars = cfg.max_message_chars
         self._viewers: OrderedDict[str, _Viewer] = OrderedDict()
         self._echoes: OrderedDict[str, deque[float]] = OrderedDict()
 
     def check(self, uid: str, text: str, now: float) -> str | None:
         """None when the message may pass, else the reason; records it either way."""
-        key = dup_key(text)
+        # The moderator asks for the same forms of the same text: one of us hits the cache.
+        key = _key(normalize.forms(text, self._max_chars).spaced)
         viewer = self._viewers.get(uid)
         if viewer is None:
             viewer = _Viewer(deque(maxlen=self._max_messages))

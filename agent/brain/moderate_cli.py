@@ -21,9 +21,12 @@ def moderate_command(
     file: Annotated[
         Path | None, typer.Argument(help="Messages, one per line (uid<TAB>text or text). Default: stdin.")
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")
+    ] = None,
     interval: Annotated[
-        float, typer.Option("--interval", min=0.0, help="Synthetic seconds between lines, for the flood rules.")
+        float,
+        typer.Option("--interval", min=0.0, help="Synthetic seconds between lines, for the flood rules."),
     ] = 1.0,
 ) -> None:
     """Print one JSON verdict per input line: kept, reason, rule, normalized text, tags, sentiment."""
@@ -39,7 +42,9 @@ def moderate_command(
             typer.echo(line, err=True)
         raise typer.Exit(2) from None
     if file is not None and not file.is_file():
-        typer.echo(f"error: no file at {file} (pass a text file with one message per line, or use stdin)", err=True)
+        typer.echo(
+            f"error: no file at {file} (pass a text file with one message per line, or use stdin)", err=True
+        )
         raise typer.Exit(2)
     flood = FloodControl(cfg)
     stream: BinaryIO = file.open("rb") if file is not None else sys.stdin.buffer

@@ -241,7 +241,8 @@ class Moderator:
 
     # -- checking --
 
-    def check(self, text: str) -> Verdict:
+    def check(self, text: str, *, use_model: bool = True) -> Verdict:
+        """``use_model=False`` skips the sentiment model (rule-based sentiment only)."""
         raw_len = len(text)
         if raw_len > self._drop_over:
             display = normalize.display_form(text[: self._drop_over * 2], self._max_chars)
@@ -255,7 +256,8 @@ class Moderator:
             if self._scrub:
                 shown = scrubbed
         rule = self._banned(forms.spaced, forms.compact)
-        found = self._tagger.tag(forms.display, forms.compact)
+        dropped = rule is not None or (bool(offered) and self._block_contact)
+        found = self._tagger.tag(forms.display, forms.compact, use_model=use_model and not dropped)
         if rule is not None:
             return Verdict(False, "banned_word", rule, shown, found.tags, found.sentiment)
         if offered and self._block_contact:

@@ -177,7 +177,9 @@ class Forms:
     compact: str
 
 
+@lru_cache(maxsize=4096)
 def forms(text: str, max_chars: int = 0) -> Forms:
+    """All three forms, cached: the flood filter and the moderator see the same raw text."""
     display = display_form(text, max_chars)
     spaced = spaced_form(display)
     return Forms(display, spaced, spaced.replace(" ", ""))

@@ -8,6 +8,7 @@ it answers first (super chat > guard > gift > mention > question > the rest).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -61,7 +62,7 @@ class Message:
     tags: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Candidate:
     """Something the bot may answer, waiting its turn."""
 
@@ -71,6 +72,11 @@ class Candidate:
     seq: int
     count: int = 1
     say_text: str = ""
+    expires: float = math.inf
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (RANK[self.kind], self.seq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +117,9 @@ class BrainState:
     audible: bool = False  # the in-flight reply has started playing
     last_reply_end: float = -math.inf
     reply_starts: tuple[float, ...] = ()
+    # Sorted by (RANK, seq): the next to answer first, the first to drop in the last rank block.
     pending: tuple[Candidate, ...] = ()
+    next_expiry: float = math.inf
     next_id: int = 1
     seq: int = 0
     shown: Mode = "idle"
@@ -215,18 +223,31 @@ def _enqueue(
     if kind is None:
         return state
     pending = list(state.pending)
-    for i, waiting in enumerate(pending):
+    rank = RANK[kind]
+    # Only the block of the same kind can fold; the list is sorted, so bisect to it.
+    block = range(bisect_left(pending, (rank, -1), key=_order), bisect_left(pending, (rank + 1, -1), key=_order))
+    for i in block:
+        waiting = pending[i]
         if _same_topic(waiting, kind, message, fold):
             pending[i] = replace(waiting, count=waiting.count + _amount(message))
-            actions.append(Emit(_filtered(message, "folded", message.text if waiting.message is None else waiting.message.text)))
+            folded_into = message.text if waiting.message is None else waiting.message.text
+            actions.append(Emit(_filtered(message, "folded", folded_into)))
             return replace(state, pending=tuple(pending))
-    candidate = Candidate(kind, message, now, state.seq, count=_amount(message))
-    pending.append(candidate)
+    expires = now + cfg.stale_after_s * PATIENCE.get(kind, 1.0)
+    candidate = Candidate(kind, message, now, state.seq, count=_amount(message), expires=expires)
+    insort(pending, candidate, key=_order)
     if len(pending) > cfg.max_pending:
-        victim = max(pending, key=lambda c: (RANK[c.kind], -c.seq))
-        pending.remove(victim)
+        # The oldest of the least important kind goes.
+        last_rank = RANK[pending[-1].kind]
+        victim = pending.pop(bisect_left(pending, (last_rank, -1), key=_order))
         actions.append(Emit(_filtered(victim.message, "overflow")))
-    return replace(state, pending=tuple(pending), seq=state.seq + 1)
+    return replace(
+        state, pending=tuple(pending), seq=state.seq + 1, next_expiry=min(state.next_expiry, expires)
+    )
+
+
+def _order(candidate: Candidate) -> tuple[int, int]:
+    return candidate.order
 
 
 def _amount(message: Message) -> int:
@@ -258,7 +279,7 @@ def _control(state: BrainState, control: Control, now: float, actions: list[Acti
         for waiting in state.pending:
             actions.append(Emit(_filtered(waiting.message, "reset")))
         actions.append(ClearMemory())
-        return replace(state, pending=(), heard=())
+        return replace(state, pending=(), heard=(), next_expiry=math.inf)
     if action == "say" and control.text:
         # The streamer's own words: spoken now, over cooldowns and mute.
         if state.in_flight:
@@ -269,15 +290,15 @@ def _control(state: BrainState, control: Control, now: float, actions: list[Acti
 
 
 def _expire(state: BrainState, now: float, cfg: BrainConfig, actions: list[Action]) -> BrainState:
+    if now <= state.next_expiry:
+        return state
     keep: list[Candidate] = []
     for waiting in state.pending:
-        if now - waiting.arrived > cfg.stale_after_s * PATIENCE.get(waiting.kind, 1.0):
+        if now > waiting.expires:
             actions.append(Emit(_filtered(waiting.message, "stale")))
         else:
             keep.append(waiting)
-    if len(keep) == len(state.pending):
-        return state
-    return replace(state, pending=tuple(keep))
+    return replace(state, pending=tuple(keep), next_expiry=min((c.expires for c in keep), default=math.inf))
 
 
 def _maybe_start(state: BrainState, now: float, cfg: BrainConfig, actions: list[Action]) -> BrainState:
@@ -285,9 +306,8 @@ def _maybe_start(state: BrainState, now: float, cfg: BrainConfig, actions: list[
         return state
     if now - state.streamer_quiet_since < cfg.gap_after_streamer_s or _resting(state, now, cfg):
         return state
-    best = min(state.pending, key=lambda c: (RANK[c.kind], c.seq))
-    rest = tuple(c for c in state.pending if c is not best)
-    return _start(replace(state, pending=rest), best, now, actions)
+    best, *rest = state.pending
+    return _start(replace(state, pending=tuple(rest)), best, now, actions)
 
 
 def _start(state: BrainState, candidate: Candidate, now: float, actions: list[Action]) -> BrainState:

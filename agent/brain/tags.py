@@ -7,8 +7,9 @@ bot's name) and ``positive``/``negative`` from the sentiment score.
 
 snownlp's sentiment model was trained on product reviews: on short danmaku it is
 slow (~0.3 ms a call) and poorly calibrated (好听好听 scores 0.18). So it runs only
-for text with Chinese characters, its score is pulled toward neutral, rule cues
-(praise, complaint) override it, and results are cached because chat repeats itself.
+for kept text with Chinese characters and no rule cue (praise or complaint decide
+alone: 0.8 / 0.2), its score is pulled toward neutral, and results are cached
+because chat repeats itself.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ _PATTERNS: dict[str, str] = {
     ),
     "greeting": (
         # 主播好 greets, 主播好厉害 does not: a greeting word ends the clause.
-        r"(?:你|您|大家|主播|各位|老师)好(?=[啊呀鸭哇吖呐哦~!！,，.。 ]|$)|(?:晚上|早上|下午|中午)好|早安|晚安"
+        r"(?:你|您|大家|主播|各位|老师)好(?=[啊呀鸭哇吖呐哦~!！,，.。 ]|$)"
+        r"|(?:晚上|早上|下午|中午)好|早安|晚安"
         r"|来了|报道|报到|打卡|hello"
         rf"|{_L}(?:hi|hey|hiya|yo|sup|good (?:morning|evening|afternoon)|greetings){_R}"
     ),
@@ -88,7 +90,8 @@ class Tagger:
         if sentiment_model:
             _classifier()  # pay the load at startup, not on the first message of a live show
 
-    def tag(self, display: str, compact: str) -> Tagged:
+    def tag(self, display: str, compact: str, *, use_model: bool = True) -> Tagged:
+        """Tags and sentiment; ``use_model=False`` skips snownlp (for messages being dropped)."""
         found: set[str] = set()
         lowered = display.lower()
         for match in _TAG_RE.finditer(lowered):
@@ -96,21 +99,18 @@ class Tagger:
                 found.add(match.lastgroup)
         if self._name and self._name in compact:
             found.add("mention")
-        score = self._sentiment(display, found)
+        score = self._sentiment(display, found, use_model)
         if score < 0.3 or "complaint" in found:
             found.add("negative")
         elif score > 0.7 or "praise" in found:
             found.add("positive")
         return Tagged(frozenset(found), score)
 
-    def _sentiment(self, display: str, found: set[str]) -> float:
-        score = 0.5
-        if self._model and normalize.has_cjk(display):
-            # Shrink toward neutral: the model is sure of itself on text unlike its training data.
-            score = 0.5 + (snownlp_score(display) - 0.5) * 0.6
+    def _sentiment(self, display: str, found: set[str], use_model: bool) -> float:
         praise, complaint = "praise" in found, "complaint" in found
-        if praise and not complaint:
-            score = max(score, 0.8)
-        elif complaint and not praise:
-            score = min(score, 0.2)
-        return round(score, 3)
+        if praise != complaint:  # a rule cue decides; the model would only be overridden
+            return 0.8 if praise else 0.2
+        if use_model and self._model and normalize.has_cjk(display):
+            # Shrink toward neutral: the model is sure of itself on text unlike its training data.
+            return round(0.5 + (snownlp_score(display) - 0.5) * 0.6, 3)
+        return 0.5

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -30,6 +30,7 @@ def _apply_options(
 ) -> SourcesConfig:
     """The config with the command-line options applied; a misuse is one line on stderr."""
     section: dict[str, Any] = {}
+    shown = name.replace("_", "-")
     if room is not None:
         if name == "bilibili":
             if not room.strip().isdigit():
@@ -38,14 +39,14 @@ def _apply_options(
         elif name == "twitch":
             section["channel"] = room.strip().lstrip("#").lower()
         else:
-            raise typer.BadParameter(f"does not apply to --source {name}", param_hint="--room")
+            raise typer.BadParameter(f"does not apply to --source {shown}", param_hint="--room")
     if ws_url is not None:
         if name == "bilibili_open":
             raise typer.BadParameter("does not apply to --source bilibili-open", param_hint="--ws-url")
         section["url" if name == "jsonws" else "ws_url"] = ws_url
     if api_base is not None:
         if name not in ("bilibili", "bilibili_open"):
-            raise typer.BadParameter(f"does not apply to --source {name}", param_hint="--api-base")
+            raise typer.BadParameter(f"does not apply to --source {shown}", param_hint="--api-base")
         section["api_base"] = api_base
     current = getattr(sources, name)
     # model_copy does not validate, which is why every value above is already typed.
@@ -53,12 +54,22 @@ def _apply_options(
 
 
 def listen_command(
-    source: ListenSource = typer.Option(..., "--source", help="Which platform to connect to."),
-    room: str | None = typer.Option(None, "--room", help="Room id (bilibili) or channel (twitch)."),
-    ws_url: str | None = typer.Option(None, "--ws-url", help="WebSocket URL to use instead of the configured one."),
-    api_base: str | None = typer.Option(None, "--api-base", help="Bilibili API base URL (a relay or test server)."),
-    config: Path | None = typer.Option(None, "--config", help="Config file (default: ./config.toml)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Also log the source's details to stderr."),
+    source: Annotated[ListenSource, typer.Option("--source", help="Which platform to connect to.")],
+    room: Annotated[
+        str | None, typer.Option("--room", help="Room id (bilibili) or channel (twitch).")
+    ] = None,
+    ws_url: Annotated[
+        str | None, typer.Option("--ws-url", help="WebSocket URL instead of the configured one.")
+    ] = None,
+    api_base: Annotated[
+        str | None, typer.Option("--api-base", help="Bilibili API base URL (relay, test server).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also log the source's details to stderr.")
+    ] = False,
 ) -> None:
     """Connect to a live room and print its events as JSON lines until Ctrl-C."""
     import asyncio
@@ -82,7 +93,10 @@ def listen_command(
     if not verbose:
         # Its news is in the status lines already; keep stderr to one line per change.
         logging.getLogger("agent.sources.supervisor").setLevel(logging.CRITICAL)
-    asyncio.run(_listen(live))
+    try:
+        asyncio.run(_listen(live))
+    except KeyboardInterrupt:  # Ctrl-C before the loop's own handler was installed
+        raise typer.Exit(0) from None
 
 
 async def _listen(live: Source) -> None:

@@ -38,7 +38,9 @@ def check_source(cfg: SourcesConfig, name: str) -> list[str]:
                 "the live center (or set COHOST_SOURCES__BILIBILI_OPEN__IDENTITY_CODE)"
             )
         if not o.app_id:
-            problems.append("config error: sources.bilibili_open.app_id is not set: your open-platform app's id")
+            problems.append(
+                "config error: sources.bilibili_open.app_id is not set: your open-platform app's id"
+            )
         for key in ("access_key_id", "access_key_secret"):
             if not getattr(o, key).get_secret_value():
                 problems.append(
@@ -92,7 +94,9 @@ def build_session(cfg: SourcesConfig, name: str) -> Session:
         from agent.sources.jsonws import JsonWsSession
 
         return JsonWsSession(cfg.jsonws)
-    raise ConfigError([f"config error: sources.enabled: {name!r} is not a live source ({', '.join(LIVE_SOURCES)})"])
+    raise ConfigError(
+        [f"config error: sources.enabled: {name!r} is not a live source ({', '.join(LIVE_SOURCES)})"]
+    )
 
 
 def build_live_sources(cfg: SourcesConfig) -> list[Source]:

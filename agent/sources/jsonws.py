@@ -108,7 +108,9 @@ def _check_values(event: Event) -> None:
     # Literal fields are not checked by from_dict: a list there would even be unhashable.
     if isinstance(event, Enter) and not (isinstance(event.action, str) and event.action in _ENTER_ACTIONS):
         raise _Rejected("bad_field", f"enter.action: expected one of {sorted(_ENTER_ACTIONS)}")
-    if isinstance(event, Control) and not (isinstance(event.action, str) and event.action in _CONTROL_ACTIONS):
+    if isinstance(event, Control) and not (
+        isinstance(event.action, str) and event.action in _CONTROL_ACTIONS
+    ):
         raise _Rejected("bad_field", f"control.action: expected one of {sorted(_CONTROL_ACTIONS)}")
     for name in ("count", "price", "level", "guard_level", "duration_s", "gift_id"):
         value = getattr(event, name, 0)
@@ -150,7 +152,9 @@ class JsonWsSession:
     def _closed(self, exc: ConnectionClosed) -> None:
         if exc.sent is not None and exc.sent.code == TOO_BIG:
             self.decoder.rejected["too_big"] += 1
-            self._report("too_big", f"a message over {self.cfg.max_message_bytes} bytes closed the connection")
+            self._report(
+                "too_big", f"a message over {self.cfg.max_message_bytes} bytes closed the connection"
+            )
 
     # --- connect mode ---
 

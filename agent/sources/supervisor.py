@@ -237,8 +237,9 @@ class SupervisedSource:
             kind = type(exc)
             if kind not in self._unexpected_seen:
                 self._unexpected_seen.add(kind)
-                log.error("%s: unexpected %s, treated as a drop: %s", self.name, kind.__name__, exc,
-                          exc_info=exc)
+                log.error(
+                    "%s: unexpected %s, treated as a drop: %s", self.name, kind.__name__, exc, exc_info=exc
+                )
             return "drop", f"unexpected {kind.__name__}: {exc}"
         else:
             return "drop", "connection ended"

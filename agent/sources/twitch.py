@@ -29,6 +29,7 @@ import contextlib
 import logging
 import random
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -132,8 +133,17 @@ def _strip_action(text: str) -> str:
     return text
 
 
-def _uname(msg: IrcMessage) -> str:
-    return msg.tags.get("display-name") or msg.tags.get("login") or msg.nick
+class _Who(TypedDict):
+    platform: str
+    msg_id: str
+    uid: str
+    uname: str
+
+
+def _who(msg: IrcMessage) -> _Who:
+    tags = msg.tags
+    uname = tags.get("display-name") or tags.get("login") or msg.nick
+    return _Who(platform="twitch", msg_id=tags.get("id", ""), uid=tags.get("user-id", ""), uname=uname)
 
 
 def _cny(usd: float) -> float:
@@ -143,12 +153,7 @@ def _cny(usd: float) -> float:
 def privmsg_events(msg: IrcMessage) -> list[Event]:
     tags = msg.tags
     text = _strip_action(msg.trailing)
-    common = {
-        "platform": "twitch",
-        "msg_id": tags.get("id", ""),
-        "uid": tags.get("user-id", ""),
-        "uname": _uname(msg),
-    }
+    common = _who(msg)
     events: list[Event] = []
     bits = _int(tags.get("bits"))
     if bits:
@@ -177,12 +182,7 @@ def _is_cheermote(word: str) -> bool:
 def usernotice_events(msg: IrcMessage) -> list[Event]:
     tags = msg.tags
     kind = tags.get("msg-id", "")
-    common = {
-        "platform": "twitch",
-        "msg_id": tags.get("id", ""),
-        "uid": tags.get("user-id", ""),
-        "uname": _uname(msg),
-    }
+    common = _who(msg)
     plan = tags.get("msg-param-sub-plan", "1000")
     plan_usd = SUB_PLAN_USD.get(plan, SUB_PLAN_USD["1000"])
     events: list[Event] = []
@@ -200,11 +200,14 @@ def usernotice_events(msg: IrcMessage) -> list[Event]:
         events.append(Gift(gift_name="gift sub", count=1, price=_cny(plan_usd * months), paid=True, **common))
     elif kind in ("submysterygift", "anonsubmysterygift"):
         count = _int(tags.get("msg-param-mass-gift-count"), 1) or 1
-        events.append(Gift(gift_name="gift sub", count=count, price=_cny(plan_usd * count), paid=True, **common))
+        events.append(
+            Gift(gift_name="gift sub", count=count, price=_cny(plan_usd * count), paid=True, **common)
+        )
     elif kind == "raid":
         raider = tags.get("msg-param-displayName") or tags.get("msg-param-login") or common["uname"]
         viewers = _int(tags.get("msg-param-viewerCount"), 1) or 1
-        events.append(Gift(gift_name="raid", count=viewers, paid=False, **{**common, "uname": raider}))
+        common["uname"] = raider  # the raiding streamer, not the notice's sender
+        events.append(Gift(gift_name="raid", count=viewers, paid=False, **common))
     return events
 
 

@@ -213,6 +213,14 @@ class BilibiliOpenSession:
                 raise
 
     async def _run(self, api: OpenApi, ctx: SessionContext) -> None:
+        if self.game is not None:
+            # A long backoff may have outlived the game (60 s without heartbeats):
+            # ask before spending a connect + auth on a dead auth body.
+            try:
+                await api.heartbeat(self.game.game_id)
+            except OpenApiError as exc:
+                log.info("bilibili open platform: previous game is gone (%s); starting a new one", exc)
+                self.game = None
         if self.game is None:
             self.game = await api.start()
             self.games_started += 1

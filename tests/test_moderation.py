@@ -1,0 +1,194 @@
+"""The stateless filter: lexicon variants, look-alike benign text, contact scrubbing, tags."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent.brain.moderation import LexiconError, Moderator, Verdict
+from agent.brain.normalize import display_form, forms, segment_pinyin
+from agent.config import BrainConfig, ConfigError
+
+CORPUS = Path(__file__).parent / "data" / "moderation_corpus.jsonl"
+
+
+@pytest.fixture(scope="module")
+def moderator() -> Moderator:
+    return Moderator.from_config(BrainConfig(sentiment_model=False))
+
+
+def _corpus() -> list[dict[str, str]]:
+    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_corpus_is_big_enough_and_well_formed() -> None:
+    rows = _corpus()
+    assert len(rows) >= 300
+    assert {row["expect"] for row in rows} == {"kept", "blocked"}
+    assert sum(row["expect"] == "blocked" for row in rows) >= 100
+    assert sum(row["expect"] == "kept" for row in rows) >= 150
+
+
+def test_banned_variants_are_caught(moderator: Moderator) -> None:
+    rows = [row for row in _corpus() if row["expect"] == "blocked"]
+    missed = [row["text"] for row in rows if moderator.check(row["text"]).kept]
+    wrong_rule = [
+        (row["text"], moderator.check(row["text"]).rule, row["rule"])
+        for row in rows
+        if "rule" in row
+        and not moderator.check(row["text"]).kept
+        and moderator.check(row["text"]).rule != row["rule"]
+    ]
+    caught = 1 - len(missed) / len(rows)
+    assert caught >= 0.99, f"caught {caught:.1%} of {len(rows)} banned variants; missed: {missed}"
+    assert len(wrong_rule) <= len(rows) // 100, f"matched the wrong entry (text, got, want): {wrong_rule}"
+
+
+def test_ordinary_chat_is_kept(moderator: Moderator) -> None:
+    rows = [row for row in _corpus() if row["expect"] == "kept"]
+    blocked = [
+        (row["text"], moderator.check(row["text"]).rule)
+        for row in rows
+        if not moderator.check(row["text"]).kept
+    ]
+    rate = len(blocked) / len(rows)
+    assert rate <= 0.01, f"blocked {rate:.1%} of {len(rows)} ordinary messages: {blocked}"
+
+
+def test_verdict_for_a_kept_message(moderator: Moderator) -> None:
+    verdict = moderator.check("  主播\u200b晚上好！！！！！！ ")
+    assert verdict == Verdict(True, "", "", "主播晚上好!!!", verdict.tags, verdict.sentiment)
+    assert "greeting" in verdict.tags
+
+
+def test_verdict_for_a_banned_message_names_the_entry(moderator: Moderator) -> None:
+    verdict = moderator.check("沙 比主播")
+    assert (verdict.kept, verdict.reason, verdict.rule) == (False, "banned_word", "傻逼")
+
+
+def test_longest_entry_is_reported(moderator: Moderator) -> None:
+    assert moderator.check("操你妈").rule == "操你妈"
+
+
+@pytest.mark.parametrize(
+    ("text", "placeholder", "rule"),
+    [
+        ("我的电话13812345678", "[电话]", "phone"),
+        ("加我vx: abc12345 有福利", "[联系方式]", "contact_id"),
+        ("qq群 87654321", "[联系方式]", "contact_id"),
+    ],
+)
+def test_contact_details_are_scrubbed_and_blocked(
+    moderator: Moderator, text: str, placeholder: str, rule: str
+) -> None:
+    verdict = moderator.check(text)
+    assert (verdict.kept, verdict.reason, verdict.rule) == (False, "contact_solicit", rule)
+    assert placeholder in verdict.text
+    assert "13812345678" not in verdict.text and "abc12345" not in verdict.text
+
+
+def test_links_are_scrubbed_but_kept(moderator: Moderator) -> None:
+    verdict = moderator.check("看这个 https://b23.tv/abc 太好笑了")
+    assert verdict.kept
+    assert verdict.text == "看这个 [链接] 太好笑了"
+
+
+def test_contact_blocking_and_scrubbing_can_be_turned_off() -> None:
+    lax = Moderator.from_config(
+        BrainConfig(sentiment_model=False, block_contact_info=False, scrub_personal_info=False)
+    )
+    verdict = lax.check("电话13812345678")
+    assert verdict.kept and verdict.text == "电话13812345678"
+
+
+def test_long_messages_are_cut_and_absurd_ones_dropped() -> None:
+    moderator = Moderator.from_config(BrainConfig(sentiment_model=False, max_message_chars=10))
+    cut = moderator.check("一二三四五六七八九十十一十二")
+    assert cut.kept and cut.text == "一二三四五六七八九十"
+    dropped = moderator.check("啊哦" * 600)
+    assert (dropped.kept, dropped.reason) == (False, "too_long")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200d\ufeff", "\u3164\u3164"])
+def test_empty_and_invisible_messages_are_dropped(moderator: Moderator, text: str) -> None:
+    verdict = moderator.check(text)
+    assert (verdict.kept, verdict.reason) == (False, "empty")
+
+
+def test_banned_in_checks_the_bots_own_sentences(moderator: Moderator) -> None:
+    assert moderator.banned_in("好的，我们继续下一局。") is None
+    assert moderator.banned_in("你真是个 S.B.") == "sb"
+    assert moderator.banned_in("F U C K") == "fuck*"
+
+
+def test_config_words_files_and_allow_list(tmp_path: Path) -> None:
+    extra = tmp_path / "room.txt"
+    extra.write_text("# my room\n香菜  # the streamer hates it\n=老六\n!香菜包子\n", encoding="utf-8")
+    moderator = Moderator.from_config(
+        BrainConfig(
+            builtin_lexicon=False,
+            sentiment_model=False,
+            banned_words=["菠萝披萨"],
+            banned_word_files=[str(extra)],
+            allowed_words=["老六队"],
+        )
+    )
+    assert moderator.check("我爱吃香菜").rule == "香菜"
+    assert moderator.check("xiang cai 好吃").rule == "香菜"  # by sound
+    assert moderator.check("香菜包子好吃").kept  # allowed word around it
+    assert moderator.check("菠 萝 披 萨").rule == "菠萝披萨"
+    assert moderator.check("你个老六").rule == "老六"
+    assert moderator.check("lao liu").kept  # '=' entries are not matched by sound
+    assert moderator.check("老六队赢了").kept
+    assert moderator.check("傻逼").kept  # built-in lexicon off
+
+
+def test_missing_lexicon_file_is_a_one_line_config_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.txt"
+    with pytest.raises(LexiconError) as info:
+        Moderator.from_config(BrainConfig(banned_word_files=[str(missing)], sentiment_model=False))
+    assert isinstance(info.value, ConfigError)
+    assert info.value.lines == [
+        f"banned word file {missing} does not exist (fix brain.banned_word_files in config.toml)"
+    ]
+
+
+def test_untrusted_input_never_crashes(moderator: Moderator) -> None:
+    nasty = [
+        "\x00\x01\x02",
+        "\ud800",
+        "̸" * 500,
+        "🏳️‍🌈" * 50,
+        "a" * 999,
+        "\U000e0041" * 10,
+        "1" * 900,
+        "|||###",
+    ]
+    for text in nasty:
+        verdict = moderator.check(text)
+        assert isinstance(verdict.kept, bool)
+        assert len(verdict.text) <= 200
+
+
+def test_normalisation_forms() -> None:
+    f = forms("Ｓ．Ｂ　主播\u200b哈哈哈哈哈哈")
+    assert f.display == "S.B 主播哈哈哈"
+    assert f.spaced == "sb 主播哈"
+    assert f.compact == "sb主播哈"
+    assert display_form("1000000 6666666") == "1000000 666"
+    assert forms("這個遊戲").spaced == "这个游戏"  # traditional -> simplified for matching only
+    assert forms("рrісе").spaced == "price"  # Cyrillic look-alikes
+    assert segment_pinyin("shabi") == ("sha", "bi")
+    assert segment_pinyin("hello") is None
+
+
+def test_sentiment_model_scores_chinese_text() -> None:
+    moderator = Moderator.from_config(BrainConfig(sentiment_model=True))
+    praise = moderator.check("主播唱得太好听了，爱了爱了")
+    complaint = moderator.check("卡死了，垃圾游戏，退钱")
+    plain = moderator.check("hello there")
+    assert praise.sentiment > 0.7 and "positive" in praise.tags
+    assert complaint.sentiment < 0.3 and "negative" in complaint.tags
+    assert plain.sentiment == 0.5
