@@ -121,6 +121,7 @@ class Pipeline:
         default_factory=list
     )
     extra_tasks: list[Callable[[], Any]] = field(default_factory=list)
+    obs_state: Callable[[], str] | None = None
     _brain_queue: EventQueue | None = None
 
     # --- the Controller the control API talks to ---
@@ -143,6 +144,7 @@ class Pipeline:
             "received": dict(stats.received),
             "filtered": stats.filtered_total,
             "pending": self.brain.pending(),
+            "obs": self.obs_state() if self.obs_state is not None else "disabled",
         }
 
     def subscribe(self, name: str, accepts: frozenset[str] | None) -> EventQueue:
@@ -273,6 +275,7 @@ def _add_outputs(pipeline: Pipeline) -> None:
 
         obs = ObsOutput(cfg.obs)
         pipeline.extra_stages.append(("obs", obs.accepts, obs.run))
+        pipeline.obs_state = obs.connection_state
     if cfg.control.enabled:
         from agent.control.server import ControlServer
 

@@ -1,0 +1,72 @@
+"""`cohost run` stops cleanly on Ctrl-C and SIGTERM: no traceback, the log flushed, a summary."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agent.sources.replay import DEMO_RECORDING
+
+
+def start_run(tmp_path: Path, record: Path) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "COHOST_SOURCES__ENABLED": '["replay"]',
+        "COHOST_SOURCES__REPLAY__PATH": str(DEMO_RECORDING),
+        "COHOST_SOURCES__REPLAY__SPEED": "10",
+        "COHOST_AUDIO__OUTPUT_DEVICE": "none",
+        "COHOST_AUDIO__OUTPUT_DIR": str(tmp_path / "audio"),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "agent", "run", "--record", str(record)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def wait_for_lines(record: Path, count: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if record.exists() and len(record.read_text(encoding="utf-8").splitlines()) >= count:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{record} never reached {count} lines")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_stops_cleanly_and_keeps_the_log(tmp_path: Path, sig: signal.Signals) -> None:
+    record = tmp_path / "run.jsonl"
+    proc = start_run(tmp_path, record)
+    try:
+        wait_for_lines(record, 40)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-2000:]
+    assert "Traceback" not in err and "Traceback" not in out
+    assert "Messages in" in out  # the summary still prints
+    lines = record.read_text(encoding="utf-8").splitlines()
+    events = [json.loads(line) for line in lines]  # every line complete: nothing half-written
+    assert len(events) >= 40
+    assert sum(e["type"] == "danmaku" for e in events) >= 10
+
+
+def test_run_without_sources_says_what_to_set(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "agent", "run"], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "sources.enabled" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
