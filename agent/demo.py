@@ -33,7 +33,9 @@ async def run_demo(
 ) -> Pipeline:
     clock = Clock(speed)
     replay = ReplaySource(recording, clock)
-    pipeline = await build_pipeline(cfg, clock, [replay], record=record, out_dir=out_dir)
+    pipeline = await build_pipeline(
+        cfg, clock, [replay], record=record, out_dir=out_dir, control_required=False
+    )
     for notice in pipeline.notices:
         console.print(f"[yellow]notice:[/] {notice}")
     if replay.skipped["bad"]:

@@ -21,7 +21,7 @@ from agent.brain.moderation import Moderator
 from agent.brain.state import Emit, StopReply
 from agent.bus import Bus, EventQueue
 from agent.clock import Clock
-from agent.config import Config
+from agent.config import Config, ConfigError
 from agent.events import Control, Tick
 from agent.llm.base import EngineUnavailable, ReplyEngine
 from agent.llm.template import NOTICE as TEMPLATE_NOTICE
@@ -232,6 +232,7 @@ async def build_pipeline(
     *,
     record: Path | None = None,
     out_dir: Path | None = None,
+    control_required: bool = True,
 ) -> Pipeline:
     notices: list[str] = []
     bus = Bus(cfg.bus.queue_size)
@@ -263,12 +264,16 @@ async def build_pipeline(
         notices=notices,
         recorder=Recorder(record, clock) if record is not None else None,
     )
-    _add_outputs(pipeline)
+    _add_outputs(pipeline, control_required=control_required)
     return pipeline
 
 
-def _add_outputs(pipeline: Pipeline) -> None:
-    """OBS text sources and the control API, when enabled."""
+def _add_outputs(pipeline: Pipeline, *, control_required: bool) -> None:
+    """OBS text sources and the control API, when enabled.
+
+    With ``control_required=False`` (the demo) a control port already in use
+    is a notice, not a reason to stop.
+    """
     cfg = pipeline.cfg
     if cfg.obs.enabled:
         from agent.obs.output import ObsOutput
@@ -280,10 +285,25 @@ def _add_outputs(pipeline: Pipeline) -> None:
         from agent.control.server import ControlServer
 
         def announce(host: str, port: int) -> None:
-            log.info("control API on http://%s:%d/api/status, overlay on http://%s:%d/overlay", host, port, host, port)
+            log.info(
+                "control API on http://%s:%d/api/status, overlay on http://%s:%d/overlay",
+                host,
+                port,
+                host,
+                port,
+            )
 
         server = ControlServer(pipeline, cfg.control, cfg.overlay, on_listening=announce)
-        pipeline.extra_tasks.append(server.run)
+
+        async def serve() -> None:
+            try:
+                await server.run()
+            except ConfigError as exc:
+                if control_required:
+                    raise
+                log.warning("control API off: %s", exc.lines[0])
+
+        pipeline.extra_tasks.append(serve)
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:

@@ -20,7 +20,7 @@ from agent.sources.replay import DEMO_RECORDING
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
     out = tmp_path_factory.mktemp("demo")
     record = out / "run.jsonl"
-    env = {**os.environ, "COHOST_AUDIO__OUTPUT_DEVICE": "none", "COLUMNS": "160"}
+    env = {**os.environ, "COHOST_AUDIO__OUTPUT_DEVICE": "none", "COHOST_CONTROL__PORT": "0", "COLUMNS": "160"}
     result = subprocess.run(
         [sys.executable, "-m", "agent", "demo", "--speed", "30", "--record", str(record), "--out", str(out)],
         capture_output=True,

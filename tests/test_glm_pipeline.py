@@ -15,7 +15,7 @@ import pytest
 
 from agent.audio.sinks import WavSink
 from agent.clock import Clock
-from agent.config import Config, LlmConfig, TransformersLLM
+from agent.config import Config, ControlConfig, LlmConfig, TransformersLLM
 from agent.events import Audio, Danmaku, Event, ReplySentence, UtteranceDone
 from agent.llm.base import ChatMessage, ReplyRequest
 from agent.runtime import build_pipeline, load_engine
@@ -32,7 +32,10 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def glm_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     folder = build_tiny_glm(tmp_path_factory.mktemp("glm") / "tiny-glm4", kind="glm4")
-    return Config(llm=LlmConfig(engine="transformers", transformers=TransformersLLM(model=str(folder))))
+    return Config(
+        llm=LlmConfig(engine="transformers", transformers=TransformersLLM(model=str(folder))),
+        control=ControlConfig(port=0),
+    )
 
 
 async def test_tokens_stream_split_into_sentences_and_reach_tts(glm_config: Config, tmp_path: Path) -> None:

@@ -34,7 +34,9 @@ class Rig:
 
     def config(self, tmp: Path) -> Config:
         return Config(
-            obs=ObsConfig(enabled=True, port=self.obs.port, password=self.obs.spec.password, clear_after_s=30),
+            obs=ObsConfig(
+                enabled=True, port=self.obs.port, password=self.obs.spec.password, clear_after_s=30
+            ),
             control=ControlConfig(enabled=True, port=self.control_port, token=TOKEN),
             tts=TtsConfig(engine="none"),
             audio=AudioConfig(output_device="none", output_dir=str(tmp / "audio")),

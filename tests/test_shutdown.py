@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ def start_run(tmp_path: Path, record: Path) -> subprocess.Popen[str]:
         "COHOST_SOURCES__REPLAY__SPEED": "10",
         "COHOST_AUDIO__OUTPUT_DEVICE": "none",
         "COHOST_AUDIO__OUTPUT_DIR": str(tmp_path / "audio"),
+        "COHOST_CONTROL__PORT": "0",  # any free port: the control API is on by default
     }
     return subprocess.Popen(
         [sys.executable, "-m", "agent", "run", "--record", str(record)],
@@ -70,3 +72,53 @@ def test_run_without_sources_says_what_to_set(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "sources.enabled" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def busy_port() -> socket.socket:
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    return holder
+
+
+def test_busy_control_port_stops_run_with_one_line(tmp_path: Path) -> None:
+    with busy_port() as holder:
+        env = {
+            **os.environ,
+            "COHOST_SOURCES__ENABLED": '["replay"]',
+            "COHOST_SOURCES__REPLAY__PATH": str(DEMO_RECORDING),
+            "COHOST_AUDIO__OUTPUT_DEVICE": "none",
+            "COHOST_CONTROL__PORT": str(holder.getsockname()[1]),
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "agent", "run"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=tmp_path,
+        )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "control.port" in result.stderr.strip().splitlines()[-1]
+
+
+def test_busy_control_port_is_only_a_notice_for_the_demo(tmp_path: Path) -> None:
+    with busy_port() as holder:
+        env = {
+            **os.environ,
+            "COHOST_AUDIO__OUTPUT_DEVICE": "none",
+            "COHOST_TTS__ENGINE": "none",
+            "COHOST_CONTROL__PORT": str(holder.getsockname()[1]),
+        }
+        result = subprocess.run(
+            [sys.executable, "-m", "agent", "demo", "--speed", "100"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=tmp_path,
+        )
+    assert result.returncode == 0, result.stderr[-1000:]
+    assert "control API off" in result.stderr
+    assert "Replies" in result.stdout

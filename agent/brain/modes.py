@@ -1,0 +1,136 @@
+"""The live-selling playbook as data: which ``[brain.modes]`` a message or the room triggers.
+
+Pure helpers for ``state.step``. A mode is configuration, not code: its trigger
+(``message``: tags plus keywords; ``burst``: so many tagged messages within a
+window switch it on for ``hold_s``; ``strikes``: a viewer blocked so often is
+ignored for ``hold_s``; ``schedule``: pushes the featured item when it rotates),
+its prompt addition, its template set, and whether it blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from agent.config import BrainConfig, BrainMode
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The modes of one config, split by trigger once instead of on every message."""
+
+    message: tuple[tuple[str, BrainMode, frozenset[str]], ...]
+    burst: tuple[tuple[str, BrainMode, frozenset[str]], ...]
+    strikes: tuple[tuple[str, BrainMode], ...]
+    schedule: str  # the first schedule mode's name; "" = promotions off
+    burst_tags: frozenset[str]
+
+
+_PLANS: dict[int, tuple[BrainConfig, Plan]] = {}
+
+
+def plan(cfg: BrainConfig) -> Plan:
+    cached = _PLANS.get(id(cfg))
+    if cached is not None and cached[0] is cfg:
+        return cached[1]
+    items = list(cfg.modes.items())
+    made = Plan(
+        message=tuple((n, m, frozenset(m.tags)) for n, m in items if m.trigger == "message"),
+        burst=tuple((n, m, frozenset(m.tags)) for n, m in items if m.trigger == "burst"),
+        strikes=tuple((n, m) for n, m in items if m.trigger == "strikes"),
+        schedule=next((n for n, m in items if m.trigger == "schedule"), ""),
+        burst_tags=frozenset(t for _, m in items if m.trigger == "burst" for t in m.tags),
+    )
+    if len(_PLANS) > 64:  # configs are few; tests make many
+        _PLANS.clear()
+    _PLANS[id(cfg)] = (cfg, made)
+    return made
+
+
+def message_mode(p: Plan, text: str, tags: frozenset[str]) -> tuple[str, bool]:
+    """The first ``message`` mode a message matches: (name, block); ("", False) = none."""
+    for name, mode, wanted in p.message:
+        if wanted and not (wanted & tags):
+            continue
+        if mode.keywords and not any(word in text for word in mode.keywords):
+            continue
+        return name, mode.block
+    return "", False
+
+
+def feed_bursts(
+    p: Plan,
+    bursts: Mapping[str, tuple[float, ...]],
+    active: Mapping[str, float],
+    tags: frozenset[str],
+    now: float,
+) -> tuple[Mapping[str, tuple[float, ...]], Mapping[str, float]]:
+    """Count a tagged message toward every burst mode; switch a mode on when it fills."""
+    if not (tags & p.burst_tags):
+        return bursts, active
+    new_bursts, new_active = dict(bursts), dict(active)
+    for name, mode, wanted in p.burst:
+        if not (wanted & tags):
+            continue
+        times = (*(t for t in new_bursts.get(name, ()) if now - t < mode.window_s), now)[-mode.count :]
+        new_bursts[name] = times
+        if len(times) >= mode.count:
+            new_active[name] = now + mode.hold_s
+    return new_bursts, new_active
+
+
+def active_mode(p: Plan, active: Mapping[str, float], kind: str, now: float) -> str:
+    """The burst mode in force for a reply of ``kind`` (first configured wins)."""
+    if not active:
+        return ""
+    for name, mode, _ in p.burst:
+        if active.get(name, -1.0) > now and kind in mode.kinds:
+            return name
+    return ""
+
+
+_MAX_TRACKED = 1024
+
+
+def strike(
+    p: Plan,
+    strikes: Mapping[str, tuple[float, ...]],
+    ignored: Mapping[str, float],
+    uid: str,
+    reason: str,
+    now: float,
+) -> tuple[Mapping[str, tuple[float, ...]], Mapping[str, float], str]:
+    """A viewer's message was blocked for ``reason``: count it; enough strikes = ignored.
+
+    Returns the new tables and the name of the mode that started ignoring them ("" = none).
+    """
+    if not uid:
+        return strikes, ignored, ""
+    new_strikes: dict[str, tuple[float, ...]] | None = None
+    new_ignored: dict[str, float] | None = None
+    started = ""
+    for name, mode in p.strikes:
+        if reason not in mode.reasons:
+            continue
+        if new_strikes is None:
+            new_strikes = {k: v for k, v in strikes.items() if v and now - v[-1] < mode.window_s}
+        times = (*(t for t in new_strikes.pop(uid, ()) if now - t < mode.window_s), now)[-mode.count :]
+        if len(times) >= mode.count:
+            new_ignored = new_ignored or {k: v for k, v in ignored.items() if v > now}
+            new_ignored[uid] = now + mode.hold_s
+            started = started or name
+        else:
+            new_strikes[uid] = times
+        while len(new_strikes) > _MAX_TRACKED:  # a flood of offenders: forget the oldest
+            del new_strikes[next(iter(new_strikes))]
+    if new_strikes is None:
+        return strikes, ignored, ""
+    if new_ignored is not None:
+        while len(new_ignored) > _MAX_TRACKED:
+            del new_ignored[next(iter(new_ignored))]
+    return new_strikes, new_ignored if new_ignored is not None else ignored, started
+
+
+def strike_reasons(cfg: BrainConfig) -> frozenset[str]:
+    """Filter reasons any ``strikes`` mode counts (the shell only steps these)."""
+    return frozenset(r for _, m in plan(cfg).strikes for r in m.reasons)
