@@ -11,7 +11,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from agent.audio.devices import devices_command
+from agent.brain.moderate_cli import moderate_command
 from agent.config import Config, ConfigError, load_config
+from agent.doctor import doctor_command
+from agent.obs.setup import obs_setup_command
+from agent.sources.cli import listen_command
 
 app = typer.Typer(
     name="cohost",
@@ -20,24 +25,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-# --- subcommands from other modules (one registration line each) ---
-from agent.brain.moderate_cli import moderate_command
-
-app.command("moderate")(moderate_command)
-from agent.sources.cli import listen_command
-
-app.command("listen")(listen_command)
-from agent.obs.setup import obs_setup_command
-
-app.command("obs-setup")(obs_setup_command)
-from agent.doctor import doctor_command
-
-app.command("doctor")(doctor_command)
-from agent.audio.devices import devices_command
-
-app.command("devices")(devices_command)
-
 
 T = TypeVar("T")
 
@@ -156,6 +143,14 @@ def run(config: ConfigOption = None, record: RecordOption = None) -> None:
     console = Console()
     pipeline = run_or_exit(run_live(cfg, sources, clock, record=record, console=console))
     print_summary(pipeline, console, record=record)
+
+
+# The tools around the main job, each in the module that owns it.
+app.command("listen")(listen_command)
+app.command("moderate")(moderate_command)
+app.command("doctor")(doctor_command)
+app.command("devices")(devices_command)
+app.command("obs-setup")(obs_setup_command)
 
 
 def main() -> None:

@@ -135,8 +135,11 @@ class BrainMemory(Section):
 
 class BrainTopics(Section):
     window_s: float = Field(180.0, gt=0)
-    min_count: int = Field(2, ge=1)
-    stopwords: list[str] = ["主播", "直播", "大家", "一下", "这个", "那个", "什么", "怎么", "为什么", "可以"]
+    min_count: int = Field(3, ge=1)
+    stopwords: list[str] = [
+        "主播", "直播", "大家", "一下", "多少", "少钱", "今天", "现在", "知道", "觉得", "时候",
+        "感觉", "已经", "晚上", "早上", "欢迎", "可以", "真的", "哈哈",
+    ]  # fmt: skip
     schedule: list[str] = []
     rotate_every_s: float = Field(600.0, gt=0)
     idle_after_s: float = Field(45.0, ge=0)
@@ -281,7 +284,10 @@ class TemplateLLM(Section):
     sets: dict[str, list[str]] = {
         "product": ["{uname}问的商品信息在详情页里，也可以等主播详细讲哦。"],
         "promotion": ["现在给大家介绍{topic}，感兴趣的可以看看。"],
-        "calming": ["{uname}别着急，我们都听到了，主播会处理的。", "大家的意见我们收到了，谢谢{uname}的耐心。"],
+        "calming": [
+            "{uname}别着急，我们都听到了，主播会处理的。",
+            "大家的意见我们收到了，谢谢{uname}的耐心。",
+        ],
     }
     keywords: dict[str, str] = {}
 

@@ -213,7 +213,8 @@ class StateChange:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceStatus:
-    """A source's connection state: connecting, live, reconnecting, failed, ended."""
+    """A source's state: connecting, live, reconnecting, failed, stopped, ended (a replay),
+    or live_on / live_off when the streamer goes on or off air (Bilibili LIVE / PREPARING)."""
 
     type: ClassVar[str] = "source_status"
     lane: ClassVar[Lane] = Lane.DATA

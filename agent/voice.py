@@ -42,13 +42,17 @@ class Utterance:
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
     done: asyncio.Future[Outcome] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     sentences: list[str] = field(default_factory=list)
+    closing: bool = False  # stop after the sentence being played (interrupt = "finish_sentence")
 
     @property
     def id(self) -> int:
         return self.request.utterance_id
 
-    def interrupt(self) -> None:
-        self.stopped.set()
+    def interrupt(self, *, finish_sentence: bool = False) -> None:
+        if finish_sentence and not self.stopped.is_set():
+            self.closing = True
+        else:
+            self.stopped.set()
 
 
 _END = None
@@ -83,10 +87,10 @@ class Voice:
         self._requests.put_nowait(utterance)
         return utterance
 
-    def interrupt(self, utterance_id: int) -> None:
+    def interrupt(self, utterance_id: int, *, finish_sentence: bool = False) -> None:
         current = self.current
         if current is not None and current.id == utterance_id:
-            current.interrupt()
+            current.interrupt(finish_sentence=finish_sentence)
         # A queued request that was overtaken before it began is dropped too.
         for queued in list(self._requests._queue):  # type: ignore[attr-defined]
             if queued.id == utterance_id:
@@ -192,6 +196,8 @@ class Voice:
     ) -> None:
         rate = self.tts.sample_rate if self.tts is not None else _SILENT_RATE
         while (item := await ready.get()) is not None:
+            if utterance.closing:
+                break
             index, text, samples = item
             if index == 0:
                 self._metric("decision_to_first_audio", utterance.decided_at, utterance.id)
@@ -208,6 +214,10 @@ class Voice:
                 )
             )
             await self.sink.play(utterance.id, samples, rate, utterance.stopped)
+            if utterance.closing:
+                break
+        if utterance.closing:
+            utterance.stopped.set()  # the sentence ended; the rest is dropped
 
     def _metric(self, name: str, since: float, utterance_id: int) -> None:
         self.publish(Metric(name=name, ms=(time.perf_counter() - since) * 1000.0, utterance_id=utterance_id))

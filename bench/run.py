@@ -30,7 +30,8 @@ def main(names: list[str]) -> int:
             failed += 1
             continue
         for name, value, unit in rows:
-            print(f"{name:60s} {value:>12} {unit}")
+            shown = f"{value:.4g}" if isinstance(value, float) and abs(value) < 1e5 else f"{value:.0f}"
+            print(f"{name:60s} {shown:>12} {unit}")
         print(f"  ({module_name} took {time.perf_counter() - began:.1f} s)")
     return 1 if failed and names else 0
 

@@ -11,18 +11,24 @@ import re
 from dataclasses import dataclass
 
 from agent.brain.flood import FloodControl, near_duplicate
+from agent.brain.memory import Memory, Turn
 from agent.brain.moderation import Moderator
-from agent.brain.prompt import Memory, Turn, build_request
+from agent.brain.modes import strike_reasons
+from agent.brain.prompt import CountTokens, build_request, count_chars
 from agent.brain.state import (
     Action,
+    BrainInput,
     BrainState,
     ClearMemory,
     Emit,
     Message,
     StartReply,
     StopReply,
+    Strike,
+    TopicSeen,
     step,
 )
+from agent.brain.topics import TopicTracker
 from agent.config import BrainConfig, LlmConfig
 from agent.events import (
     Danmaku,
@@ -34,11 +40,16 @@ from agent.events import (
     Like,
     ReplySentence,
     SuperChat,
+    Transcript,
     UtteranceDone,
 )
 from agent.llm.base import ReplyRequest
 
 ANONYMOUS = "这位朋友"
+# The topic is recomputed at most this often (stream seconds): it is a window count, not per message.
+TOPIC_EVERY_S = 1.0
+# The streamer's speech weighs more than a viewer's question in the topic count.
+SPEECH_WEIGHT = 2
 _MARKUP = re.compile(r"[<>{}\[\]\\`]")
 
 
@@ -52,34 +63,75 @@ Decision = Speak | StopReply | Emit
 
 
 class Brain:
-    def __init__(self, brain: BrainConfig, llm: LlmConfig, moderator: Moderator) -> None:
+    """Filters, then the pure ``step``, then prompts; ``count_tokens`` sizes the prompt
+    (default: one per character; the transformers engine can pass its tokenizer's count)."""
+
+    def __init__(
+        self,
+        brain: BrainConfig,
+        llm: LlmConfig,
+        moderator: Moderator,
+        *,
+        count_tokens: CountTokens = count_chars,
+    ) -> None:
         self.cfg = brain
         self.llm = llm
         self.moderator = moderator
+        self.count_tokens = count_tokens
         self.flood = FloodControl(brain)
         self._model_budget = 0.0
         self._budget_at = 0.0
         self.state = BrainState()
-        self.memory = Memory()
-        self._asked: dict[int, tuple[str, str]] = {}
+        self.memory = Memory(brain.memory)
+        self.topics = TopicTracker(brain.topics)
+        self._topic_at = float("-inf")
+        self._strike_reasons = strike_reasons(brain)
+        self._asked: dict[int, tuple[str, str, str]] = {}
         self._said: dict[int, list[str]] = {}
 
     def handle(self, event: Event, now: float) -> list[Decision]:
         if isinstance(event, Danmaku | Gift | SuperChat | Guard | Enter | Like):
             admitted = self.admit(event, now)
             if isinstance(admitted, Filtered):
-                return [Emit(admitted)]
+                decisions: list[Decision] = [Emit(admitted)]
+                uid = event.uid or event.uname
+                if admitted.reason in self._strike_reasons and uid:
+                    decisions += self._step(Strike(uid, admitted.reason), now)
+                return decisions
             if admitted is None:
                 return []
-            return self._step(admitted, now)
+            self._remember(admitted, now)
+            return self._step(admitted, now) + self._topic(now)
         if isinstance(event, ReplySentence):
             self._said.setdefault(event.utterance_id, []).append(event.text)
         elif isinstance(event, UtteranceDone):
             asked = self._asked.pop(event.utterance_id, None)
             said = "".join(self._said.pop(event.utterance_id, []))
             if asked is not None:
-                self.memory.add(Turn(asked[0], asked[1], said))
-        return self._step(event, now)
+                self.memory.add(Turn(asked[0], asked[1], said, asked[2]))
+        elif isinstance(event, Transcript) and event.final and event.text:
+            self.topics.add(event.text, now, SPEECH_WEIGHT)
+        return self._step(event, now) + self._topic(now)
+
+    def _remember(self, message: Message, now: float) -> None:
+        event = message.event
+        uid = event.uid or event.uname
+        if isinstance(event, Enter):
+            self.memory.seen(uid, message.name, now, entered=event.action == "enter")
+            return
+        self.memory.seen(uid, message.name, now)
+        if "question" in message.tags and message.text:
+            self.topics.add(message.text, now)
+
+    def _topic(self, now: float) -> list[Decision]:
+        """Feed a changed topic to the state machine, at most once per TOPIC_EVERY_S."""
+        if now - self._topic_at < TOPIC_EVERY_S:
+            return []
+        self._topic_at = now
+        topic = self.topics.topic(now)
+        if topic == self.state.topic:
+            return []
+        return self._step(TopicSeen(topic), now)
 
     def admit(
         self, event: Danmaku | Gift | SuperChat | Guard | Enter | Like, now: float
@@ -88,6 +140,14 @@ class Brain:
         name = self.speakable_name(event.uname)
         if isinstance(event, Like):
             return None
+        ignored = self.state.ignored
+        if (
+            ignored
+            and isinstance(event, Danmaku | Enter)
+            and ignored.get(event.uid or event.uname, 0.0) > now
+        ):
+            # A repeat offender (a "strikes" mode): not even worth the filters' time.
+            return Filtered(of=event.type, reason="ignored", uname=name, text=getattr(event, "text", ""))
         if isinstance(event, Danmaku):
             reason = self.flood.check(event.uid or event.uname, event.text, now)
             if reason is not None:
@@ -120,22 +180,30 @@ class Brain:
             return ANONYMOUS
         return name
 
-    def _step(self, item: Message | Event, now: float) -> list[Decision]:
+    def _step(self, item: BrainInput, now: float) -> list[Decision]:
         self.state, actions = step(self.state, item, now, self.cfg, fold=near_duplicate)
         return [d for a in actions if (d := self._decide(a)) is not None]
 
     def _decide(self, action: Action) -> Decision | None:
         if isinstance(action, ClearMemory):
             self.memory.clear()
+            self.topics.clear()
             return None
         if isinstance(action, StartReply):
             candidate = action.candidate
             request = build_request(
-                action.utterance_id, candidate, self.llm, self.cfg, self.memory, self.state.heard
+                action.utterance_id,
+                candidate,
+                self.llm,
+                self.cfg,
+                self.memory,
+                self.state.heard,
+                count_tokens=self.count_tokens,
             )
             if candidate.message is not None:
-                self._asked[action.utterance_id] = (candidate.message.name, candidate.message.text)
-                return Speak(request, candidate.message.event.at)
+                message = candidate.message
+                self._asked[action.utterance_id] = (message.name, message.text, candidate.uid)
+                return Speak(request, message.event.at)
             return Speak(request, None)
         return action
 

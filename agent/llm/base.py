@@ -28,7 +28,17 @@ class ReplyRequest:
 
     utterance_id: int
     kind: Literal[
-        "super_chat", "guard", "gift", "mention", "question", "greeting", "follow", "chatter", "say"
+        "super_chat",
+        "guard",
+        "gift",
+        "mention",
+        "question",
+        "greeting",
+        "follow",
+        "chatter",
+        "say",
+        "promotion",
+        "idle",
     ]
     trigger: ViewerEvent | None
     messages: tuple[ChatMessage, ...] = ()

@@ -1,7 +1,9 @@
 """The offline reply engine: templates and keyword rules from config, no language model.
 
-Replies never quote the viewer's text back (it is untrusted); they use the
-viewer's cleaned name, the gift, and the kind of message.
+Replies never quote the viewer's text back (it is untrusted): the text is only
+matched against keywords. Templates use the viewer's cleaned name (or a welcome
+batch's names), the gift, the topic or featured item, and the kind of message;
+a ``[brain.modes]`` entry picks a named line set from ``[llm.template.sets]``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from agent.events import Gift, Guard, SuperChat
 from agent.llm.base import ReplyRequest
 
 NOTICE = "template mode: no language model loaded"
+# Keyword replies answer what a viewer wrote; thanks and welcomes have their own lines.
+_KEYWORD_KINDS = frozenset({"mention", "question", "chatter", "super_chat"})
 
 
 class _Fields(dict[str, object]):
@@ -38,12 +42,13 @@ class TemplateEngine:
         if request.kind == "say":
             return request.say_text
         text = request.extra.get("text", "")
-        for keyword, reply in self.cfg.keywords.items():
-            if keyword and keyword in text:
-                return reply.format_map(self._fields(request))
-        choices = self._choices(request.kind)
+        if text and request.kind in _KEYWORD_KINDS:
+            for keyword, reply in self.cfg.keywords.items():
+                if keyword and keyword in text:
+                    return _fill(reply, self._fields(request))
+        choices = self.cfg.sets.get(request.extra.get("template", "")) or self._choices(request.kind)
         pick = random.Random(self.cfg.seed * 1_000_003 + request.utterance_id).choice(choices)
-        return pick.format_map(self._fields(request))
+        return _fill(pick, self._fields(request))
 
     async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
         yield self.reply_text(request)
@@ -58,13 +63,15 @@ class TemplateEngine:
             "greeting": cfg.greeting,
             "question": cfg.question,
             "mention": cfg.question,
+            "promotion": cfg.promotion,
+            "idle": cfg.idle,
         }
         return table.get(kind) or cfg.chatter
 
     @staticmethod
     def _fields(request: ReplyRequest) -> _Fields:
         event = request.trigger
-        fields = _Fields(request.extra)
+        fields = _Fields({k: v for k, v in request.extra.items() if k != "text"})
         fields["uname"] = request.extra.get("name", "")
         fields["count"] = request.count
         if isinstance(event, Gift):
@@ -74,3 +81,11 @@ class TemplateEngine:
         if isinstance(event, Guard):
             fields["guard_name"] = GUARD_NAMES.get(event.level, "舰长")
         return fields
+
+
+def _fill(template: str, fields: _Fields) -> str:
+    """A template with its fields; a malformed one (a stray brace) is said as written."""
+    try:
+        return template.format_map(fields)
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template.replace("{", "").replace("}", "")
