@@ -287,18 +287,7 @@ def _guard(uid: str, uname: str, level: int, num: int, unit_coins: int, start: i
 
 
 def _guard_buy(body: dict[str, Any]) -> list[Event]:
-    d = body.get("data")
-    return _guard(
-        _uid(_get(d, "uid")),
-        _str(_get(d, "username")),
-        _int(_get(d, "guard_level")),
-        _int(_get(d, "num"), 1),
-        _int(_get(d, "price")),
-        _int(_get(d, "start_time")),
-    )
-
-
-def _user_toast(body: dict[str, Any]) -> list[Event]:
+    """GUARD_BUY and USER_TOAST_MSG carry the same fields."""
     d = body.get("data")
     return _guard(
         _uid(_get(d, "uid")),
@@ -506,7 +495,7 @@ HANDLERS: dict[str, Handler] = {
     "SUPER_CHAT_MESSAGE_JPN": _nothing,  # the same super chat again, machine-translated
     "SUPER_CHAT_MESSAGE_DELETE": _nothing,
     "GUARD_BUY": _guard_buy,
-    "USER_TOAST_MSG": _user_toast,
+    "USER_TOAST_MSG": _guard_buy,
     "USER_TOAST_MSG_V2": _user_toast_v2,
     "INTERACT_WORD": _interact_word,
     "INTERACT_WORD_V2": _interact_word_v2,
