@@ -69,7 +69,7 @@ async def load_engine(cfg: Config, notices: list[str]) -> ReplyEngine:
         await engine.load()
         return engine
     except EngineUnavailable as exc:
-        notices.append(f"{exc} -> {TEMPLATE_NOTICE}")
+        notices.append(f"{TEMPLATE_NOTICE}: {exc}")
     return TemplateEngine(llm.template)
 
 
