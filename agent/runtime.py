@@ -18,6 +18,7 @@ from typing import Any
 from agent.audio.sinks import AudioSink, open_sink
 from agent.brain.brain import Brain, Speak
 from agent.brain.moderation import Moderator
+from agent.brain.prompt import count_chars
 from agent.brain.state import Emit, StopReply
 from agent.bus import Bus, EventQueue
 from agent.clock import Clock
@@ -222,7 +223,7 @@ class Pipeline:
                 elif isinstance(decision, Speak):
                     self.voice.start(decision.request, decision.arrived_at)
                 elif isinstance(decision, StopReply):
-                    self.voice.interrupt(decision.utterance_id)
+                    self.voice.interrupt(decision.utterance_id, finish_sentence=decision.finish_sentence)
 
 
 async def build_pipeline(
@@ -256,7 +257,7 @@ async def build_pipeline(
         cfg=cfg,
         clock=clock,
         bus=bus,
-        brain=Brain(cfg.brain, cfg.llm, moderator),
+        brain=Brain(cfg.brain, cfg.llm, moderator, count_tokens=_token_counter(engine)),
         voice=voice,
         sink=sink,
         engine=engine,
@@ -266,6 +267,18 @@ async def build_pipeline(
     )
     _add_outputs(pipeline, control_required=control_required)
     return pipeline
+
+
+def _token_counter(engine: ReplyEngine) -> Callable[[str], int]:
+    """Count prompt tokens with the loaded model's tokenizer; one per character otherwise."""
+    tokenizer = getattr(engine, "tokenizer", None)
+    if tokenizer is None:
+        return count_chars
+
+    def count(text: str) -> int:
+        return len(tokenizer.encode(text, add_special_tokens=False))
+
+    return count
 
 
 def _add_outputs(pipeline: Pipeline, *, control_required: bool) -> None:

@@ -14,7 +14,9 @@ from agent.voice import Voice
 from tests.test_voice import ScriptedEngine
 
 
-async def interrupted(tmp_path: Path, *, finish_sentence: bool) -> tuple[list[Event], WavSink, ScriptedEngine]:
+async def interrupted(
+    tmp_path: Path, *, finish_sentence: bool
+) -> tuple[list[Event], WavSink, ScriptedEngine]:
     events: list[Event] = []
     engine = ScriptedEngine(["这是第一句话，比较长一点。"] + ["后面还有很多很多话要说。"] * 10, hang=True)
     clock = Clock(speed=10.0)

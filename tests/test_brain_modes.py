@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.brain.state import Emit, Message, StartReply, Strike, TopicSeen
+from agent.brain.state import Emit, Message, Strike, TopicSeen
 from agent.config import BrainMode, BrainTopics
 from agent.events import Control, Danmaku, Filtered, StateChange, StreamerVoice, Tick, Transcript
 from tests.test_brain_state import Timeline, chat, question, simple
@@ -58,7 +58,13 @@ def test_no_idle_talk_without_a_topic_or_while_muted() -> None:
 
 
 def test_a_viewer_message_beats_idle_talk() -> None:
-    t = Timeline(simple(cooldown_s=0.0, gap_after_streamer_s=0.0, topics=topics(idle_after_s=10.0, default_topic="今天的直播")))
+    t = Timeline(
+        simple(
+            cooldown_s=0.0,
+            gap_after_streamer_s=0.0,
+            topics=topics(idle_after_s=10.0, default_topic="今天的直播"),
+        )
+    )
     t.at(0.0, Control(action="mute"))
     t.at(5.0, question("有人吗？"))
     t.at(20.0, Control(action="unmute"))
@@ -66,7 +72,11 @@ def test_a_viewer_message_beats_idle_talk() -> None:
 
 
 def test_schedule_rotates_featured_items_and_pushes_each_once() -> None:
-    cfg = simple(cooldown_s=0.0, gap_after_streamer_s=0.0, topics=topics(schedule=["商品A", "商品B"], rotate_every_s=60.0, idle_after_s=0.0))
+    cfg = simple(
+        cooldown_s=0.0,
+        gap_after_streamer_s=0.0,
+        topics=topics(schedule=["商品A", "商品B"], rotate_every_s=60.0, idle_after_s=0.0),
+    )
     t = Timeline(cfg)
     t.at(0.0, Tick())
     t.finish(5.0)
@@ -75,7 +85,11 @@ def test_schedule_rotates_featured_items_and_pushes_each_once() -> None:
     t.finish(65.0)
     t.at(120.0, Tick())
     pushes = [(s.candidate.kind, s.candidate.topic, s.candidate.mode) for s in t.starts()]
-    assert pushes == [("promotion", "商品A", "promotion"), ("promotion", "商品B", "promotion"), ("promotion", "商品A", "promotion")]
+    assert pushes == [
+        ("promotion", "商品A", "promotion"),
+        ("promotion", "商品B", "promotion"),
+        ("promotion", "商品A", "promotion"),
+    ]
     assert "商品B" in shown_topics(t)
 
 
@@ -96,7 +110,9 @@ def test_product_questions_get_the_product_mode() -> None:
 
 
 def test_a_burst_of_complaints_switches_to_calming_for_hold_s() -> None:
-    calming = BrainMode(trigger="burst", tags=["negative", "complaint"], count=3, window_s=30.0, hold_s=60.0, prompt="安抚")
+    calming = BrainMode(
+        trigger="burst", tags=["negative", "complaint"], count=3, window_s=30.0, hold_s=60.0, prompt="安抚"
+    )
     cfg = simple(cooldown_s=0.0, gap_after_streamer_s=0.0, modes={"calming": calming})
     t = Timeline(cfg)
     t.at(0.0, Control(action="mute"))

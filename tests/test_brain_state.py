@@ -281,7 +281,11 @@ def test_kind_cooldown_spaces_out_welcomes() -> None:
 def test_entrances_within_the_window_are_welcomed_together() -> None:
     t = Timeline(simple(cooldown_s=0.0, gap_after_streamer_s=0.0, welcome_batch_s=5.0, welcome_names=2))
     for i, name in enumerate(["A", "B", "C", "D", "E", "B"]):
-        assert not [a for a in t.at(0.5 * i, Message(Enter(uname=name, uid=name), "", name)) if isinstance(a, StartReply)]
+        assert not [
+            a
+            for a in t.at(0.5 * i, Message(Enter(uname=name, uid=name), "", name))
+            if isinstance(a, StartReply)
+        ]
     t.at(5.0, Tick())
     (welcome,) = t.starts()
     assert welcome.candidate.names == ("A", "B")
@@ -305,7 +309,9 @@ def test_gift_thanks_wait_for_the_batch_to_settle_then_cap() -> None:
 
 
 def combo(count: int, combo_id: str = "c1", uname: str = "王") -> Message:
-    return Message(Gift(gift_name="小心心", uname=uname, uid=uname, count=count, combo_id=combo_id), "", uname)
+    return Message(
+        Gift(gift_name="小心心", uname=uname, uid=uname, count=count, combo_id=combo_id), "", uname
+    )
 
 
 def test_combo_running_totals_keep_the_highest() -> None:
@@ -333,7 +339,9 @@ def test_a_combo_is_thanked_once_naming_the_giver() -> None:
     assert (first.message.name, first.count) == ("老王", 10)
     t.finish(3.0)
     late = t.at(3.5, combo(12))
-    assert [a.event.reason for a in late if isinstance(a, Emit) and isinstance(a.event, Filtered)] == ["combo_thanked"]
+    assert [a.event.reason for a in late if isinstance(a, Emit) and isinstance(a.event, Filtered)] == [
+        "combo_thanked"
+    ]
     t.at(10.0, Tick())
     assert [s.candidate.count for s in t.starts()] == [10, 3]
 
@@ -345,7 +353,9 @@ def test_interrupt_policy_finish_sentence_is_passed_on() -> None:
     assert StopReply(uid, "streamer", finish_sentence=True) in t.at(1.0, StreamerVoice(speaking=True))
     t2 = Timeline(simple(interrupt="stop"))
     t2.at(0.0, question("问题？"))
-    assert StopReply(t2.state.in_flight, "streamer", finish_sentence=False) in t2.at(1.0, StreamerVoice(speaking=True))
+    assert StopReply(t2.state.in_flight, "streamer", finish_sentence=False) in t2.at(
+        1.0, StreamerVoice(speaking=True)
+    )
     assert not t2.state.pending  # default: what was unsaid is dropped
 
 
@@ -362,4 +372,8 @@ def test_resume_after_interrupt_requeues_once() -> None:
     t.finish(7.1)
     t.at(8.0, StreamerVoice(speaking=False))
     t.at(9.0, Tick())
-    assert [s.candidate.message.text for s in t.starts()] == ["被打断的问题？", "被打断的问题？", "后来的问题？"]
+    assert [s.candidate.message.text for s in t.starts()] == [
+        "被打断的问题？",
+        "被打断的问题？",
+        "后来的问题？",
+    ]

@@ -13,7 +13,9 @@ from agent.events import Danmaku, Enter
 LLM = LlmConfig()
 BRAIN = BrainConfig(
     bot_name="小七",
-    persona=BrainPersona(traits=["活泼", "爱吐槽"], style="短句", catchphrases=["冲鸭"], never=["替主播答应连麦"]),
+    persona=BrainPersona(
+        traits=["活泼", "爱吐槽"], style="短句", catchphrases=["冲鸭"], never=["替主播答应连麦"]
+    ),
 )
 
 
@@ -112,7 +114,9 @@ def test_regulars_are_recognised() -> None:
     memory.add(Turn("老李", "上次的问题", "上次的回答", "u1"))
     memory.seen("u2", "新人", 0.0, entered=True)
     regular = build_request(1, candidate("又来了？", uname="u1"), LLM, brain, memory, ()).messages[-1].content
-    newcomer = build_request(2, candidate("第一次来？", uname="u2"), LLM, brain, memory, ()).messages[-1].content
+    newcomer = (
+        build_request(2, candidate("第一次来？", uname="u2"), LLM, brain, memory, ()).messages[-1].content
+    )
     assert "老观众" in regular and "上次的问题" in regular
     assert "老观众" not in newcomer
 
@@ -138,6 +142,8 @@ def test_idle_and_promotion_requests_carry_the_topic() -> None:
     idle = build_request(1, Candidate("idle", None, 0.0, 0, topic="黑神话"), LLM, BRAIN, Memory(), ())
     assert idle.kind == "idle" and idle.trigger is None and idle.extra["topic"] == "黑神话"
     assert "「黑神话」" in idle.messages[-1].content
-    promo = build_request(2, Candidate("promotion", None, 0.0, 0, topic="键盘", mode="promotion"), LLM, BRAIN, Memory(), ())
+    promo = build_request(
+        2, Candidate("promotion", None, 0.0, 0, topic="键盘", mode="promotion"), LLM, BRAIN, Memory(), ()
+    )
     assert promo.extra["template"] == "promotion"
     assert BRAIN.modes["promotion"].prompt in promo.messages[0].content

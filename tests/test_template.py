@@ -30,7 +30,9 @@ def test_never_quotes_the_viewer() -> None:
 
 
 def test_keyword_replies_win_for_what_viewers_write_only() -> None:
-    template = TemplateLLM(keywords={"下播": "主播十二点下播哦，{uname}。"}, gift=["谢谢{uname}的{gift_name}"])
+    template = TemplateLLM(
+        keywords={"下播": "主播十二点下播哦，{uname}。"}, gift=["谢谢{uname}的{gift_name}"]
+    )
     engine = TemplateEngine(template)
     assert engine.reply_text(request(danmaku("几点下播？"), template)) == "主播十二点下播哦，小明。"
     gift = Message(Gift(gift_name="下播专用", uname="小红", uid="2"), "", "小红")
@@ -38,11 +40,18 @@ def test_keyword_replies_win_for_what_viewers_write_only() -> None:
 
 
 def test_idle_promotion_and_mode_lines() -> None:
-    template = TemplateLLM(idle=["聊聊{topic}吧"], promotion=["来看看{topic}"], sets={"calming": ["{uname}别急"]})
+    template = TemplateLLM(
+        idle=["聊聊{topic}吧"], promotion=["来看看{topic}"], sets={"calming": ["{uname}别急"]}
+    )
     engine = TemplateEngine(template)
-    assert engine.reply_text(request(Candidate("idle", None, 0.0, 0, topic="黑神话"), template)) == "聊聊黑神话吧"
+    assert (
+        engine.reply_text(request(Candidate("idle", None, 0.0, 0, topic="黑神话"), template))
+        == "聊聊黑神话吧"
+    )
     push = Candidate("promotion", None, 0.0, 0, topic="机械键盘", mode="promotion")
-    assert engine.reply_text(request(push, template)) == "来看看机械键盘"  # "promotion" set missing: the kind's list
+    assert (
+        engine.reply_text(request(push, template)) == "来看看机械键盘"
+    )  # "promotion" set missing: the kind's list
     assert engine.reply_text(request(danmaku("太卡了", "chatter", "calming"), template)) == "小明别急"
 
 

@@ -346,10 +346,9 @@ def _enqueue(
         actions.append(Emit(_filtered(message, "ignored")))
         return state
     plan = modes.plan(cfg)
-    if message.tags:
+    if message.tags and message.tags & plan.burst_tags:
         bursts, active = modes.feed_bursts(plan, state.bursts, state.active, message.tags, now)
-        if bursts is not state.bursts:
-            state = replace(state, bursts=bursts, active=active)
+        state = replace(state, bursts=bursts, active=active)
     kind = classify(message, cfg.bot_name)
     if kind is None:
         return state

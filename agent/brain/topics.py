@@ -27,13 +27,20 @@ _MAX_ENTRIES = 4096  # texts in the window; a flood of questions cannot grow it 
 _MAX_LEN = 8
 
 
-def bigrams(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
-    """The content bigrams of ``text`` (each once per text)."""
+def stop_pattern(stopwords: list[str] | frozenset[str]) -> re.Pattern[str] | None:
+    words = sorted((w for w in stopwords if w), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
+def bigrams(text: str, stop: re.Pattern[str] | None = None) -> list[str]:
+    """The content bigrams of ``text`` (each once per text); stopwords split the text."""
+    if stop is not None:
+        text = stop.sub(" ", text)
     seen: dict[str, None] = {}
     for run in _CJK_RUN.findall(text):
         for i in range(len(run) - 1):
             pair = run[i : i + 2]
-            if pair[0] in _FUNCTION or pair[1] in _FUNCTION or pair in stop:
+            if pair[0] in _FUNCTION or pair[1] in _FUNCTION:
                 continue
             seen[pair] = None
     return list(seen)
@@ -42,15 +49,15 @@ def bigrams(text: str, stop: frozenset[str] = frozenset()) -> list[str]:
 class TopicTracker:
     def __init__(self, cfg: BrainTopics) -> None:
         self.cfg = cfg
-        self._stop = frozenset(w for w in cfg.stopwords if len(w) == 2)
-        self._window: deque[tuple[float, list[str], int]] = deque()
+        self._stop = stop_pattern(cfg.stopwords)
+        self._window: deque[tuple[float, list[str], int, str]] = deque()
         self._counts: Counter[str] = Counter()
 
     def add(self, text: str, now: float, weight: int = 1) -> None:
         pairs = bigrams(text, self._stop)
         if not pairs:
             return
-        self._window.append((now, pairs, weight))
+        self._window.append((now, pairs, weight, text))
         for pair in pairs:
             self._counts[pair] += weight
         if len(self._window) > _MAX_ENTRIES:
@@ -75,6 +82,11 @@ class TopicTracker:
         """Extend ``phrase`` through neighbouring bigrams seen about as often."""
         floor = max(self.cfg.min_count, count * 0.6)
         counts = self._counts
+        texts = [entry[3] for entry in self._window]
+
+        def said(candidate: str) -> bool:  # counts alone would join 二郎神 + 神话 into 二郎神话
+            return any(candidate in text for text in texts)
+
         grew = True
         while grew and len(phrase) < _MAX_LEN:
             grew = False
@@ -83,7 +95,7 @@ class TopicTracker:
                 key=counts.__getitem__,
                 default="",
             )
-            if right:
+            if right and said(phrase + right[1]):
                 phrase += right[1]
                 grew = True
             left = max(
@@ -91,13 +103,13 @@ class TopicTracker:
                 key=counts.__getitem__,
                 default="",
             )
-            if left and len(phrase) < _MAX_LEN:
+            if left and len(phrase) < _MAX_LEN and said(left[0] + phrase):
                 phrase = left[0] + phrase
                 grew = True
         return phrase
 
     def _drop_oldest(self) -> None:
-        _, pairs, weight = self._window.popleft()
+        _, pairs, weight, _ = self._window.popleft()
         counts = self._counts
         for pair in pairs:
             left = counts[pair] - weight
