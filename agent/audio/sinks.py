@@ -20,7 +20,7 @@ from agent.clock import Clock
 
 log = logging.getLogger(__name__)
 
-_CHUNK_S = 0.1
+_CHUNK_S = 0.1  # how often the WAV sink checks for an interrupt
 
 
 class AudioSink(Protocol):
@@ -92,7 +92,11 @@ def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
 
 
 class DeviceSink:
-    """Plays on a sound device through sounddevice, in a worker thread."""
+    """Plays on a sound device through a sounddevice callback stream.
+
+    PortAudio's audio thread pulls the samples; an interrupt aborts the stream,
+    so the voice stops within one device buffer instead of after queued writes.
+    """
 
     name = "device"
 
@@ -103,30 +107,48 @@ class DeviceSink:
     async def play(
         self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
     ) -> None:
+        import sounddevice as sd
+
+        loop = asyncio.get_running_loop()
+        finished = asyncio.Event()
         halt = threading.Event()
-        worker = asyncio.ensure_future(asyncio.to_thread(self._write, samples, sample_rate, halt))
+        mono = np.ascontiguousarray(samples, dtype=np.float32)
+        position = 0
+
+        def pull(outdata: np.ndarray, frames: int, time_info: object, status: object) -> None:
+            nonlocal position
+            if halt.is_set():
+                raise sd.CallbackAbort
+            chunk = mono[position : position + frames]
+            outdata[: len(chunk), 0] = chunk
+            outdata[len(chunk) :] = 0
+            position += frames
+            if position >= len(mono):
+                raise sd.CallbackStop
+
+        def ended() -> None:
+            loop.call_soon_threadsafe(finished.set)
+
+        stream = sd.OutputStream(
+            samplerate=sample_rate,
+            channels=1,
+            dtype="float32",
+            device=self.device,
+            latency="low",
+            callback=pull,
+            finished_callback=ended,
+        )
+        await asyncio.to_thread(stream.start)
         stopper = asyncio.ensure_future(stop.wait())
+        ender = asyncio.ensure_future(finished.wait())
         try:
-            await asyncio.wait({worker, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({stopper, ender}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             halt.set()
             stopper.cancel()
-            await asyncio.gather(worker, stopper, return_exceptions=True)
-        if worker.done() and not worker.cancelled() and worker.exception():
-            raise worker.exception()  # type: ignore[misc]
-
-    def _write(self, samples: np.ndarray, sample_rate: int, halt: threading.Event) -> None:
-        import sounddevice as sd
-
-        step = max(1, int(sample_rate * _CHUNK_S))
-        with sd.OutputStream(samplerate=sample_rate, channels=1, dtype="float32", device=self.device) as out:
-            for start in range(0, len(samples), step):
-                if halt.is_set():
-                    out.abort()
-                    return
-                out.write(
-                    np.ascontiguousarray(samples[start : start + step], dtype=np.float32).reshape(-1, 1)
-                )
+            ender.cancel()
+            await asyncio.to_thread(stream.abort if stop.is_set() else stream.stop)
+            await asyncio.to_thread(stream.close)
 
     async def finish(self, utterance_id: int) -> None:
         return None
