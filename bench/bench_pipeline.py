@@ -2,7 +2,8 @@
 
 1. Throughput: the demo room's danmaku (repeated with fresh users and text) pushed
    through the bus and the brain (filters + state machine) with the reply engine off.
-   Target >= 50,000 msgs/s on one core.
+   Target >= 50,000 msgs/s on one core. Best of three runs after a warm-up run; each
+   run has a fresh brain and empty text caches, and every text is unique.
 2. Overhead: the time Cohost's own code adds per reply (bus hops, brain, prompt,
    sentence split, dispatch to TTS and the sink) with zero-latency engines.
    Target p99 <= 2 ms.
@@ -18,6 +19,7 @@ from collections.abc import AsyncGenerator
 import numpy as np
 
 from agent.audio.sinks import AudioSink
+from agent.brain import flood, normalize, tags
 from agent.brain.brain import Brain
 from agent.brain.moderation import Moderator
 from agent.bus import Bus
@@ -31,29 +33,45 @@ from agent.stats import percentile
 from agent.voice import Voice
 
 
-def _danmaku(n: int) -> list[Danmaku]:
+def _danmaku(n: int, first: int = 0) -> list[Danmaku]:
     timed, _ = load_recording(DEMO_RECORDING)
     base = [t.event for t in timed if isinstance(t.event, Danmaku)]
     return [
         dataclasses.replace(
             base[i % len(base)], uid=str(i % 5000), text=f"{base[i % len(base)].text[:60]}{i}"
         )
-        for i in range(n)
+        for i in range(first, first + n)
     ]
 
 
-def throughput(n: int = 50_000) -> float:
+def _clear_text_caches() -> None:
+    """Forget every per-text cache, so a run's unique texts cannot hit one another run filled."""
+    normalize.forms.cache_clear()
+    flood.dup_key.cache_clear()
+    tags.snownlp_score.cache_clear()
+
+
+def _one_run(messages: list[Danmaku]) -> float:
+    """Seconds to push ``messages`` through a fresh bus and a fresh brain."""
     cfg = Config()
     brain = Brain(cfg.brain, cfg.llm, Moderator.from_config(cfg.brain))
     bus = Bus(cfg.bus.queue_size)
     queue = bus.subscribe("brain", accepts=BRAIN_INPUTS)
-    messages = _danmaku(n)
+    _clear_text_caches()
     began = time.perf_counter()
     for i, message in enumerate(messages):
         bus.publish(message)
         while (event := queue.get_nowait()) is not None:
             brain.handle(event, i * 0.001)  # a 1000 msgs/s room; speaking is never executed
-    return n / (time.perf_counter() - began)
+    return time.perf_counter() - began
+
+
+def throughput(n: int = 50_000, runs: int = 3) -> float:
+    """Best of ``runs`` after a warm-up run (imports, lazily built tables, the model's
+    first calls) on other texts; every run starts from a fresh brain and empty text caches."""
+    _one_run(_danmaku(5000, first=10 * n))
+    messages = _danmaku(n)
+    return n / min(_one_run(messages) for _ in range(runs))
 
 
 class InstantEngine:

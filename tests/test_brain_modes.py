@@ -178,3 +178,24 @@ def test_transcripts_are_heard_and_reset_clears_everything() -> None:
     assert (t.state.pending, t.state.heard, t.state.topic) == ((), (), "")
     assert any(type(a).__name__ == "ClearMemory" for a in actions)
     assert t.state.muted  # reset is not unmute
+
+
+def test_ordered_strike_table_forgets_exactly_like_a_full_scan() -> None:
+    # modes.strike only scans the front of an ordered table; time going back must fall back.
+    import random
+
+    from agent.brain import modes
+    from agent.config import BrainConfig
+
+    plan = modes.plan(BrainConfig())
+    rng = random.Random(3)
+    fast: tuple = ({}, {}, "", True)
+    slow: tuple = ({}, {}, "", False)
+    now = 0.0
+    for _ in range(3000):
+        now += rng.choice([0.0, 0.5, 20.0, 90.0, -30.0])
+        uid, reason = f"u{rng.randint(0, 40)}", rng.choice(["banned_word", "contact_solicit", "flood"])
+        fast = modes.strike(plan, fast[0], fast[1], uid, reason, now, fast[3])
+        slow = modes.strike(plan, slow[0], slow[1], uid, reason, now, False)
+        assert list(fast[0].items()) == list(slow[0].items())
+        assert (fast[1], fast[2]) == (slow[1], slow[2])

@@ -377,3 +377,17 @@ def test_resume_after_interrupt_requeues_once() -> None:
         "被打断的问题？",
         "后来的问题？",
     ]
+
+
+def test_a_full_queue_drops_a_less_important_newcomer_and_keeps_its_own() -> None:
+    t = Timeline(simple(max_pending=2))
+    t.at(0.0, Control(action="mute"))
+    t.at(0.1, question("问题一？", uname="a"))
+    t.at(0.2, question("问题二？", uname="b"))
+    before = t.state.pending
+    dropped = t.at(0.3, chat("闲聊", uname="c"))  # chatter ranks below questions: it goes
+    assert t.state.pending == before
+    assert [a.event.reason for a in dropped if isinstance(a, Emit)] == ["overflow"]
+    assert [a.event.text for a in dropped if isinstance(a, Emit)] == ["闲聊"]
+    t.at(0.4, question("问题三？", uname="d"))  # same rank: the oldest question goes
+    assert [c.message.text for c in t.state.pending] == ["问题二？", "问题三？"]

@@ -100,3 +100,19 @@ def test_never_crashes_on_odd_input(calls: list[tuple[str, str, float]]) -> None
 def test_threshold_is_used(threshold: float) -> None:
     pair = ("主播这个多少钱", "主播那个多少钱")  # one character apart: ratio ~86
     assert near_duplicate(*pair, threshold=threshold) is (threshold < 86)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="abc一二三四五主播钱", max_size=14),
+    st.text(alphabet="abc一二三四五主播钱", max_size=14),
+    st.sampled_from([0.0, 50.0, 66.66666666666667, 80.0, 85.0, 100.0]),
+)
+def test_length_bound_never_skips_a_pair_rapidfuzz_accepts(a: str, b: str, threshold: float) -> None:
+    # _ratio_below lets the flood filter skip rapidfuzz; it must only skip sure misses.
+    from rapidfuzz import fuzz
+
+    from agent.brain.flood import _ratio_below
+
+    if a and b and _ratio_below(len(a), len(b), threshold):
+        assert fuzz.ratio(a, b, score_cutoff=threshold) == 0

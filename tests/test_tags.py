@@ -79,3 +79,49 @@ def test_model_sentiment_is_pulled_toward_neutral() -> None:
     score = tagger.tag("这个多少钱", "这个多少钱").sentiment
     assert 0.3 <= score <= 0.7  # snownlp alone says ~0.30 for a neutral price question
     assert tagger.tag("hello there", "hellothere").sentiment == 0.5  # no CJK: model not run
+
+
+def _sample_texts() -> list[str]:
+    import json
+    import random
+    from pathlib import Path
+
+    rows = (Path(__file__).parent / "data" / "moderation_corpus.jsonl").read_text(encoding="utf-8")
+    texts = [json.loads(line)["text"] for line in rows.splitlines() if line.strip()]
+    chars = sorted(set("".join(texts)))
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 20))) for _ in range(200)]
+    return [*texts, "", "  ", "龥一丁", "〇〇〇", "abc 123", "今天天气真好，我们去公园玩吧"]
+
+
+def test_fast_snownlp_scores_equal_snownlp_exactly() -> None:
+    # _Snow re-does snownlp's segmenter and Bayes arithmetic for speed: not one bit may differ.
+    from snownlp import sentiment
+
+    from agent.brain.tags import _Snow
+
+    fast = _Snow()
+    for text in _sample_texts():
+        assert fast.classify(text) == sentiment.classify(text), text
+
+
+def test_guarded_tag_regex_finds_what_the_plain_one_finds() -> None:
+    import re
+
+    from agent.brain.tags import _PATTERNS, _TAG_RE
+
+    plain = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS.items()))
+    assert _TAG_RE.pattern != plain.pattern  # the guard is really there
+    for text in _sample_texts():
+        lowered = text.lower()
+        found = [(m.lastgroup, m.span()) for m in _TAG_RE.finditer(lowered)]
+        assert found == [(m.lastgroup, m.span()) for m in plain.finditer(lowered)], text
+
+
+def test_guard_leaves_patterns_that_can_match_empty_alone() -> None:
+    from agent.brain.normalize import guarded
+
+    assert guarded(r"a*|b") == r"a*|b"  # an empty match can start anywhere
+    assert guarded(r"(?i)ab") == r"(?i)ab"  # an inline global flag must stay first
+    assert guarded(r"[^a]b") == r"[^a]b"  # a negated class: first characters unknown
+    assert guarded(r"(?<!\d)1[3-9]|\+86") == r"(?=[1\+])(?:(?<!\d)1[3-9]|\+86)"

@@ -51,6 +51,8 @@ TOPIC_EVERY_S = 1.0
 # The streamer's speech weighs more than a viewer's question in the topic count.
 SPEECH_WEIGHT = 2
 _MARKUP = re.compile(r"[<>{}\[\]\\`]")
+# Speakable names remembered (viewers repeat; the lexicon check is the cost); cleared when full.
+_NAME_CACHE = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +90,10 @@ class Brain:
         self._strike_reasons = strike_reasons(brain)
         self._asked: dict[int, tuple[str, str, str]] = {}
         self._said: dict[int, list[str]] = {}
+        self._names: dict[str, str] = {}
 
     def handle(self, event: Event, now: float) -> list[Decision]:
-        if isinstance(event, Danmaku | Gift | SuperChat | Guard | Enter | Like):
+        if type(event) is Danmaku or isinstance(event, Danmaku | Gift | SuperChat | Guard | Enter | Like):
             admitted = self.admit(event, now)
             if isinstance(admitted, Filtered):
                 decisions: list[Decision] = [Emit(admitted)]
@@ -101,17 +104,21 @@ class Brain:
             if admitted is None:
                 return []
             self._remember(admitted, now)
-            return self._step(admitted, now) + self._topic(now)
-        if isinstance(event, ReplySentence):
-            self._said.setdefault(event.utterance_id, []).append(event.text)
-        elif isinstance(event, UtteranceDone):
-            asked = self._asked.pop(event.utterance_id, None)
-            said = "".join(self._said.pop(event.utterance_id, []))
-            if asked is not None:
-                self.memory.add(Turn(asked[0], asked[1], said, asked[2]))
-        elif isinstance(event, Transcript) and event.final and event.text:
-            self.topics.add(event.text, now, SPEECH_WEIGHT)
-        return self._step(event, now) + self._topic(now)
+            decisions = self._step(admitted, now)
+        else:
+            if isinstance(event, ReplySentence):
+                self._said.setdefault(event.utterance_id, []).append(event.text)
+            elif isinstance(event, UtteranceDone):
+                asked = self._asked.pop(event.utterance_id, None)
+                said = "".join(self._said.pop(event.utterance_id, []))
+                if asked is not None:
+                    self.memory.add(Turn(asked[0], asked[1], said, asked[2]))
+            elif isinstance(event, Transcript) and event.final and event.text:
+                self.topics.add(event.text, now, SPEECH_WEIGHT)
+            decisions = self._step(event, now)
+        if now - self._topic_at >= TOPIC_EVERY_S:
+            decisions += self._topic(now)
+        return decisions
 
     def _remember(self, message: Message, now: float) -> None:
         event = message.event
@@ -140,7 +147,7 @@ class Brain:
         name = self.speakable_name(event.uname)
         if isinstance(event, Like):
             return None
-        ignored = self.state.ignored
+        ignored = self.state.playbook.ignored
         if (
             ignored
             and isinstance(event, Danmaku | Enter)
@@ -175,14 +182,25 @@ class Brain:
         return False
 
     def speakable_name(self, uname: str) -> str:
-        name = _MARKUP.sub("", uname).strip()[:16]
-        if not name or self.moderator.banned_in(name) is not None:
-            return ANONYMOUS
+        name = self._names.get(uname)
+        if name is None:
+            name = _MARKUP.sub("", uname).strip()[:16]
+            if not name or self.moderator.banned_in(name) is not None:
+                name = ANONYMOUS
+            if len(self._names) >= _NAME_CACHE:
+                self._names.clear()
+            self._names[uname] = name
         return name
 
     def _step(self, item: BrainInput, now: float) -> list[Decision]:
         self.state, actions = step(self.state, item, now, self.cfg, fold=near_duplicate)
-        return [d for a in actions if (d := self._decide(a)) is not None]
+        decisions: list[Decision] = []
+        for action in actions:
+            if isinstance(action, Emit):  # most actions: passed on as they are
+                decisions.append(action)
+            elif (decision := self._decide(action)) is not None:
+                decisions.append(decision)
+        return decisions
 
     def _decide(self, action: Action) -> Decision | None:
         if isinstance(action, ClearMemory):

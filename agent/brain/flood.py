@@ -56,15 +56,29 @@ def _key(spaced: str) -> str:
 def _similar(a: str, b: str, threshold: float) -> bool:
     if a == b:
         return True
-    if min(len(a), len(b)) < 3:  # one character apart is a different short message
+    size_a, size_b = len(a), len(b)
+    if size_a < 3 or size_b < 3:  # one character apart is a different short message
         return False
-    return fuzz.ratio(a, b, score_cutoff=threshold) > 0
+    return not _ratio_below(size_a, size_b, threshold) and fuzz.ratio(a, b, score_cutoff=threshold) > 0
+
+
+def _ratio_below(a: int, b: int, threshold: float) -> bool:
+    """True when strings of lengths ``a`` and ``b`` cannot reach ``threshold``: the ratio
+    is at most 200 * min / (a + b), since every extra character costs one edit. The
+    margin keeps a float rounding at the border on the side of asking rapidfuzz."""
+    return 200.0 * min(a, b) < (threshold - 1e-6) * (a + b)
 
 
 def near_duplicate(a: str, b: str, threshold: float = 85.0) -> bool:
     """Whether two chat messages say the same thing: 主播这个多少钱 ~ 主播这个多少钱啊？
     ~ 这个多少钱主播. Pure; ``threshold`` is a rapidfuzz ratio (0-100) on ``dup_key``."""
-    return _similar(dup_key(a), dup_key(b), threshold)
+    key_a, key_b = dup_key(a), dup_key(b)
+    if key_a == key_b:  # _similar inlined: the state machine calls this for every one waiting
+        return True
+    size_a, size_b = len(key_a), len(key_b)
+    if size_a < 3 or size_b < 3 or _ratio_below(size_a, size_b, threshold):
+        return False
+    return fuzz.ratio(key_a, key_b, score_cutoff=threshold) > 0
 
 
 @dataclass(slots=True)
@@ -90,23 +104,33 @@ class FloodControl:
         """None when the message may pass, else the reason; records it either way."""
         # The moderator asks for the same forms of the same text: one of us hits the cache.
         key = _key(normalize.forms(text, self._max_chars).spaced)
-        viewer = self._viewers.get(uid)
+        viewers = self._viewers
+        viewer = viewers.get(uid)
         if viewer is None:
-            viewer = _Viewer(deque(maxlen=self._max_messages))
-            self._viewers[uid] = viewer
-            if len(self._viewers) > self._max_users:
-                self._viewers.popitem(last=False)
+            viewer = viewers[uid] = _Viewer(deque(maxlen=self._max_messages))
+            if len(viewers) > self._max_users:
+                viewers.popitem(last=False)
         else:
-            self._viewers.move_to_end(uid)
+            viewers.move_to_end(uid)
         reason = None
         sent = viewer.sent
         if len(sent) == self._max_messages and now - sent[0] < self._window:
             reason = "user_rate"
         sent.append(now)
         if self._repeat_window > 0:
-            if reason is None:
+            if reason is None and viewer.recent:
+                # _similar inlined: this loop runs for every message of a busy room.
+                window, threshold, size = self._repeat_window, self._threshold, len(key)
                 for then, earlier in viewer.recent:
-                    if now - then <= self._repeat_window and _similar(key, earlier, self._threshold):
+                    if now - then > window:
+                        continue
+                    if key == earlier:
+                        reason = "repeat"
+                        break
+                    other = len(earlier)
+                    if size < 3 or other < 3 or _ratio_below(size, other, threshold):
+                        continue
+                    if fuzz.ratio(key, earlier, score_cutoff=threshold) > 0:
                         reason = "repeat"
                         break
             viewer.recent.append((now, key))
@@ -118,17 +142,19 @@ class FloodControl:
 
     def _echo(self, key: str, now: float) -> bool:
         """Record ``key`` at ``now``; True when duplicate_max others were seen in the window."""
-        times = self._echoes.get(key)
+        echoes = self._echoes
+        times = echoes.get(key)
         if times is None:
-            times = self._echoes[key] = deque(maxlen=self._dup_max)
+            echoes[key] = deque((now,), maxlen=self._dup_max)
+            echoed = False  # nothing seen before (duplicate_max is at least 1)
         else:
-            self._echoes.move_to_end(key)
-        echoed = len(times) == self._dup_max and now - times[0] <= self._dup_window
-        times.append(now)
+            echoes.move_to_end(key)
+            echoed = len(times) == self._dup_max and now - times[0] <= self._dup_window
+            times.append(now)
         # Forget the stalest key once it has aged out, or when over the cap: O(1) per call.
-        oldest_key, oldest = next(iter(self._echoes.items()))
-        if len(self._echoes) > _MAX_ECHO_KEYS or now - oldest[-1] > self._dup_window:
-            del self._echoes[oldest_key]
+        oldest_key = next(iter(echoes))
+        if len(echoes) > _MAX_ECHO_KEYS or now - echoes[oldest_key][-1] > self._dup_window:
+            del echoes[oldest_key]
         return echoed
 
     def __len__(self) -> int:

@@ -91,21 +91,27 @@ def _read_lexicon(path: Path) -> list[str]:
 
 # --- contact details -----------------------------------------------------------
 
-_URL_RE = re.compile(
+
+def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    # Guarded: same matches, but positions that cannot start one are skipped at C speed.
+    return re.compile(normalize.guarded(pattern, flags), flags)
+
+
+_URL_RE = _compile(
     r"(?:https?://|www\.)[^\s\u3000-\u303f\uff01-\uff0f]+"
     r"|(?<![\w.@-])[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63})*"
     r"\.(?:com|cn|net|org|tv|cc|io|me|top|xyz|vip|club|site|link|live|gg|ly|co|info)\b(?:/[^\s]*)?",
     re.IGNORECASE,
 )
-_PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
-_CONTACT_RE = re.compile(
+_PHONE_RE = _compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
+_CONTACT_RE = _compile(
     r"(?:微信|徽信|薇信|威信|维信|卫星|v信|wx|vx|weixin|wechat|qq|扣扣|企鹅|q群|群号|tg|telegram|电报|line)"
     r"(?:号|群|id)?\s*(?:[:：]|是|为|号是)?\s*"
     r"(?:[a-z][-_a-z0-9]{5,19}|\d(?:[\s-]?\d){4,11})(?![\w-])",
     re.IGNORECASE,
 )
 # Cheap gate in front of the three patterns above: most chat has none of these.
-_MAYBE_CONTACT_RE = re.compile(
+_MAYBE_CONTACT_RE = _compile(
     r"\d{3}[\s-]?\d{2}|[a-z0-9][.:：]|[信扣企群号]|vx|wx|qq|tg|line|wechat|weixin|telegram",
     re.IGNORECASE,
 )

@@ -18,21 +18,112 @@ C-speed ``str.translate`` and ``re`` calls, so the matchers downstream stay simp
 from __future__ import annotations
 
 import ast
+import importlib
 import importlib.util
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "Forms",
     "display_form",
     "forms",
+    "guarded",
     "has_cjk",
     "match_form",
     "spaced_form",
 ]
+
+# --- regex guards ----------------------------------------------------------------
+# Python's regex engine tries every alternative at every position of the text; a
+# pattern of many alternatives (the tag words, the contact keywords) is then slow on
+# ordinary chat where almost no position can start a match. A lookahead listing the
+# characters that can start one rejects such positions with a single class test.
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+
+def _first_class(pattern: str, flags: int = 0) -> str | None:
+    """A character class (without brackets) holding every character a match of
+    ``pattern`` can start with; None when that cannot be told (an empty match is
+    possible, a negated class, a backreference, an inline flag...)."""
+    try:  # the parser is private; without it patterns are simply left unguarded
+        parser = importlib.import_module("re._parser")
+        const = importlib.import_module("re._constants")
+        parsed = parser.parse(pattern, flags)
+    except (ImportError, re.error):
+        return None
+    if parsed.state.flags & ~re.UNICODE != flags & ~re.UNICODE or flags & ~(re.UNICODE | re.IGNORECASE):
+        return None  # an inline flag (it must stay first) or a flag not handled here
+    categories = {getattr(const, name): text for name, text in _CATEGORIES.items()}
+
+    def first(items: Any) -> tuple[set[str], bool] | None:
+        """(class parts, whether ``items`` can match empty) for a sequence of items."""
+        parts: set[str] = set()
+        for op, av in items:
+            if op is const.LITERAL:
+                parts.add(re.escape(chr(av)))
+                return parts, False
+            if op is const.IN:
+                for item_op, item in av:
+                    if item_op is const.LITERAL:
+                        parts.add(re.escape(chr(item)))
+                    elif item_op is const.RANGE:
+                        parts.add(f"{re.escape(chr(item[0]))}-{re.escape(chr(item[1]))}")
+                    elif item_op is const.CATEGORY and item in categories:
+                        parts.add(categories[item])
+                    else:
+                        return None
+                return parts, False
+            if op in (const.AT, const.ASSERT, const.ASSERT_NOT):
+                continue  # zero width: a later item consumes the first character
+            if op is const.SUBPATTERN:
+                if av[1] or av[2]:  # flags switched inside the group
+                    return None
+                found = first(av[-1])
+            elif op is const.BRANCH:
+                found = (set(), False)
+                for branch in av[1]:
+                    alt = first(branch)
+                    if alt is None:
+                        return None
+                    found = (found[0] | alt[0], found[1] or alt[1])
+            elif op in (const.MAX_REPEAT, const.MIN_REPEAT):
+                inner = first(av[2])
+                found = None if inner is None else (inner[0], inner[1] or av[0] == 0)
+            else:
+                return None
+            if found is None:
+                return None
+            parts |= found[0]
+            if not found[1]:
+                return parts, False
+        return parts, True
+
+    result = first(parsed)
+    if result is None or result[1] or not result[0]:
+        return None
+    return "".join(sorted(result[0]))
+
+
+def guarded(pattern: str, flags: int = 0) -> str:
+    """``pattern`` behind a lookahead of the characters its matches can start with.
+    It matches exactly what ``pattern`` matches (compile it with the same ``flags``),
+    only faster to search; unchanged when the first characters cannot be told."""
+    first = _first_class(pattern, flags)
+    return pattern if first is None else f"(?=[{first}])(?:{pattern})"
+
 
 # --- tables ------------------------------------------------------------------
 
@@ -102,6 +193,24 @@ def _match_table() -> dict[int, str | None]:
 
 _MATCH_TABLE = _match_table()
 
+
+def _any_of_class(codepoints: Iterable[int]) -> re.Pattern[str]:
+    """A pattern finding any of ``codepoints``: most chat needs no ``str.translate``
+    with these tables, and one class search is cheaper than a translate that changes nothing."""
+    points = sorted(set(codepoints))
+    parts: list[str] = []
+    start = prev = points[0]
+    for cp in [*points[1:], -2]:
+        if cp != prev + 1:
+            parts.append(re.escape(chr(start)) + ("" if prev == start else "-" + re.escape(chr(prev))))
+            start = cp
+        prev = cp
+    return re.compile("[" + "".join(parts) + "]")
+
+
+_DISPLAY_CHARS_RE = _any_of_class(_DISPLAY_TABLE)
+_MATCH_CHARS_RE = _any_of_class(_MATCH_TABLE)
+
 # --- regexes -----------------------------------------------------------------
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -117,8 +226,9 @@ _DIGIT_RUN_RE = re.compile(r"(?<!\d)(\d)\1{3,}(?!\d)")
 # A 2-4 character unit said 3+ times in a row (笑死笑死笑死) -> twice.
 _UNIT_RE = re.compile(r"(\D{2,4}?)\1{2,}")
 _EMOJI_RUN_RE = re.compile(f"([{_EMOJI}]{{3}})[{_EMOJI}]+")
+_ASTRAL_RE = re.compile("[\U0001f000-\U0010ffff]")  # the emoji block and above
 # Leet only inside words: the symbol or digit must touch a letter (so 666 and 1000 stay).
-_LEET_RE = re.compile(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])")
+_LEET_RE = re.compile(guarded(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])"))
 _NONWORD_RE = re.compile(r"[\W_]+")
 _FOLD_RE = re.compile(r"(\S)\1{2,}")
 # Letters typed one at a time with separators: "f u c k", "s.b" -> "fuck", "sb".
@@ -134,13 +244,14 @@ def display_form(text: str, max_chars: int = 0) -> str:
     # Each rewrite is guarded by a cheaper test: most chat needs none of them.
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_DISPLAY_TABLE)
+    if _DISPLAY_CHARS_RE.search(text):
+        text = text.translate(_DISPLAY_TABLE)
     if _RUN4_RE.search(text):
         text = _RUN_RE.sub(r"\1\1\1", text)
         text = _DIGIT_RUN_RE.sub(r"\1\1\1", text)
     if len(text) >= 6 and len(set(text)) * 2 <= len(text):
         text = _UNIT_RE.sub(r"\1\1", text)
-    if text and max(text) >= "\U0001f000":
+    if _ASTRAL_RE.search(text):  # max(text) >= U+1F000
         text = _EMOJI_RUN_RE.sub(r"\1", text)
     text = _WS_RE.sub(" ", text).strip()
     if max_chars > 0 and len(text) > max_chars:
@@ -154,7 +265,9 @@ def _leet(match: re.Match[str]) -> str:
 
 def spaced_form(display: str) -> str:
     """``display`` as the word matcher sees it; see the module docstring."""
-    text = display.lower().translate(_MATCH_TABLE)
+    text = display.lower()
+    if _MATCH_CHARS_RE.search(text):
+        text = text.translate(_MATCH_TABLE)
     if _LEET_RE.search(text):
         text = _LEET_RE.sub(_leet, text)
     text = _NONWORD_RE.sub(" ", text).strip()

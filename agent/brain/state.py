@@ -20,6 +20,7 @@ import math
 from bisect import bisect_left, insort
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Literal
 
 from agent.brain import modes
@@ -79,6 +80,9 @@ PATIENCE: dict[str, float] = {
     "promotion": 2.0,
 }
 
+# Near-duplicate messages of these kinds fold into one reply with a count.
+_FOLDED = frozenset({"question", "mention", "chatter"})
+
 # The same viewer is not answered twice within brain.user_cooldown_s for these; paid kinds
 # are always thanked, and a greeting batch names several viewers at once.
 PER_VIEWER = frozenset({"mention", "question", "chatter"})
@@ -125,10 +129,15 @@ class Candidate:
     topic: str = ""  # "promotion" / "idle": what to talk about
     mode: str = ""  # the [brain.modes] entry that shapes this reply
     resumed: bool = False  # re-queued after the streamer cut it off
+    # RANK[kind], stored so the queue's bisects compare it in C (see _RANK_OF).
+    rank: int = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rank", RANK[self.kind])
 
     @property
     def order(self) -> tuple[int, int]:
-        return (RANK[self.kind], self.seq)
+        return (self.rank, self.seq)
 
     @property
     def uid(self) -> str:
@@ -166,11 +175,11 @@ BrainInput = Message | Event | TopicSeen | Strike
 
 Mode = Literal["idle", "listening", "thinking", "speaking", "cooldown", "muted"]
 
-_EMPTY: Mapping[str, float] = {}
-
 
 @dataclass(frozen=True, slots=True)
-class BrainState:
+class Floor:
+    """Who has the floor: mute, the streamer, the reply in flight, and the limits on replies."""
+
     muted: bool = False
     streamer_talking: bool = False
     streamer_quiet_since: float = -math.inf
@@ -180,31 +189,87 @@ class BrainState:
     current: Candidate | None = None  # what is in flight (re-queued on barge-in by policy)
     last_reply_end: float = -math.inf
     reply_starts: tuple[float, ...] = ()
+    next_id: int = 1
+    answered: Mapping[str, float] = field(default_factory=dict)  # viewer -> last answer start
+    kind_last: Mapping[str, float] = field(default_factory=dict)  # kind -> last answer start
+    thanked_combos: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the room is about, and what the overlay was last shown."""
+
+    # What the streamer said lately, newest last (context for the prompt).
+    heard: tuple[str, ...] = ()
+    last_heard: float = -math.inf
+    started: float | None = None  # stream time of the first input: the schedule's zero
+    topic: str = ""
+    featured: int = -1  # index into brain.topics.schedule
+    shown: Mode = "idle"
+    shown_topic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Playbook:
+    """The ``[brain.modes]`` counters: bursts that switch a mode on, viewers' strikes."""
+
+    bursts: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    active: Mapping[str, float] = field(default_factory=dict)  # burst mode -> on until
+    strikes: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    ignored: Mapping[str, float] = field(default_factory=dict)  # viewer -> ignored until
+    ordered: bool = True  # strikes is oldest first (see modes.strike)
+
+
+@dataclass(frozen=True, slots=True)
+class BrainState:
+    """The waiting queue at the top (it changes on nearly every message), the rest in
+    three sub-states that change rarely: a step copies a few fields, not thirty."""
+
     # Sorted by (RANK, seq): the next to answer first, the first to drop in the last rank block.
     pending: tuple[Candidate, ...] = ()
     next_expiry: float = math.inf
     # No pending candidate can start before this (cooldowns, batches): saves rescans.
     wait_until: float = -math.inf
-    next_id: int = 1
     seq: int = 0
-    shown: Mode = "idle"
-    shown_topic: str = ""
-    # What the streamer said lately, newest last (context for the prompt).
-    heard: tuple[str, ...] = field(default=())
-    last_heard: float = -math.inf
-    started: float | None = None  # stream time of the first input: the schedule's zero
-    topic: str = ""
-    featured: int = -1  # index into brain.topics.schedule
-    answered: Mapping[str, float] = field(default_factory=dict)  # viewer -> last answer start
-    kind_last: Mapping[str, float] = field(default_factory=dict)  # kind -> last answer start
-    thanked_combos: tuple[str, ...] = ()
-    bursts: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
-    active: Mapping[str, float] = field(default_factory=dict)  # burst mode -> on until
-    strikes: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
-    ignored: Mapping[str, float] = field(default_factory=dict)  # viewer -> ignored until
+    floor: Floor = field(default_factory=Floor)
+    context: Context = field(default_factory=Context)
+    playbook: Playbook = field(default_factory=Playbook)
+
+    # Read-only views of the sub-states' fields that the shell and tests look at.
+    @property
+    def muted(self) -> bool:
+        return self.floor.muted
+
+    @property
+    def streamer_talking(self) -> bool:
+        return self.floor.streamer_talking
+
+    @property
+    def in_flight(self) -> int:
+        return self.floor.in_flight
+
+    @property
+    def current(self) -> Candidate | None:
+        return self.floor.current
+
+    @property
+    def heard(self) -> tuple[str, ...]:
+        return self.context.heard
+
+    @property
+    def topic(self) -> str:
+        return self.context.topic
+
+    @property
+    def shown(self) -> Mode:
+        return self.context.shown
+
+    @property
+    def ignored(self) -> Mapping[str, float]:
+        return self.playbook.ignored
 
     def shown_topic_now(self, cfg: BrainConfig) -> str:
-        return self.topic or featured_item(self, cfg)
+        return self.context.topic or featured_item(self, cfg)
 
 
 Fold = Callable[[str, str], bool]
@@ -217,6 +282,14 @@ def _never(a: str, b: str) -> bool:
 def classify(message: Message, bot_name: str) -> ReplyKind | None:
     """What kind of reply a message deserves; None = do not answer it."""
     event = message.event
+    if isinstance(event, Danmaku):  # by far the most common: tested first
+        if "mention" in message.tags or (bot_name and bot_name in message.text):
+            return "mention"
+        if "question" in message.tags:
+            return "question"
+        if "greeting" in message.tags:
+            return "greeting"
+        return "chatter"
     if isinstance(event, SuperChat):
         return "super_chat"
     if isinstance(event, Guard):
@@ -225,41 +298,47 @@ def classify(message: Message, bot_name: str) -> ReplyKind | None:
         return "gift"
     if isinstance(event, Enter):
         return "follow" if event.action == "follow" else "greeting" if event.action == "enter" else None
-    if isinstance(event, Danmaku):
-        if "mention" in message.tags or (bot_name and bot_name in message.text):
-            return "mention"
-        if "question" in message.tags:
-            return "question"
-        if "greeting" in message.tags:
-            return "greeting"
-        return "chatter"
     return None  # likes are counted, not answered
 
 
 def featured_item(state: BrainState, cfg: BrainConfig) -> str:
     schedule = cfg.topics.schedule
-    return schedule[state.featured] if schedule and 0 <= state.featured < len(schedule) else ""
+    featured = state.context.featured
+    return schedule[featured] if schedule and 0 <= featured < len(schedule) else ""
 
 
 def mode_of(state: BrainState, now: float, cfg: BrainConfig) -> Mode:
-    if state.muted:
+    floor = state.floor
+    if floor.muted:
         return "muted"
-    if state.streamer_talking:
+    if floor.streamer_talking:
         return "listening"
-    if state.in_flight:
-        return "speaking" if state.audible else "thinking"
-    if _resting(state, now, cfg):
+    if floor.in_flight:
+        return "speaking" if floor.audible else "thinking"
+    if _resting(floor, now, cfg):
         return "cooldown"
     return "idle"
 
 
-def _resting(state: BrainState, now: float, cfg: BrainConfig) -> bool:
-    if now - state.last_reply_end < cfg.cooldown_s:
+def _resting(floor: Floor, now: float, cfg: BrainConfig) -> bool:
+    if now - floor.last_reply_end < cfg.cooldown_s:
         return True
-    starts = state.reply_starts
+    starts = floor.reply_starts
     if len(starts) < cfg.max_replies_per_minute:
         return False
     return sum(1 for t in starts if now - t < 60.0) >= cfg.max_replies_per_minute
+
+
+def _with_floor(state: BrainState, floor: Floor) -> BrainState:
+    return BrainState(
+        state.pending, state.next_expiry, state.wait_until, state.seq, floor, state.context, state.playbook
+    )
+
+
+def _with_context(state: BrainState, context: Context) -> BrainState:
+    return BrainState(
+        state.pending, state.next_expiry, state.wait_until, state.seq, state.floor, context, state.playbook
+    )
 
 
 def step(
@@ -276,8 +355,8 @@ def step(
     questions become one candidate with a count.
     """
     actions: list[Action] = []
-    if state.started is None:
-        state = replace(state, started=now)
+    if state.context.started is None:
+        state = _with_context(state, replace(state.context, started=now))
     if isinstance(item, Message):
         state = _enqueue(state, item, now, cfg, fold, actions)
     elif isinstance(item, Control):
@@ -286,51 +365,63 @@ def step(
         state = _streamer(state, item.speaking, now, cfg, actions)
     elif isinstance(item, Transcript):
         if item.final and item.text:
-            state = replace(state, heard=(*state.heard, item.text)[-5:], last_heard=now)
+            context = state.context
+            state = _with_context(
+                state, replace(context, heard=(*context.heard, item.text)[-5:], last_heard=now)
+            )
     elif isinstance(item, UtteranceDone):
-        if item.utterance_id == state.in_flight:
-            state = replace(state, in_flight=0, audible=False, current=None, last_reply_end=now)
+        if item.utterance_id == state.floor.in_flight:
+            floor = replace(state.floor, in_flight=0, audible=False, current=None, last_reply_end=now)
+            state = _with_floor(state, floor)
     elif isinstance(item, Audio):
-        if item.utterance_id == state.in_flight:
-            state = replace(state, audible=True)
+        if item.utterance_id == state.floor.in_flight:
+            state = _with_floor(state, replace(state.floor, audible=True))
     elif isinstance(item, TopicSeen):
-        state = replace(state, topic=item.topic)
+        state = _with_context(state, replace(state.context, topic=item.topic))
     elif isinstance(item, Strike):
-        strikes, ignored, started = modes.strike(
-            modes.plan(cfg), state.strikes, state.ignored, item.uid, item.reason, now
+        playbook = state.playbook
+        strikes, ignored, started, ordered = modes.strike(
+            modes.plan(cfg), playbook.strikes, playbook.ignored, item.uid, item.reason, now, playbook.ordered
         )
-        state = replace(state, strikes=strikes, ignored=ignored)
+        playbook = replace(playbook, strikes=strikes, ignored=ignored, ordered=ordered)
+        state = replace(state, playbook=playbook)
         if started:
             actions.append(Emit(Filtered(of="viewer", reason="ignored_viewer", rule=started)))
     if cfg.topics.schedule:
         state = _rotate(state, now, cfg)
-    state = _expire(state, now, actions)
-    if state.in_flight and now - state.in_flight_since > cfg.reply_timeout_s:
-        actions.append(StopReply(state.in_flight, "timeout"))
-        state = replace(state, in_flight_since=math.inf)
-    state = _maybe_start(state, now, cfg, actions)
+    if now > state.next_expiry:
+        state = _expire(state, now, actions)
+    floor = state.floor
+    if floor.in_flight:
+        if now - floor.in_flight_since > cfg.reply_timeout_s:
+            actions.append(StopReply(floor.in_flight, "timeout"))
+            state = _with_floor(state, replace(floor, in_flight_since=math.inf))
+    elif not (floor.muted or floor.streamer_talking):
+        state = _maybe_start(state, now, cfg, actions)
     return _show(state, now, cfg, actions), actions
 
 
 def _streamer(
     state: BrainState, speaking: bool, now: float, cfg: BrainConfig, actions: list[Action]
 ) -> BrainState:
+    floor = state.floor
     if not speaking:
-        return replace(state, streamer_talking=False, streamer_quiet_since=now)
-    state = replace(state, streamer_talking=True)
-    if not state.in_flight:
+        return _with_floor(state, replace(floor, streamer_talking=False, streamer_quiet_since=now))
+    floor = replace(floor, streamer_talking=True)
+    state = _with_floor(state, floor)
+    if not floor.in_flight:
         return state
-    actions.append(StopReply(state.in_flight, "streamer", cfg.interrupt == "finish_sentence"))
-    current = state.current
+    actions.append(StopReply(floor.in_flight, "streamer", cfg.interrupt == "finish_sentence"))
+    current = floor.current
     if cfg.resume_after_interrupt and current is not None and not current.resumed and current.kind != "say":
         # Once: it goes back to its old place in the queue and is said again after the gap.
         again = replace(current, resumed=True, ready=-math.inf)
         pending = list(state.pending)
-        insort(pending, again, key=_order)
+        insort(pending, again, key=_ORDER)
         return replace(
             state,
             pending=tuple(pending),
-            current=None,
+            floor=replace(floor, current=None),
             wait_until=-math.inf,
             next_expiry=min(state.next_expiry, again.expires),
         )
@@ -342,13 +433,15 @@ def _enqueue(
 ) -> BrainState:
     event = message.event
     uid = event.uid or event.uname
-    if state.ignored and isinstance(event, Danmaku | Enter) and state.ignored.get(uid, -math.inf) > now:
+    playbook = state.playbook
+    if playbook.ignored and isinstance(event, Danmaku | Enter) and playbook.ignored.get(uid, -math.inf) > now:
         actions.append(Emit(_filtered(message, "ignored")))
         return state
     plan = modes.plan(cfg)
-    if message.tags and message.tags & plan.burst_tags:
-        bursts, active = modes.feed_bursts(plan, state.bursts, state.active, message.tags, now)
-        state = replace(state, bursts=bursts, active=active)
+    if not plan.burst_tags.isdisjoint(message.tags):
+        bursts, active = modes.feed_bursts(plan, playbook.bursts, playbook.active, message.tags, now)
+        playbook = replace(playbook, bursts=bursts, active=active)
+        state = replace(state, playbook=playbook)
     kind = classify(message, cfg.bot_name)
     if kind is None:
         return state
@@ -358,23 +451,38 @@ def _enqueue(
         if block:
             actions.append(Emit(_filtered(message, "blocked", mode)))
             return state
-    if isinstance(event, Gift) and event.combo_id and event.combo_id in state.thanked_combos:
+    if isinstance(event, Gift) and event.combo_id and event.combo_id in state.floor.thanked_combos:
         actions.append(Emit(_filtered(message, "combo_thanked", event.combo_id)))
         return state
-    pending = list(state.pending)
+    pending = state.pending
     rank = RANK[kind]
-    # Only the block of the same kind can fold; the list is sorted, so bisect to it.
-    block_range = range(
-        bisect_left(pending, (rank, -1), key=_order), bisect_left(pending, (rank + 1, -1), key=_order)
-    )
-    for i in block_range:
+    # Only the block of the same kind can fold; the tuple is sorted, so bisect to it.
+    if pending and rank > pending[-1].rank:
+        start = stop = len(pending)  # (a flood of chatter behind more important replies)
+    else:
+        start = bisect_left(pending, rank, key=_RANK_OF)
+        stop = bisect_left(pending, rank + 1, start, key=_RANK_OF)
+    for i in range(start, stop):
         waiting = pending[i]
-        merged = _merge(waiting, kind, message, now, cfg, fold)
+        if kind in _FOLDED:  # _merge's text case, inlined: a flood compares with every one waiting
+            original = waiting.message
+            if original is None or not fold(original.text, message.text):
+                continue
+            merged: Candidate | None = replace(waiting, count=waiting.count + 1)
+        else:
+            merged = _merge(waiting, kind, message, now, cfg, fold)
         if merged is not None:
-            pending[i] = merged
             if kind not in ("gift", "greeting"):
                 actions.append(Emit(_filtered(message, "folded", _text(waiting))))
-            return replace(state, pending=tuple(pending))
+            return BrainState(
+                (*pending[:i], merged, *pending[i + 1 :]),
+                state.next_expiry,
+                state.wait_until,
+                state.seq,
+                state.floor,
+                state.context,
+                playbook,
+            )
     # A kind spaced out by its own cooldown gets that much more patience.
     expires = now + cfg.stale_after_s * PATIENCE.get(kind, 1.0) + cfg.kind_cooldown_s.get(kind, 0.0)
     ready = -math.inf
@@ -382,22 +490,38 @@ def _enqueue(
         ready = now + cfg.gift_batch_s
     elif kind == "greeting":
         ready = now + cfg.welcome_batch_s
+    if len(pending) >= cfg.max_pending and rank > pending[-1].rank:
+        # A full queue of more important replies: the newcomer would be the one dropped
+        # (the oldest of the least important kind), so it is dropped without being built.
+        actions.append(Emit(_filtered(message, "overflow")))
+        return BrainState(
+            pending,
+            min(state.next_expiry, expires),
+            min(state.wait_until, _free_at(kind, uid, ready, state.floor, cfg)),
+            state.seq + 1,
+            state.floor,
+            state.context,
+            playbook,
+        )
     names = (message.name,) if kind == "greeting" else ()
     candidate = Candidate(
         kind, message, now, state.seq, _amount(message), expires=expires, ready=ready, names=names, mode=mode
     )
-    insort(pending, candidate, key=_order)
-    if len(pending) > cfg.max_pending:
+    # Every waiting seq is below state.seq, so the newcomer goes last in its rank block.
+    queue = list(pending)
+    queue.insert(stop, candidate)
+    if len(queue) > cfg.max_pending:
         # The oldest of the least important kind goes.
-        last_rank = RANK[pending[-1].kind]
-        victim = pending.pop(bisect_left(pending, (last_rank, -1), key=_order))
+        victim = queue.pop(bisect_left(queue, queue[-1].rank, key=_RANK_OF))
         actions.append(Emit(_filtered(victim.message, "overflow")))
-    return replace(
-        state,
-        pending=tuple(pending),
-        seq=state.seq + 1,
-        next_expiry=min(state.next_expiry, expires),
-        wait_until=min(state.wait_until, _free_at(candidate, state, cfg)),
+    return BrainState(
+        tuple(queue),
+        min(state.next_expiry, expires),
+        min(state.wait_until, _free_at(kind, uid, ready, state.floor, cfg)),
+        state.seq + 1,
+        state.floor,
+        state.context,
+        playbook,
     )
 
 
@@ -431,13 +555,14 @@ def _merge(
             return waiting
         names = waiting.names if len(waiting.names) >= cfg.welcome_names else (*waiting.names, message.name)
         return replace(waiting, names=names, count=waiting.count + 1)
-    if kind in ("question", "mention", "chatter") and fold(waiting.message.text, message.text):
+    if kind in _FOLDED and fold(waiting.message.text, message.text):
         return replace(waiting, count=waiting.count + 1)
     return None
 
 
-def _order(candidate: Candidate) -> tuple[int, int]:
-    return candidate.order
+# Sort keys read in C: bisect calls these for every comparison.
+_RANK_OF = attrgetter("rank")
+_ORDER = attrgetter("rank", "seq")
 
 
 def _amount(message: Message) -> int:
@@ -453,12 +578,13 @@ def _control(
     state: BrainState, control: Control, now: float, cfg: BrainConfig, actions: list[Action]
 ) -> BrainState:
     action = control.action
-    if action in ("mute", "skip", "reset") and state.in_flight:
-        actions.append(StopReply(state.in_flight, "mute" if action == "mute" else action))
+    floor = state.floor
+    if action in ("mute", "skip", "reset") and floor.in_flight:
+        actions.append(StopReply(floor.in_flight, "mute" if action == "mute" else action))
     if action == "mute":
-        return replace(state, muted=True)
+        return _with_floor(state, replace(floor, muted=True))
     if action == "unmute":
-        return replace(state, muted=False, wait_until=-math.inf)
+        return replace(state, floor=replace(floor, muted=False), wait_until=-math.inf)
     if action == "reset":
         for waiting in state.pending:
             actions.append(Emit(_filtered(waiting.message, "reset", kind=waiting.kind)))
@@ -466,20 +592,16 @@ def _control(
         return replace(
             state,
             pending=(),
-            heard=(),
             next_expiry=math.inf,
             wait_until=-math.inf,
-            topic="",
-            bursts={},
-            active={},
-            thanked_combos=(),
-            answered={},
-            kind_last={},
+            floor=replace(floor, thanked_combos=(), answered={}, kind_last={}),
+            context=replace(state.context, heard=(), topic=""),
+            playbook=replace(state.playbook, bursts={}, active={}),
         )
     if action == "say" and control.text:
         # The streamer's own words: spoken now, over cooldowns and mute.
-        if state.in_flight:
-            actions.append(StopReply(state.in_flight, "say"))
+        if floor.in_flight:
+            actions.append(StopReply(floor.in_flight, "say"))
         say = Candidate("say", None, now, state.seq, say_text=control.text)
         return _start(replace(state, seq=state.seq + 1), say, now, cfg, actions)
     return state
@@ -488,10 +610,11 @@ def _control(
 def _rotate(state: BrainState, now: float, cfg: BrainConfig) -> BrainState:
     """The featured item of the schedule; a ``schedule`` mode pushes each new one."""
     topics = cfg.topics
-    index = int((now - (state.started or 0.0)) // topics.rotate_every_s) % len(topics.schedule)
-    if index == state.featured:
+    context = state.context
+    index = int((now - (context.started or 0.0)) // topics.rotate_every_s) % len(topics.schedule)
+    if index == context.featured:
         return state
-    state = replace(state, featured=index)
+    state = _with_context(state, replace(context, featured=index))
     mode = modes.plan(cfg).schedule
     if not mode:
         return state
@@ -501,7 +624,7 @@ def _rotate(state: BrainState, now: float, cfg: BrainConfig) -> BrainState:
     )
     # An older push still waiting is replaced: only the item on sale now is worth a line.
     pending = [c for c in state.pending if c.kind != "promotion"]
-    insort(pending, push, key=_order)
+    insort(pending, push, key=_ORDER)
     return replace(
         state,
         pending=tuple(pending),
@@ -512,8 +635,6 @@ def _rotate(state: BrainState, now: float, cfg: BrainConfig) -> BrainState:
 
 
 def _expire(state: BrainState, now: float, actions: list[Action]) -> BrainState:
-    if now <= state.next_expiry:
-        return state
     keep: list[Candidate] = []
     for waiting in state.pending:
         if now > waiting.expires:
@@ -523,30 +644,34 @@ def _expire(state: BrainState, now: float, actions: list[Action]) -> BrainState:
     return replace(state, pending=tuple(keep), next_expiry=min((c.expires for c in keep), default=math.inf))
 
 
-def _free_at(candidate: Candidate, state: BrainState, cfg: BrainConfig) -> float:
-    """When ``candidate`` may start as far as its own batch and the per-viewer/per-kind cooldowns go."""
-    at = candidate.ready
-    if candidate.resumed:
-        return at
-    if candidate.kind in PER_VIEWER and cfg.user_cooldown_s > 0 and state.answered:
-        at = max(at, state.answered.get(candidate.uid, -math.inf) + cfg.user_cooldown_s)
-    gap = cfg.kind_cooldown_s.get(candidate.kind, 0.0)
+def _free_at(kind: str, uid: str, ready: float, floor: Floor, cfg: BrainConfig) -> float:
+    """When a candidate (not a resumed one: it starts at ``ready``) may start as far as
+    its own batch and the per-viewer/per-kind cooldowns go."""
+    at = ready
+    if kind in PER_VIEWER and cfg.user_cooldown_s > 0 and floor.answered:
+        at = max(at, floor.answered.get(uid, -math.inf) + cfg.user_cooldown_s)
+    gap = cfg.kind_cooldown_s.get(kind, 0.0)
     if gap > 0:
-        at = max(at, state.kind_last.get(candidate.kind, -math.inf) + gap)
+        at = max(at, floor.kind_last.get(kind, -math.inf) + gap)
     return at
 
 
 def _maybe_start(state: BrainState, now: float, cfg: BrainConfig, actions: list[Action]) -> BrainState:
-    if state.muted or state.in_flight or state.streamer_talking:
+    floor = state.floor
+    if floor.muted or floor.in_flight or floor.streamer_talking:
         return state
-    if now - state.streamer_quiet_since < cfg.gap_after_streamer_s or _resting(state, now, cfg):
+    if now - floor.streamer_quiet_since < cfg.gap_after_streamer_s or _resting(floor, now, cfg):
         return state
     if state.pending:
         if now < state.wait_until:
             return state
         earliest = math.inf
         for i, waiting in enumerate(state.pending):
-            free = _free_at(waiting, state, cfg)
+            free = (
+                waiting.ready
+                if waiting.resumed
+                else _free_at(waiting.kind, waiting.uid, waiting.ready, floor, cfg)
+            )
             if free <= now:
                 rest = (*state.pending[:i], *state.pending[i + 1 :])
                 return _start(replace(state, pending=rest), waiting, now, cfg, actions)
@@ -560,12 +685,13 @@ def _maybe_idle(state: BrainState, now: float, cfg: BrainConfig, actions: list[A
     after = cfg.topics.idle_after_s
     if after <= 0:
         return state
+    floor, context = state.floor, state.context
     quiet_since = max(
-        state.started or 0.0, state.last_reply_end, state.streamer_quiet_since, state.last_heard
+        context.started or 0.0, floor.last_reply_end, floor.streamer_quiet_since, context.last_heard
     )
     if now - quiet_since < after:
         return state
-    topic = state.topic or featured_item(state, cfg) or cfg.topics.default_topic
+    topic = context.topic or featured_item(state, cfg) or cfg.topics.default_topic
     if not topic:
         return state
     idle = Candidate("idle", None, now, state.seq, topic=topic)
@@ -575,26 +701,28 @@ def _maybe_idle(state: BrainState, now: float, cfg: BrainConfig, actions: list[A
 def _start(
     state: BrainState, candidate: Candidate, now: float, cfg: BrainConfig, actions: list[Action]
 ) -> BrainState:
-    utterance_id = state.next_id
-    if not candidate.mode and candidate.kind != "say" and state.active:
-        mode = modes.active_mode(modes.plan(cfg), state.active, candidate.kind, now)
+    floor = state.floor
+    utterance_id = floor.next_id
+    active = state.playbook.active
+    if not candidate.mode and candidate.kind != "say" and active:
+        mode = modes.active_mode(modes.plan(cfg), active, candidate.kind, now)
         if mode:
             candidate = replace(candidate, mode=mode)
-    starts = (*(t for t in state.reply_starts if now - t < 60.0), now)
-    answered = state.answered
+    starts = (*(t for t in floor.reply_starts if now - t < 60.0), now)
+    answered = floor.answered
     uid = candidate.uid
     if uid and candidate.kind in PER_VIEWER:
         # Keep only viewers still cooling down: the table stays as small as the reply rate.
         answered = {k: t for k, t in answered.items() if now - t < cfg.user_cooldown_s}
         answered[uid] = now
-    kind_last = {**state.kind_last, candidate.kind: now}
-    thanked = state.thanked_combos
+    kind_last = {**floor.kind_last, candidate.kind: now}
+    thanked = floor.thanked_combos
     event = candidate.message.event if candidate.message is not None else None
     if isinstance(event, Gift) and event.combo_id:
         thanked = (*thanked[-63:], event.combo_id)
     actions.append(StartReply(utterance_id, candidate))
-    return replace(
-        state,
+    floor = replace(
+        floor,
         in_flight=utterance_id,
         in_flight_since=now,
         audible=False,
@@ -604,17 +732,18 @@ def _start(
         answered=answered,
         kind_last=kind_last,
         thanked_combos=thanked,
-        wait_until=-math.inf,
     )
+    return replace(state, floor=floor, wait_until=-math.inf)
 
 
 def _show(state: BrainState, now: float, cfg: BrainConfig, actions: list[Action]) -> BrainState:
     mode = mode_of(state, now, cfg)
-    topic = state.topic or featured_item(state, cfg)
-    if mode == state.shown and topic == state.shown_topic:
+    context = state.context
+    topic = context.topic or featured_item(state, cfg)
+    if mode == context.shown and topic == context.shown_topic:
         return state
-    actions.append(Emit(StateChange(state=mode, muted=state.muted, topic=topic)))
-    return replace(state, shown=mode, shown_topic=topic)
+    actions.append(Emit(StateChange(state=mode, muted=state.floor.muted, topic=topic)))
+    return _with_context(state, replace(context, shown=mode, shown_topic=topic))
 
 
 def _filtered(message: Message | None, reason: str, rule: str = "", kind: str = "control") -> Filtered:
