@@ -33,15 +33,20 @@ from agent.stats import percentile
 from agent.voice import Voice
 
 
-def _danmaku(n: int, first: int = 0) -> list[Danmaku]:
+def _danmaku(n: int, first: int = 0, *, unique: bool = True) -> list[Danmaku]:
+    """The demo room's danmaku looped over 5000 viewers; ``unique`` makes every text new
+    (the worst case: no cache helps), else texts repeat as they do in the recording."""
     timed, _ = load_recording(DEMO_RECORDING)
     base = [t.event for t in timed if isinstance(t.event, Danmaku)]
-    return [
-        dataclasses.replace(
-            base[i % len(base)], uid=str(i % 5000), text=f"{base[i % len(base)].text[:60]}{i}"
+    out = []
+    for i in range(first, first + n):
+        text = base[i % len(base)].text
+        out.append(
+            dataclasses.replace(
+                base[i % len(base)], uid=str(i % 5000), text=f"{text[:60]}{i}" if unique else text
+            )
         )
-        for i in range(first, first + n)
-    ]
+    return out
 
 
 def _clear_text_caches() -> None:
@@ -66,11 +71,11 @@ def _one_run(messages: list[Danmaku]) -> float:
     return time.perf_counter() - began
 
 
-def throughput(n: int = 50_000, runs: int = 3) -> float:
+def throughput(n: int = 50_000, runs: int = 3, *, unique: bool = True) -> float:
     """Best of ``runs`` after a warm-up run (imports, lazily built tables, the model's
     first calls) on other texts; every run starts from a fresh brain and empty text caches."""
     _one_run(_danmaku(5000, first=10 * n))
-    messages = _danmaku(n)
+    messages = _danmaku(n, unique=unique)
     return n / min(_one_run(messages) for _ in range(runs))
 
 
@@ -146,10 +151,12 @@ async def _overhead(replies: int) -> list[float]:
 
 
 def run() -> list[tuple[str, float, str]]:
-    rate = throughput()
+    recorded = throughput(unique=False)
+    unique = throughput()
     overhead = asyncio.run(_overhead(1000))
     return [
-        ("pipeline throughput (bus + filters + brain, engine off)", round(rate), "msgs/s (target >= 50000)"),
+        ("pipeline throughput, recorded danmaku (texts repeat)", round(recorded), "msgs/s (target >= 50000)"),
+        ("pipeline throughput, every text unique (worst case)", round(unique), "msgs/s (target >= 50000)"),
         ("agent overhead per reply, p50", round(percentile(overhead, 50), 1), "us"),
         ("agent overhead per reply, p99", round(percentile(overhead, 99), 1), "us (target <= 2000)"),
     ]
