@@ -41,20 +41,7 @@ from agent.events import (
     UtteranceDone,
     ViewerEvent,
 )
-
-ReplyKind = Literal[
-    "super_chat",
-    "guard",
-    "gift",
-    "mention",
-    "question",
-    "greeting",
-    "follow",
-    "chatter",
-    "say",
-    "promotion",
-    "idle",
-]
+from agent.llm.base import ReplyKind
 
 # Lower answers first.
 RANK: dict[str, int] = {

@@ -10,6 +10,21 @@ from agent.events import ViewerEvent
 
 Role = Literal["system", "user", "assistant"]
 
+# What a reply answers; the brain ranks these, the template engine picks lines by them.
+ReplyKind = Literal[
+    "super_chat",
+    "guard",
+    "gift",
+    "mention",
+    "question",
+    "greeting",
+    "follow",
+    "chatter",
+    "say",
+    "promotion",
+    "idle",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class ChatMessage:
@@ -27,19 +42,7 @@ class ReplyRequest:
     """
 
     utterance_id: int
-    kind: Literal[
-        "super_chat",
-        "guard",
-        "gift",
-        "mention",
-        "question",
-        "greeting",
-        "follow",
-        "chatter",
-        "say",
-        "promotion",
-        "idle",
-    ]
+    kind: ReplyKind
     trigger: ViewerEvent | None
     messages: tuple[ChatMessage, ...] = ()
     say_text: str = ""
