@@ -19,7 +19,7 @@ from agent.clock import Clock
 from agent.config import AudioConfig, Config, ControlConfig, ObsConfig, TtsConfig
 from agent.events import Danmaku
 from agent.runtime import Pipeline, build_pipeline
-from tests.obs_harness import SCRIPT, HeadlessObs, ObsSpec, free_port, missing_tools, private_netns
+from tests.obs_harness import SCRIPT, HeadlessObs, ObsSpec, free_port, headless_obs, missing_tools
 
 pytestmark = pytest.mark.slow
 
@@ -44,23 +44,20 @@ class Rig:
 
 
 @pytest.fixture(scope="module")
-def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
+def rig() -> Iterator[Rig]:
     reason = missing_tools()
     if reason:
         pytest.skip(f"headless OBS unavailable: {reason}")
-    with private_netns():
-        control_port = free_port()
-        spec = ObsSpec(
-            text_sources=SOURCES,
-            script=SCRIPT,
-            script_settings={"addr": f"http://127.0.0.1:{control_port}", "token": TOKEN},
-        )
-        obs = HeadlessObs(spec, tmp_path_factory.mktemp("obs-live"))
-        try:
-            obs.start()
-            yield Rig(obs, control_port)
-        finally:
-            obs.stop()
+    # The control port is picked before the namespace exists: any free number will do
+    # there, since the namespace starts with nothing listening.
+    control_port = free_port()
+    spec = ObsSpec(
+        text_sources=SOURCES,
+        script=SCRIPT,
+        script_settings={"addr": f"http://127.0.0.1:{control_port}", "token": TOKEN},
+    )
+    with headless_obs(spec) as obs:
+        yield Rig(obs, control_port)
 
 
 async def until(predicate: Any, timeout: float = 20.0) -> bool:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
-from typing import Protocol
+from typing import Any, Protocol
 
+import httpx
 from websockets.asyncio.client import connect
 
 from agent.events import Event
@@ -22,6 +23,21 @@ from agent.sources.bilibili.commands import CommandParser, command_name
 log = logging.getLogger(__name__)
 
 MAX_FRAME = 4 * 1024 * 1024
+
+
+async def json_object(request: Awaitable[httpx.Response], what: str) -> dict[str, Any]:
+    """The JSON object an HTTP call answers; anything else is a SourceProtocolError naming ``what``."""
+    try:
+        response = await request
+        response.raise_for_status()
+        data = response.json()
+    except httpx.HTTPError as exc:
+        raise SourceProtocolError(f"bilibili {what} failed: {type(exc).__name__}: {exc}") from None
+    except ValueError:
+        raise SourceProtocolError(f"bilibili {what} did not answer JSON") from None
+    if not isinstance(data, dict):
+        raise SourceProtocolError(f"bilibili {what} answered {type(data).__name__}, not an object")
+    return data
 
 
 class SessionContext(Protocol):

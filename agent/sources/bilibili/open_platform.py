@@ -25,7 +25,7 @@ from agent.config import BilibiliOpenSource
 from agent.sources.base import SourceAuthError, SourceProtocolError
 from agent.sources.bilibili.codec import encode_auth
 from agent.sources.bilibili.commands import INTERACTION_END, CommandParser
-from agent.sources.bilibili.link import AuthRefused, SessionContext, run_link
+from agent.sources.bilibili.link import AuthRefused, SessionContext, json_object, run_link
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +87,15 @@ class OpenApi:
         headers = sign_headers(
             body, self.cfg.access_key_id.get_secret_value(), self.cfg.access_key_secret.get_secret_value()
         )
-        try:
-            response = await self.http.post(
+        data = await json_object(
+            self.http.post(
                 f"{self.cfg.api_base}{path}",
                 content=body,
                 headers=headers,
                 timeout=timeout if timeout is not None else self.cfg.http_timeout_s,
-            )
-            response.raise_for_status()
-            data = response.json()
-        except httpx.HTTPError as exc:
-            raise SourceProtocolError(f"bilibili open platform {path} failed: {type(exc).__name__}") from None
-        except ValueError:
-            raise SourceProtocolError(f"bilibili open platform {path} did not answer JSON") from None
-        if not isinstance(data, dict):
-            raise SourceProtocolError(f"bilibili open platform {path} answered {type(data).__name__}")
+            ),
+            f"open platform {path}",
+        )
         code = data.get("code")
         if code != 0:
             message = data.get("message")

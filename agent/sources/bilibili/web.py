@@ -20,7 +20,7 @@ from agent.sources.base import SourceAuthError, SourceProtocolError
 from agent.sources.bilibili import wbi
 from agent.sources.bilibili.codec import encode_auth
 from agent.sources.bilibili.commands import CommandParser
-from agent.sources.bilibili.link import AuthRefused, SessionContext, run_link
+from agent.sources.bilibili.link import AuthRefused, SessionContext, json_object, run_link
 
 log = logging.getLogger(__name__)
 
@@ -39,20 +39,6 @@ class DanmuInfo:
 def make_buvid3() -> str:
     """A buvid3 in the browser's shape: an upper-case UUID, five digits, ``infoc``."""
     return f"{str(uuid.uuid4()).upper()}{random.randint(0, 99999):05d}infoc"
-
-
-async def _get_json(http: httpx.AsyncClient, url: str, what: str) -> dict[str, Any]:
-    try:
-        response = await http.get(url)
-        response.raise_for_status()
-        data = response.json()
-    except httpx.HTTPError as exc:
-        raise SourceProtocolError(f"bilibili {what} failed: {type(exc).__name__}: {exc}") from None
-    except ValueError:
-        raise SourceProtocolError(f"bilibili {what} did not answer JSON") from None
-    if not isinstance(data, dict):
-        raise SourceProtocolError(f"bilibili {what} answered {type(data).__name__}, not an object")
-    return data
 
 
 def _obj(value: Any) -> dict[str, Any]:
@@ -158,7 +144,7 @@ class BilibiliWebSession:
 
     async def _fetch_buvid3(self, http: httpx.AsyncClient) -> str:
         try:
-            data = await _get_json(http, f"{self.cfg.nav_api_base}/x/frontend/finger/spi", "finger/spi")
+            data = await json_object(http.get(f"{self.cfg.nav_api_base}/x/frontend/finger/spi"), "finger/spi")
         except SourceProtocolError as exc:
             log.info("bilibili: no buvid3 from finger/spi (%s); using a generated one", exc)
             return make_buvid3()
@@ -167,7 +153,7 @@ class BilibiliWebSession:
 
     async def _room_info(self, http: httpx.AsyncClient) -> tuple[int, int]:
         url = f"{self.cfg.api_base}/room/v1/Room/get_info?room_id={self.cfg.room_id}"
-        data = await _get_json(http, url, "room info")
+        data = await json_object(http.get(url), "room info")
         body = _obj(data.get("data"))
         room = body.get("room_id")
         if _code(data) != 0 or not isinstance(room, int) or room <= 0:
@@ -181,7 +167,7 @@ class BilibiliWebSession:
     async def _nav(self, http: httpx.AsyncClient) -> tuple[str, int]:
         """The WBI mixin key and our own uid (0 unless SESSDATA is a logged-in cookie)."""
         # nav answers code -101 to anonymous callers but still carries wbi_img.
-        data = await _get_json(http, f"{self.cfg.nav_api_base}/x/web-interface/nav", "nav")
+        data = await json_object(http.get(f"{self.cfg.nav_api_base}/x/web-interface/nav"), "nav")
         body = _obj(data.get("data"))
         img = _obj(body.get("wbi_img"))
         img_url, sub_url = img.get("img_url"), img.get("sub_url")
@@ -194,4 +180,4 @@ class BilibiliWebSession:
     async def _danmu_info(self, http: httpx.AsyncClient, room_id: int, key: str) -> dict[str, Any]:
         query = wbi.signed_query({"id": room_id, "type": 0, "web_location": "444.8"}, key)
         url = f"{self.cfg.api_base}/xlive/web-room/v1/index/getDanmuInfo?{query}"
-        return await _get_json(http, url, "getDanmuInfo")
+        return await json_object(http.get(url), "getDanmuInfo")
