@@ -2,7 +2,8 @@
 # Installs Cohost into ./.venv on Debian/Ubuntu (apt packages included).
 #   ./install.sh          what `cohost demo` and `cohost run` need
 #   ./install.sh --llm    also torch + transformers, to run a GLM model on this PC
-#   ./install.sh --test   everything the test suite needs (OBS, Chromium, PulseAudio, torch CPU)
+#   ./install.sh --test   everything the test suite needs (OBS, Chromium, PulseAudio, torch CPU,
+#                         Coqui, piper, edge-tts)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -33,7 +34,14 @@ case "$mode" in
   --test)
     # The CPU build of torch; a bare `torch` would pull a multi-GB CUDA build.
     "${pip[@]}" torch==2.13.0
-    "${pip[@]}" -e ".[llm,serve,test]"
+    "${pip[@]}" -e ".[llm,serve,test,piper,edge]"
+    # Coqui TTS on a CPU-only machine (tests use a random VITS): torchaudio 2.11.1 is the
+    # newest beside torch 2.13.0, torchcodec 0.12 is its CPU build, six an undeclared
+    # dependency. torchaudio's lib/*.so are CUDA builds that cannot load without a GPU;
+    # removing them makes torchaudio take its pure-Python path (load/save through
+    # torchcodec, Resample). On a GPU PC `pip install -e ".[coqui]"` with the normal wheels works.
+    "${pip[@]}" coqui-tts==0.28.0 torchaudio==2.11.1 torchcodec==0.12.0 six
+    rm -f .venv/lib/python3*/site-packages/torchaudio/lib/*.so
     ;;
   --llm)
     if command -v nvidia-smi >/dev/null; then "${pip[@]}" torch; else "${pip[@]}" torch==2.13.0; fi

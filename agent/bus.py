@@ -22,6 +22,7 @@ KEEP_RANK: dict[str, int] = {
     "utterance_done": 0,
     "reply_sentence": 1,
     "audio": 1,
+    "audio_ended": 1,
     "transcript": 1,
     "gift": 2,
     "state": 2,
@@ -35,6 +36,9 @@ KEEP_RANK: dict[str, int] = {
 }
 
 OverflowPolicy = Literal["drop_oldest_least_important", "drop_oldest"]
+
+# How a stage puts an event on the bus (sources, the ears, the reply pipeline): ``Bus.publish``.
+Publish = Callable[[Event], None]
 
 
 class EventQueue:

@@ -15,8 +15,10 @@ from agent.audio.devices import devices_command
 from agent.brain.moderate_cli import moderate_command
 from agent.config import Config, ConfigError, load_config
 from agent.doctor import doctor_command
+from agent.ears.cli import transcribe_command
 from agent.obs.setup import obs_setup_command
 from agent.sources.cli import listen_command
+from agent.tts.cli import say_command
 
 app = typer.Typer(
     name="cohost",
@@ -86,6 +88,10 @@ def demo(
         Path, typer.Option("--out", help="Folder for WAV files when there is no sound device.")
     ] = Path("cohost-out"),
     quiet: Annotated[bool, typer.Option("--quiet", help="No live progress bar.")] = False,
+    mic: Annotated[
+        bool,
+        typer.Option("--mic", help="Listen to your mic (audio.input_device) instead of the demo streamer."),
+    ] = False,
 ) -> None:
     """Replay a recorded live room through the whole pipeline, offline, and print a summary."""
     from rich.console import Console
@@ -109,6 +115,7 @@ def demo(
             out_dir=out,
             console=console,
             live_progress=console.is_terminal and not quiet,
+            real_mic=mic,
         )
     )
     print_summary(pipeline, console, record=record)
@@ -158,6 +165,8 @@ app.command("moderate")(moderate_command)
 app.command("doctor")(doctor_command)
 app.command("devices")(devices_command)
 app.command("obs-setup")(obs_setup_command)
+app.command("say")(say_command)
+app.command("transcribe")(transcribe_command)
 
 
 def main() -> None:

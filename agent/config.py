@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,12 +20,25 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from agent.config_speech import (  # noqa: F401  (re-exported: the one config tree)
+    AsrConfig,
+    AudioConfig,
+    CoquiTTS,
+    EdgeTTS,
+    EspeakTTS,
+    KokoroTTS,
+    PiperTTS,
+    Section,
+    TtsConfig,
+    TtsEngineConfig,
+    VadConfig,
+)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "config.toml"
 
 
-class Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+# Section (frozen, unknown keys refused) is shared with the ears' and voice's sections.
 
 
 # --- sources ---------------------------------------------------------------
@@ -100,15 +113,6 @@ class SourcesConfig(Section):
     twitch: TwitchSource = TwitchSource()
     jsonws: JsonWsSource = JsonWsSource()
     reconnect: Reconnect = Reconnect()
-
-
-# --- asr -------------------------------------------------------------------
-
-
-class AsrConfig(Section):
-    engine: Literal["none"] = "none"
-    input_device: str = "auto"
-    language: str = "zh"
 
 
 # --- brain -----------------------------------------------------------------
@@ -300,25 +304,6 @@ class LlmConfig(Section):
     transformers: TransformersLLM = TransformersLLM()
     openai: OpenAILLM = OpenAILLM()
     template: TemplateLLM = TemplateLLM()
-
-
-# --- tts and audio ---------------------------------------------------------
-
-
-class EspeakTTS(Section):
-    voice: str = "cmn-latn-pinyin"
-    words_per_minute: int = Field(175, ge=80, le=450)
-    pitch: int = Field(50, ge=0, le=99)
-
-
-class TtsConfig(Section):
-    engine: Literal["espeak", "none"] = "espeak"
-    espeak: EspeakTTS = EspeakTTS()
-
-
-class AudioConfig(Section):
-    output_device: str = "auto"
-    output_dir: str = "cohost-out/audio"
 
 
 # --- obs, overlay, control -------------------------------------------------

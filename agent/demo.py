@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -12,13 +14,16 @@ from rich.table import Table
 
 from agent.clock import Clock
 from agent.config import Config
+from agent.demo_track import SPOKEN_BY_MIC, build_track, streamer_lines, track_path
 from agent.runtime import Pipeline, build_pipeline, install_stop_signals
 from agent.sources.base import Source
-from agent.sources.replay import ReplaySource
+from agent.sources.replay import DEMO_RECORDING, ReplaySource
+from agent.tts.base import TTSUnavailable
 
 log = logging.getLogger(__name__)
 
-DRAIN_LIMIT_S = 60.0  # stream seconds to let the last replies finish after a replay ends
+DRAIN_LIMIT_S = 60.0  # seconds to let the last replies and transcripts finish after a replay ends
+DEMO_HOTWORDS = ["黑神话悟空", "二郎神", "舰长"]  # the demo room's glossary, for Whisper
 
 
 async def run_demo(
@@ -30,12 +35,29 @@ async def run_demo(
     out_dir: Path,
     console: Console,
     live_progress: bool,
+    real_mic: bool = False,
 ) -> Pipeline:
+    """Replay ``recording``. With the ears on and no ``real_mic``, the recorded streamer is
+    spoken by Kokoro into a track that plays as the mic: heard, segmented and transcribed live."""
     clock = Clock(speed)
-    replay = ReplaySource(recording, clock)
+    if speed > 1:
+        # Models do not run faster when the room is sped up: keep their wall-clock patience
+        # (a reply cut off as hung after reply_timeout_s), not a tenth of it at --speed 10.
+        brain = cfg.brain.model_copy(update={"reply_timeout_s": cfg.brain.reply_timeout_s * speed})
+        cfg = cfg.model_copy(update={"brain": brain})
+    mic = None
+    if cfg.asr.engine != "none" and not real_mic:
+        try:
+            mic, cfg = await _streamer_track(cfg, recording, clock, console)
+        except TTSUnavailable as exc:
+            console.print(
+                f"[yellow]notice:[/] no streamer voice track ({exc}); replaying what they said as text"
+            )
+    replay = ReplaySource(recording, clock, leave_out=SPOKEN_BY_MIC if mic is not None else frozenset())
     pipeline = await build_pipeline(
-        cfg, clock, [replay], record=record, out_dir=out_dir, control_required=False
+        cfg, clock, [replay], record=record, out_dir=out_dir, control_required=False, mic=mic
     )
+    pipeline.sources_wait_ready = True  # the room and the streamer start together, once models are in
     for notice in pipeline.notices:
         console.print(f"[yellow]notice:[/] {notice}")
     if replay.skipped["bad"]:
@@ -51,7 +73,7 @@ async def run_demo(
         task = progress.add_task("replay", total=max(replay.duration, 1.0), status="")
         while not runner.done():
             progress.update(task, completed=replay.position, status=_status_line(pipeline))
-            if pipeline.stats.sources.get("replay") == "ended" and await _settled(pipeline, clock):
+            if pipeline.stats.sources.get("replay") == "ended" and await _settled(pipeline):
                 break
             await asyncio.wait({runner}, timeout=0.25)
         progress.update(task, completed=replay.duration, status=_status_line(pipeline))
@@ -60,10 +82,29 @@ async def run_demo(
     return pipeline
 
 
-async def _settled(pipeline: Pipeline, clock: Clock) -> bool:
+async def _streamer_track(cfg: Config, recording: Path, clock: Clock, console: Console) -> tuple[Any, Config]:
+    """The streamer's voice track as the mic, and the config to hear it with."""
+    from agent.ears.capture import WavMic
+    from agent.ears.models import cache_root
+
+    lines = streamer_lines(ReplaySource(recording, clock).recorded)
+    path = track_path(cache_root() / "demo", lines)
+    if not path.is_file():
+        console.print(f"Speaking the demo streamer's {len(lines)} lines with Kokoro (once)…")
+    await asyncio.to_thread(build_track, lines, path)
+    # The track is a headset mic: the bot's voice never leaks into it, so the streamer can
+    # talk over the bot (barge-in) and nothing needs gating. The room's glossary helps Whisper
+    # with the game's names, as a streamer's own asr.hotwords would.
+    hotwords = cfg.asr.hotwords or (DEMO_HOTWORDS if recording == DEMO_RECORDING else [])
+    asr = cfg.asr.model_copy(update={"echo_guard": "none", "hotwords": hotwords})
+    return WavMic(path, clock), cfg.model_copy(update={"asr": asr})
+
+
+async def _settled(pipeline: Pipeline) -> bool:
     """The replay ended and the bot has nothing left to say (or has had long enough)."""
-    ended_at = clock.now()
-    while clock.now() - ended_at < DRAIN_LIMIT_S:
+    # Wall time, not stream time: the models take as long at --speed 10 as at 1.
+    ended_at = time.monotonic()
+    while time.monotonic() - ended_at < DRAIN_LIMIT_S:
         if pipeline.idle():
             await asyncio.sleep(0.1)
             if pipeline.idle():
@@ -147,6 +188,11 @@ def print_summary(pipeline: Pipeline, console: Console, *, record: Path | None) 
     console.print(latency)
     if stats.last_replies:
         console.print("Last replies: " + " | ".join(stats.last_replies))
+    if stats.heard:
+        console.print(
+            f"Heard the streamer say ({stats.received['transcript']} transcripts, last ones): "
+            + " | ".join(stats.heard)
+        )
     if pipeline.engine.name == "template":
         console.print("[yellow]template mode: no language model loaded[/]")
     files = getattr(pipeline.sink, "files", [])

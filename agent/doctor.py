@@ -13,19 +13,19 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
-import shutil
 import socket
-import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
+from agent.checks import Check
 from agent.config import (
     DEFAULT_CONFIG,
+    AsrConfig,
     AudioConfig,
     Config,
     ConfigError,
@@ -36,22 +36,12 @@ from agent.config import (
     load_config,
 )
 
-Status = Literal["ok", "warn", "fail"]
-
 # The model the fix lines suggest: small enough for most GPUs, GLM like the prompts expect.
 SUGGESTED_MODEL = "zai-org/glm-edge-1.5b-chat"
 CUDA_FIX = (
     "for an NVIDIA GPU install the CUDA build: "
     "pip install torch --index-url https://download.pytorch.org/whl/cu126"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    name: str
-    status: Status
-    detail: str
-    fix: str = ""
 
 
 # --- the machine -----------------------------------------------------------
@@ -118,45 +108,36 @@ def check_torch(llm: LlmConfig | None = None) -> Check:
         )
 
 
-def check_espeak(tts: TtsConfig, *, exe: str = "espeak-ng") -> Check:
-    if tts.engine != "espeak":
-        return Check("espeak-ng", "ok", f"not needed (tts.engine = {tts.engine})")
-    path = shutil.which(exe)
-    if path is None:
-        return Check(
-            "espeak-ng",
-            "fail",
-            "espeak-ng is not installed: replies will not be spoken",
-            "sudo apt install espeak-ng (Windows: the espeak-ng installer, on PATH), "
-            'or set tts.engine = "none"',
-        )
-    voice = tts.espeak.voice
-    language = voice.split("-")[0]
+def check_tts(tts: TtsConfig) -> Check:
+    """The chosen voice engine's own check (what is missing, and the fix)."""
+    if tts.engine == "none":
+        return Check("tts", "ok", 'off (tts.engine = "none"): replies are text only')
+    from agent.tts import registry
+    from agent.tts.base import TTSUnavailable
+
     try:
-        listing = subprocess.run(
-            [path, f"--voices={language}"], capture_output=True, text=True, timeout=10, check=False
-        ).stdout
-    except (OSError, subprocess.SubprocessError) as exc:
-        return Check("espeak-ng", "fail", f"{path} does not run: {exc}", "reinstall espeak-ng")
-    if voice.casefold() in _voice_names(listing):
-        return Check("espeak-ng", "ok", f"{path}, voice {voice}")
-    return Check(
-        "espeak-ng",
-        "fail",
-        f"espeak-ng has no voice {voice!r}",
-        "install espeak-ng 1.51 or newer, "
-        f"or set tts.espeak.voice to one listed by `espeak-ng --voices={language}`",
-    )
+        check = registry.create(tts).check()
+    except TTSUnavailable as exc:
+        return Check("tts", "fail", str(exc), 'set tts.engine to "kokoro" (offline) or another engine')
+    return replace(check, name="tts", detail=f"{tts.engine}: {check.detail}")
 
 
-def _voice_names(listing: str) -> set[str]:
-    """Names a voice can be selected by, from `espeak-ng --voices` (language, name, file)."""
-    names = set()
-    for line in listing.splitlines()[1:]:
-        cols = line.split()
-        if len(cols) >= 5:
-            names.update({cols[1].casefold(), cols[3].casefold(), cols[4].rsplit("/", 1)[-1].casefold()})
-    return names
+def check_asr(asr: AsrConfig) -> Check:
+    """Whisper: can the configured model be loaded here (no download, no load)?"""
+    if asr.engine == "none":
+        return Check("asr", "ok", 'off (asr.engine = "none"): the bot does not hear you')
+    from agent.ears.whisper import FasterWhisperTranscriber
+
+    return replace(FasterWhisperTranscriber(asr).check(), name="asr")
+
+
+def check_mic(cfg: Config) -> Check:
+    """Records two seconds from audio.input_device: silent, ok or clipping."""
+    if cfg.asr.engine == "none":
+        return Check("mic", "ok", "not needed (asr.engine = none)")
+    from agent.ears.cli import mic_check
+
+    return replace(mic_check(cfg, seconds=2.0), name="mic")
 
 
 def check_audio_devices() -> Check:
@@ -406,8 +387,10 @@ def run_checks(config_path: Path | None = None) -> list[Check]:
         check_audio_devices(),
     ]
     needs_config: list[tuple[str, Callable[[Config], Check]]] = [
-        ("espeak-ng", lambda c: check_espeak(c.tts)),
+        ("tts", lambda c: check_tts(c.tts)),
+        ("asr", lambda c: check_asr(c.asr)),
         ("output device", lambda c: check_output_device(c.audio)),
+        ("mic", check_mic),
         ("obs", lambda c: check_obs(c.obs)),
         ("llm model", lambda c: check_llm_model(c.llm)),
         ("control port", lambda c: check_control_port(c.control)),
@@ -426,8 +409,10 @@ CHECK_NAMES = (
     "packages",
     "torch",
     "audio devices",
-    "espeak-ng",
+    "tts",
+    "asr",
     "output device",
+    "mic",
     "obs",
     "llm model",
     "control port",
@@ -452,7 +437,7 @@ def doctor_command(
         Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")
     ] = None,
 ) -> None:
-    """Check this PC (Python, packages, GPU, espeak-ng, audio, OBS, model, ports) and say what to fix."""
+    """Check this PC (Python, GPU, voice, ears, audio, mic, OBS, model, ports) and say what to fix."""
     from rich.console import Console
     from rich.markup import escape
 

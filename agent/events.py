@@ -125,13 +125,20 @@ class Like:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Transcript:
-    """The streamer's own speech, from ASR."""
+    """The streamer's own speech, from ASR.
+
+    ``start``/``end`` are seconds on the mic's own timeline (since capture began,
+    or into the file for `cohost transcribe`); ``confidence`` is in [0, 1].
+    """
 
     type: ClassVar[str] = "transcript"
     lane: ClassVar[Lane] = Lane.DATA
     text: str
     final: bool = True
     language: str = ""
+    start: float = 0.0
+    end: float = 0.0
+    confidence: float = 0.0
     at: float = _AT
 
 
@@ -174,14 +181,29 @@ class Audio:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AudioEnded:
+    """A sentence's audio stopped: played to its end, or cut after ``played_s`` seconds."""
+
+    type: ClassVar[str] = "audio_ended"
+    lane: ClassVar[Lane] = Lane.DATA
+    utterance_id: int
+    index: int
+    text: str
+    played_s: float
+    cut: bool = False
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UtteranceDone:
-    """A reply finished: spoken to the end, interrupted, or failed."""
+    """A reply finished: spoken to the end, interrupted, or failed; ``text`` is what was said."""
 
     type: ClassVar[str] = "utterance_done"
     lane: ClassVar[Lane] = Lane.CONTROL
     utterance_id: int
     outcome: Literal["spoken", "interrupted", "failed", "empty"] = "spoken"
     sentences: int = 0
+    text: str = ""
     at: float = _AT
 
 
@@ -271,6 +293,7 @@ Event = (
     | StreamerVoice
     | ReplySentence
     | Audio
+    | AudioEnded
     | UtteranceDone
     | Filtered
     | StateChange
@@ -293,6 +316,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         StreamerVoice,
         ReplySentence,
         Audio,
+        AudioEnded,
         UtteranceDone,
         Filtered,
         StateChange,

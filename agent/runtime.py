@@ -1,7 +1,8 @@
 """Builds the pipeline from config and runs every stage under one TaskGroup.
 
-sources -> bus -> brain -> voice -> sink, with the recorder, stats, OBS and the
-control API as further bus subscribers. Ctrl-C / SIGTERM stop it cleanly.
+sources and the ears -> bus -> brain -> reply pipeline -> sink, with the
+recorder, stats, OBS and the control API as further bus subscribers. Models
+load in the background (``agent.startup``). Ctrl-C / SIGTERM stop it cleanly.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.audio.sinks import AudioSink, open_sink
+from agent.audio.sinks import open_sink
 from agent.brain.brain import Brain, Speak
 from agent.brain.moderation import Moderator
 from agent.brain.prompt import count_chars
@@ -24,14 +25,13 @@ from agent.bus import Bus, EventQueue
 from agent.clock import Clock
 from agent.config import Config, ConfigError
 from agent.events import Control, Tick
-from agent.llm.base import EngineUnavailable, ReplyEngine
-from agent.llm.template import NOTICE as TEMPLATE_NOTICE
+from agent.llm.base import ReplyEngine
 from agent.llm.template import TemplateEngine
 from agent.record import Recorder
+from agent.reply.pipeline import ReplyPipeline
 from agent.sources.base import Source
+from agent.startup import Models, plan_models
 from agent.stats import Stats
-from agent.tts.base import TTSEngine, TTSUnavailable
-from agent.voice import Voice
 
 log = logging.getLogger(__name__)
 
@@ -53,56 +53,12 @@ BRAIN_INPUTS = frozenset(
     }
 )
 TICK_S = 0.05
+# What the ears' echo guard follows: when the bot's audio starts and stops.
+ECHO_EVENTS = frozenset({"audio", "audio_ended", "utterance_done"})
 
 
 class _Stop(Exception):
     pass
-
-
-async def load_engine(cfg: Config, notices: list[str]) -> ReplyEngine:
-    """The configured reply engine, or the template engine with a notice saying why."""
-    llm = cfg.llm
-    if llm.engine == "template":
-        notices.append(TEMPLATE_NOTICE)
-        return TemplateEngine(llm.template)
-    try:
-        engine = _language_model(cfg)
-        await engine.load()
-        return engine
-    except EngineUnavailable as exc:
-        notices.append(f"{TEMPLATE_NOTICE}: {exc}")
-    return TemplateEngine(llm.template)
-
-
-def _language_model(cfg: Config) -> ReplyEngine:
-    llm = cfg.llm
-    if llm.engine == "transformers":
-        if not llm.transformers.model:
-            raise EngineUnavailable(
-                "no GLM model configured (set llm.transformers.model in config.toml, e.g. "
-                "zai-org/glm-edge-1.5b-chat, or COHOST_LLM__TRANSFORMERS__MODEL)"
-            )
-        from agent.llm.transformers_engine import TransformersEngine
-
-        return TransformersEngine(llm.transformers)
-    from agent.llm.openai_engine import OpenAIEngine
-
-    return OpenAIEngine(llm.openai)
-
-
-async def load_tts(cfg: Config, notices: list[str]) -> TTSEngine | None:
-    if cfg.tts.engine == "none":
-        notices.append('tts: off (tts.engine = "none"): replies are text only')
-        return None
-    from agent.tts.espeak import EspeakEngine
-
-    tts = EspeakEngine(cfg.tts.espeak)
-    try:
-        await tts.load()
-    except TTSUnavailable as exc:
-        notices.append(f"tts: {exc}; replies are text only")
-        return None
-    return tts
 
 
 @dataclass
@@ -111,10 +67,10 @@ class Pipeline:
     clock: Clock
     bus: Bus
     brain: Brain
-    voice: Voice
-    sink: AudioSink
-    engine: ReplyEngine
+    reply: ReplyPipeline
+    models: Models
     sources: list[Source]
+    ears: Any = None  # agent.ears.stage.Ears when asr is on
     stats: Stats = field(default_factory=Stats)
     notices: list[str] = field(default_factory=list)
     recorder: Recorder | None = None
@@ -123,7 +79,19 @@ class Pipeline:
     )
     extra_tasks: list[Callable[[], Any]] = field(default_factory=list)
     obs_state: Callable[[], str] | None = None
+    # Set once every model has loaded (or failed) and the language model is in use.
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # Hold the sources until then (the demo: its room and its streamer start together).
+    sources_wait_ready: bool = False
     _brain_queue: EventQueue | None = None
+
+    @property
+    def engine(self) -> ReplyEngine:
+        return self.reply.engine
+
+    @property
+    def sink(self) -> Any:
+        return self.reply.sink
 
     # --- the Controller the control API talks to ---
 
@@ -146,6 +114,8 @@ class Pipeline:
             "filtered": stats.filtered_total,
             "pending": self.brain.pending(),
             "obs": self.obs_state() if self.obs_state is not None else "disabled",
+            "models": self.models.status(),
+            "mic": self.ears.status() if self.ears is not None else "off",
         }
 
     def subscribe(self, name: str, accepts: frozenset[str] | None) -> EventQueue:
@@ -170,7 +140,8 @@ class Pipeline:
     def idle(self) -> bool:
         return (
             not self.brain.busy()
-            and self.voice.idle()
+            and self.reply.idle()
+            and (self.ears is None or not self.ears.busy())
             and (self._brain_queue is None or not self._brain_queue)
         )
 
@@ -186,7 +157,12 @@ class Pipeline:
                 tg.create_task(self._stop_on(stop))
                 tg.create_task(self._brain_loop(self._brain_queue), name="brain")
                 tg.create_task(self._ticker(self._brain_queue), name="ticker")
-                tg.create_task(self.voice.run(), name="voice")
+                tg.create_task(self.reply.run(), name="reply")
+                for load in self.models.loads:
+                    tg.create_task(load)
+                tg.create_task(self._use_language_model(), name="llm")
+                if self.ears is not None:
+                    tg.create_task(self._listen(), name="ears")
                 tg.create_task(self.stats.run(stats_queue), name="stats")
                 if self.recorder is not None and record_queue is not None:
                     tg.create_task(self.recorder.run(record_queue), name="record")
@@ -195,7 +171,7 @@ class Pipeline:
                 for task in self.extra_tasks:
                     tg.create_task(task())
                 for source in self.sources:
-                    tg.create_task(source.run(bus.publish), name=f"source:{source.name}")
+                    tg.create_task(self._source(source), name=f"source:{source.name}")
         except* _Stop:
             pass
         finally:
@@ -204,6 +180,41 @@ class Pipeline:
             self.sink.close()
             with contextlib.suppress(Exception):
                 await self.engine.close()
+
+    async def _use_language_model(self) -> None:
+        """Replies come from the template engine until the language model is loaded."""
+        engine = await self.models.llm.get()
+        if engine is not None and engine is not self.reply.engine:
+            self.reply.engine = engine
+            self.brain.count_tokens = _token_counter(engine)
+        await self.models.settled()
+        self.ready.set()
+
+    async def _listen(self) -> None:
+        """The mic stage runs once Whisper is loaded; the bot's own audio feeds its echo guard."""
+        if await self.models.asr.get() is None:
+            return
+        if self.sources_wait_ready:
+            await self.ready.wait()
+        ears = self.ears
+        ears.transcriber = self.models.asr.value
+        echo = self.bus.subscribe("echo-guard", accepts=ECHO_EVENTS, maxsize=256)
+
+        async def observe() -> None:
+            while True:
+                ears.observe(await echo.get())
+
+        try:
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(observe())
+                tg.create_task(ears.run(self.bus.publish))
+        finally:
+            self.bus.unsubscribe(echo)
+
+    async def _source(self, source: Source) -> None:
+        if self.sources_wait_ready:
+            await self.ready.wait()
+        await source.run(self.bus.publish)
 
     async def _stop_on(self, stop: asyncio.Event) -> None:
         await stop.wait()
@@ -221,9 +232,9 @@ class Pipeline:
                 if isinstance(decision, Emit):
                     self.bus.publish(decision.event)
                 elif isinstance(decision, Speak):
-                    self.voice.start(decision.request, decision.arrived_at)
+                    self.reply.start(decision.request, decision.arrived_at)
                 elif isinstance(decision, StopReply):
-                    self.voice.interrupt(decision.utterance_id, finish_sentence=decision.finish_sentence)
+                    self.reply.interrupt(decision.utterance_id, finish_sentence=decision.finish_sentence)
 
 
 async def build_pipeline(
@@ -234,39 +245,54 @@ async def build_pipeline(
     record: Path | None = None,
     out_dir: Path | None = None,
     control_required: bool = True,
+    mic: Any = None,
 ) -> Pipeline:
+    """The pipeline, its models loading as it runs. ``mic``: what the ears listen to
+    (default: ``audio.input_device``; the demo passes its streamer track)."""
     notices: list[str] = []
     bus = Bus(cfg.bus.queue_size)
     moderator = Moderator.from_config(cfg.brain)
-    engine = await load_engine(cfg, notices)
-    tts = await load_tts(cfg, notices)
+    models = plan_models(cfg, notices)
     audio_dir = out_dir / "audio" if out_dir is not None else Path(cfg.audio.output_dir)
     sink, where = open_sink(cfg.audio.output_device, audio_dir, clock)
     notices.append(where)
-    voice = Voice(
-        engine,
-        tts,
+    engine = models.llm.value if models.llm.state == "ready" else None
+    reply = ReplyPipeline(
+        engine or TemplateEngine(cfg.llm.template),
+        models.tts,
         sink,
         moderator.banned_in,
         bus.publish,
-        clock,
         banned_reply=cfg.brain.banned_reply,
-        hard_timeout_s=cfg.brain.reply_timeout_s,
+        # The brain counts reply_timeout_s in stream time; the pipeline's last-resort cut is wall time.
+        hard_timeout_s=cfg.brain.reply_timeout_s / clock.speed,
+        first_clause=cfg.tts.first_clause,
+        volume=cfg.audio.volume,
     )
     pipeline = Pipeline(
         cfg=cfg,
         clock=clock,
         bus=bus,
-        brain=Brain(cfg.brain, cfg.llm, moderator, count_tokens=_token_counter(engine)),
-        voice=voice,
-        sink=sink,
-        engine=engine,
+        brain=Brain(cfg.brain, cfg.llm, moderator, count_tokens=count_chars),
+        reply=reply,
+        models=models,
         sources=sources,
+        ears=_ears(cfg, clock, mic, notices),
         notices=notices,
         recorder=Recorder(record, clock) if record is not None else None,
     )
     _add_outputs(pipeline, control_required=control_required)
     return pipeline
+
+
+def _ears(cfg: Config, clock: Clock, mic: Any, notices: list[str]) -> Any:
+    if cfg.asr.engine == "none":
+        notices.append('asr: off (asr.engine = "none"): the bot does not hear the streamer')
+        return None
+    from agent.ears.capture import DeviceMic
+    from agent.ears.stage import Ears
+
+    return Ears(cfg.asr, mic if mic is not None else DeviceMic(cfg.audio.input_device, clock))
 
 
 def _token_counter(engine: ReplyEngine) -> Callable[[str], int]:

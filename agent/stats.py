@@ -17,6 +17,7 @@ from agent.events import (
     ReplySentence,
     SourceStatus,
     StateChange,
+    Transcript,
     UtteranceDone,
 )
 
@@ -51,21 +52,21 @@ class Stats:
     sources: dict[str, str] = field(default_factory=dict)
     latencies: dict[str, deque[float]] = field(default_factory=dict)
     last_replies: deque[str] = field(default_factory=lambda: deque(maxlen=5))
-    _current: dict[int, list[str]] = field(default_factory=dict)
+    heard: deque[str] = field(default_factory=lambda: deque(maxlen=5))  # the streamer's last transcripts
 
     def observe(self, event: Event) -> None:
         if event.type in INPUT_TYPES:
             self.received[event.type] += 1
+            if isinstance(event, Transcript) and event.text:
+                self.heard.append(event.text)
         elif isinstance(event, Filtered):
             self.filtered[(event.of, event.reason)] += 1
         elif isinstance(event, ReplySentence):
             self.sentences += 1
-            self._current.setdefault(event.utterance_id, []).append(event.text)
         elif isinstance(event, UtteranceDone):
             self.outcomes[event.outcome] += 1
-            text = "".join(self._current.pop(event.utterance_id, []))
-            if text:
-                self.last_replies.append(text)
+            if event.text:
+                self.last_replies.append(event.text)
         elif isinstance(event, Metric):
             self.latencies.setdefault(event.name, deque(maxlen=self.keep_last)).append(event.ms)
         elif isinstance(event, StateChange):

@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent.config import TransformersLLM
 from agent.llm.base import ChatMessage, ReplyRequest
-from agent.llm.sentences import SentenceSplitter
 from agent.llm.transformers_engine import TransformersEngine
+from agent.reply.sentences import SentenceSplitter
 from tests.tiny_glm import DEFAULT_SYSTEM, build_tiny_glm
 
 RUNS = 5

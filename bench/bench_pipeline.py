@@ -27,10 +27,12 @@ from agent.clock import Clock
 from agent.config import BrainConfig, Config
 from agent.events import Danmaku, UtteranceDone
 from agent.llm.base import ReplyRequest
+from agent.loading import ModelSlot
+from agent.reply.pipeline import ReplyPipeline
 from agent.runtime import BRAIN_INPUTS, Pipeline
 from agent.sources.replay import DEMO_RECORDING, load_recording
+from agent.startup import Models
 from agent.stats import percentile
-from agent.voice import Voice
 
 
 def _danmaku(n: int, first: int = 0, *, unique: bool = True) -> list[Danmaku]:
@@ -98,10 +100,10 @@ class InstantTTS:
     sample_rate = 16000
     _samples = np.zeros(16, dtype=np.float32)
 
-    async def load(self) -> None:
+    def load(self) -> None:
         return None
 
-    async def synthesize(self, text: str) -> np.ndarray:
+    def synthesize(self, text: str) -> np.ndarray:
         return self._samples
 
 
@@ -110,8 +112,8 @@ class NullSink:
 
     async def play(
         self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
-    ) -> None:
-        return None
+    ) -> float:
+        return len(samples) / sample_rate
 
     async def finish(self, utterance_id: int) -> None:
         return None
@@ -127,8 +129,11 @@ async def _overhead(replies: int) -> list[float]:
     moderator = Moderator.from_config(cfg.brain)
     sink: AudioSink = NullSink()
     engine = InstantEngine()
-    voice = Voice(engine, InstantTTS(), sink, moderator.banned_in, bus.publish, clock)
-    pipeline = Pipeline(cfg, clock, bus, Brain(cfg.brain, cfg.llm, moderator), voice, sink, engine, [])
+    reply = ReplyPipeline(engine, InstantTTS(), sink, moderator.banned_in, bus.publish)  # type: ignore[arg-type]
+    models = Models(
+        ModelSlot.ready_with("llm", engine), ModelSlot.off("tts", "bench"), ModelSlot.off("asr", "bench")
+    )
+    pipeline = Pipeline(cfg, clock, bus, Brain(cfg.brain, cfg.llm, moderator), reply, models, [])
     done = bus.subscribe("bench", accepts={"utterance_done", "audio"})
     stop = asyncio.Event()
     runner = asyncio.create_task(pipeline.run(stop))

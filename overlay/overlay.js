@@ -116,7 +116,20 @@
     renderPairs(sourcesEl, [...sources]);
   }
 
+  let subtitleTimer = null;
+  function subtitle(msg) {
+    // The streamer's own words (speech recognition), shown for a few seconds.
+    const el = document.getElementById("subtitle");
+    if (!el) return;
+    el.textContent = String(msg.text ?? "");
+    clearTimeout(subtitleTimer);
+    subtitleTimer = setTimeout(() => {
+      el.textContent = "";
+    }, 6000);
+  }
+
   const handlers = {
+    transcript: subtitle,
     reply_sentence: addSentence,
     audio: markSpeaking,
     utterance_done: finish,

@@ -10,8 +10,8 @@ from agent.audio.sinks import WavSink
 from agent.clock import Clock
 from agent.events import Audio, Event, UtteranceDone
 from agent.llm.base import ReplyRequest
-from agent.voice import Voice
-from tests.test_voice import ScriptedEngine
+from agent.reply.pipeline import ReplyPipeline
+from tests.support.engines import ScriptedEngine
 
 
 async def interrupted(
@@ -21,7 +21,7 @@ async def interrupted(
     engine = ScriptedEngine(["这是第一句话，比较长一点。"] + ["后面还有很多很多话要说。"] * 10, hang=True)
     clock = Clock(speed=10.0)
     sink = WavSink(tmp_path, clock)
-    voice = Voice(engine, None, sink, lambda text: None, events.append, clock, hard_timeout_s=30.0)
+    voice = ReplyPipeline(engine, None, sink, lambda text: None, events.append, hard_timeout_s=30.0)
     runner = asyncio.create_task(voice.run())
     try:
         utterance = voice.start(ReplyRequest(3, "question", None), arrived_at=None)

@@ -239,6 +239,16 @@ def test_reply_timeout_stops_a_stuck_reply() -> None:
     assert StopReply(uid, "timeout") not in t.at(11.0, Tick())  # asked once
 
 
+def test_a_long_reply_that_keeps_speaking_is_not_cut() -> None:
+    t = Timeline(simple(reply_timeout_s=10.0))
+    t.at(0.0, question("问题？"))
+    uid = t.state.in_flight
+    for i, at in enumerate((2.0, 9.0, 16.0)):  # a sentence starts every 7 s: alive
+        t.at(at, Audio(utterance_id=uid, index=i, text="一句。", duration_s=7.0, sample_rate=24000))
+    assert not any(isinstance(a, StopReply) for a in t.at(25.5, Tick()))
+    assert StopReply(uid, "timeout") in t.at(26.5, Tick())  # then 10 s with nothing new: stuck
+
+
 # --- the rules of issue 4: cooldowns per viewer and kind, batching, interruption ---------
 
 

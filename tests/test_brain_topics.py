@@ -85,7 +85,9 @@ def test_shell_remembers_turns_and_reset_forgets() -> None:
     ]
     uid = speak.request.utterance_id
     b.handle(ReplySentence(utterance_id=uid, index=0, text="叫黑神话。"), 0.5)
-    b.handle(UtteranceDone(utterance_id=uid), 1.0)
+    b.handle(
+        UtteranceDone(utterance_id=uid, text="叫黑神话。"), 1.0
+    )  # what was said, joined by the reply pipeline
     assert [t.reply for t in b.memory.turns] == ["叫黑神话。"]
     assert b.memory.note("1").last_asked == "这游戏叫什么?"  # normalised by the filters
     b.handle(Control(action="reset"), 2.0)

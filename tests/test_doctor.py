@@ -23,6 +23,7 @@ from agent.config import (
     EspeakTTS,
     LlmConfig,
     ObsConfig,
+    PiperTTS,
     TransformersLLM,
     TtsConfig,
 )
@@ -60,21 +61,22 @@ def test_torch_not_needed_for_templates_and_cpu_only_is_a_warning() -> None:
     assert "download.pytorch.org/whl/cu" in check.fix
 
 
-# --- espeak-ng --------------------------------------------------------------
+# --- the voice (each engine's own check) -----------------------------------
 
 
-def test_espeak_missing_binary_fails_with_install_hint() -> None:
-    check = doctor.check_espeak(TtsConfig(), exe="espeak-ng-not-installed")
-    assert check.status == "fail" and "apt install espeak-ng" in check.fix
+def test_tts_check_is_the_engines_own_under_one_name() -> None:
+    kokoro = doctor.check_tts(TtsConfig())
+    assert kokoro.name == "tts" and kokoro.status == "ok" and kokoro.detail.startswith("kokoro:")
+    missing = doctor.check_tts(TtsConfig(engine="piper", piper=PiperTTS(model="/nowhere/voice.onnx")))
+    assert missing.status == "fail" and "tts.piper.model" in missing.fix + missing.detail
+    assert doctor.check_tts(TtsConfig(engine="none")).status == "ok"
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
-def test_espeak_voice_found_or_named_missing() -> None:
-    assert doctor.check_espeak(TtsConfig()).status == "ok"
-    missing = doctor.check_espeak(TtsConfig(espeak=EspeakTTS(voice="cmn-latn-klingon")))
+def test_tts_check_names_a_missing_espeak_voice() -> None:
+    assert doctor.check_tts(TtsConfig(engine="espeak")).status == "ok"
+    missing = doctor.check_tts(TtsConfig(engine="espeak", espeak=EspeakTTS(voice="cmn-latn-klingon")))
     assert missing.status == "fail" and "cmn-latn-klingon" in missing.detail
-    assert "espeak-ng --voices=cmn" in missing.fix
-    assert doctor.check_espeak(TtsConfig(engine="none")).status == "ok"
 
 
 # --- OBS --------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""espeak-ng really speaks Chinese: non-silent audio, longer for longer text."""
+"""espeak-ng really speaks Chinese: non-silent audio, longer for longer text, options never injected."""
 
 from __future__ import annotations
 
@@ -9,33 +9,67 @@ import pytest
 
 from agent.config import EspeakTTS
 from agent.tts.base import TTSUnavailable
-from agent.tts.espeak import EspeakEngine
+from agent.tts.espeak import Engine
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
 
-async def test_synthesises_non_silent_mandarin() -> None:
-    engine = EspeakEngine(EspeakTTS())
-    await engine.load()
-    short = await engine.synthesize("你好。")
-    long = await engine.synthesize("欢迎来到直播间，谢谢大家的礼物，今天我们一起玩黑神话悟空。")
+def rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples**2))) if len(samples) else 0.0
+
+
+def test_synthesises_non_silent_mandarin() -> None:
+    engine = Engine(EspeakTTS())
+    engine.load()
+    short = engine.synthesize("你好。")
+    long = engine.synthesize("欢迎来到直播间，谢谢大家的礼物，今天我们一起玩黑神话悟空。")
     assert engine.sample_rate == 22050
     assert short.dtype == np.float32
-    rms = float(np.sqrt(np.mean(long**2)))
-    assert rms > 0.02, rms
+    assert rms(long) > 0.02, rms(long)
     assert len(long) > 3 * len(short)
     # The pinyin voice reads the characters: it must not spell out tone digits or fall silent.
     assert len(long) / engine.sample_rate > 3.0
 
 
-async def test_text_is_not_parsed_as_options() -> None:
-    engine = EspeakEngine(EspeakTTS())
-    await engine.load()
-    samples = await engine.synthesize("--help -v en 你好")
+def test_text_is_not_parsed_as_options() -> None:
+    engine = Engine(EspeakTTS())
+    engine.load()
+    samples = engine.synthesize("--help -v en 你好")
     assert float(np.abs(samples).max()) > 0.05
 
 
-async def test_unknown_voice_is_a_clear_error() -> None:
-    engine = EspeakEngine(EspeakTTS(voice="xx-nope"))
+def test_emoji_only_is_silence_without_running_espeak() -> None:
+    engine = Engine(EspeakTTS())
+    engine.load()
+    assert len(engine.synthesize("😀👍🏻！！")) == 0
+    # Emoji inside a sentence are dropped, not read out as their names.
+    assert len(engine.synthesize("你好😀😀😀😀😀😀")) == len(engine.synthesize("你好"))
+
+
+def test_unknown_voice_is_a_clear_error() -> None:
+    engine = Engine(EspeakTTS(voice="xx-nope"))
     with pytest.raises(TTSUnavailable, match=r"tts\.espeak\.voice"):
-        await engine.load()
+        engine.load()
+    check = engine.check()
+    assert check.status == "fail"
+    assert "tts.espeak.voice" in check.fix
+
+
+def test_check_and_info_describe_the_engine() -> None:
+    engine = Engine(EspeakTTS())
+    assert engine.check().status == "ok"
+    info = engine.info()
+    assert (info.name, info.kind, info.voice) == ("espeak", "tts", "cmn-latn-pinyin")
+
+
+def test_missing_espeak_is_one_line_with_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("agent.tts.espeak.shutil.which", lambda _name: None)
+    engine = Engine(EspeakTTS())
+    check = engine.check()
+    assert check.status == "fail"
+    assert "apt install espeak-ng" in check.fix
+    with pytest.raises(
+        TTSUnavailable, match=r"^espeak-ng is not installed: .*apt install espeak-ng"
+    ) as caught:
+        engine.load()
+    assert "\n" not in str(caught.value)

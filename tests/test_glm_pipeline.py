@@ -15,12 +15,13 @@ import pytest
 
 from agent.audio.sinks import WavSink
 from agent.clock import Clock
-from agent.config import Config, ControlConfig, LlmConfig, TransformersLLM
+from agent.config import AsrConfig, Config, ControlConfig, LlmConfig, TransformersLLM, TtsConfig
 from agent.events import Audio, Danmaku, Event, ReplySentence, UtteranceDone
 from agent.llm.base import ChatMessage, ReplyRequest
-from agent.runtime import build_pipeline, load_engine
+from agent.reply.pipeline import ReplyPipeline
+from agent.runtime import build_pipeline
+from agent.startup import plan_models
 from agent.tts.espeak import EspeakEngine
-from agent.voice import Voice
 from tests.tiny_glm import DEFAULT_REPLY, DEFAULT_SYSTEM, build_tiny_glm
 
 pytestmark = [
@@ -34,20 +35,24 @@ def glm_config(tmp_path_factory: pytest.TempPathFactory) -> Config:
     folder = build_tiny_glm(tmp_path_factory.mktemp("glm") / "tiny-glm4", kind="glm4")
     return Config(
         llm=LlmConfig(engine="transformers", transformers=TransformersLLM(model=str(folder))),
+        tts=TtsConfig(engine="espeak"),
+        asr=AsrConfig(engine="none"),
         control=ControlConfig(port=0),
     )
 
 
 async def test_tokens_stream_split_into_sentences_and_reach_tts(glm_config: Config, tmp_path: Path) -> None:
     notices: list[str] = []
-    engine = await load_engine(glm_config, notices)
-    assert engine.name == "transformers", notices
+    models = plan_models(glm_config, notices)
+    await asyncio.gather(*models.loads)
+    engine = await models.llm.get()
+    assert engine is not None and engine.name == "transformers", notices
     tts = EspeakEngine(glm_config.tts.espeak)
-    await tts.load()
+    tts.load()
     events: list[Event] = []
     clock = Clock(speed=50.0)
     sink = WavSink(tmp_path, clock)
-    voice = Voice(engine, tts, sink, lambda text: None, events.append, clock)
+    voice = ReplyPipeline(engine, tts, sink, lambda text: None, events.append, first_clause=False)
     runner = asyncio.create_task(voice.run())
     pieces: list[str] = []
     original = engine.stream
@@ -79,13 +84,13 @@ async def test_tokens_stream_split_into_sentences_and_reach_tts(glm_config: Conf
 async def test_the_pipeline_answers_a_danmaku_with_the_model(glm_config: Config, tmp_path: Path) -> None:
     clock = Clock(speed=50.0)
     pipeline = await build_pipeline(glm_config.model_copy(), clock, [], out_dir=tmp_path)
-    assert pipeline.engine.name == "transformers"
     seen = pipeline.bus.subscribe("test", accepts={"reply_sentence", "audio", "utterance_done"})
     stop = asyncio.Event()
     runner = asyncio.create_task(pipeline.run(stop))
     got: list[Event] = []
     try:
-        await asyncio.sleep(0.1)
+        await asyncio.wait_for(pipeline.ready.wait(), 120)  # models load in the background
+        assert pipeline.engine.name == "transformers"
         pipeline.bus.publish(Danmaku(text="主播你好！", uname="小明", uid="1"))
         while not any(isinstance(e, UtteranceDone) for e in got):
             got.append(await asyncio.wait_for(seen.get(), 120))

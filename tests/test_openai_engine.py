@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from agent.config import OpenAILLM
 from agent.llm.base import ChatMessage, EngineUnavailable, ReplyFailed, ReplyRequest
 from agent.llm.openai_engine import OpenAIEngine, StreamChunk, parse_sse_line
-from agent.llm.sentences import SentenceSplitter
+from agent.reply.sentences import SentenceSplitter
 from tests.tiny_glm import DEFAULT_REPLY, DEFAULT_SYSTEM, build_tiny_glm
 
 # The `transformers` console script, run with this interpreter.

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.llm.sentences import SentenceSplitter, split_sentences
+from agent.reply.sentences import SentenceSplitter, split_sentences
 
 
 def stream(pieces: list[str], **options: int) -> list[str]:

@@ -11,8 +11,8 @@ import pytest
 
 from agent.config import TransformersLLM
 from agent.llm.base import ChatMessage, EngineUnavailable, ReplyFailed, ReplyRequest
-from agent.llm.sentences import SentenceSplitter
 from agent.llm.transformers_engine import TransformersEngine, _generation_settings, _quantization_config
+from agent.reply.sentences import SentenceSplitter
 from tests.tiny_glm import DEFAULT_REPLY, DEFAULT_SYSTEM, build_tiny_glm
 
 

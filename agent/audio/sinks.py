@@ -28,8 +28,8 @@ class AudioSink(Protocol):
 
     async def play(
         self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
-    ) -> None:
-        """Play until done or ``stop`` is set."""
+    ) -> float:
+        """Play until done or ``stop`` is set; return the seconds actually played."""
         ...
 
     async def finish(self, utterance_id: int) -> None:
@@ -57,16 +57,19 @@ class WavSink:
 
     async def play(
         self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
-    ) -> None:
+    ) -> float:
         step = max(1, int(sample_rate * _CHUNK_S))
         parts = self._parts.setdefault(utterance_id, [])
         self._rate[utterance_id] = sample_rate
+        played = 0
         for start in range(0, len(samples), step):
             if stop.is_set():
-                return
+                break
             chunk = samples[start : start + step]
             parts.append(chunk)
+            played += len(chunk)
             await self.clock.sleep(len(chunk) / sample_rate)
+        return played / sample_rate
 
     async def finish(self, utterance_id: int) -> None:
         parts = self._parts.pop(utterance_id, [])
@@ -106,7 +109,7 @@ class DeviceSink:
 
     async def play(
         self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
-    ) -> None:
+    ) -> float:
         import sounddevice as sd
 
         loop = asyncio.get_running_loop()
@@ -149,6 +152,7 @@ class DeviceSink:
             ender.cancel()
             await asyncio.to_thread(stream.abort if stop.is_set() else stream.stop)
             await asyncio.to_thread(stream.close)
+        return min(position, len(mono)) / sample_rate
 
     async def finish(self, utterance_id: int) -> None:
         return None

@@ -38,7 +38,6 @@ from agent.events import (
     Gift,
     Guard,
     Like,
-    ReplySentence,
     SuperChat,
     Transcript,
     UtteranceDone,
@@ -89,7 +88,6 @@ class Brain:
         self._topic_at = float("-inf")
         self._strike_reasons = strike_reasons(brain)
         self._asked: dict[int, tuple[str, str, str]] = {}
-        self._said: dict[int, list[str]] = {}
         self._names: dict[str, str] = {}
 
     def handle(self, event: Event, now: float) -> list[Decision]:
@@ -106,13 +104,10 @@ class Brain:
             self._remember(admitted, now)
             decisions = self._step(admitted, now)
         else:
-            if isinstance(event, ReplySentence):
-                self._said.setdefault(event.utterance_id, []).append(event.text)
-            elif isinstance(event, UtteranceDone):
+            if isinstance(event, UtteranceDone):
                 asked = self._asked.pop(event.utterance_id, None)
-                said = "".join(self._said.pop(event.utterance_id, []))
                 if asked is not None:
-                    self.memory.add(Turn(asked[0], asked[1], said, asked[2]))
+                    self.memory.add(Turn(asked[0], asked[1], event.text, asked[2]))
             elif isinstance(event, Transcript) and event.final and event.text:
                 self.topics.add(event.text, now, SPEECH_WEIGHT)
             decisions = self._step(event, now)

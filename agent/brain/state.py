@@ -362,7 +362,8 @@ def step(
             state = _with_floor(state, floor)
     elif isinstance(item, Audio):
         if item.utterance_id == state.floor.in_flight:
-            state = _with_floor(state, replace(state.floor, audible=True))
+            # A sentence started: the reply is alive, so the stuck-reply timeout starts over.
+            state = _with_floor(state, replace(state.floor, audible=True, in_flight_since=now))
     elif isinstance(item, TopicSeen):
         state = _with_context(state, replace(state.context, topic=item.topic))
     elif isinstance(item, Strike):

@@ -15,15 +15,26 @@ from typing import Any
 
 from agent.events import Event, Metric, SourceStatus, StateChange, to_dict
 
-# What the overlay draws. Viewer chat is left out: the page shows the bot,
-# and every extra type is more untrusted text on stream.
-OVERLAY_TYPES = frozenset({"reply_sentence", "audio", "utterance_done", "state", "source_status", "metric"})
+# What the overlay draws: the bot's reply and the streamer's subtitles. Viewer chat is
+# left out: every extra type is more untrusted text on stream.
+OVERLAY_TYPES = frozenset(
+    {
+        "reply_sentence",
+        "audio",
+        "audio_ended",
+        "utterance_done",
+        "transcript",
+        "state",
+        "source_status",
+        "metric",
+    }
+)
 
 
 def _latest_key(event: Event) -> str | None:
     """Events where only the newest value matters share a key; lines return None."""
-    if event.type == "state":
-        return "state"
+    if event.type in ("state", "transcript"):
+        return event.type
     if event.type == "source_status":
         return f"source_status:{getattr(event, 'source', '')}"
     if event.type == "metric":

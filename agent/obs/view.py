@@ -24,6 +24,7 @@ from agent.events import (
     Transcript,
     UtteranceDone,
 )
+from agent.reply.sentences import join_sentences
 
 MAX_SOURCES_SHOWN = 8  # status line: room sources beyond this are not listed
 
@@ -34,20 +35,6 @@ def clean(text: str, max_chars: int) -> str:
     if len(kept) > max_chars:
         kept = kept[: max_chars - 1].rstrip() + "…"
     return kept
-
-
-def _needs_space(left: str, right: str) -> bool:
-    """Chinese sentences join directly; Latin ones need a space between them."""
-    if not left or not right:
-        return False
-    return left[-1].isascii() and not left[-1].isspace() and right[0].isascii()
-
-
-def join_sentences(parts: list[str]) -> str:
-    out = ""
-    for part in parts:
-        out += (" " if _needs_space(out, part) else "") + part
-    return out
 
 
 @dataclass

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Protocol
 
-from agent.events import Event
-
-Publish = Callable[[Event], None]
+from agent.bus import Publish
 
 
 class Source(Protocol):

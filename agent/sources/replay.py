@@ -10,9 +10,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.bus import Publish
 from agent.clock import Clock
 from agent.events import INPUT_TYPES, Event, EventDecodeError, SourceStatus, from_dict
-from agent.sources.base import Publish
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +53,13 @@ def load_recording(path: Path) -> tuple[list[Timed], Counter[str]]:
 class ReplaySource:
     name = "replay"
 
-    def __init__(self, path: Path, clock: Clock) -> None:
+    def __init__(self, path: Path, clock: Clock, *, leave_out: frozenset[str] = frozenset()) -> None:
+        """``leave_out``: event types not to replay (the demo's streamer speaks through the ears)."""
         self.path = path
         self.clock = clock
         self.events, self.skipped = load_recording(path)
+        self.recorded = self.events
+        self.events = [t for t in self.events if t.event.type not in leave_out]
         self.position = 0.0
         self.duration = self.events[-1].mono if self.events else 0.0
 

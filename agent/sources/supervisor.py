@@ -27,9 +27,10 @@ from typing import Literal, Protocol
 
 from websockets.exceptions import WebSocketException
 
+from agent.bus import Publish
 from agent.config import Reconnect
 from agent.events import Event, SourceStatus
-from agent.sources.base import Publish, SourceAuthError, SourceProtocolError
+from agent.sources.base import SourceAuthError, SourceProtocolError
 
 log = logging.getLogger(__name__)
 

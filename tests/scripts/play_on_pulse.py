@@ -22,8 +22,8 @@ from agent.tts.espeak import EspeakEngine
 
 async def main(interrupt_after: float | None) -> dict[str, object]:
     tts = EspeakEngine(EspeakTTS())
-    await tts.load()
-    samples = await tts.synthesize("欢迎来到直播间，谢谢大家的礼物，今天我们一起玩游戏。")
+    tts.load()
+    samples = tts.synthesize("欢迎来到直播间，谢谢大家的礼物，今天我们一起玩游戏。")
     sink, where = open_sink("auto", __import__("pathlib").Path("unused"), Clock())
     recorded: list[np.ndarray] = []
     with sd.InputStream(
@@ -38,7 +38,7 @@ async def main(interrupt_after: float | None) -> dict[str, object]:
         if interrupt_after is not None:
             asyncio.get_running_loop().call_later(interrupt_after, stop.set)
         began = time.perf_counter()
-        await sink.play(1, samples, tts.sample_rate, stop)
+        reported_s = await sink.play(1, samples, tts.sample_rate, stop)
         played_s = time.perf_counter() - began
         await asyncio.sleep(0.5)
     audio = np.concatenate(recorded) if recorded else np.zeros(1, dtype=np.float32)
@@ -48,6 +48,7 @@ async def main(interrupt_after: float | None) -> dict[str, object]:
         "where": where,
         "duration_s": len(samples) / tts.sample_rate,
         "played_s": played_s,
+        "reported_s": reported_s,
         "recorded_rms": float(np.sqrt(np.mean(audio**2))),
         "loud_s": float(loud.sum()) / tts.sample_rate,
     }

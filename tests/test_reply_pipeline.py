@@ -1,11 +1,10 @@
-"""The voice stage: stream -> sentences -> output filter -> real espeak-ng -> WAV sink."""
+"""The reply pipeline: stream -> sentences -> output filter -> real espeak-ng -> WAV sink."""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
 import wave
-from collections.abc import AsyncGenerator
 from pathlib import Path
 
 import numpy as np
@@ -14,45 +13,13 @@ import pytest
 from agent.audio.sinks import WavSink
 from agent.clock import Clock
 from agent.config import EspeakTTS
-from agent.events import Audio, Event, Filtered, Metric, ReplySentence, UtteranceDone
+from agent.events import Audio, AudioEnded, Event, Filtered, Metric, ReplySentence, UtteranceDone
 from agent.llm.base import ReplyEngine, ReplyRequest
+from agent.reply.pipeline import ReplyPipeline
 from agent.tts.espeak import EspeakEngine
-from agent.voice import Voice
+from tests.support.engines import ScriptedEngine
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
-
-
-class ScriptedEngine(ReplyEngine):
-    """Yields a fixed script piece by piece, like a model streaming tokens."""
-
-    name = "scripted"
-
-    def __init__(self, pieces: list[str], *, fail_after: int | None = None, hang: bool = False) -> None:
-        self.pieces = pieces
-        self.fail_after = fail_after
-        self.hang = hang
-        self.cancelled = False  # the stream was stopped before it ended by itself
-
-    async def load(self) -> None:
-        return None
-
-    async def close(self) -> None:
-        return None
-
-    async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
-        finished = False
-        try:
-            for i, piece in enumerate(self.pieces):
-                if self.fail_after is not None and i == self.fail_after:
-                    raise RuntimeError("model crashed")
-                await asyncio.sleep(0)
-                yield piece
-            if self.hang:
-                await asyncio.sleep(3600)
-            finished = True
-        finally:
-            # Not finished: cancelled, or closed early by the consumer.
-            self.cancelled = not finished
 
 
 def banned(text: str) -> str | None:
@@ -60,14 +27,29 @@ def banned(text: str) -> str | None:
 
 
 async def speak(
-    engine: ReplyEngine, tmp_path: Path, *, interrupt_after_audio: bool = False, timeout: float = 20.0
+    engine: ReplyEngine,
+    tmp_path: Path,
+    *,
+    interrupt_after_audio: bool = False,
+    timeout: float = 20.0,
+    first_clause: bool = False,
+    volume: float = 1.0,
 ):
     events: list[Event] = []
     tts = EspeakEngine(EspeakTTS())
-    await tts.load()
+    tts.load()
     clock = Clock(speed=20.0)
     sink = WavSink(tmp_path, clock)
-    voice = Voice(engine, tts, sink, banned, events.append, clock, hard_timeout_s=timeout)
+    voice = ReplyPipeline(
+        engine,
+        tts,
+        sink,
+        banned,
+        events.append,
+        hard_timeout_s=timeout,
+        first_clause=first_clause,
+        volume=volume,
+    )
     runner = asyncio.create_task(voice.run())
     try:
         utterance = voice.start(ReplyRequest(7, "question", None), arrived_at=None)
@@ -97,7 +79,10 @@ async def test_sentences_stream_through_tts_into_a_wav(tmp_path: Path) -> None:
     assert [a.text for a in audio] == sentences
     assert all(a.duration_s > 0.5 for a in audio)
     done = of(UtteranceDone, events)
-    assert done == [UtteranceDone(utterance_id=7, outcome="spoken", sentences=3)]
+    assert done == [UtteranceDone(utterance_id=7, outcome="spoken", sentences=3, text="".join(sentences))]
+    ended = of(AudioEnded, events)
+    assert [(e.index, e.text, e.cut) for e in ended] == [(i, t, False) for i, t in enumerate(sentences)]
+    assert [e.played_s for e in ended] == pytest.approx([a.duration_s for a in audio], abs=0.01)
     metrics = {m.name for m in of(Metric, events)}
     assert {"decision_to_first_token", "decision_to_first_sentence", "decision_to_first_audio"} <= metrics
     assert sink.files == [tmp_path / "utterance-0007.wav"]
@@ -152,3 +137,52 @@ async def test_hard_timeout_cuts_a_hung_engine(tmp_path: Path) -> None:
     assert outcome == "interrupted"
     assert talkative.cancelled
     assert [e.text for e in of(Audio, events)] == ["你好，欢迎来到直播间！"]
+
+
+async def test_first_clause_is_spoken_on_its_own_and_the_text_joins_back(tmp_path: Path) -> None:
+    engine = ScriptedEngine(list("大家好，欢迎来到直播间！今天一起玩游戏，好不好？"))
+    outcome, events, _ = await speak(engine, tmp_path, first_clause=True)
+    assert outcome == "spoken"
+    assert [e.text for e in of(ReplySentence, events)] == [
+        "大家好，",
+        "欢迎来到直播间！",
+        "今天一起玩游戏，好不好？",
+    ]
+    assert of(UtteranceDone, events)[0].text == "大家好，欢迎来到直播间！今天一起玩游戏，好不好？"
+
+
+async def test_english_sentences_join_with_a_space(tmp_path: Path) -> None:
+    engine = ScriptedEngine(["Hi there", ". How are", " you today?"])
+    _, events, _ = await speak(engine, tmp_path)
+    assert [e.text for e in of(ReplySentence, events)] == ["Hi there.", "How are you today?"]
+    assert of(UtteranceDone, events)[0].text == "Hi there. How are you today?"
+
+
+async def test_a_sentence_of_only_emoji_or_symbols_never_reaches_tts(tmp_path: Path) -> None:
+    engine = ScriptedEngine(["😀😀😀！", "～～～。", "谢谢大家！"])
+    outcome, events, _ = await speak(engine, tmp_path)
+    assert outcome == "spoken"
+    assert [e.text for e in of(Audio, events)] == ["谢谢大家！"]
+    only_emoji = ScriptedEngine(["🎉🎉🎉🎉"])
+    outcome, events, _ = await speak(only_emoji, tmp_path)
+    assert outcome == "empty"
+    assert not of(Audio, events) and not of(ReplySentence, events)
+
+
+async def test_volume_scales_what_is_played(tmp_path: Path) -> None:
+    def rms(sink: WavSink) -> float:
+        with wave.open(str(sink.files[-1])) as wav:
+            pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2") / 32768.0
+        return float(np.sqrt(np.mean(pcm**2)))
+
+    _, _, full = await speak(ScriptedEngine(["欢迎来到直播间！"]), tmp_path / "full")
+    _, _, half = await speak(ScriptedEngine(["欢迎来到直播间！"]), tmp_path / "half", volume=0.5)
+    assert rms(half) == pytest.approx(rms(full) / 2, rel=0.05)
+
+
+async def test_an_interrupted_sentence_ends_with_a_cut_audio_ended(tmp_path: Path) -> None:
+    engine = ScriptedEngine(["这是第一句话，比较长一点，还要更长一些才好。", "第二句。"], hang=True)
+    _, events, _ = await speak(engine, tmp_path, interrupt_after_audio=True)
+    ended = of(AudioEnded, events)
+    assert len(ended) == 1 and ended[0].cut
+    assert ended[0].played_s < of(Audio, events)[0].duration_s

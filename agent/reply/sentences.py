@@ -1,4 +1,8 @@
-"""Cutting a streamed reply into sentences as tokens arrive, so TTS can start on the first one.
+"""Reply text: cut a streamed reply into sentences as tokens arrive, and join them back.
+
+Cutting lets TTS start on the first sentence (or, with ``first_clause``, on the
+first clause of it) while the model is still writing; ``join_sentences`` is the
+one place sentences become reply text again (memory, OBS, the log).
 
 Pure and synchronous: ``feed`` the text pieces a reply engine yields, get back the
 sentences that are complete; ``flush`` at the end for the rest. The cuts do not
@@ -8,6 +12,8 @@ followed by a space?), and long sentences are cut using only text already seen.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 # Always end a sentence (a run of them, e.g. "！？" or "……", ends it once).
 TERMINATORS = frozenset("。！？!?；;…\n")
@@ -33,12 +39,23 @@ class SentenceSplitter:
     up the voice for long.
     """
 
-    def __init__(self, *, min_chars: int = 4, max_chars: int = 60, hard_max_chars: int = 100) -> None:
+    def __init__(
+        self,
+        *,
+        min_chars: int = 4,
+        max_chars: int = 60,
+        hard_max_chars: int = 100,
+        first_clause: bool = False,
+    ) -> None:
         if not 1 <= min_chars <= max_chars <= hard_max_chars:
             raise ValueError("need 1 <= min_chars <= max_chars <= hard_max_chars")
         self.min_chars = min_chars
         self.max_chars = max_chars
         self.hard_max_chars = hard_max_chars
+        # Cut the reply's first sentence at its first clause ("大家好，") so speech starts
+        # after a few characters; the rest is cut at sentence ends as usual.
+        self.first_clause = first_clause
+        self._first = first_clause
         self._buf = ""
 
     def feed(self, piece: str) -> list[str]:
@@ -58,6 +75,7 @@ class SentenceSplitter:
     def reset(self) -> None:
         """Drop buffered text (the reply was interrupted)."""
         self._buf = ""
+        self._first = self.first_clause
 
     # --- internals ---------------------------------------------------------
 
@@ -72,6 +90,7 @@ class SentenceSplitter:
             sentence = buf[start:end].strip()
             if sentence:
                 out.append(sentence)
+                self._first = False
             start = _skip_space(buf, end)
         self._buf = buf[start:]
         return out
@@ -79,6 +98,10 @@ class SentenceSplitter:
     def _next_cut(self, buf: str, start: int, final: bool) -> int | None:
         """End index of the next sentence starting at ``start``, or None to wait for more text."""
         boundary = self._next_boundary(buf, start, final)
+        if self._first:
+            clause = self._first_clause_end(buf, start, final)
+            if clause is not None and (boundary is None or clause < boundary):
+                return clause
         if boundary is not None and boundary - start <= self.max_chars:
             return boundary
         region_end = len(buf) if boundary is None else boundary
@@ -166,6 +189,18 @@ class SentenceSplitter:
                 return None if end == len(buf) and not final else end
         return None
 
+    def _first_clause_end(self, buf: str, start: int, final: bool) -> int | None:
+        """End of the first clause long enough to stand alone, once it is decided."""
+        for i in range(start, min(len(buf), start + self.max_chars)):
+            if buf[i] not in SOFT_BREAKS:
+                continue
+            if i + 1 == len(buf) and not final:
+                return None  # "1," may become "1,000"
+            end = self._soft_break_end(buf, start, i, final)
+            if end is not None and (end < len(buf) or final):
+                return end
+        return None
+
     def _soft_break_end(self, buf: str, start: int, i: int, final: bool) -> int | None:
         c = buf[i]
         if c not in SOFT_BREAKS:
@@ -187,9 +222,24 @@ def _skip_space(buf: str, i: int) -> int:
     return i
 
 
-def split_sentences(text: str, **options: int) -> list[str]:
+def split_sentences(text: str, **options: Any) -> list[str]:
     """Split a whole text at once (the same cuts as streaming it)."""
     splitter = SentenceSplitter(**options)
     out = splitter.feed(text)
     tail = splitter.flush()
     return [*out, tail] if tail else out
+
+
+def _needs_space(left: str, right: str) -> bool:
+    """Chinese sentences join directly; Latin ones need a space between them."""
+    if not left or not right:
+        return False
+    return left[-1].isascii() and not left[-1].isspace() and right[0].isascii() and not right[0].isspace()
+
+
+def join_sentences(parts: list[str]) -> str:
+    """The reply as one text: "大家好，" + "欢迎！" -> "大家好，欢迎！", "Hi." + "Bye." -> "Hi. Bye."."""
+    out = ""
+    for part in parts:
+        out += (" " if _needs_space(out, part) else "") + part
+    return out

@@ -1,0 +1,116 @@
+"""What start-up loads, in the background and in parallel: the reply engine, the voice, the ears.
+
+Each model gets a ``ModelSlot``. Whatever fails fast (no model configured, an
+engine that is not installed) becomes a notice at once; the heavy loads run in
+worker threads while the stream starts. Until the language model is ready the
+template engine answers; the voice waits for its TTS; the ears start listening
+once Whisper is loaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.config import Config
+from agent.llm.base import EngineUnavailable, ReplyEngine
+from agent.llm.template import NOTICE as TEMPLATE_NOTICE
+from agent.llm.template import TemplateEngine
+from agent.loading import ModelSlot
+from agent.tts.base import TTSEngine, TTSUnavailable
+
+
+@dataclass
+class Models:
+    llm: ModelSlot[ReplyEngine]
+    tts: ModelSlot[TTSEngine]
+    asr: ModelSlot[Any]
+    loads: list[Any] = field(default_factory=list)  # coroutines for the runtime's TaskGroup
+
+    def status(self) -> dict[str, str]:
+        return {slot.name: slot.status() for slot in (self.llm, self.tts, self.asr)}
+
+    async def settled(self) -> None:
+        """Every model has loaded, failed or is off."""
+        for slot in (self.llm, self.tts, self.asr):
+            await slot.get()
+
+
+def plan_models(cfg: Config, notices: list[str]) -> Models:
+    """The slots, with fast failures settled and notices written; heavy loads left in ``loads``."""
+    llm, llm_load = _plan_llm(cfg, notices)
+    tts, tts_load = _plan_tts(cfg, notices)
+    asr, asr_load = _plan_asr(cfg, notices)
+    return Models(llm, tts, asr, [load for load in (llm_load, tts_load, asr_load) if load is not None])
+
+
+def _plan_llm(cfg: Config, notices: list[str]) -> tuple[ModelSlot[ReplyEngine], Any]:
+    llm = cfg.llm
+    if llm.engine == "template":
+        notices.append(TEMPLATE_NOTICE)
+        return ModelSlot.ready_with("llm", TemplateEngine(llm.template), "template"), None
+    try:
+        engine = _language_model(cfg)
+    except EngineUnavailable as exc:
+        notices.append(f"{TEMPLATE_NOTICE}: {exc}")
+        return ModelSlot.off("llm", str(exc)), None
+    slot: ModelSlot[ReplyEngine] = ModelSlot("llm")
+
+    async def load() -> tuple[ReplyEngine, str]:
+        await engine.load()
+        return engine, engine.name
+
+    return slot, slot.load(load, EngineUnavailable)
+
+
+def _language_model(cfg: Config) -> ReplyEngine:
+    llm = cfg.llm
+    if llm.engine == "transformers":
+        if not llm.transformers.model:
+            raise EngineUnavailable(
+                "no GLM model configured (set llm.transformers.model in config.toml, e.g. "
+                "zai-org/glm-edge-1.5b-chat, or COHOST_LLM__TRANSFORMERS__MODEL)"
+            )
+        from agent.llm.transformers_engine import TransformersEngine
+
+        return TransformersEngine(llm.transformers)
+    from agent.llm.openai_engine import OpenAIEngine
+
+    return OpenAIEngine(llm.openai)
+
+
+def _plan_tts(cfg: Config, notices: list[str]) -> tuple[ModelSlot[TTSEngine], Any]:
+    if cfg.tts.engine == "none":
+        notices.append('tts: off (tts.engine = "none"): replies are text only')
+        return ModelSlot.off("tts", "tts.engine = none"), None
+    from agent.tts import registry
+
+    try:
+        engine = registry.create(cfg.tts)
+    except TTSUnavailable as exc:
+        notices.append(f"tts: {exc}; replies are text only")
+        return ModelSlot.off("tts", str(exc)), None
+    slot: ModelSlot[TTSEngine] = ModelSlot("tts")
+
+    async def load() -> tuple[TTSEngine, str]:
+        await asyncio.to_thread(engine.load)
+        info = engine.info()
+        return engine, f"{info.name} {info.voice}".strip()
+
+    return slot, slot.load(load, TTSUnavailable)
+
+
+def _plan_asr(cfg: Config, notices: list[str]) -> tuple[ModelSlot[Any], Any]:
+    if cfg.asr.engine == "none":
+        return ModelSlot.off("asr", 'asr.engine = "none": the bot does not hear the streamer'), None
+    from agent.ears.whisper import AsrUnavailable, FasterWhisperTranscriber
+
+    transcriber = FasterWhisperTranscriber(cfg.asr)
+    slot: ModelSlot[Any] = ModelSlot("asr")
+
+    async def load() -> tuple[Any, str]:
+        await asyncio.to_thread(transcriber.load)
+        return transcriber, transcriber.info().model
+
+    return slot, slot.load(load, AsrUnavailable)

@@ -1,0 +1,42 @@
+"""What of a reply is worth saying aloud, and the text clean-up every voice engine shares.
+
+Danmaku culture is full of emoji, kaomoji and ``！！！``: a speech model either
+reads their Unicode names, mumbles, or fails on them, so they are removed before
+G2P, and a sentence with nothing left to say is never sent to TTS at all.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Unicode categories with something to pronounce: letters (汉字, latin, kana) and numbers.
+_SPOKEN_CATEGORIES = ("L", "N")
+
+# Emoji and pictographs (So), skin-tone and other modifiers (Sk), zero-width joiners and
+# other format characters (Cf), private-use glyphs (Co; platform emotes), and the
+# combining marks that build emoji sequences (variation selectors, the keycap ring).
+_SILENT_CATEGORIES = frozenset({"So", "Sk", "Cf", "Co", "Cs"})
+_EMOJI_MARKS = frozenset({"\ufe0e", "\ufe0f", "\u20e3"})
+_SPACES = re.compile(r"\s+")
+# Chinese has no spaces between words: a removed emoji must not leave a gap ("你好 ，") that
+# an engine reads as a pause; between latin words the space stays.
+_CJK_GAP = re.compile(r"\s+(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])\s+")
+# Full-width latin letters and digits (ＯＫ１２３, common in Chinese input methods) as ASCII,
+# which G2P front ends read; full-width punctuation (，！？) stays, it shapes Chinese prosody.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B) if chr(code).isalnum()}
+
+
+def speakable(text: str) -> bool:
+    """True when the text has a letter or digit to say; emoji, symbols and punctuation alone are not."""
+    return any(unicodedata.category(char)[0] in _SPOKEN_CATEGORIES for char in text)
+
+
+def for_speech(text: str) -> str:
+    """The text an engine should read: emoji and invisible characters removed, spaces collapsed."""
+    kept = (
+        " " if unicodedata.category(char) in _SILENT_CATEGORIES else char
+        for char in text.translate(_HALF_WIDTH)
+        if char not in _EMOJI_MARKS
+    )
+    return _CJK_GAP.sub("", _SPACES.sub(" ", "".join(kept))).strip()
