@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import sys
-from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
 from agent.audio.devices import devices_command
 from agent.brain.moderate_cli import moderate_command
-from agent.config import Config, ConfigError, load_config
+from agent.cli_support import config_or_exit, run_or_exit, setup_logging
+from agent.config import ConfigError
 from agent.doctor import doctor_command
 from agent.ears.cli import transcribe_command
 from agent.obs.setup import obs_setup_command
@@ -28,50 +25,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-T = TypeVar("T")
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")]
 RecordOption = Annotated[
     Path | None, typer.Option("--record", help="Write every event as one JSON line to this file.")
 ]
-
-
-class _CurrentStderr(logging.StreamHandler):
-    """Writes to whatever sys.stderr is at the time, so the live progress bar,
-    which redirects stderr, prints log lines above itself instead of breaking."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.stream = sys.stderr
-        super().emit(record)
-
-
-def setup_logging(verbose: bool = False) -> None:
-    handler = _CurrentStderr()
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
-    for noisy in ("httpx", "httpcore", "websockets", "uvicorn.access", "asyncio"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def run_or_exit(main: Coroutine[Any, Any, T]) -> T:
-    """Run the pipeline; a problem the streamer must fix (a busy port, say) ends it with one line."""
-    try:
-        return asyncio.run(main)
-    except* ConfigError as group:
-        for exc in group.exceptions:
-            for line in getattr(exc, "lines", [str(exc)]):
-                typer.echo(line, err=True)
-    raise typer.Exit(2)
-
-
-def config_or_exit(path: Path | None) -> Config:
-    """Load the config, or print one line per problem and exit 2."""
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        for line in exc.lines:
-            typer.echo(line, err=True)
-        raise typer.Exit(2) from None
 
 
 @app.command()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 # Each "no audio" case as (what happens, what to do): `cohost devices` prints them
 # as one line, `cohost doctor` in its detail and fix columns.
@@ -91,27 +91,42 @@ def find_output_device(name: str, *, rescan: bool = False) -> int | None:
         outputs = [d for d in list_devices(rescan=rescan) if d.outputs > 0]
     except AudioUnavailable as exc:
         raise ValueError(f"audio output device {wanted!r} not found: {exc}") from None
+    return match_device(wanted, outputs, "output")
+
+
+def match_device(wanted: str, devices: list[Device], kind: Literal["input", "output"]) -> int:
+    """The index of the device ``wanted`` names among ``devices`` (all inputs or all outputs).
+
+    A number is an index; a name matches exactly, then case-insensitively, then as a
+    case-insensitive substring (first in PortAudio order). Unknown: ValueError with one
+    line naming the closest devices and the config key.
+    """
+    if wanted.isdigit() and any(d.index == int(wanted) for d in devices):
+        return int(wanted)
     folded = wanted.casefold()
     for matches in (
         lambda d: d.name == wanted,
         lambda d: d.name.casefold() == folded,
         lambda d: folded in d.name.casefold(),
     ):
-        found = [d for d in outputs if matches(d)]
+        found = [d for d in devices if matches(d)]
         if found:
             return found[0].index
-    raise ValueError(_not_found(wanted, [d.name for d in outputs]))
+    raise ValueError(_not_found(wanted, [d.name for d in devices], kind))
 
 
-def _not_found(wanted: str, names: list[str]) -> str:
+def _not_found(wanted: str, names: list[str], kind: Literal["input", "output"]) -> str:
     if not names:
-        return f"audio output device {wanted!r} not found: {NO_DEVICES} (fix: {NO_DEVICES_FIX})"
+        none = NO_DEVICES if kind == "output" else "there are no input devices (plug in a mic)"
+        return f"audio {kind} device {wanted!r} not found: {none}" + (
+            f" (fix: {NO_DEVICES_FIX})" if kind == "output" else ""
+        )
     unique = list(dict.fromkeys(names))
     close = difflib.get_close_matches(wanted, unique, n=3, cutoff=0.4) or unique[:5]
     listed = ", ".join(repr(n) for n in close)
     return (
-        f"audio output device {wanted!r} not found; closest: {listed} "
-        '(run `cohost devices` for the full list, or set audio.output_device = "auto")'
+        f"audio {kind} device {wanted!r} not found; closest: {listed} "
+        f'(run `cohost devices` for the full list, or set audio.{kind}_device = "auto")'
     )
 
 
@@ -142,4 +157,7 @@ def devices_command() -> None:
         default = "* " + ", ".join(marks) if marks else ""
         table.add_row(str(d.index), escape(d.name), escape(d.hostapi), str(d.inputs), str(d.outputs), default)
     console.print(table)
-    console.print('Set audio.output_device in config.toml to a name above, "auto" or "none" (WAV files).')
+    console.print(
+        "Set audio.input_device (your mic) and audio.output_device (the bot's voice) in config.toml "
+        'to a name or number above, or "auto"; audio.output_device = "none" writes WAV files.'
+    )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import difflib
 import logging
 import threading
 from collections import deque
@@ -29,7 +28,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from agent.audio.devices import AudioUnavailable, list_devices
+from agent.audio.devices import AudioUnavailable, list_devices, match_device
 from agent.clock import Clock
 from agent.ears.level import Level, LevelMeter
 from agent.sources.supervisor import Backoff
@@ -155,32 +154,10 @@ def find_input_device(name: str) -> int | None:
     if wanted.lower() in ("auto", "default", ""):
         chosen = next((d for d in inputs if d.default_input), inputs[0] if inputs else None)
         return chosen.index if chosen else None
-    if wanted.isdigit():
-        if any(d.index == int(wanted) for d in inputs):
-            return int(wanted)
-        raise MicUnavailable(_not_found(wanted, [d.name for d in inputs]))
-    folded = wanted.casefold()
-    for matches in (
-        lambda d: d.name == wanted,
-        lambda d: d.name.casefold() == folded,
-        lambda d: folded in d.name.casefold(),
-    ):
-        found = [d for d in inputs if matches(d)]
-        if found:
-            return found[0].index
-    raise MicUnavailable(_not_found(wanted, [d.name for d in inputs]))
-
-
-def _not_found(wanted: str, names: list[str]) -> str:
-    if not names:
-        return f"audio input device {wanted!r} not found: there are no input devices (plug in a mic)"
-    unique = list(dict.fromkeys(names))
-    close = difflib.get_close_matches(wanted, unique, n=3, cutoff=0.4) or unique[:5]
-    listed = ", ".join(repr(n) for n in close)
-    return (
-        f"audio input device {wanted!r} not found; closest: {listed} "
-        '(run `cohost devices` for the full list, or set audio.input_device = "auto")'
-    )
+    try:
+        return match_device(wanted, inputs, "input")
+    except ValueError as exc:
+        raise MicUnavailable(str(exc)) from None
 
 
 async def _off_loop(fn: Callable[[], T], timeout_s: float, cleanup: Callable[[T], object] | None = None) -> T:

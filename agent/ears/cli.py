@@ -53,7 +53,7 @@ def transcribe_command(
     ] = None,
 ) -> None:
     """Transcribe a WAV file: one JSON line per transcript on stdout (logs on stderr)."""
-    from agent.cli import config_or_exit, setup_logging
+    from agent.cli_support import config_or_exit, setup_logging
 
     setup_logging()
     cfg = config_or_exit(config).asr

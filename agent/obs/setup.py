@@ -142,14 +142,9 @@ def obs_setup_command(
     ] = "",
 ) -> None:
     """Create Cohost's text sources in OBS (reply, subtitles, status) if they are missing."""
-    from agent.config import ConfigError, load_config
+    from agent.cli_support import config_or_exit
 
-    try:
-        cfg = load_config(config).obs
-    except ConfigError as exc:
-        for line in exc.lines:
-            typer.echo(line, err=True)
-        raise typer.Exit(2) from None
+    cfg = config_or_exit(config).obs
     try:
         client = connect_blocking(cfg)
     except ObsError as exc:

@@ -40,17 +40,6 @@ def _fail(line: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _load_config(path: Path | None) -> Config:
-    from agent.config import ConfigError, load_config
-
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        for line in exc.lines:
-            typer.echo(line, err=True)
-        raise typer.Exit(2) from None
-
-
 def _code_default() -> TtsEngineName:
     engine = TtsConfig().engine
     return "kokoro" if engine == "none" else engine
@@ -83,11 +72,12 @@ def say_command(
     ] = None,
 ) -> None:
     """Say one line with the configured (or named) voice: on audio.output_device, or into a WAV."""
+    from agent.cli_support import config_or_exit
     from agent.tts.base import TTSUnavailable
     from agent.tts.registry import create, with_voice
     from agent.tts.text import speakable
 
-    cfg = _load_config(config)
+    cfg = config_or_exit(config)
     # By name: typer 0.29 vendors its own click, so its ParameterSource is not click's.
     source = ctx.get_parameter_source("engine")
     given = source is not None and source.name != "DEFAULT"

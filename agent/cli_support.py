@@ -1,0 +1,55 @@
+"""What every ``cohost`` command shares: logging that fits the progress bar, and one line per
+config problem (or per problem a streamer must fix) instead of a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from agent.config import Config, ConfigError, load_config
+
+T = TypeVar("T")
+
+
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time, so the live progress bar,
+    which redirects stderr, prints log lines above itself instead of breaking."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def setup_logging(verbose: bool = False) -> None:
+    handler = _CurrentStderr()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
+    for noisy in ("httpx", "httpcore", "websockets", "uvicorn.access", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def run_or_exit(main: Coroutine[Any, Any, T]) -> T:
+    """Run the pipeline; a problem the streamer must fix (a busy port, say) ends it with one line."""
+    try:
+        return asyncio.run(main)
+    except* ConfigError as group:
+        for exc in group.exceptions:
+            for line in getattr(exc, "lines", [str(exc)]):
+                typer.echo(line, err=True)
+    raise typer.Exit(2)
+
+
+def config_or_exit(path: Path | None) -> Config:
+    """Load the config, or print one line per problem and exit 2."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(2) from None
