@@ -61,6 +61,10 @@ class _Stop(Exception):
     pass
 
 
+class _EarsDone(Exception):
+    pass
+
+
 @dataclass
 class Pipeline:
     cfg: Config
@@ -207,7 +211,16 @@ class Pipeline:
         try:
             async with asyncio.TaskGroup() as tg:
                 tg.create_task(observe())
-                tg.create_task(ears.run(self.bus.publish))
+                await ears.run(self.bus.publish)
+                raise _EarsDone  # a file mic ended: stop following the bot's audio too
+        except* _EarsDone:
+            pass
+        except* Exception as group:
+            # The stream goes on from chat; the streamer hears about it once.
+            problem: BaseException = group
+            while isinstance(problem, BaseExceptionGroup):  # the ears' own task group nests one
+                problem = problem.exceptions[0]
+            log.error("ears stopped: %s; the bot keeps answering chat but no longer hears you", problem)
         finally:
             self.bus.unsubscribe(echo)
 

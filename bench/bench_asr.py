@@ -27,7 +27,7 @@ from agent.ears.segmenter import SAMPLE_RATE, Segmenter, SpeechEnded
 from agent.ears.silero import CHUNK, SileroVad
 from agent.ears.stage import Listener
 from agent.ears.whisper import FasterWhisperTranscriber
-from tests.support.ears_audio import espeak_wav, kokoro_ready, kokoro_wav
+from tests.support.ears_audio import kokoro_wav
 
 # About 3 s each when spoken.
 UTTERANCES = [
@@ -43,9 +43,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _speech(folder: Path) -> tuple[list[np.ndarray], str]:
-    voice = "kokoro" if kokoro_ready() else "espeak-ng"
-    make = kokoro_wav if voice == "kokoro" else espeak_wav
-    return [read_audio(make(folder, text)) for text in UTTERANCES], voice
+    return [read_audio(kokoro_wav(folder, text)) for text in UTTERANCES], "kokoro"
 
 
 def _latencies(

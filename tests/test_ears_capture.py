@@ -21,7 +21,7 @@ from agent.clock import Clock
 from agent.ears.capture import AudioFileError, DeviceMic, Resampler, WavMic, read_audio
 from agent.ears.level import LevelMeter, classify_level, measure
 from tests.pulse import PulseServer, pulse_server, requires_pulseaudio
-from tests.support.ears_audio import base_model, espeak_wav, kokoro_ready, kokoro_wav, with_silence, write_wav
+from tests.support.ears_audio import base_model, kokoro_wav, with_silence, write_wav
 
 REPO = Path(__file__).resolve().parent.parent
 RATE = 16000
@@ -202,7 +202,7 @@ def play(env: dict[str, str], wav: Path) -> None:
 @pytest.fixture(scope="module")
 def streamer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.getbasetemp()
-    speech = kokoro_wav(root) if kokoro_ready() else espeak_wav(root)
+    speech = kokoro_wav(root)
     return with_silence(speech, root / f"mic-{speech.stem}.wav", before_s=0.3, after_s=1.0)
 
 

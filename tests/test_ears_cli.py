@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.support.ears_audio import base_model, espeak_wav, kokoro_ready, kokoro_wav, read_wav, write_wav
+from tests.support.ears_audio import base_model, kokoro_wav, read_wav, write_wav
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
 def test_prints_one_json_line_per_transcript(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.getbasetemp()
     base_model(root)  # the cache COHOST_ASR__CACHE_DIR points at: already assembled
-    speech = kokoro_wav(root) if kokoro_ready() else espeak_wav(root)
+    speech = kokoro_wav(root)
     mono, rate = read_wav(speech)
     gap = np.zeros(rate, np.float32)
     twice = np.concatenate([gap, mono, gap, mono, gap])

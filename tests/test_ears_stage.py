@@ -19,7 +19,7 @@ from agent.ears.silero import SileroVad
 from agent.ears.stage import Ears, EchoGate
 from agent.ears.whisper import FasterWhisperTranscriber
 from agent.events import Audio, AudioEnded, Event, Metric, StreamerVoice, Transcript, UtteranceDone
-from tests.support.ears_audio import base_model, espeak_wav, kokoro_ready, kokoro_wav, with_silence
+from tests.support.ears_audio import base_model, espeak_wav, kokoro_wav, with_silence
 
 SPEED = 10.0
 LEAD_S = 1.0  # silence before the streamer speaks in every test WAV
@@ -29,7 +29,7 @@ LEAD_S = 1.0  # silence before the streamer speaks in every test WAV
 def streamer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """1 s of silence, the streamer's sentence, 1.5 s of silence."""
     root = tmp_path_factory.getbasetemp()
-    speech = kokoro_wav(root) if kokoro_ready() else espeak_wav(root)
+    speech = kokoro_wav(root)
     return with_silence(speech, root / f"streamer-{speech.stem}.wav", before_s=LEAD_S, after_s=1.5)
 
 

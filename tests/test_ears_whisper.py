@@ -14,7 +14,7 @@ from agent.config_speech import AsrConfig
 from agent.ears.capture import read_audio
 from agent.ears.models import AsrUnavailable
 from agent.ears.whisper import Cleaner, FasterWhisperTranscriber, is_hallucination, normalise, resolve_device
-from tests.support.ears_audio import GREETING, base_model, espeak_wav, kokoro_ready, kokoro_wav
+from tests.support.ears_audio import GREETING, base_model, espeak_wav, kokoro_wav
 from tests.support.tiny_whisper import build_tiny_whisper
 
 TRADITIONAL = set("歡來這間們氣語說話聽觀謝")
@@ -193,7 +193,6 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> FasterWhisperTranscriber:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not kokoro_ready(), reason="the Kokoro engine or the speech venv is not installed")
 def test_base_hears_kokoro_speak_chinese(
     base: FasterWhisperTranscriber, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -225,7 +224,6 @@ def test_base_says_nothing_over_silence_and_hum(base: FasterWhisperTranscriber) 
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not kokoro_ready(), reason="the Kokoro engine or the speech venv is not installed")
 def test_hotwords_help_base_spell_the_game(
     base: FasterWhisperTranscriber, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -390,20 +390,21 @@ async def test_agent_updates_every_source_and_obs_reads_back_what_was_spoken(
     for i, text in enumerate(spoken):
         bus.publish(ReplySentence(utterance_id=7, index=i, text=text))
     bus.publish(Audio(utterance_id=7, index=0, text=spoken[0], duration_s=1.0, sample_rate=22050))
+    # Each source is its own request to OBS: wait for each, however busy the machine.
+    # (When the reply clears, to the millisecond, is tested on a fake clock in ObsView's tests.)
     assert await until(lambda: text_of(probe, REPLY) == spoken[0])
-    assert item_enabled(probe, TALK)
+    assert await until(lambda: item_enabled(probe, TALK))
     bus.publish(Audio(utterance_id=7, index=1, text=spoken[1], duration_s=1.0, sample_rate=22050))
     assert await until(lambda: text_of(probe, REPLY) == "".join(spoken))
-    assert text_of(probe, SUBS) == "我们开始吧"
-    assert text_of(probe, STATUS) == "speaking · topic: 游戏"
+    assert await until(lambda: text_of(probe, SUBS) == "我们开始吧")
+    assert await until(lambda: text_of(probe, STATUS) == "speaking · topic: 游戏")
     bus.publish(UtteranceDone(utterance_id=7, outcome="spoken", sentences=2))
     assert await until(lambda: not item_enabled(probe, TALK))
-    assert text_of(probe, REPLY) == "".join(spoken)  # stays clear_after_s
     assert await until(lambda: text_of(probe, REPLY) == "")
     bus.publish(Audio(utterance_id=8, index=0, text="被打断的话", duration_s=1.0, sample_rate=22050))
     assert await until(lambda: text_of(probe, REPLY) == "被打断的话")
     bus.publish(UtteranceDone(utterance_id=8, outcome="interrupted"))
-    assert await until(lambda: text_of(probe, REPLY) == "", timeout=0.5)
+    assert await until(lambda: text_of(probe, REPLY) == "")
 
 
 @pytest.mark.slow

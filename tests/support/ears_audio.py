@@ -50,16 +50,6 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return (data.reshape(-1, channels).mean(axis=1) if channels > 1 else data), rate
 
 
-def kokoro_ready() -> bool:
-    """Kokoro is the reference voice once the speech venv and its engine are installed."""
-    venv_ready = Path(sys.prefix, ".speech-ready").exists()
-    try:
-        import agent.tts.kokoro  # noqa: F401
-    except ImportError:
-        return False
-    return venv_ready
-
-
 def kokoro_wav(cache: Path, text: str = GREETING) -> Path:
     """``text`` spoken by the Kokoro engine (through the TTS registry), cached by text."""
     from agent.config_speech import TtsConfig
