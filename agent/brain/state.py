@@ -24,6 +24,7 @@ from operator import attrgetter
 from typing import Literal
 
 from agent.brain import modes
+from agent.brain.answered import answered_by
 from agent.config import BrainConfig
 from agent.events import (
     Audio,
@@ -356,6 +357,7 @@ def step(
             state = _with_context(
                 state, replace(context, heard=(*context.heard, item.text)[-5:], last_heard=now)
             )
+            state = _drop_answered(state, item.text, actions)
     elif isinstance(item, UtteranceDone):
         if item.utterance_id == state.floor.in_flight:
             floor = replace(state.floor, in_flight=0, audible=False, current=None, last_reply_end=now)
@@ -629,6 +631,20 @@ def _expire(state: BrainState, now: float, actions: list[Action]) -> BrainState:
             actions.append(Emit(_filtered(waiting.message, "stale", kind=waiting.kind)))
         else:
             keep.append(waiting)
+    return replace(state, pending=tuple(keep), next_expiry=min((c.expires for c in keep), default=math.inf))
+
+
+def _drop_answered(state: BrainState, heard: str, actions: list[Action]) -> BrainState:
+    """Questions the streamer just answered out loud leave the queue (the bot would repeat them)."""
+    keep: list[Candidate] = []
+    for waiting in state.pending:
+        message = waiting.message
+        if waiting.kind == "question" and message is not None and answered_by(message.text, heard):
+            actions.append(Emit(_filtered(message, "answered_by_streamer", kind=waiting.kind)))
+        else:
+            keep.append(waiting)
+    if len(keep) == len(state.pending):
+        return state
     return replace(state, pending=tuple(keep), next_expiry=min((c.expires for c in keep), default=math.inf))
 
 
