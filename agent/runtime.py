@@ -14,7 +14,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.audio.sinks import open_sink
 from agent.brain.brain import Brain, Speak
@@ -32,6 +32,10 @@ from agent.reply.pipeline import ReplyPipeline
 from agent.sources.base import Source
 from agent.startup import Models, plan_models
 from agent.stats import Stats
+
+if TYPE_CHECKING:  # imported when asr is on (faster-whisper's stack), in _ears
+    from agent.ears.capture import Mic
+    from agent.ears.stage import Ears
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +78,7 @@ class Pipeline:
     reply: ReplyPipeline
     models: Models
     sources: list[Source]
-    ears: Any = None  # agent.ears.stage.Ears when asr is on
+    ears: Ears | None = None  # the mic stage, when asr is on
     stats: Stats = field(default_factory=Stats)
     notices: list[str] = field(default_factory=list)
     recorder: Recorder | None = None
@@ -166,7 +170,7 @@ class Pipeline:
                     tg.create_task(load)
                 tg.create_task(self._use_language_model(), name="llm")
                 if self.ears is not None:
-                    tg.create_task(self._listen(), name="ears")
+                    tg.create_task(self._listen(self.ears), name="ears")
                 tg.create_task(self.stats.run(stats_queue), name="stats")
                 if self.recorder is not None and record_queue is not None:
                     tg.create_task(self.recorder.run(record_queue), name="record")
@@ -194,14 +198,14 @@ class Pipeline:
         await self.models.settled()
         self.ready.set()
 
-    async def _listen(self) -> None:
+    async def _listen(self, ears: Ears) -> None:
         """The mic stage runs once Whisper is loaded; the bot's own audio feeds its echo guard."""
-        if await self.models.asr.get() is None:
+        transcriber = await self.models.asr.get()
+        if transcriber is None:
             return
         if self.sources_wait_ready:
             await self.ready.wait()
-        ears = self.ears
-        ears.transcriber = self.models.asr.value
+        ears.transcriber = transcriber
         echo = self.bus.subscribe("echo-guard", accepts=ECHO_EVENTS, maxsize=256)
 
         async def observe() -> None:
@@ -258,7 +262,7 @@ async def build_pipeline(
     record: Path | None = None,
     out_dir: Path | None = None,
     control_required: bool = True,
-    mic: Any = None,
+    mic: Mic | None = None,
 ) -> Pipeline:
     """The pipeline, its models loading as it runs. ``mic``: what the ears listen to
     (default: ``audio.input_device``; the demo passes its streamer track)."""
@@ -298,7 +302,7 @@ async def build_pipeline(
     return pipeline
 
 
-def _ears(cfg: Config, clock: Clock, mic: Any, notices: list[str]) -> Any:
+def _ears(cfg: Config, clock: Clock, mic: Mic | None, notices: list[str]) -> Ears | None:
     if cfg.asr.engine == "none":
         notices.append('asr: off (asr.engine = "none"): the bot does not hear the streamer')
         return None

@@ -10,8 +10,9 @@ once Whisper is loaded.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.config import Config
 from agent.llm.base import EngineUnavailable, ReplyEngine
@@ -20,13 +21,18 @@ from agent.llm.template import TemplateEngine
 from agent.loading import ModelSlot
 from agent.tts.base import TTSEngine, TTSUnavailable
 
+if TYPE_CHECKING:  # the ears import faster-whisper's stack; only when ASR is on
+    from agent.ears.whisper import Transcriber
+
+Load = Coroutine[Any, Any, None]
+
 
 @dataclass
 class Models:
     llm: ModelSlot[ReplyEngine]
     tts: ModelSlot[TTSEngine]
-    asr: ModelSlot[Any]
-    loads: list[Any] = field(default_factory=list)  # coroutines for the runtime's TaskGroup
+    asr: ModelSlot[Transcriber]
+    loads: list[Load] = field(default_factory=list)  # for the runtime's TaskGroup
 
     def status(self) -> dict[str, str]:
         return {slot.name: slot.status() for slot in (self.llm, self.tts, self.asr)}
@@ -45,7 +51,7 @@ def plan_models(cfg: Config, notices: list[str]) -> Models:
     return Models(llm, tts, asr, [load for load in (llm_load, tts_load, asr_load) if load is not None])
 
 
-def _plan_llm(cfg: Config, notices: list[str]) -> tuple[ModelSlot[ReplyEngine], Any]:
+def _plan_llm(cfg: Config, notices: list[str]) -> tuple[ModelSlot[ReplyEngine], Load | None]:
     llm = cfg.llm
     if llm.engine == "template":
         notices.append(TEMPLATE_NOTICE)
@@ -80,7 +86,7 @@ def _language_model(cfg: Config) -> ReplyEngine:
     return OpenAIEngine(llm.openai)
 
 
-def _plan_tts(cfg: Config, notices: list[str]) -> tuple[ModelSlot[TTSEngine], Any]:
+def _plan_tts(cfg: Config, notices: list[str]) -> tuple[ModelSlot[TTSEngine], Load | None]:
     if cfg.tts.engine == "none":
         notices.append('tts: off (tts.engine = "none"): replies are text only')
         return ModelSlot.off("tts", "tts.engine = none"), None
@@ -101,15 +107,15 @@ def _plan_tts(cfg: Config, notices: list[str]) -> tuple[ModelSlot[TTSEngine], An
     return slot, slot.load(load, TTSUnavailable)
 
 
-def _plan_asr(cfg: Config, notices: list[str]) -> tuple[ModelSlot[Any], Any]:
+def _plan_asr(cfg: Config, notices: list[str]) -> tuple[ModelSlot[Transcriber], Load | None]:
     if cfg.asr.engine == "none":
         return ModelSlot.off("asr", 'asr.engine = "none": the bot does not hear the streamer'), None
     from agent.ears.whisper import AsrUnavailable, FasterWhisperTranscriber
 
     transcriber = FasterWhisperTranscriber(cfg.asr)
-    slot: ModelSlot[Any] = ModelSlot("asr")
+    slot: ModelSlot[Transcriber] = ModelSlot("asr")
 
-    async def load() -> tuple[Any, str]:
+    async def load() -> tuple[Transcriber, str]:
         await asyncio.to_thread(transcriber.load)
         return transcriber, transcriber.info().model
 

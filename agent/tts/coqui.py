@@ -24,7 +24,7 @@ import numpy as np
 from agent.checks import Check, EngineInfo
 from agent.config_speech import CoquiTTS
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import for_speech, speakable
+from agent.tts.text import NO_AUDIO, to_say
 
 log = logging.getLogger(__name__)
 
@@ -168,9 +168,8 @@ class Engine:
 
     def synthesize(self, text: str) -> np.ndarray:
         self.load()
-        clean = for_speech(text)
-        if not speakable(clean):
-            return np.zeros(0, np.float32)
+        if (clean := to_say(text)) is None:
+            return NO_AUDIO
         wav = self._tts.tts(clean, **self._kwargs)
         samples = wav.detach().cpu().numpy() if hasattr(wav, "detach") else np.asarray(wav)
         return np.clip(samples.astype(np.float32, copy=False).reshape(-1), -1.0, 1.0)

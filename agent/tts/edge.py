@@ -25,7 +25,7 @@ import numpy as np
 from agent.checks import Check, EngineInfo
 from agent.config_speech import EdgeTTS
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import for_speech, speakable
+from agent.tts.text import NO_AUDIO, to_say
 
 SAMPLE_RATE = 24000  # the service sends audio-24khz-48kbitrate-mono-mp3
 # edge_tts sends at most this many bytes of escaped text per request; its splitter cuts only at a
@@ -49,7 +49,7 @@ def decode_mp3(data: bytes, rate: int = SAMPLE_RATE) -> np.ndarray:
             parts.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
     parts.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
     if not parts:
-        return np.zeros(0, np.float32)
+        return NO_AUDIO
     return np.clip(np.concatenate(parts).astype(np.float32, copy=False), -1.0, 1.0)
 
 
@@ -134,9 +134,8 @@ class Engine:
         )
 
     def synthesize(self, text: str) -> np.ndarray:
-        clean = for_speech(text)
-        if not speakable(clean):
-            return np.zeros(0, np.float32)
+        if (clean := to_say(text)) is None:
+            return NO_AUDIO
         return self._request(clean)
 
     def _request(self, text: str) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 from agent.checks import Check, EngineInfo
 from agent.config_speech import EspeakTTS
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import for_speech, speakable
+from agent.tts.text import NO_AUDIO, to_say
 
 _NOT_INSTALLED = (
     "espeak-ng is not installed: `sudo apt install espeak-ng` (Windows: install espeak-ng "
@@ -101,9 +101,8 @@ class Engine:
 
     def synthesize(self, text: str) -> np.ndarray:
         self.load()
-        clean = for_speech(text)
-        if not speakable(clean):
-            return np.zeros(0, np.float32)
+        if (clean := to_say(text)) is None:
+            return NO_AUDIO
         return self._run(clean)[0]
 
     def _run(self, text: str) -> tuple[np.ndarray, int]:

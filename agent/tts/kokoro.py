@@ -38,7 +38,7 @@ import numpy as np
 from agent.checks import Check, EngineInfo
 from agent.config_speech import KokoroTTS
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import for_speech, speakable
+from agent.tts.text import NO_AUDIO, to_say
 
 log = logging.getLogger(__name__)
 
@@ -242,16 +242,15 @@ class Engine:
         return self._speak(text)
 
     def _speak(self, text: str) -> np.ndarray:
-        clean = for_speech(text)
-        if not speakable(clean):
-            return np.zeros(0, np.float32)
+        if (clean := to_say(text)) is None:
+            return NO_AUDIO
         phonemes, _ = self._g2p(clean)
         ids = [self._vocab[p] for p in phonemes if p in self._vocab]
         clause_ids = {self._vocab[p] for p in _CLAUSE_ENDS if p in self._vocab}
         word_ids = {self._vocab[" "]} if " " in self._vocab else set()
         pieces = [self._infer(piece) for piece in split_tokens(ids, MAX_TOKENS, clause_ids, word_ids)]
         if not pieces:
-            return np.zeros(0, np.float32)
+            return NO_AUDIO
         return trim_silence(np.concatenate(pieces))
 
     def _infer(self, ids: list[int]) -> np.ndarray:

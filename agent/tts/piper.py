@@ -23,7 +23,7 @@ import numpy as np
 from agent.checks import Check, EngineInfo
 from agent.config_speech import PiperTTS
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import for_speech, speakable
+from agent.tts.text import NO_AUDIO, to_say
 
 _GET_A_VOICE = (
     "set tts.piper.model to a piper .onnx voice (Chinese: zh_CN-huayan-medium from "
@@ -153,11 +153,10 @@ class Engine:
         return self._speak(text)
 
     def _speak(self, text: str) -> np.ndarray:
-        clean = for_speech(text)
-        if not speakable(clean):
-            return np.zeros(0, np.float32)
+        if (clean := to_say(text)) is None:
+            return NO_AUDIO
         # piper yields one chunk per sentence it finds; a reply sentence is usually one.
         chunks = [chunk.audio_float_array for chunk in self._voice.synthesize(clean, self._syn_config)]
         if not chunks:
-            return np.zeros(0, np.float32)
+            return NO_AUDIO
         return np.concatenate(chunks).astype(np.float32, copy=False)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 # Unicode categories with something to pronounce: letters (汉字, latin, kana) and numbers.
 _SPOKEN_CATEGORIES = ("L", "N")
 
@@ -40,3 +42,13 @@ def for_speech(text: str) -> str:
         if char not in _EMOJI_MARKS
     )
     return _CJK_GAP.sub("", _SPACES.sub(" ", "".join(kept))).strip()
+
+
+# What an engine returns for a sentence with nothing to say.
+NO_AUDIO = np.zeros(0, np.float32)
+
+
+def to_say(text: str) -> str | None:
+    """``for_speech(text)``, or None when nothing in it can be spoken: every engine's first step."""
+    clean = for_speech(text)
+    return clean if speakable(clean) else None
