@@ -12,9 +12,11 @@ case "$mode" in "" | --llm | --test) ;; *) echo "usage: ./install.sh [--llm|--te
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-apt_packages=(python3-venv espeak-ng libportaudio2)
+# PortAudio for a sound device; everything else installs from PyPI (pip alone works on
+# Windows and macOS). espeak-ng is an optional last-resort voice; the tests use it.
+apt_packages=(python3-venv libportaudio2)
 if [ "$mode" = "--test" ]; then
-  apt_packages+=(sox pulseaudio pulseaudio-utils obs-studio xvfb libgl1-mesa-dri chromium fonts-noto-cjk
+  apt_packages+=(espeak-ng sox pulseaudio pulseaudio-utils obs-studio xvfb libgl1-mesa-dri chromium fonts-noto-cjk
     iproute2 util-linux)
 fi
 if command -v apt-get >/dev/null; then
@@ -34,7 +36,7 @@ case "$mode" in
   --test)
     # The CPU build of torch; a bare `torch` would pull a multi-GB CUDA build.
     "${pip[@]}" torch==2.13.0
-    "${pip[@]}" -e ".[llm,serve,test,piper,edge]"
+    "${pip[@]}" -e ".[llm,serve,tune,test,piper,edge]"
     # Coqui TTS on a CPU-only machine (tests use a random VITS): torchaudio 2.11.1 is the
     # newest beside torch 2.13.0, torchcodec 0.12 is its CPU build, six an undeclared
     # dependency. torchaudio's lib/*.so are CUDA builds that cannot load without a GPU;

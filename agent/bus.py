@@ -4,6 +4,11 @@ CONTROL events go to a lane that is always read first and never dropped. DATA
 events go to a bounded lane; when it is full the named overflow policy drops
 the oldest event of the least important kind (a flood of chat loses chat
 before it loses a super chat) and counts the drop by event type.
+
+The DATA lane keeps one FIFO per keep-rank, each entry tagged with its arrival
+number: dropping is "pop the oldest of the highest non-empty rank" and reading
+is "the lowest arrival number among the heads", so a put on a full queue costs
+the same at 64 entries as at 65,536 (a flood must never make publishing slower).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
+from itertools import count
 from typing import Literal
 
 from agent.events import Event, Lane
@@ -27,6 +33,7 @@ KEEP_RANK: dict[str, int] = {
     "gift": 2,
     "state": 2,
     "source_status": 2,
+    "model_status": 2,
     "filtered": 3,
     "metric": 3,
     "danmaku": 4,
@@ -34,11 +41,58 @@ KEEP_RANK: dict[str, int] = {
     "like": 5,
     "tick": 6,
 }
+UNRANKED = 9  # a type missing above goes first
+_RANKS = sorted({*KEEP_RANK.values(), UNRANKED})
 
 OverflowPolicy = Literal["drop_oldest_least_important", "drop_oldest"]
 
 # How a stage puts an event on the bus (sources, the ears, the reply pipeline): ``Bus.publish``.
 Publish = Callable[[Event], None]
+
+
+class _DataLane:
+    """Bounded FIFO of DATA events that can drop the oldest of the least important rank in O(1)."""
+
+    def __init__(self, by_rank: bool) -> None:
+        # With "drop_oldest" every event shares one rank: oldest overall goes.
+        self._by_rank = by_rank
+        self._fifos: dict[int, deque[tuple[int, Event]]] = {rank: deque() for rank in _RANKS}
+        self._arrival = count()
+        self._len = 0
+
+    def __len__(self) -> int:
+        return self._len
+
+    def append(self, event: Event) -> None:
+        rank = KEEP_RANK.get(event.type, UNRANKED) if self._by_rank else UNRANKED
+        self._fifos[rank].append((next(self._arrival), event))
+        self._len += 1
+
+    def drop_one(self) -> Event:
+        """The oldest event of the least important rank that has any (the queue is not empty)."""
+        for rank in reversed(_RANKS):
+            fifo = self._fifos[rank]
+            if fifo:
+                self._len -= 1
+                return fifo.popleft()[1]
+        raise IndexError("drop from an empty lane")
+
+    def popleft(self) -> Event | None:
+        """The oldest event of any rank, or None."""
+        if not self._len:
+            return None
+        head: deque[tuple[int, Event]] | None = None
+        for fifo in self._fifos.values():
+            if fifo and (head is None or fifo[0][0] < head[0][0]):
+                head = fifo
+        assert head is not None
+        self._len -= 1
+        return head.popleft()[1]
+
+    def keep_only(self, keep: Callable[[Event], bool]) -> None:
+        for rank, fifo in self._fifos.items():
+            self._fifos[rank] = deque(entry for entry in fifo if keep(entry[1]))
+        self._len = sum(len(fifo) for fifo in self._fifos.values())
 
 
 class EventQueue:
@@ -52,13 +106,15 @@ class EventQueue:
         accepts: Iterable[str] | None = None,
         name: str = "",
     ) -> None:
+        if maxsize < 1:
+            raise ValueError("a queue holds at least one event")
         self.name = name
         self.maxsize = maxsize
         self.policy = policy
         self.accepts = frozenset(accepts) if accepts is not None else None
         self.dropped: Counter[str] = Counter()
         self._control: deque[Event] = deque()
-        self._data: deque[Event] = deque()
+        self._data = _DataLane(by_rank=policy == "drop_oldest_least_important")
         self._ready = asyncio.Event()
 
     def __len__(self) -> int:
@@ -71,28 +127,19 @@ class EventQueue:
         if event.lane is Lane.CONTROL:
             self._control.append(event)
         else:
-            if len(self._data) >= self.maxsize:
-                self._make_room(event)
             self._data.append(event)
+            if len(self._data) > self.maxsize:
+                # The newcomer takes part: when it is the least important, it is the one that goes.
+                self.dropped[self._data.drop_one().type] += 1
         self._ready.set()
-
-    def _make_room(self, incoming: Event) -> None:
-        data = self._data
-        if self.policy == "drop_oldest":
-            dropped = data.popleft()
-        else:
-            victim = max(range(len(data)), key=lambda i: (KEEP_RANK.get(data[i].type, 9), -i))
-            dropped = data[victim]
-            del data[victim]
-        self.dropped[dropped.type] += 1
 
     def get_nowait(self) -> Event | None:
         if self._control:
             return self._control.popleft()
-        if self._data:
-            return self._data.popleft()
-        self._ready.clear()
-        return None
+        event = self._data.popleft()
+        if event is None:
+            self._ready.clear()
+        return event
 
     async def get(self) -> Event:
         while True:
@@ -104,7 +151,7 @@ class EventQueue:
     def clear_data(self, keep: Callable[[Event], bool] = lambda e: False) -> int:
         """Drop queued DATA events (reset); returns how many went."""
         before = len(self._data)
-        self._data = deque(e for e in self._data if keep(e))
+        self._data.keep_only(keep)
         return before - len(self._data)
 
 

@@ -16,6 +16,7 @@ from agent.ears.cli import transcribe_command
 from agent.obs.setup import obs_setup_command
 from agent.sources.cli import listen_command
 from agent.tts.cli import say_command
+from agent.tune.cli import dataset_command, finetune_command
 
 app = typer.Typer(
     name="cohost",
@@ -117,6 +118,33 @@ def run(config: ConfigOption = None, record: RecordOption = None) -> None:
     print_summary(pipeline, console, record=record)
 
 
+@app.command("obs-script-path")
+def obs_script_path() -> None:
+    """Print where the OBS script is (OBS: Tools > Scripts > + and pick this file)."""
+    from agent.shipped import obs_script
+
+    path = obs_script()
+    if not path.is_file():
+        typer.echo(f"error: the OBS script is missing from this install ({path}): reinstall cohost", err=True)
+        raise typer.Exit(1)
+    typer.echo(str(path))
+
+
+config_app = typer.Typer(help="The config file: write the documented one to edit.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("init")
+def config_init(
+    path: Annotated[Path, typer.Argument(help="Where to write it.")] = Path("config.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write config.toml with every key, its default and what it does."""
+    from agent.cli_support import write_config
+
+    write_config(path, force=force)
+
+
 # The tools around the main job, each in the module that owns it.
 app.command("listen")(listen_command)
 app.command("moderate")(moderate_command)
@@ -125,6 +153,8 @@ app.command("devices")(devices_command)
 app.command("obs-setup")(obs_setup_command)
 app.command("say")(say_command)
 app.command("transcribe")(transcribe_command)
+app.command("dataset")(dataset_command)
+app.command("finetune")(finetune_command)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from agent.config import Config, ConfigError, load_config
+from agent.config import DEFAULT_CONFIG, Config, ConfigError, load_config
 
 T = TypeVar("T")
 
@@ -53,3 +53,18 @@ def config_or_exit(path: Path | None) -> Config:
         for line in exc.lines:
             typer.echo(line, err=True)
         raise typer.Exit(2) from None
+
+
+def write_config(path: Path, *, force: bool) -> None:
+    """Copy the documented config.toml to ``path``; never overwrite one without ``force``."""
+    if path.exists() and not force:
+        typer.echo(f"error: {path} already exists (pass --force to overwrite it)", err=True)
+        raise typer.Exit(1)
+    try:
+        text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        typer.echo(f"error: cannot write {path}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {path}: every key with its default; edit what you need (cohost reads ./config.toml)")

@@ -23,8 +23,9 @@ class Clock:
         return (time.perf_counter() - self._t0) * self.speed
 
     async def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            await asyncio.sleep(seconds / self.speed)
+        """Wait ``seconds`` of stream time; always yields to the loop, even when there is nothing
+        to wait for (a replay behind schedule must still let the API and the brain run)."""
+        await asyncio.sleep(max(0.0, seconds) / self.speed)
 
     async def sleep_until(self, stream_time: float) -> None:
         await self.sleep(stream_time - self.now())

@@ -10,16 +10,18 @@ from __future__ import annotations
 import contextvars
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
+from agent.config_env import BadEnvValue, EnvSource, describe, describe_env
 from agent.config_llm import LlmConfig, OpenAILLM, TemplateLLM, TransformersLLM  # noqa: F401
 from agent.config_speech import (  # noqa: F401  (re-exported: the one config tree)
     AsrConfig,
@@ -34,9 +36,12 @@ from agent.config_speech import (  # noqa: F401  (re-exported: the one config tr
     TtsEngineConfig,
     VadConfig,
 )
+from agent.shipped import documented_config
+from agent.vocabulary import FilterReason, ReplyKind
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = REPO_ROOT / "config.toml"
+# The documented config.toml (every key, its default and what it does): what
+# `cohost config init` writes. Without a config file the same defaults come from the code.
+DEFAULT_CONFIG = documented_config()
 
 
 # Section (frozen, unknown keys refused) is shared with the ears' and voice's sections.
@@ -106,8 +111,13 @@ class Reconnect(Section):
 SourceName = Literal["replay", "bilibili", "bilibili_open", "twitch", "jsonws"]
 
 
+def _source_name(value: Any) -> Any:
+    """``bilibili-open`` (as on the command line) is ``bilibili_open``; case is ignored."""
+    return value.strip().lower().replace("-", "_") if isinstance(value, str) else value
+
+
 class SourcesConfig(Section):
-    enabled: list[SourceName] = []
+    enabled: list[Annotated[SourceName, BeforeValidator(_source_name)]] = []
     replay: ReplaySource = ReplaySource()
     bilibili: BilibiliSource = BilibiliSource()
     bilibili_open: BilibiliOpenSource = BilibiliOpenSource()
@@ -155,11 +165,12 @@ class BrainMode(Section):
     trigger: Literal["message", "burst", "strikes", "schedule"] = "message"
     tags: list[str] = []
     keywords: list[str] = []
-    reasons: list[str] = ["banned_word", "contact_solicit"]
+    # Filter reasons a "strikes" mode counts (agent.events.FilterReason; a typo is an error).
+    reasons: list[FilterReason] = [FilterReason.BANNED_WORD, FilterReason.CONTACT_SOLICIT]
     count: int = Field(3, ge=1)
     window_s: float = Field(30.0, gt=0)
     hold_s: float = Field(60.0, ge=0)
-    kinds: list[str] = ["mention", "question", "chatter"]
+    kinds: list[ReplyKind] = ["mention", "question", "chatter"]
     prompt: str = ""
     template: str = ""
     block: bool = False
@@ -202,6 +213,11 @@ def _default_modes() -> dict[str, BrainMode]:
 class BrainConfig(Section):
     bot_name: str = "小助手"
     cooldown_s: float = Field(8.0, ge=0)
+    thanks_cooldown_s: float = Field(3.0, ge=0)  # after a thank-you or a welcome (at most cooldown_s)
+    # Questions folded by meaning (agent/brain/meaning.py, multilingual-e5-small on CPU).
+    fold_by_meaning: bool = True
+    meaning_threshold: float = Field(0.72, ge=0, le=1)
+    meaning_per_s: float = Field(10.0, gt=0)
     max_replies_per_minute: int = Field(6, ge=1)
     gap_after_streamer_s: float = Field(1.5, ge=0)
     stale_after_s: float = Field(30.0, gt=0)
@@ -271,6 +287,12 @@ class OverlayConfig(Section):
     fade_after_s: float = Field(15.0, ge=0, le=3600)
     font_size_px: int = Field(32, ge=8, le=200)
     path: str = ""
+    chat_lines: int = Field(20, ge=1, le=200)
+    snapshot_lines: int = Field(50, ge=1, le=500)
+    persona_name: str = Field("小助手", max_length=40)
+    avatar: str = ""
+    lang: Literal["zh", "en"] = "zh"
+    subtitle_s: float = Field(6.0, ge=0, le=3600)
 
 
 class ControlConfig(Section):
@@ -320,7 +342,7 @@ class Config(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         path = _toml_path.get()
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        sources: list[PydanticBaseSettingsSource] = [init_settings, EnvSource(settings_cls)]
         if path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
         return tuple(sources)
@@ -334,38 +356,43 @@ class ConfigError(Exception):
         self.lines = lines
 
 
-_SECRET_WORDS = ("password", "secret", "token", "sessdata", "identity_code", "access_key")
-
-
-def _is_secret(key: str) -> bool:
-    return any(word in key.lower() for word in _SECRET_WORDS)
-
-
-def _describe(error: dict[str, Any]) -> str:
-    key = ".".join(str(part) for part in error["loc"])
-    value = "<hidden>" if _is_secret(key) else repr(error.get("input"))
-    if error["type"] == "extra_forbidden":
-        return f"config error: unknown key {key!r} (check the spelling against config.toml)"
-    return f"config error: {key} = {value}: {error['msg']}"
-
-
 def load_config(path: Path | None = None, **overrides: Any) -> Config:
-    """Load ``path`` (default: ./config.toml, else the shipped one) with env overrides on top."""
-    if path is None:
-        path = Path("config.toml") if Path("config.toml").is_file() else DEFAULT_CONFIG
-    chosen = Path(path)
-    if not chosen.is_file():
-        raise ConfigError(
-            [f"config error: no config file at {chosen} (pass --config PATH or copy config.toml)"]
-        )
-    try:
-        tomllib.loads(chosen.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([f"config error: {chosen} is not valid TOML: {exc}"]) from None
+    """Load ``path`` (default: ./config.toml, else the built-in defaults) with env overrides on top."""
+    chosen: Path | None = Path(path) if path is not None else None
+    if chosen is None and Path("config.toml").is_file():
+        chosen = Path("config.toml")
+    if chosen is not None:
+        if not chosen.is_file():
+            raise ConfigError(
+                [
+                    f"config error: no config file at {chosen} "
+                    "(pass --config PATH, or write one with `cohost config init`)"
+                ]
+            )
+        try:
+            tomllib.loads(chosen.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"config error: {chosen} is not valid TOML: {exc}"]) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError([f"config error: cannot read {chosen}: {exc}"]) from None
     token = _toml_path.set(chosen)
     try:
         return Config(**overrides)
     except ValidationError as exc:
-        raise ConfigError([_describe(dict(e)) for e in exc.errors()]) from None
+        raise ConfigError([describe(Config, dict(e)) for e in exc.errors()]) from None
+    except SettingsError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, BadEnvValue):
+            raise ConfigError([describe_env(cause)]) from None
+        raise ConfigError([f"config error: {str(exc).splitlines()[0]}"]) from None
     finally:
         _toml_path.reset(token)
+
+
+def config_source(path: Path | None) -> str:
+    """Where ``load_config(path)`` reads from, in words."""
+    if path is not None:
+        return str(path)
+    if Path("config.toml").is_file():
+        return str(Path("config.toml").resolve())
+    return "built-in defaults (no config.toml here; `cohost config init` writes one)"

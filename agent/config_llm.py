@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -11,12 +12,25 @@ from agent.config_speech import Section
 # --- llm -------------------------------------------------------------------
 
 
+def looks_local(model: str) -> bool:
+    """Whether llm.transformers.model names a folder rather than a Hugging Face id ("name" or
+    "owner/name"): an existing folder, or anything shaped like a path (./x, /x, ~/x, C:\\x, a/b/c)."""
+    text = model.strip()
+    if not text:
+        return False
+    if Path(text).expanduser().is_dir():
+        return True
+    return text.startswith((".", "/", "~", "\\")) or "\\" in text or ":" in text or text.count("/") > 1
+
+
 class TransformersLLM(Section):
     model: str = ""
     device: Literal["auto", "cuda", "cpu"] = "auto"
     dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
     quantization: Literal["none", "8bit", "4bit"] = "none"
     trust_remote_code: bool = False
+    # A LoRA adapter folder written by `cohost finetune`, loaded on top of ``model``; "" = none.
+    adapter: str = ""
     max_new_tokens: int = Field(default=96, ge=1, le=4096)
     temperature: float = Field(default=0.8, ge=0, le=2)
     top_p: float = Field(default=0.9, gt=0, le=1)
@@ -41,26 +55,40 @@ class TemplateLLM(Section):
         "欢迎{uname}，找个位置坐哦。",
     ]
     gift: list[str] = ["谢谢{uname}送的{count}个{gift_name}！", "感谢{uname}的{gift_name}，破费啦！"]
-    super_chat: list[str] = ["感谢{uname}的醒目留言！", "谢谢{uname}的醒目留言，主播看到啦！"]
+    # A super chat is a paid question or message: thanked, and its content acknowledged.
+    super_chat: list[str] = ["感谢{uname}的{price}元醒目留言，你说的我们都看到啦！"]
+    super_chat_question: list[str] = ["感谢{uname}的{price}元醒目留言！你的问题挂在屏幕上，大家都看得到。"]
     guard: list[str] = ["感谢{uname}开通{guard_name}，欢迎上船！"]
     follow: list[str] = ["谢谢{uname}的关注！", "感谢{uname}关注，常来玩哦！"]
+    # Several thank-yous that piled up, as one line ({uname}: the first names and how many more).
+    thanks: list[str] = ["谢谢{uname}的支持！", "感谢{uname}，破费啦！"]
+    # Without a language model the bot cannot answer; it never promises the streamer will.
     question: list[str] = [
-        "{uname}问得好，主播马上回答你。",
-        "{uname}的问题我记下了，等主播空了回答。",
-        "这个问题好，{uname}稍等一下哦。",
+        "{uname}问得好，知道的朋友也可以在弹幕里说说。",
+        "{uname}这个问题问到点子上了，大家怎么看？",
     ]
-    chatter: list[str] = ["{uname}说得对。", "哈哈，{uname}说得好。"]
+    question_many: list[str] = ["好几位朋友都在问这个，知道的朋友可以在弹幕里帮忙解答一下。"]
+    # chatter_positive only for messages tagged positive (never an order, accusation or insult).
+    chatter: list[str] = ["{uname}的弹幕收到啦。", "谢谢{uname}来聊天～"]
+    chatter_positive: list[str] = ["{uname}说得对。", "哈哈，{uname}说得好。"]
     idle: list[str] = ["说到{topic}，大家有什么想聊的，发弹幕告诉我哦。", "关于{topic}，大家怎么看？"]
     promotion: list[str] = ["现在给大家介绍{topic}，感兴趣的可以看看。"]
     sets: dict[str, list[str]] = {
-        "product": ["{uname}问的商品信息在详情页里，也可以等主播详细讲哦。"],
+        "product": ["{uname}问的商品信息在详情页里可以看到哦。"],
         "promotion": ["现在给大家介绍{topic}，感兴趣的可以看看。"],
         "calming": [
-            "{uname}别着急，我们都听到了，主播会处理的。",
+            "{uname}别着急，大家的意见我们都听到了。",
             "大家的意见我们收到了，谢谢{uname}的耐心。",
         ],
     }
     keywords: dict[str, str] = {}
+
+
+class LlmBreaker(Section):
+    """When the language model keeps failing mid-stream, the template engine answers meanwhile."""
+
+    failures: int = Field(default=3, ge=1, le=100)
+    probe_interval_s: float = Field(default=30.0, ge=1, le=3600)
 
 
 class LlmConfig(Section):
@@ -71,3 +99,4 @@ class LlmConfig(Section):
     transformers: TransformersLLM = TransformersLLM()
     openai: OpenAILLM = OpenAILLM()
     template: TemplateLLM = TemplateLLM()
+    breaker: LlmBreaker = LlmBreaker()

@@ -12,12 +12,16 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from agent.assemble import build_pipeline
+from agent.bus import EventQueue
 from agent.clock import Clock
 from agent.config import Config
 from agent.demo_track import SPOKEN_BY_MIC, build_track, streamer_lines, track_path
-from agent.runtime import Pipeline, build_pipeline, install_stop_signals
+from agent.events import Event, Filtered, Transcript, UtteranceDone
+from agent.runtime import Pipeline, install_stop_signals
 from agent.sources.base import Source
 from agent.sources.replay import DEMO_RECORDING, ReplaySource
+from agent.stats import Stats, percentile
 from agent.tts.base import TTSUnavailable
 
 log = logging.getLogger(__name__)
@@ -63,9 +67,10 @@ async def run_demo(
     if replay.skipped["bad"]:
         console.print(f"[yellow]notice:[/] {replay.skipped['bad']} bad lines in {recording} were skipped")
     console.print(
-        f"Replaying {len(replay.events)} events ({replay.duration:.0f} s of stream) at {speed:g}x "
+        f"Replaying {replay.count} events ({replay.duration:.0f} s of stream) at {speed:g}x "
         f"with the {pipeline.engine.name} engine"
     )
+    pipeline.extra_stages.append(("narrator", NARRATED, narrate))
     stop = asyncio.Event()
     install_stop_signals(stop)
     runner = asyncio.create_task(pipeline.run(stop))
@@ -80,6 +85,31 @@ async def run_demo(
     stop.set()
     await runner
     return pipeline
+
+
+NARRATED = frozenset({UtteranceDone.type, Filtered.type, Transcript.type})
+
+
+def narration(event: Event) -> str | None:
+    """One line for what the bot said, what it left out and why, and what the streamer said."""
+    if isinstance(event, UtteranceDone):
+        return f"bot ({event.outcome}): {event.text or '(nothing said)'}"
+    if isinstance(event, Filtered):
+        who = f" from {event.uname}" if event.uname else ""
+        rule = f", {event.rule}" if event.rule else ""
+        said = f": {event.text}" if event.text else ""
+        return f"not answered ({event.reason}{rule}): {event.of}{who}{said}"
+    if isinstance(event, Transcript) and event.final and event.text:
+        return f"streamer: {event.text}"
+    return None
+
+
+async def narrate(queue: EventQueue) -> None:
+    """Log lines above the progress bar (texts arrive cleaned at the source boundary)."""
+    while True:
+        line = narration(await queue.get())
+        if line is not None:
+            log.info("%s", line)
 
 
 async def _streamer_track(cfg: Config, recording: Path, clock: Clock, console: Console) -> tuple[Any, Config]:
@@ -179,13 +209,10 @@ def print_summary(pipeline: Pipeline, console: Console, *, record: Path | None) 
         replies.add_row(outcome, str(n))
     replies.add_row("sentences spoken", str(stats.sentences))
     console.print(replies)
+    # Distinct questions (paraphrases count once) and how many got an answer, in stream time.
+    console.print("Answering: " + pipeline.brain.tally.line())
 
-    latency = Table(title="Latency (ms): message arrival to first audio, by stage", show_edge=False)
-    for column in ("stage", "p50", "p95", "n"):
-        latency.add_column(column, justify="left" if column == "stage" else "right")
-    for name, row in stats.latency_table().items():
-        latency.add_row(name, f"{row['p50']:.1f}", f"{row['p95']:.1f}", str(int(row["n"])))
-    console.print(latency)
+    console.print(_latency(stats, pipeline.clock.speed))
     if stats.last_replies:
         console.print("Last replies: " + " | ".join(stats.last_replies))
     if stats.heard:
@@ -200,6 +227,22 @@ def print_summary(pipeline: Pipeline, console: Console, *, record: Path | None) 
         console.print(f"Audio: {len(files)} WAV files in {files[0].parent}")
     if record is not None and pipeline.recorder is not None:
         console.print(f"Recording: {pipeline.recorder.lines} events in {record}")
+
+
+def _latency(stats: Stats, speed: float) -> Table:
+    """Waiting for a turn (cooldowns, the streamer talking: by design, in stream seconds) apart
+    from how fast a reply is made once decided (model time, the same at any replay speed)."""
+    table = Table(title="Latency", show_edge=False)
+    for column in ("", "p50", "p95", "n"):
+        table.add_column(column, justify="left" if not column else "right")
+    waits = stats.turn_waits()
+    p50, p95 = (f"{percentile(waits, q) * speed / 1000.0:.1f}" if waits else "-" for q in (50, 95))
+    table.add_row("time waiting for a turn (stream s)", p50, p95, str(len(waits)))
+    table.add_row("[bold]reply latency once decided (ms)[/]", "", "", "")
+    for name, row in stats.latency_table().items():
+        if name != "arrival_to_first_audio":
+            table.add_row(f"  {name}", f"{row['p50']:.1f}", f"{row['p95']:.1f}", str(int(row["n"])))
+    return table
 
 
 async def run_live(

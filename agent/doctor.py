@@ -21,17 +21,19 @@ import typer
 
 from agent.checks import Check
 from agent.config import (
-    DEFAULT_CONFIG,
     AsrConfig,
     AudioConfig,
     Config,
     ConfigError,
     ControlConfig,
     LlmConfig,
+    SourcesConfig,
     TtsConfig,
+    config_source,
     load_config,
 )
-from agent.obs.check import check_obs, obs_auth  # noqa: F401  (obs_auth: re-exported for tests)
+from agent.config_llm import looks_local
+from agent.obs.check import check_obs
 
 # The model the fix lines suggest: small enough for most GPUs, GLM like the prompts expect.
 SUGGESTED_MODEL = "zai-org/glm-edge-1.5b-chat"
@@ -183,6 +185,19 @@ def check_output_device(audio: AudioConfig) -> Check:
 # --- services this config talks to ----------------------------------------
 
 
+def check_sources(sources: SourcesConfig) -> Check:
+    """What `cohost run` listens to; nothing enabled is the first thing it stops on."""
+    if not sources.enabled:
+        return Check(
+            "sources",
+            "warn",
+            "sources.enabled = []: `cohost run` has no chat to listen to (`cohost demo` needs none)",
+            'set sources.enabled = ["bilibili_open"] and its [sources.bilibili_open] keys '
+            "(README: Bilibili open platform), or another source",
+        )
+    return Check("sources", "ok", ", ".join(sources.enabled))
+
+
 def check_llm_model(llm: LlmConfig) -> Check:
     if llm.engine == "template":
         return Check("llm model", "ok", "template engine (no model needed)")
@@ -212,7 +227,7 @@ def check_llm_model(llm: LlmConfig) -> Check:
             f"{folder} has no config.json: not a transformers model folder",
             "point llm.transformers.model at the folder that holds config.json",
         )
-    if _looks_like_path(model) or folder.exists():
+    if looks_local(model) or folder.exists():
         return Check(
             "llm model",
             "warn",
@@ -220,11 +235,6 @@ def check_llm_model(llm: LlmConfig) -> Check:
             f"run `{download} --local-dir {model}`, or set llm.transformers.model to a Hugging Face id",
         )
     return _check_hf_cache(model)
-
-
-def _looks_like_path(model: str) -> bool:
-    # A Hugging Face id is exactly "owner/name"; anything else that is not a folder is a missing path.
-    return model.startswith((".", "/", "~", "\\")) or "\\" in model or ":" in model or model.count("/") != 1
 
 
 _WEIGHTS = (
@@ -289,7 +299,7 @@ def check_control_port(control: ControlConfig) -> Check:
 
 
 def check_config(path: Path | None) -> tuple[Check, Config | None]:
-    shown = path or (Path("config.toml") if Path("config.toml").is_file() else DEFAULT_CONFIG)
+    shown = config_source(path)
     try:
         config = load_config(path)
     except ConfigError as exc:
@@ -310,6 +320,7 @@ def run_checks(config_path: Path | None = None) -> list[Check]:
         check_audio_devices(),
     ]
     needs_config: list[tuple[str, Callable[[Config], Check]]] = [
+        ("sources", lambda c: check_sources(c.sources)),
         ("tts", lambda c: check_tts(c.tts)),
         ("asr", lambda c: check_asr(c.asr)),
         ("output device", lambda c: check_output_device(c.audio)),
@@ -332,6 +343,7 @@ CHECK_NAMES = (
     "packages",
     "torch",
     "audio devices",
+    "sources",
     "tts",
     "asr",
     "output device",

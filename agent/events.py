@@ -222,6 +222,24 @@ class Filtered:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Admitted:
+    """A viewer event (danmaku, gift, super chat, guard) the brain's filters kept: the
+    overlay's chat shows a viewer event only after this. ``msg_id``, ``uname`` and ``text``
+    are the original event's (to find it); ``name`` and ``display_text`` are the brain's
+    display forms (``display_text`` empty when a super chat's text failed moderation)."""
+
+    type: ClassVar[str] = "admitted"
+    lane: ClassVar[Lane] = Lane.DATA
+    of: str
+    msg_id: str = ""
+    uname: str = ""
+    text: str = ""
+    name: str = ""
+    display_text: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StateChange:
     """The bot's state as OBS and the overlay show it."""
 
@@ -241,6 +259,19 @@ class SourceStatus:
     type: ClassVar[str] = "source_status"
     lane: ClassVar[Lane] = Lane.DATA
     source: str
+    state: str
+    detail: str = ""
+    at: float = _AT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelStatus:
+    """A model changed how it serves: ``state`` "fallback" (the language model keeps failing,
+    the template engine answers) or "ready" (it answers again); ``detail`` says why."""
+
+    type: ClassVar[str] = "model_status"
+    lane: ClassVar[Lane] = Lane.DATA
+    model: str
     state: str
     detail: str = ""
     at: float = _AT
@@ -296,8 +327,10 @@ Event = (
     | AudioEnded
     | UtteranceDone
     | Filtered
+    | Admitted
     | StateChange
     | SourceStatus
+    | ModelStatus
     | Metric
     | Control
     | Tick
@@ -319,8 +352,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AudioEnded,
         UtteranceDone,
         Filtered,
+        Admitted,
         StateChange,
         SourceStatus,
+        ModelStatus,
         Metric,
         Control,
         Tick,

@@ -29,6 +29,7 @@ class ModelSlot(Generic[T]):
     state: SlotState = "loading"
     value: T | None = None
     detail: str = ""
+    error: Exception | None = None  # what the load raised, when it failed
     _settled: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     @classmethod
@@ -63,6 +64,7 @@ class ModelSlot(Generic[T]):
         try:
             value, detail = await loader()
         except failure as exc:
+            self.error = exc
             self.settle("failed", None, str(exc))
             log.warning("%s: %s", self.name, exc)
             return

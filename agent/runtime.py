@@ -1,4 +1,4 @@
-"""Builds the pipeline from config and runs every stage under one TaskGroup.
+"""Runs every stage of the pipeline under one TaskGroup (``agent.assemble`` builds it).
 
 sources and the ears -> bus -> brain -> reply pipeline -> sink, with the
 recorder, stats, OBS and the control API as further bus subscribers. Models
@@ -11,30 +11,25 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.audio.sinks import open_sink
 from agent.brain.brain import Brain, Speak
-from agent.brain.moderation import Moderator
-from agent.brain.prompt import count_chars
 from agent.brain.state import Emit, StopReply
 from agent.bus import Bus, EventQueue
 from agent.clock import Clock
-from agent.config import Config, ConfigError
-from agent.events import Control, Tick
+from agent.config import Config
+from agent.events import INPUT_TYPES, Control, ModelStatus, Tick
 from agent.llm.base import ReplyEngine
-from agent.llm.template import TemplateEngine
+from agent.llm.breaker import BreakerEngine
 from agent.record import Recorder
 from agent.reply.pipeline import ReplyPipeline
 from agent.sources.base import Source
-from agent.startup import Models, plan_models
+from agent.startup import Models, behind_breaker, freeze_loaded_objects, token_counter
 from agent.stats import Stats
 
 if TYPE_CHECKING:  # imported when asr is on (faster-whisper's stack), in _ears
-    from agent.ears.capture import Mic
     from agent.ears.stage import Ears
 
 log = logging.getLogger(__name__)
@@ -57,6 +52,23 @@ BRAIN_INPUTS = frozenset(
     }
 )
 TICK_S = 0.05
+# How long start-up waits for the brain's models before the room starts without them.
+BRAIN_MODELS_WAIT_S = 60.0
+# What the stats stage counts (everything else would only fill its queue).
+STATS_INPUTS = INPUT_TYPES | {
+    "filtered",
+    "reply_sentence",
+    "utterance_done",
+    "metric",
+    "state",
+    "source_status",
+}
+# Each queue is bounded by what it is for (the brain's is bus.queue_size): the counts must stay
+# exact through a burst the loop needs seconds to catch up with; a recording should miss nothing
+# while the disk is slow; OBS and the echo guard only follow the latest state.
+QUEUE_SIZES = {"stats": 16384, "record": 65536, "obs": 256, "echo-guard": 256}
+# The overlay hub and other API followers: a flood's chat lines go before a reply line does.
+API_QUEUE_SIZE = 256
 # What the ears' echo guard follows: when the bot's audio starts and stops.
 ECHO_EVENTS = frozenset({"audio", "audio_ended", "utterance_done"})
 
@@ -87,6 +99,8 @@ class Pipeline:
     )
     extra_tasks: list[Callable[[], Any]] = field(default_factory=list)
     obs_state: Callable[[], str] | None = None
+    # The language model behind its circuit breaker, once there is one to use.
+    breaker: BreakerEngine | None = None
     # Set once every model has loaded (or failed) and the language model is in use.
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Hold the sources until then (the demo: its room and its streamer start together).
@@ -106,6 +120,9 @@ class Pipeline:
     def send(self, event: Control) -> None:
         self.bus.publish(event)
 
+    def refusal(self, text: str) -> str | None:
+        return self.reply.stages.guard(text)
+
     def status(self) -> dict[str, Any]:
         stats = self.stats
         return {
@@ -113,35 +130,52 @@ class Pipeline:
             "muted": stats.muted,
             "topic": stats.topic,
             "engine": self.engine.name,
+            "llm": self.breaker.status() if self.breaker is not None else {"state": self.models.llm.state},
             "queues": self.bus.sizes(),
+            "answering": self.brain.tally.summary(),
             "dropped": {name: dict(c) for name, c in self.bus.dropped().items()},
             "sources": dict(stats.sources),
             "latency_ms": stats.latency_table(),
             "replies": stats.answered,
             "received": dict(stats.received),
             "filtered": stats.filtered_total,
+            "filtered_by_reason": _by_reason(stats.filtered),
             "pending": self.brain.pending(),
             "obs": self.obs_state() if self.obs_state is not None else "disabled",
             "models": self.models.status(),
+            "sentiment_model": self.brain.moderator.model_status(),
+            "meaning_model": self.brain.folding.status(),
             "mic": self.ears.status() if self.ears is not None else "off",
         }
 
     def subscribe(self, name: str, accepts: frozenset[str] | None) -> EventQueue:
-        return self.bus.subscribe(name, accepts=accepts, maxsize=64, policy="drop_oldest")
+        return self.bus.subscribe(name, accepts=accepts, maxsize=API_QUEUE_SIZE)
 
     def unsubscribe(self, queue: EventQueue) -> None:
         self.bus.unsubscribe(queue)
 
-    def counters(self) -> dict[str, dict[str, float]]:
+    def counters(self) -> dict[str, dict[Any, float]]:
+        """Counter families for ``/metrics``; a tuple key fills the family's labels in order
+        (see ``agent.control.metrics.LABELS``)."""
+        by_queue = {
+            (queue, kind): float(n)
+            for queue, counts in self.bus.dropped().items()
+            for kind, n in counts.items()
+        }
         dropped: dict[str, float] = {}
-        for counts in self.bus.dropped().values():
-            for kind, n in counts.items():
-                dropped[kind] = dropped.get(kind, 0) + n
-        return {
+        for (_, kind), n in by_queue.items():
+            dropped[kind] = dropped.get(kind, 0.0) + n
+        out: dict[str, dict[Any, float]] = {
             "events_published_total": {k: float(v) for k, v in self.bus.published.items()},
             "events_dropped_total": dropped,
-            "replies_total": {k: float(v) for k, v in self.stats.outcomes.items()},
+            "queue_dropped_total": by_queue,
+            "filtered_total": {key: float(n) for key, n in self.stats.filtered.items()},
+            "reply_outcomes_total": {k: float(v) for k, v in self.stats.outcomes.items()},
         }
+        if self.breaker is not None:
+            out["llm_failures_total"] = {k: float(v) for k, v in self.breaker.failed.items()}
+            out["llm_fallback_replies_total"] = {"template": float(self.breaker.fallback_replies)}
+        return out
 
     # --- running ---
 
@@ -157,9 +191,12 @@ class Pipeline:
         """Run every stage until ``stop`` is set, then cancel them all and flush."""
         bus = self.bus
         self._brain_queue = bus.subscribe("brain", accepts=BRAIN_INPUTS, maxsize=self.cfg.bus.queue_size)
-        stats_queue = bus.subscribe("stats", accepts=None, maxsize=65536)
-        record_queue = bus.subscribe("record", maxsize=65536) if self.recorder else None
-        stage_queues = [(bus.subscribe(name, accepts=accepts), fn) for name, accepts, fn in self.extra_stages]
+        stats_queue = bus.subscribe("stats", accepts=STATS_INPUTS, maxsize=QUEUE_SIZES["stats"])
+        record_queue = bus.subscribe("record", maxsize=QUEUE_SIZES["record"]) if self.recorder else None
+        stage_queues = [
+            (bus.subscribe(name, accepts=accepts, maxsize=QUEUE_SIZES.get(name)), fn)
+            for name, accepts, fn in self.extra_stages
+        ]
         try:
             async with asyncio.TaskGroup() as tg:
                 tg.create_task(self._stop_on(stop))
@@ -190,13 +227,36 @@ class Pipeline:
                 await self.engine.close()
 
     async def _use_language_model(self) -> None:
-        """Replies come from the template engine until the language model is loaded."""
+        """Replies come from the template engine until the language model is loaded, and
+        whenever it keeps failing (the breaker); start-up ends with the loaded objects frozen."""
         engine = await self.models.llm.get()
-        if engine is not None and engine is not self.reply.engine:
-            self.reply.engine = engine
-            self.brain.count_tokens = _token_counter(engine)
+        self.breaker = behind_breaker(
+            self.models,
+            self.reply.engine,
+            self.cfg,
+            # Half the reply's patience: the template still has time to answer in its place.
+            stall_s=self.reply.hard_timeout_s / 2,
+            on_change=self._model_changed,
+        )
+        if self.breaker is not None:
+            self.reply.engine = self.breaker
+            if engine is not None:
+                self.reply.prompter.count_tokens = token_counter(engine)
         await self.models.settled()
+        # The brain's own models (sentiment, meaning): the demo's room starts once they are in,
+        # so a replay answers the same way every time.
+        await asyncio.to_thread(self.brain.wait_loaded, BRAIN_MODELS_WAIT_S)
+        freeze_loaded_objects()
         self.ready.set()
+        if self.breaker is not None:
+            await self.breaker.watch()
+
+    def _model_changed(self, status: ModelStatus) -> None:
+        self.bus.publish(status)
+        breaker = self.breaker
+        if status.state == "ready" and breaker is not None and self.models.llm.state != "ready":
+            self.models.llm.settle("ready", breaker.model, breaker.model.name)  # loaded by a probe
+            self.reply.prompter.count_tokens = token_counter(breaker.model)
 
     async def _listen(self, ears: Ears) -> None:
         """The mic stage runs once Whisper is loaded; the bot's own audio feeds its echo guard."""
@@ -206,7 +266,7 @@ class Pipeline:
         if self.sources_wait_ready:
             await self.ready.wait()
         ears.transcriber = transcriber
-        echo = self.bus.subscribe("echo-guard", accepts=ECHO_EVENTS, maxsize=256)
+        echo = self.bus.subscribe("echo-guard", accepts=ECHO_EVENTS, maxsize=QUEUE_SIZES["echo-guard"])
 
         async def observe() -> None:
             while True:
@@ -249,117 +309,16 @@ class Pipeline:
                 if isinstance(decision, Emit):
                     self.bus.publish(decision.event)
                 elif isinstance(decision, Speak):
-                    self.reply.start(decision.request, decision.arrived_at)
+                    self.reply.answer(decision.order, decision.arrived_at)
                 elif isinstance(decision, StopReply):
                     self.reply.interrupt(decision.utterance_id, finish_sentence=decision.finish_sentence)
 
 
-async def build_pipeline(
-    cfg: Config,
-    clock: Clock,
-    sources: list[Source],
-    *,
-    record: Path | None = None,
-    out_dir: Path | None = None,
-    control_required: bool = True,
-    mic: Mic | None = None,
-) -> Pipeline:
-    """The pipeline, its models loading as it runs. ``mic``: what the ears listen to
-    (default: ``audio.input_device``; the demo passes its streamer track)."""
-    notices: list[str] = []
-    bus = Bus(cfg.bus.queue_size)
-    moderator = Moderator.from_config(cfg.brain)
-    models = plan_models(cfg, notices)
-    audio_dir = out_dir / "audio" if out_dir is not None else Path(cfg.audio.output_dir)
-    sink, where = open_sink(cfg.audio.output_device, audio_dir, clock)
-    notices.append(where)
-    engine = models.llm.value if models.llm.state == "ready" else None
-    reply = ReplyPipeline(
-        engine or TemplateEngine(cfg.llm.template),
-        models.tts,
-        sink,
-        moderator.banned_in,
-        bus.publish,
-        banned_reply=cfg.brain.banned_reply,
-        # The brain counts reply_timeout_s in stream time; the pipeline's last-resort cut is wall time.
-        hard_timeout_s=cfg.brain.reply_timeout_s / clock.speed,
-        first_clause=cfg.tts.first_clause,
-        volume=cfg.audio.volume,
-    )
-    pipeline = Pipeline(
-        cfg=cfg,
-        clock=clock,
-        bus=bus,
-        brain=Brain(cfg.brain, cfg.llm, moderator, count_tokens=count_chars),
-        reply=reply,
-        models=models,
-        sources=sources,
-        ears=_ears(cfg, clock, mic, notices),
-        notices=notices,
-        recorder=Recorder(record, clock) if record is not None else None,
-    )
-    _add_outputs(pipeline, control_required=control_required)
-    return pipeline
-
-
-def _ears(cfg: Config, clock: Clock, mic: Mic | None, notices: list[str]) -> Ears | None:
-    if cfg.asr.engine == "none":
-        notices.append('asr: off (asr.engine = "none"): the bot does not hear the streamer')
-        return None
-    from agent.ears.capture import DeviceMic
-    from agent.ears.stage import Ears
-
-    return Ears(cfg.asr, mic if mic is not None else DeviceMic(cfg.audio.input_device, clock))
-
-
-def _token_counter(engine: ReplyEngine) -> Callable[[str], int]:
-    """Count prompt tokens with the loaded model's tokenizer; one per character otherwise."""
-    tokenizer = getattr(engine, "tokenizer", None)
-    if tokenizer is None:
-        return count_chars
-
-    def count(text: str) -> int:
-        return len(tokenizer.encode(text, add_special_tokens=False))
-
-    return count
-
-
-def _add_outputs(pipeline: Pipeline, *, control_required: bool) -> None:
-    """OBS text sources and the control API, when enabled.
-
-    With ``control_required=False`` (the demo) a control port already in use
-    is a notice, not a reason to stop.
-    """
-    cfg = pipeline.cfg
-    if cfg.obs.enabled:
-        from agent.obs.output import ObsOutput
-
-        obs = ObsOutput(cfg.obs)
-        pipeline.extra_stages.append(("obs", obs.accepts, obs.run))
-        pipeline.obs_state = obs.connection_state
-    if cfg.control.enabled:
-        from agent.control.server import ControlServer
-
-        def announce(host: str, port: int) -> None:
-            log.info(
-                "control API on http://%s:%d/api/status, overlay on http://%s:%d/overlay",
-                host,
-                port,
-                host,
-                port,
-            )
-
-        server = ControlServer(pipeline, cfg.control, cfg.overlay, on_listening=announce)
-
-        async def serve() -> None:
-            try:
-                await server.run()
-            except ConfigError as exc:
-                if control_required:
-                    raise
-                log.warning("control API off: %s", exc.lines[0])
-
-        pipeline.extra_tasks.append(serve)
+def _by_reason(filtered: Mapping[tuple[str, str], int]) -> dict[str, int]:
+    reasons: dict[str, int] = {}
+    for (_, reason), n in filtered.items():
+        reasons[reason] = reasons.get(reason, 0) + n
+    return reasons
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:

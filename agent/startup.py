@@ -10,21 +10,28 @@ once Whisper is loaded.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import gc
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agent.config import Config
-from agent.llm.base import EngineUnavailable, ReplyEngine
+from agent.events import ModelStatus
+from agent.llm.base import EngineUnavailable, EngineUnreachable, ReplyEngine
+from agent.llm.breaker import BreakerEngine
 from agent.llm.template import NOTICE as TEMPLATE_NOTICE
 from agent.llm.template import TemplateEngine
 from agent.loading import ModelSlot
+from agent.reply.prompt import count_chars
 from agent.tts.base import TTSEngine, TTSUnavailable
 
 if TYPE_CHECKING:  # the ears import faster-whisper's stack; only when ASR is on
     from agent.ears.whisper import Transcriber
 
 Load = Coroutine[Any, Any, None]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,6 +40,9 @@ class Models:
     tts: ModelSlot[TTSEngine]
     asr: ModelSlot[Transcriber]
     loads: list[Load] = field(default_factory=list)  # for the runtime's TaskGroup
+    # The language model as planned, loaded or not: when its server did not answer at start
+    # (EngineUnreachable in ``llm.error``) the runtime's breaker keeps trying it.
+    llm_engine: ReplyEngine | None = None
 
     def status(self) -> dict[str, str]:
         return {slot.name: slot.status() for slot in (self.llm, self.tts, self.asr)}
@@ -45,29 +55,38 @@ class Models:
 
 def plan_models(cfg: Config, notices: list[str]) -> Models:
     """The slots, with fast failures settled and notices written; heavy loads left in ``loads``."""
-    llm, llm_load = _plan_llm(cfg, notices)
+    llm, llm_load, engine = _plan_llm(cfg, notices)
     tts, tts_load = _plan_tts(cfg, notices)
     asr, asr_load = _plan_asr(cfg, notices)
-    return Models(llm, tts, asr, [load for load in (llm_load, tts_load, asr_load) if load is not None])
+    loads = [load for load in (llm_load, tts_load, asr_load) if load is not None]
+    return Models(llm, tts, asr, loads, llm_engine=engine)
 
 
-def _plan_llm(cfg: Config, notices: list[str]) -> tuple[ModelSlot[ReplyEngine], Load | None]:
+def _plan_llm(
+    cfg: Config, notices: list[str]
+) -> tuple[ModelSlot[ReplyEngine], Load | None, ReplyEngine | None]:
     llm = cfg.llm
     if llm.engine == "template":
         notices.append(TEMPLATE_NOTICE)
-        return ModelSlot.ready_with("llm", TemplateEngine(llm.template), "template"), None
+        return ModelSlot.ready_with("llm", TemplateEngine(llm.template), "template"), None, None
     try:
         engine = _language_model(cfg)
     except EngineUnavailable as exc:
         notices.append(f"{TEMPLATE_NOTICE}: {exc}")
-        return ModelSlot.off("llm", str(exc)), None
+        return ModelSlot.off("llm", str(exc)), None, None
     slot: ModelSlot[ReplyEngine] = ModelSlot("llm")
 
     async def load() -> tuple[ReplyEngine, str]:
-        await engine.load()
+        try:
+            await engine.load()
+        except EngineUnreachable as exc:
+            raise EngineUnreachable(
+                f"{exc}; the template engine answers meanwhile and Cohost tries again every "
+                f"{llm.breaker.probe_interval_s:g} s (llm.breaker.probe_interval_s)"
+            ) from None
         return engine, engine.name
 
-    return slot, slot.load(load, EngineUnavailable)
+    return slot, slot.load(load, EngineUnavailable), engine
 
 
 def _language_model(cfg: Config) -> ReplyEngine:
@@ -120,3 +139,62 @@ def _plan_asr(cfg: Config, notices: list[str]) -> tuple[ModelSlot[Transcriber], 
         return transcriber, transcriber.info().model
 
     return slot, slot.load(load, AsrUnavailable)
+
+
+def behind_breaker(
+    models: Models,
+    answering: ReplyEngine,
+    cfg: Config,
+    *,
+    stall_s: float,
+    on_change: Callable[[ModelStatus], None],
+) -> BreakerEngine | None:
+    """The language model behind its circuit breaker, with the template engine that answered
+    until now (``answering``) as the fallback; None when there is no language model to use.
+    Call once the llm slot has settled. A model whose server did not answer at start comes
+    back as an open breaker that loads it on the first probe that works."""
+    slot = models.llm
+    unreachable = slot.value is None and isinstance(slot.error, EngineUnreachable)
+    model = slot.value if slot.value is not None else models.llm_engine if unreachable else None
+    if model is None or isinstance(model, TemplateEngine):
+        return None
+    fallback = answering if isinstance(answering, TemplateEngine) else TemplateEngine(cfg.llm.template)
+    return BreakerEngine(
+        model,
+        fallback,
+        cfg.llm.breaker,
+        stall_s=stall_s,
+        on_change=on_change,
+        loaded=slot.value is not None,
+        reason=slot.detail if slot.value is None else "",
+    )
+
+
+_frozen = False
+
+
+def freeze_loaded_objects(*, again: bool = False) -> None:
+    """Move what start-up loaded out of the garbage collector's sight: with models in memory a
+    full collection walks ~400k objects (~100 ms pause, mid-sentence); frozen, they are skipped.
+
+    Once per process unless ``again``: frozen objects are never collected, so a process that
+    starts many pipelines (the tests) must not keep each one's leftovers forever."""
+    global _frozen
+    if _frozen and not again:
+        return
+    _frozen = True
+    gc.collect()
+    gc.freeze()
+    log.debug("gc: %d objects frozen after start-up", gc.get_freeze_count())
+
+
+def token_counter(engine: ReplyEngine) -> Callable[[str], int]:
+    """Count prompt tokens with the loaded model's tokenizer; one per character otherwise."""
+    tokenizer = getattr(engine, "tokenizer", None)
+    if tokenizer is None:
+        return count_chars
+
+    def count(text: str) -> int:
+        return len(tokenizer.encode(text, add_special_tokens=False))
+
+    return count

@@ -30,6 +30,9 @@ LATENCY_STAGES = (
 )
 
 
+_PAIRED = ("arrival_to_first_audio", "decision_to_first_audio")
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile; 0.0 for no values."""
     if not values:
@@ -53,6 +56,7 @@ class Stats:
     latencies: dict[str, deque[float]] = field(default_factory=dict)
     last_replies: deque[str] = field(default_factory=lambda: deque(maxlen=5))
     heard: deque[str] = field(default_factory=lambda: deque(maxlen=5))  # the streamer's last transcripts
+    _by_utterance: dict[str, dict[int, float]] = field(default_factory=dict)  # for turn_waits
 
     def observe(self, event: Event) -> None:
         if event.type in INPUT_TYPES:
@@ -69,6 +73,11 @@ class Stats:
                 self.last_replies.append(event.text)
         elif isinstance(event, Metric):
             self.latencies.setdefault(event.name, deque(maxlen=self.keep_last)).append(event.ms)
+            if event.utterance_id and event.name in _PAIRED:
+                by_id = self._by_utterance.setdefault(event.name, {})
+                by_id[event.utterance_id] = event.ms
+                while len(by_id) > self.keep_last:
+                    del by_id[next(iter(by_id))]
         elif isinstance(event, StateChange):
             self.state, self.muted = event.state, event.muted
             self.topic = event.topic or self.topic
@@ -86,6 +95,13 @@ class Stats:
     @property
     def filtered_total(self) -> int:
         return sum(self.filtered.values())
+
+    def turn_waits(self) -> list[float]:
+        """Per reply, ms from the message arriving to the bot deciding to answer it (wall time):
+        arrival_to_first_audio less decision_to_first_audio of the same utterance."""
+        arrived = self._by_utterance.get("arrival_to_first_audio", {})
+        decided = self._by_utterance.get("decision_to_first_audio", {})
+        return [max(0.0, ms - decided[u]) for u, ms in arrived.items() if u in decided]
 
     def latency_table(self) -> dict[str, dict[str, float]]:
         table: dict[str, dict[str, float]] = {}

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import time
 
+from agent.brain import modes
+from agent.brain.brain import order_for
 from agent.brain.flood import near_duplicate
 from agent.brain.memory import Memory, Turn
-from agent.brain.prompt import build_request, prompt_tokens
 from agent.brain.state import BrainState, Candidate, Message, step
 from agent.config import BrainConfig, BrainMemory, LlmConfig
 from agent.events import Danmaku, Enter, Gift
+from agent.reply.prompt import build_request, prompt_tokens
 
 _TAGS = [frozenset({"question"}), frozenset(), frozenset({"greeting"}), frozenset({"negative", "complaint"})]
 
@@ -36,16 +38,20 @@ def _inputs(n: int) -> list[Message]:
     return out
 
 
+def _never(a: str, b: str) -> bool:
+    return False
+
+
 def step_throughput(n: int = 50_000, fold: bool = False) -> float:
     cfg = BrainConfig()
     state = BrainState()
     inputs = _inputs(n)
-    kwargs = {"fold": near_duplicate} if fold else {}
+    plan = modes.plan(cfg)  # made once, as the brain's shell does
     began = time.perf_counter()
     for i, item in enumerate(inputs):
-        state, _ = step(state, item, i * 0.001, cfg, **kwargs)
+        state, _ = step(state, item, i * 0.001, cfg, fold=near_duplicate if fold else _never, plan=plan)
     elapsed = time.perf_counter() - began
-    assert len(state.pending) == cfg.max_pending and state.in_flight  # full, never finished
+    assert len(state.queue.pending) == cfg.max_pending and state.floor.in_flight  # full, never finished
     return n / elapsed
 
 
@@ -67,7 +73,8 @@ def prompt_size(turns: int, bounded: bool) -> float:
     text = "主播这个键盘多少钱？"
     message = Message(Danmaku(text=text, uid="x", uname="小明"), text, "小明", frozenset({"question"}))
     heard = ("今天继续打黑神话悟空", "这一关有点难", "大家别急")
-    request = build_request(1, Candidate("question", message, 0.0, 0), LlmConfig(), brain, memory, heard)
+    order = order_for(1, Candidate("question", message, 0.0, 0), memory.recall("x", heard))
+    request = build_request(order, LlmConfig(), brain)
     return float(prompt_tokens(request))
 
 

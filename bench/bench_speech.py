@@ -250,9 +250,10 @@ class _FirstAudio:
 
     def __init__(self) -> None:
         self.first: dict[int, float] = {}
+        self.playhead: dict[int, float] = {}
 
     async def play(
-        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
+        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event, text: str = ""
     ) -> float:
         self.first.setdefault(utterance_id, time.perf_counter())
         return len(samples) / sample_rate

@@ -1,6 +1,6 @@
 """Runs every benchmark in bench/ and prints one table.
 
-Usage: python bench/run.py [name ...]   (e.g. `python bench/run.py pipeline filters`)
+Usage: python bench/run.py [name ...]   (e.g. `python bench/run.py whole_path filters`)
 Benchmarks that need something absent here (OBS, a model server) print why they were skipped.
 """
 

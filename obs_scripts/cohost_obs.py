@@ -13,6 +13,7 @@ import contextlib
 import json
 import queue
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -21,6 +22,7 @@ import obspython as obs
 DEFAULT_ADDR = "http://127.0.0.1:8765"
 HTTP_TIMEOUT_S = 2.0
 POLL_S = 2.0
+MAX_RETRY_WAIT_S = 3.0  # a hotkey pressed during a flood still lands within seconds
 
 HOTKEYS = (
     ("cohost.mute", "Cohost: mute", "mute"),
@@ -78,7 +80,7 @@ class Agent:
             method, path, body = job
             self._do(method, path, body)
 
-    def _do(self, method: str, path: str, body: dict[str, str] | None) -> None:
+    def _do(self, method: str, path: str, body: dict[str, str] | None, retried: bool = False) -> None:
         addr = self.addr.rstrip("/")
         headers = {"Accept": "application/json"}
         if self.token:
@@ -92,6 +94,11 @@ class Agent:
             with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
                 payload = response.read(65536)
         except urllib.error.HTTPError as exc:
+            if exc.code == 429 and not retried:
+                # The agent is busy with other callers: wait as told (briefly) and try once more.
+                time.sleep(_retry_after(exc.headers.get("Retry-After")))
+                self._do(method, path, body, retried=True)
+                return
             if exc.code in (401, 403):
                 self._set_status("Cohost: token rejected — copy control.token from the agent's config")
             else:
@@ -105,6 +112,9 @@ class Agent:
             return
         if path == "/api/status":
             self._read_status(payload)
+        elif path == "/api/say" and _refused(payload):
+            # The text would have been filtered: it was not said, and the panel says why.
+            self._set_status("Cohost: not said — " + _refused(payload))
         else:
             self._log(f"cohost: {method} {path} ok")
             if path in ("/api/mute", "/api/unmute"):
@@ -133,6 +143,26 @@ class Agent:
         if text != self._last_logged:  # one line per change, not one per poll
             self._last_logged = text
             print(text)
+
+
+def _refused(payload: bytes) -> str:
+    """Why the agent refused a /api/say ("banned_word: 词"); "" when it was said."""
+    try:
+        answer = json.loads(payload.decode("utf-8"))
+    except ValueError:
+        return ""
+    if not isinstance(answer, dict) or answer.get("ok", True):
+        return ""
+    return f"{answer.get('refused', 'refused')}: {answer.get('rule', '')}"
+
+
+def _retry_after(header: str | None) -> float:
+    """Seconds to wait before retrying a 429: the agent's Retry-After, between 0.1 and MAX_RETRY_WAIT_S."""
+    try:
+        seconds = float(header or 1.0)
+    except ValueError:
+        seconds = 1.0
+    return min(max(seconds, 0.1), MAX_RETRY_WAIT_S) if seconds == seconds else 1.0
 
 
 agent = Agent()

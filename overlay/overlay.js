@@ -1,180 +1,190 @@
-// Cohost overlay: draws the bot's reply lines and state from the /ws/events feed.
-// Every string from the feed is untrusted (model output quoting viewers, source
-// details): it is only ever assigned to textContent or a data-* attribute, never
-// parsed as HTML.
-"use strict";
+// Cohost overlay: the page OBS shows. Reads its layout from the URL (defaults from
+// config.toml [overlay]), follows the agent's /ws/events feed and reconnects with
+// backoff. Every string from the feed is untrusted (viewer chat, model output): it is
+// only ever assigned to textContent, never parsed as HTML; images load only from this
+// server or a platform image host (params.js safeImageUrl; the page's CSP enforces it).
 
-(() => {
-  const params = new URLSearchParams(location.search);
-  const token = params.get("token") || "";
-  const debug = params.get("debug") === "1";
+import { Chat } from "/overlay/chat.js";
+import { labelsFor } from "/overlay/labels.js";
+import { loadConfig, readSettings, safeImageUrl } from "/overlay/params.js";
+import { Replies } from "/overlay/reply.js";
 
-  const linesEl = document.getElementById("lines");
-  const badgeEl = document.getElementById("badge");
-  const debugEl = document.getElementById("debug");
-  const latenciesEl = document.getElementById("latencies");
-  const sourcesEl = document.getElementById("sources");
-  const connEl = document.getElementById("conn");
+const query = new URLSearchParams(location.search);
+const token = query.get("token") || "";
+const debug = query.get("debug") === "1";
+const $ = (id) => document.getElementById(id);
 
-  const settings = { max_lines: 4, fade_after_s: 15, font_size_px: 32 };
-  const utterances = new Map(); // utterance_id -> <li>
-  const latencies = new Map(); // metric name -> last ms
-  const sources = new Map(); // source name -> state
-  let botState = { state: "offline", muted: false };
-  let retryMs = 500;
+const view = { settings: null, labels: null, chat: null, replies: null };
+const model = {
+  state: "offline",
+  muted: false,
+  topic: "",
+  sources: new Map(),
+  latencies: new Map(),
+  session: null,
+  snapshotLeft: 0,
+};
+let retryMs = 500;
+let subtitleTimer = null;
 
-  debugEl.hidden = !debug;
-
-  function authHeaders() {
-    return token ? { Authorization: "Bearer " + token } : {};
+function applyLayout(settings) {
+  const root = document.documentElement;
+  root.lang = settings.lang;
+  root.style.setProperty("--font-size", settings.font + "px");
+  root.style.setProperty("--text", settings.color);
+  root.style.setProperty("--line-bg", settings.bg);
+  document.body.classList.toggle("transparent", settings.transparent);
+  document.body.dataset.position = settings.position || "dashboard";
+  for (const el of document.querySelectorAll("[data-panel]")) {
+    el.hidden = !el.dataset.panel.split(" ").some((p) => settings.panels.includes(p));
   }
+  $("chat-panel").hidden = !(settings.panels.includes("chat") || settings.panels.includes("superchats"));
+  $("chat").hidden = !settings.panels.includes("chat");
+  $("persona-name").textContent = settings.name;
+  const avatar = safeImageUrl(settings.avatar);
+  if (avatar) $("avatar").src = avatar;
+  $("avatar").hidden = !avatar;
+  $("debug").hidden = !debug;
+}
 
-  async function loadSettings() {
-    try {
-      const response = await fetch("/api/overlay-config", { headers: authHeaders(), cache: "no-store" });
-      if (response.ok) Object.assign(settings, await response.json());
-    } catch (err) {
-      // Agent not up yet: keep the defaults; the socket retries on its own.
-    }
-    document.documentElement.style.setProperty("--font-size", Number(settings.font_size_px) + "px");
+function showStatus() {
+  const { labels } = view;
+  const state = model.muted ? "muted" : model.state;
+  $("badge").dataset.state = Object.hasOwn(labels.state, state) ? state : "idle";
+  $("badge").textContent = labels.state[state] ?? String(state);
+  $("topic").hidden = !model.topic;
+  $("topic").textContent = model.topic ? `${labels.topic}：${model.topic}` : "";
+  const alerts = [];
+  for (const [source, state] of model.sources) {
+    if (state === "live" || state === "live_on" || state === "ended") continue;
+    const el = document.createElement("span");
+    el.className = "alert";
+    el.dataset.state = Object.hasOwn(labels.source, state) ? state : "failed";
+    el.textContent = `${source} ${labels.source[state] ?? state}`;
+    alerts.push(el);
   }
+  $("alerts").replaceChildren(...alerts);
+  if (debug) renderDebug();
+}
 
-  function showState() {
-    const label = botState.muted ? "muted" : String(botState.state || "unknown");
-    badgeEl.dataset.state = label;
-    badgeEl.textContent = label;
+function renderPairs(dl, pairs) {
+  const rows = [];
+  for (const [name, value] of pairs) {
+    const dt = document.createElement("dt");
+    dt.textContent = name;
+    const dd = document.createElement("dd");
+    dd.textContent = value;
+    rows.push(dt, dd);
   }
+  dl.replaceChildren(...rows);
+}
 
-  function fadeLater(li) {
-    const seconds = Number(settings.fade_after_s);
-    if (!(seconds > 0) || li.dataset.fadeScheduled) return;
-    li.dataset.fadeScheduled = "1";
-    setTimeout(() => removeLine(li), seconds * 1000);
-  }
+function renderDebug() {
+  renderPairs($("latencies"), [...model.latencies].map(([name, ms]) => [name, Math.round(ms).toString()]));
+  renderPairs($("sources"), [...model.sources]);
+}
 
-  function removeLine(li) {
-    li.classList.add("fading");
-    setTimeout(() => {
-      li.remove();
-      for (const [id, el] of utterances) if (el === li) utterances.delete(id);
-    }, 900);
-  }
-
-  function lineFor(utteranceId) {
-    let li = utterances.get(utteranceId);
-    if (!li) {
-      li = document.createElement("li");
-      utterances.set(utteranceId, li);
-      linesEl.appendChild(li);
-      const live = [...linesEl.children].filter((el) => !el.classList.contains("fading"));
-      live.forEach((el, i) => el.classList.toggle("old", i < live.length - 1));
-      for (const el of live.slice(0, Math.max(0, live.length - Number(settings.max_lines)))) removeLine(el);
-    }
-    return li;
-  }
-
-  function addSentence(msg) {
-    const li = lineFor(msg.utterance_id);
-    const span = document.createElement("span");
-    span.dataset.index = String(msg.index);
-    span.textContent = String(msg.text ?? "");
-    if (li.childElementCount > 0) li.appendChild(document.createTextNode(" "));
-    li.appendChild(span);
-  }
-
-  function markSpeaking(msg) {
-    const li = utterances.get(msg.utterance_id);
-    if (!li) return;
-    for (const span of li.querySelectorAll("span")) {
-      span.classList.toggle("speaking", span.dataset.index === String(msg.index));
-    }
-  }
-
-  function finish(msg) {
-    const li = utterances.get(msg.utterance_id);
-    if (!li) return;
-    for (const span of li.querySelectorAll("span.speaking")) span.classList.remove("speaking");
-    if (msg.outcome === "interrupted") li.classList.add("interrupted");
-    fadeLater(li);
-  }
-
-  function renderPairs(dl, pairs) {
-    const rows = [];
-    for (const [name, value] of pairs) {
-      const dt = document.createElement("dt");
-      dt.textContent = name;
-      const dd = document.createElement("dd");
-      dd.textContent = value;
-      rows.push(dt, dd);
-    }
-    dl.replaceChildren(...rows);
-  }
-
-  function renderDebug() {
-    if (!debug) return;
-    renderPairs(latenciesEl, [...latencies].map(([name, ms]) => [name, Math.round(ms).toString()]));
-    renderPairs(sourcesEl, [...sources]);
-  }
-
-  let subtitleTimer = null;
-  function subtitle(msg) {
-    // The streamer's own words (speech recognition), shown for a few seconds.
-    const el = document.getElementById("subtitle");
-    if (!el) return;
-    el.textContent = String(msg.text ?? "");
-    clearTimeout(subtitleTimer);
+function subtitle(msg) {
+  const el = $("subtitle");
+  el.textContent = String(msg.text ?? "");
+  el.classList.toggle("partial", msg.final === false);
+  clearTimeout(subtitleTimer);
+  const seconds = Number(view.settings.subs);
+  if (seconds > 0) {
     subtitleTimer = setTimeout(() => {
       el.textContent = "";
-    }, 6000);
+    }, seconds * 1000);
   }
+}
 
-  const handlers = {
-    transcript: subtitle,
-    reply_sentence: addSentence,
-    audio: markSpeaking,
-    utterance_done: finish,
-    state: (msg) => {
-      botState = { state: msg.state, muted: Boolean(msg.muted) };
-      showState();
-    },
-    source_status: (msg) => {
-      sources.set(String(msg.source), String(msg.state));
-      renderDebug();
-    },
-    metric: (msg) => {
-      const ms = Number(msg.ms);
-      if (Number.isFinite(ms)) latencies.set(String(msg.name), ms);
-      renderDebug();
-    },
+function startSnapshot(msg) {
+  // Same agent as before (a reconnect): rebuild from its memory. A new agent (restarted):
+  // keep what is on screen and add to it.
+  if (msg.session === model.session) view.chat.clear();
+  view.replies.clear(); // replies are numbered per agent run and replayed whole
+  model.session = String(msg.session);
+  model.sources.clear();
+  model.snapshotLeft = Math.max(0, Math.trunc(Number(msg.messages)) || 0);
+}
+
+function chatLine(msg) {
+  view.chat.show(msg, model.session, model.snapshotLeft > 0);
+}
+
+const handlers = {
+  snapshot: startSnapshot,
+  danmaku: chatLine,
+  gift: chatLine,
+  guard: chatLine,
+  super_chat: chatLine,
+  transcript: subtitle,
+  reply_sentence: (msg) => view.replies.sentence(msg),
+  audio: (msg) => view.replies.playing(msg),
+  audio_ended: (msg) => view.replies.ended(msg),
+  utterance_done: (msg) => view.replies.done(msg),
+  state: (msg) => {
+    model.state = String(msg.state);
+    model.muted = msg.muted === true;
+    model.topic = String(msg.topic ?? "");
+    showStatus();
+  },
+  source_status: (msg) => {
+    model.sources.set(String(msg.source), String(msg.state));
+    showStatus();
+  },
+  metric: (msg) => {
+    const ms = Number(msg.ms);
+    if (Number.isFinite(ms)) model.latencies.set(String(msg.name), ms);
+    if (debug) renderDebug();
+  },
+};
+
+function receive(data) {
+  let msg;
+  try {
+    msg = JSON.parse(data);
+  } catch (err) {
+    return;
+  }
+  if (!msg || typeof msg !== "object" || !Object.hasOwn(handlers, msg.type)) return;
+  const inSnapshot = model.snapshotLeft > 0 && msg.type !== "snapshot";
+  view.replies.instant = inSnapshot;
+  handlers[msg.type](msg);
+  if (inSnapshot) model.snapshotLeft -= 1;
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const suffix = token ? "?token=" + encodeURIComponent(token) : "";
+  const ws = new WebSocket(`${scheme}://${location.host}/ws/events${suffix}`);
+  $("conn").textContent = model.session ? "" : view.labels.connecting;
+  ws.onopen = () => {
+    retryMs = 500;
+    $("conn").textContent = "";
+    document.body.dataset.connected = "1";
   };
+  ws.onmessage = (event) => receive(event.data);
+  ws.onclose = () => {
+    // The agent restarted or is not up yet: say so, then try again, backing off.
+    document.body.dataset.connected = "0";
+    model.state = "offline";
+    model.muted = false;
+    showStatus();
+    $("conn").textContent = view.labels.retry((retryMs / 1000).toFixed(1));
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 10000);
+  };
+}
 
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const query = token ? "?token=" + encodeURIComponent(token) : "";
-    const ws = new WebSocket(`${scheme}://${location.host}/ws/events${query}`);
-    ws.onopen = () => {
-      retryMs = 500;
-      connEl.textContent = "connected";
-    };
-    ws.onmessage = (event) => {
-      let msg;
-      try {
-        msg = JSON.parse(event.data);
-      } catch (err) {
-        return;
-      }
-      const handle = msg && Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
-      if (handle) handle(msg);
-    };
-    ws.onclose = () => {
-      // The agent restarted or is not up yet: show it, then try again, backing off.
-      botState = { state: "offline", muted: false };
-      showState();
-      connEl.textContent = `reconnecting in ${retryMs} ms`;
-      setTimeout(connect, retryMs);
-      retryMs = Math.min(retryMs * 2, 5000);
-    };
-  }
+async function main() {
+  const settings = readSettings(location.search, await loadConfig(token));
+  view.settings = settings;
+  view.labels = labelsFor(settings.lang);
+  view.chat = new Chat($("chat"), $("pins"), settings, view.labels);
+  view.replies = new Replies($("lines"), settings);
+  applyLayout(settings);
+  showStatus();
+  connect();
+}
 
-  loadSettings().finally(connect);
-})();
+main();

@@ -33,6 +33,7 @@ import uvicorn
 from fastapi import FastAPI, Request
 from websockets.asyncio.server import ServerConnection, serve
 
+from agent.events import Event
 from agent.sources.bilibili.wbi import MIXIN_KEY_ENC_TAB
 
 HEADER = struct.Struct(">IHHII")
@@ -113,6 +114,24 @@ def open_dm(n: int, text: str = "") -> dict[str, Any]:
 
 
 # --- danmaku websocket ------------------------------------------------------------------
+
+
+class FakeCtx:
+    """A SessionContext that keeps what the session emitted (the supervisor's part, recorded)."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.lives = 0
+        self.alives = 0
+
+    def emit(self, event: Event) -> None:
+        self.events.append(event)
+
+    def live(self) -> None:
+        self.lives += 1
+
+    def alive(self) -> None:
+        self.alives += 1
 
 
 @dataclass

@@ -19,23 +19,7 @@ from agent.sources.bilibili import wbi
 from agent.sources.bilibili.open_platform import BilibiliOpenSession, Game, OpenApi
 from agent.sources.bilibili.web import BilibiliWebSession
 from agent.sources.supervisor import SupervisedSource
-from tests.bili_server import ApiServer, ApiState, DanmakuServer, danmu, open_dm
-
-
-class FakeCtx:
-    def __init__(self) -> None:
-        self.events: list[Event] = []
-        self.lives = 0
-        self.alives = 0
-
-    def emit(self, event: Event) -> None:
-        self.events.append(event)
-
-    def live(self) -> None:
-        self.lives += 1
-
-    def alive(self) -> None:
-        self.alives += 1
+from tests.bili_server import ApiServer, ApiState, DanmakuServer, FakeCtx, danmu, open_dm
 
 
 class Platform:

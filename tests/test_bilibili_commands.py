@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agent.events import Danmaku, Enter, Gift, Guard, Like, SourceStatus, SuperChat
-from agent.sources.bilibili.commands import CommandParser, parse_protobuf
+from agent.sources.bilibili.commands import GUARD_HOLD_S, CommandParser, parse_protobuf
 from tests.bili_server import danmu, open_dm
 
 
@@ -203,7 +203,9 @@ def test_super_chat_delete_produces_nothing() -> None:
     assert parse({"cmd": "SUPER_CHAT_MESSAGE_DELETE", "data": {"ids": [9001]}}) == []
 
 
-def test_guard_buy_and_toasts_for_one_purchase_share_a_msg_id() -> None:
+def test_guard_buy_waits_for_the_toast_that_says_what_was_paid() -> None:
+    # GUARD_BUY carries the list price (198 yuan); the toasts what the viewer paid
+    # (a discounted first month: 138). All three announce one purchase.
     buy = {
         "cmd": "GUARD_BUY",
         "data": {
@@ -223,7 +225,8 @@ def test_guard_buy_and_toasts_for_one_purchase_share_a_msg_id() -> None:
             "username": "船员",
             "guard_level": 3,
             "num": 1,
-            "price": 198000,
+            "price": 138000,
+            "unit_price": 198000,
             "start_time": 1700000000,
             "payflow_id": "p",
         },
@@ -233,15 +236,30 @@ def test_guard_buy_and_toasts_for_one_purchase_share_a_msg_id() -> None:
         "data": {
             "sender_uinfo": {"uid": 5, "base": {"name": "船员"}},
             "guard_info": {"guard_level": 3, "role_name": "舰长", "start_time": 1700000000},
-            "pay_info": {"payflow_id": "p", "price": 198000, "num": 1, "unit": "月"},
+            "pay_info": {"payflow_id": "p", "price": 138000, "num": 1, "unit": "月"},
         },
     }
-    events = [parse(b)[0] for b in (buy, toast, toast2)]
-    assert events[0] == Guard(
+    paid = Guard(
+        platform="bilibili", msg_id="guard:5:1700000000", uid="5", uname="船员", level=3, count=1, price=138.0
+    )
+    parser = CommandParser()
+    assert parser.parse(buy, now=10.0) == []  # held: the toast may say what was really paid
+    assert parser.parse(toast, now=10.1) == [paid]
+    assert parser.parse(toast2, now=10.2) == [paid]  # same msg_id: the supervisor keeps one
+    assert parser.due(now=100.0) == [] and parser.flush() == []  # the list price is gone
+
+    # Without a toast, GUARD_BUY is published as it is once its wait is over...
+    parser = CommandParser()
+    assert parser.parse(buy, now=10.0) == []
+    assert parser.due(now=10.0 + GUARD_HOLD_S / 2) == []
+    (listed,) = parser.due(now=10.0 + GUARD_HOLD_S)
+    assert listed == Guard(
         platform="bilibili", msg_id="guard:5:1700000000", uid="5", uname="船员", level=3, count=1, price=198.0
     )
-    assert events[1] == events[0]
-    assert events[2] == events[0]
+    # ...or when the link ends.
+    parser = CommandParser()
+    parser.parse(buy)
+    assert [g.price for g in parser.flush()] == [198.0]  # type: ignore[union-attr]
     assert parse({"cmd": "GUARD_BUY", "data": {"guard_level": 9}}) == []
 
 

@@ -98,7 +98,7 @@ def test_a_newer_promotion_replaces_one_still_waiting() -> None:
     t = Timeline(cfg)
     t.at(0.0, Control(action="mute"))
     t.at(61.0, Tick())
-    assert [c.topic for c in t.state.pending if c.kind == "promotion"] == ["商品B"]
+    assert [c.topic for c in t.state.queue.pending if c.kind == "promotion"] == ["商品B"]
 
 
 def test_product_questions_get_the_product_mode() -> None:
@@ -151,7 +151,7 @@ def test_repeat_offenders_are_ignored_for_hold_s() -> None:
     t = Timeline(simple(cooldown_s=0.0, gap_after_streamer_s=0.0, user_cooldown_s=0.0))
     t.at(0.0, Strike("troll", "banned_word"))
     t.at(1.0, Strike("troll", "too_long"))  # not a reason the abuse mode counts
-    assert not t.state.ignored
+    assert not t.state.playbook.ignored
     actions = t.at(2.0, Strike("troll", "contact_solicit"))
     assert [f.reason for f in filtered(actions)] == ["ignored_viewer"]
     blocked = t.at(3.0, Message(Danmaku(text="你好", uid="troll", uname="troll"), "你好", "troll"))
@@ -165,7 +165,7 @@ def test_strikes_far_apart_do_not_add_up() -> None:
     t = Timeline(simple())
     t.at(0.0, Strike("u", "banned_word"))
     t.at(500.0, Strike("u", "banned_word"))
-    assert not t.state.ignored
+    assert not t.state.playbook.ignored
 
 
 def test_transcripts_are_heard_and_reset_clears_everything() -> None:
@@ -175,9 +175,9 @@ def test_transcripts_are_heard_and_reset_clears_everything() -> None:
     t.at(0.2, Control(action="mute"))
     t.at(0.3, question("问？"))
     actions = t.at(1.0, Control(action="reset"))
-    assert (t.state.pending, t.state.heard, t.state.topic) == ((), (), "")
+    assert (t.state.queue.pending, t.state.context.heard, t.state.context.topic) == ((), (), "")
     assert any(type(a).__name__ == "ClearMemory" for a in actions)
-    assert t.state.muted  # reset is not unmute
+    assert t.state.floor.muted  # reset is not unmute
 
 
 def test_ordered_strike_table_forgets_exactly_like_a_full_scan() -> None:

@@ -55,7 +55,7 @@ class Timeline:
 
     def finish(self, now: float) -> list[object]:
         """The reply in flight ends at ``now``."""
-        return self.at(now, UtteranceDone(utterance_id=self.state.in_flight))
+        return self.at(now, UtteranceDone(utterance_id=self.state.floor.in_flight))
 
     def starts(self) -> list[StartReply]:
         return [a for a in self.actions if isinstance(a, StartReply)]
@@ -75,7 +75,7 @@ def test_answers_at_once_when_idle() -> None:
     starts = [a for a in actions if isinstance(a, StartReply)]
     assert len(starts) == 1
     assert starts[0].candidate.kind == "question"
-    assert t.state.in_flight == starts[0].utterance_id
+    assert t.state.floor.in_flight == starts[0].utterance_id
 
 
 def test_cooldown_holds_between_replies() -> None:
@@ -96,7 +96,7 @@ def test_per_minute_cap_holds() -> None:
         t.at(now, question(f"第{i}个问题？", uname=f"u{i}"))
     for _ in range(20):
         now += 1.0
-        if t.state.in_flight:
+        if t.state.floor.in_flight:
             t.finish(now)
         t.at(now, Tick())
     starts = t.starts()
@@ -121,24 +121,28 @@ def test_priority_order() -> None:
     for item in inputs:
         t.at(0.1, item)
     now = 1.0
-    while t.state.in_flight:
+    while t.state.floor.in_flight:
         t.finish(now)
         now += 1.0
     kinds = [s.candidate.kind for s in t.starts()]
-    assert kinds == ["chatter", "super_chat", "guard", "gift", "mention", "question", "follow", "chatter"]
+    # The gift and the follow waited together: one line thanks both.
+    assert kinds == ["chatter", "super_chat", "guard", "thanks", "mention", "question", "chatter"]
+    (thanks,) = [s.candidate for s in t.starts() if s.candidate.kind == "thanks"]
+    assert [part.kind for part in thanks.batch] == ["gift", "follow"]
+    assert thanks.names == ("g", "e")
 
 
 def test_control_mute_stops_replies_at_once() -> None:
     t = Timeline()
     t.at(0.0, question("问题？"))
-    speaking = t.state.in_flight
+    speaking = t.state.floor.in_flight
     actions = t.at(0.5, Control(action="mute"))
     assert StopReply(speaking, "mute") in actions
     t.finish(0.6)
     t.at(0.7, question("静音时的问题？"))
     for now in (10.0, 20.0):
         assert not [a for a in t.at(now, Tick()) if isinstance(a, StartReply)]
-    assert t.state.muted
+    assert t.state.floor.muted
     states = [a.event.state for a in t.actions if isinstance(a, Emit) and isinstance(a.event, StateChange)]
     assert states[-1] == "muted"
     started = [a for a in t.at(21.0, Control(action="unmute")) if isinstance(a, StartReply)]
@@ -148,7 +152,7 @@ def test_control_mute_stops_replies_at_once() -> None:
 def test_never_starts_while_streamer_talks_and_interrupts_on_barge_in() -> None:
     t = Timeline()
     t.at(0.0, question("问题一？"))
-    first = t.state.in_flight
+    first = t.state.floor.in_flight
     actions = t.at(1.0, StreamerVoice(speaking=True))
     assert StopReply(first, "streamer") in actions
     t.finish(1.1)
@@ -169,7 +173,7 @@ def test_gifts_from_one_viewer_batch_into_one_thanks() -> None:
     gift = t.starts()[-1].candidate
     assert gift.kind == "gift"
     assert gift.count == 50
-    assert len(t.state.pending) == 0
+    assert len(t.state.queue.pending) == 0
 
 
 def test_near_duplicates_fold_into_one_question_with_a_count() -> None:
@@ -177,8 +181,8 @@ def test_near_duplicates_fold_into_one_question_with_a_count() -> None:
     t.at(0.0, question("占位？"))
     for i, text in enumerate(["这个多少钱？", "这个多少钱啊", "这个多少钱?"]):
         t.at(0.1, question(text, uname=f"u{i}"))
-    assert len(t.state.pending) == 1
-    assert t.state.pending[0].count == 3
+    assert len(t.state.queue.pending) == 1
+    assert t.state.queue.pending[0].count == 3
     folded = [a.event for a in t.actions if isinstance(a, Emit) and isinstance(a.event, Filtered)]
     assert [f.reason for f in folded] == ["folded", "folded"]
 
@@ -188,7 +192,7 @@ def test_stale_messages_are_dropped_with_a_reason() -> None:
     t.at(0.0, Control(action="mute"))
     t.at(1.0, question("没人回答的问题？"))
     t.at(40.0, Tick())
-    assert not t.state.pending
+    assert not t.state.queue.pending
     reasons = [a.event.reason for a in t.actions if isinstance(a, Emit) and isinstance(a.event, Filtered)]
     assert reasons == ["stale"]
 
@@ -201,19 +205,19 @@ def test_overflow_drops_the_least_important() -> None:
     t.at(0.2, Message(SuperChat(text="sc", uname="s", uid="s", price=50), "sc", "s"))
     t.at(0.3, question("问题？"))
     t.at(0.4, question("另一个问题？", uname="b"))
-    kinds = sorted(c.kind for c in t.state.pending)
+    kinds = sorted(c.kind for c in t.state.queue.pending)
     assert kinds == ["question", "question", "super_chat"]
 
 
 def test_skip_reset_and_say() -> None:
     t = Timeline()
     t.at(0.0, question("问题？"))
-    first = t.state.in_flight
+    first = t.state.floor.in_flight
     assert StopReply(first, "skip") in t.at(0.2, Control(action="skip"))
     t.finish(0.3)
     t.at(0.4, question("排队的问题？"))
     actions = t.at(0.5, Control(action="reset"))
-    assert not t.state.pending
+    assert not t.state.queue.pending
     assert any(type(a).__name__ == "ClearMemory" for a in actions)
     said = [a for a in t.at(0.6, Control(action="say", text="大家好")) if isinstance(a, StartReply)]
     assert said[0].candidate.kind == "say"
@@ -223,7 +227,7 @@ def test_skip_reset_and_say() -> None:
 def test_state_changes_follow_the_reply() -> None:
     t = Timeline()
     t.at(0.0, question("问题？"))
-    uid = t.state.in_flight
+    uid = t.state.floor.in_flight
     t.at(0.5, Audio(utterance_id=uid, index=0, text="好", duration_s=1.0, sample_rate=22050))
     t.finish(1.5)
     t.at(7.0, Tick())
@@ -234,7 +238,7 @@ def test_state_changes_follow_the_reply() -> None:
 def test_reply_timeout_stops_a_stuck_reply() -> None:
     t = Timeline(simple(reply_timeout_s=10.0))
     t.at(0.0, question("问题？"))
-    uid = t.state.in_flight
+    uid = t.state.floor.in_flight
     assert StopReply(uid, "timeout") in t.at(10.5, Tick())
     assert StopReply(uid, "timeout") not in t.at(11.0, Tick())  # asked once
 
@@ -242,7 +246,7 @@ def test_reply_timeout_stops_a_stuck_reply() -> None:
 def test_a_long_reply_that_keeps_speaking_is_not_cut() -> None:
     t = Timeline(simple(reply_timeout_s=10.0))
     t.at(0.0, question("问题？"))
-    uid = t.state.in_flight
+    uid = t.state.floor.in_flight
     for i, at in enumerate((2.0, 9.0, 16.0)):  # a sentence starts every 7 s: alive
         t.at(at, Audio(utterance_id=uid, index=i, text="一句。", duration_s=7.0, sample_rate=24000))
     assert not any(isinstance(a, StopReply) for a in t.at(25.5, Tick()))
@@ -329,7 +333,7 @@ def test_combo_running_totals_keep_the_highest() -> None:
     t.at(0.0, question("占位？"))
     for i, total in enumerate([1, 2, 5, 9]):
         t.at(0.1 * i, combo(total))
-    assert [c.count for c in t.state.pending] == [9]
+    assert [c.count for c in t.state.queue.pending] == [9]
 
 
 def test_combo_single_sends_add_up() -> None:
@@ -337,36 +341,55 @@ def test_combo_single_sends_add_up() -> None:
     t.at(0.0, question("占位？"))
     for i, count in enumerate([1, 1, 2, 2, 3]):
         t.at(0.1 * i, combo(count))
-    assert [c.count for c in t.state.pending] == [9]
+    assert [c.count for c in t.state.queue.pending] == [9]
 
 
 def test_a_combo_is_thanked_once_naming_the_giver() -> None:
     t = Timeline(simple(cooldown_s=0.0, gap_after_streamer_s=0.0, gift_batch_s=1.0))
     t.at(0.0, combo(10, uname="老王"))
-    t.at(0.2, combo(3, combo_id="c2", uname="老王"))  # another combo: its own thanks
-    t.at(2.0, Tick())
+    t.at(3.0, Tick())
     first = t.starts()[0].candidate
-    assert (first.message.name, first.count) == ("老王", 10)
+    assert (first.kind, first.message.name, first.count) == ("gift", "老王", 10)
     t.finish(3.0)
     late = t.at(3.5, combo(12))
     assert [a.event.reason for a in late if isinstance(a, Emit) and isinstance(a.event, Filtered)] == [
         "combo_thanked"
     ]
     t.at(10.0, Tick())
-    assert [s.candidate.count for s in t.starts()] == [10, 3]
+    assert len(t.starts()) == 1
+
+
+def test_thank_yous_that_pile_up_are_one_line() -> None:
+    t = Timeline(simple(cooldown_s=0.0, gap_after_streamer_s=0.0, gift_batch_s=1.0))
+    t.at(0.0, question("先问一个？"))  # the bot is busy while the gifts arrive
+    t.at(0.1, combo(10, uname="老王"))
+    t.at(0.2, combo(3, combo_id="c2", uname="老王"))  # another combo of the same viewer
+    t.at(0.3, combo(1, combo_id="c3", uname="小李"))
+    t.finish(2.0)
+    (thanks,) = [s.candidate for s in t.starts() if s.candidate.kind != "question"]
+    assert thanks.kind == "thanks"
+    assert thanks.names == ("老王", "小李") and thanks.count == 2
+    assert sorted(part.count for part in thanks.batch) == [1, 3, 10]
+    t.finish(3.0)
+    # Every combo in the batch was thanked: later sends of any of them are not thanked again.
+    late = [t.at(3.5 + i / 10, combo(20, combo_id=c)) for i, c in enumerate(("c1", "c2", "c3"))]
+    reasons = [
+        a.event.reason for out in late for a in out if isinstance(a, Emit) and isinstance(a.event, Filtered)
+    ]
+    assert reasons == ["combo_thanked"] * 3
 
 
 def test_interrupt_policy_finish_sentence_is_passed_on() -> None:
     t = Timeline(simple(interrupt="finish_sentence"))
     t.at(0.0, question("问题？"))
-    uid = t.state.in_flight
+    uid = t.state.floor.in_flight
     assert StopReply(uid, "streamer", finish_sentence=True) in t.at(1.0, StreamerVoice(speaking=True))
     t2 = Timeline(simple(interrupt="stop"))
     t2.at(0.0, question("问题？"))
-    assert StopReply(t2.state.in_flight, "streamer", finish_sentence=False) in t2.at(
+    assert StopReply(t2.state.floor.in_flight, "streamer", finish_sentence=False) in t2.at(
         1.0, StreamerVoice(speaking=True)
     )
-    assert not t2.state.pending  # default: what was unsaid is dropped
+    assert not t2.state.queue.pending  # default: what was unsaid is dropped
 
 
 def test_resume_after_interrupt_requeues_once() -> None:
@@ -394,10 +417,10 @@ def test_a_full_queue_drops_a_less_important_newcomer_and_keeps_its_own() -> Non
     t.at(0.0, Control(action="mute"))
     t.at(0.1, question("问题一？", uname="a"))
     t.at(0.2, question("问题二？", uname="b"))
-    before = t.state.pending
+    before = t.state.queue.pending
     dropped = t.at(0.3, chat("闲聊", uname="c"))  # chatter ranks below questions: it goes
-    assert t.state.pending == before
+    assert t.state.queue.pending == before
     assert [a.event.reason for a in dropped if isinstance(a, Emit)] == ["overflow"]
     assert [a.event.text for a in dropped if isinstance(a, Emit)] == ["闲聊"]
     t.at(0.4, question("问题三？", uname="d"))  # same rank: the oldest question goes
-    assert [c.message.text for c in t.state.pending] == ["问题二？", "问题三？"]
+    assert [c.message.text for c in t.state.queue.pending] == ["问题二？", "问题三？"]

@@ -6,7 +6,7 @@ from agent.brain.brain import Brain, Speak
 from agent.brain.moderation import Moderator
 from agent.brain.state import Emit
 from agent.brain.topics import TopicTracker, bigrams, stop_pattern
-from agent.config import BrainConfig, BrainTopics, LlmConfig
+from agent.config import BrainConfig, BrainTopics
 from agent.events import (
     Control,
     Danmaku,
@@ -49,7 +49,7 @@ def test_a_flood_keeps_the_window_bounded() -> None:
 
 def brain(**kwargs: object) -> Brain:
     cfg = BrainConfig(cooldown_s=0.0, gap_after_streamer_s=0.0, **kwargs)  # type: ignore[arg-type]
-    return Brain(cfg, LlmConfig(), Moderator.from_config(BrainConfig(sentiment_model=False)))
+    return Brain(cfg, Moderator.from_config(BrainConfig(sentiment_model=False)))
 
 
 def test_shell_publishes_the_topic_from_transcripts() -> None:
@@ -83,7 +83,7 @@ def test_shell_remembers_turns_and_reset_forgets() -> None:
         for d in b.handle(Danmaku(text="这游戏叫什么？", uid="1", uname="小明"), 0.0)
         if isinstance(d, Speak)
     ]
-    uid = speak.request.utterance_id
+    uid = speak.order.utterance_id
     b.handle(ReplySentence(utterance_id=uid, index=0, text="叫黑神话。"), 0.5)
     b.handle(
         UtteranceDone(utterance_id=uid, text="叫黑神话。"), 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -94,9 +95,88 @@ def test_bad_env_value_names_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(DEFAULT_CONFIG)
     assert caught.value.lines == [
-        "config error: brain.max_replies_per_minute = 'lots': "
+        "config error: brain.max_replies_per_minute = 'lots' (from COHOST_BRAIN__MAX_REPLIES_PER_MINUTE): "
         "Input should be a valid integer, unable to parse string as an integer"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("bilibili", ["bilibili"]), ("bilibili, twitch", ["bilibili", "twitch"]), ('["jsonws"]', ["jsonws"])],
+)
+def test_env_list_takes_json_or_a_comma_list(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: list[str]
+) -> None:
+    monkeypatch.setenv("COHOST_SOURCES__ENABLED", value)
+    assert load_config(DEFAULT_CONFIG).sources.enabled == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        (
+            "COHOST_SOURCES__ENABLED",
+            "bilibli",
+            "config error: sources.enabled.0 = 'bilibli' (from COHOST_SOURCES__ENABLED): Input should be",
+        ),
+        (
+            "COHOST_BRAIN__KIND_COOLDOWN_S",
+            "gift=5",
+            "config error: COHOST_BRAIN__KIND_COOLDOWN_S = 'gift=5': cannot read it; expected JSON such as",
+        ),
+        ("COHOST_LLM", "{oops", "config error: COHOST_LLM = '{oops': cannot read it; expected JSON"),
+    ],
+)
+def test_unreadable_env_value_is_one_line_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_config(DEFAULT_CONFIG)
+    assert len(caught.value.lines) == 1
+    assert caught.value.lines[0].startswith(expected), caught.value.lines[0]
+
+
+def test_cli_with_a_list_in_the_environment_runs(tmp_path: Path) -> None:
+    env = {**os.environ, "COHOST_SOURCES__ENABLED": "bilibili", "COHOST_CONTROL__ENABLED": "false"}
+    result = subprocess.run(
+        [sys.executable, "-m", "agent", "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "sources" in result.stdout and "bilibili" in result.stdout
+
+
+def test_no_config_file_means_the_documented_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no config.toml here
+    assert load_config() == load_config(DEFAULT_CONFIG) == Config()
+
+
+def test_config_init_writes_the_documented_file_once(tmp_path: Path) -> None:
+    def init(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "agent", "config", "init", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
+
+    assert init().returncode == 0
+    written = tmp_path / "config.toml"
+    assert written.read_text(encoding="utf-8") == DEFAULT_CONFIG.read_text(encoding="utf-8")
+    written.write_text("# mine\n", encoding="utf-8")
+    again = init()
+    assert again.returncode == 1 and "--force" in again.stderr
+    assert written.read_text(encoding="utf-8") == "# mine\n"  # never overwritten by accident
+    assert init("--force").returncode == 0
+    assert load_config(written) == Config()
 
 
 def test_secrets_never_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,6 +191,30 @@ def test_secrets_never_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         load_config(bad)
     assert "12345678" not in caught.value.lines[0]
     assert "obs.password = <hidden>" in caught.value.lines[0]
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ("[llm.openai]\napi_key = 987654321\n", "llm.openai.api_key"),
+        ("[sources.bilibili]\nbuvid3 = 987654321\n", "sources.bilibili.buvid3"),
+        (
+            "[sources.bilibili_open]\napp_id = 1\naccess_key_secret = 987654321\n",
+            "sources.bilibili_open.access_key_secret",
+        ),
+    ],
+)
+def test_every_secret_field_is_hidden_by_its_type(tmp_path: Path, toml: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, toml))
+    assert caught.value.lines == [f"config error: {key} = <hidden>: Input should be a valid string"]
+
+
+def test_a_whole_section_is_never_echoed(tmp_path: Path) -> None:
+    # A section given as the wrong type may hold a secret: its value is not shown.
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, '[llm]\nopenai = ["sk-987654321"]\n'))
+    assert "987654321" not in caught.value.lines[0]
 
 
 def test_cli_reports_config_errors_in_one_line_and_no_traceback(tmp_path: Path) -> None:

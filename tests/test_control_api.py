@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import signal
 import socket
@@ -22,10 +23,11 @@ from agent.bus import Bus, EventQueue
 from agent.config import ConfigError, ControlConfig, OverlayConfig
 from agent.control.api import Controller, create_app
 from agent.control.feed import FeedBuffer
-from agent.control.guard import TokenBucket, is_loopback
+from agent.control.guard import is_loopback
 from agent.control.metrics import render
 from agent.control.server import ControlServer, ControlServerError, bind_socket
-from agent.events import Control, Danmaku, Metric, ReplySentence, StateChange, UtteranceDone
+from agent.events import Control, Danmaku, Metric, ReplySentence, StateChange, UtteranceDone, to_dict
+from agent.ratelimit import Buckets, TokenBucket
 
 BASE = "http://127.0.0.1:8765"
 TOKEN = "s3cret-token-for-tests"
@@ -47,6 +49,9 @@ class FakeController(Controller):
         self.subscribed: list[str] = []
         self.on_subscribe: list[Any] = []
         self._utterance = 0
+
+    def refusal(self, text: str) -> str | None:
+        return "傻逼" if "傻逼" in text else None
 
     def send(self, event: Control) -> None:
         self.sent.append(event)
@@ -123,7 +128,7 @@ def test_status_reports_the_runtime_status(client: TestClient) -> None:
 def test_each_command_sends_one_control_event(client: TestClient, fake: FakeController, action: str) -> None:
     response = client.post(f"/api/{action}")
     assert response.status_code == 200
-    assert response.json() == {"ok": True, "action": action}
+    assert response.json() == {"ok": True, "action": action, "refused": "", "rule": ""}
     assert [(e.action, e.origin, e.text) for e in fake.sent] == [(action, "api", "")]
 
 
@@ -136,9 +141,18 @@ def test_mute_shows_up_in_status(client: TestClient) -> None:
 
 def test_say_carries_the_text(client: TestClient, fake: FakeController) -> None:
     response = client.post("/api/say", json={"text": "大家好，欢迎来到直播间！"})
-    assert response.json() == {"ok": True, "action": "say"}
+    assert response.json() == {"ok": True, "action": "say", "refused": "", "rule": ""}
     assert fake.sent[0].action == "say"
     assert fake.sent[0].text == "大家好，欢迎来到直播间！"
+
+
+def test_say_refuses_text_that_would_be_filtered_and_says_why(
+    client: TestClient, fake: FakeController
+) -> None:
+    response = client.post("/api/say", json={"text": "你个傻逼"})
+    assert response.status_code == 200
+    assert response.json() == {"ok": False, "action": "say", "refused": "banned_word", "rule": "傻逼"}
+    assert not fake.sent  # nothing reached the bus
 
 
 @pytest.mark.parametrize(
@@ -161,13 +175,30 @@ def test_say_rejects_non_json(client: TestClient, fake: FakeController) -> None:
     assert fake.sent == []
 
 
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_say_with_a_number_json_cannot_carry_is_a_safe_422(
+    client: TestClient, fake: FakeController, number: str
+) -> None:
+    response = client.post(
+        "/api/say", content=f'{{"text": {number}}}'.encode(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert [(e["loc"], e["type"]) for e in detail] == [(["body", "text"], "string_type")]
+    assert "input" not in detail[0]  # the caller's value is never echoed
+    assert "Traceback" not in response.text
+    assert fake.sent == []
+
+
 def test_say_accepts_exactly_500_chars(client: TestClient, fake: FakeController) -> None:
     assert client.post("/api/say", json={"text": "好" * 500}).status_code == 200
     assert len(fake.sent[0].text) == 500
 
 
-def test_docs_and_openapi_list_every_route(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 200
+def test_openapi_lists_every_route_and_no_page_loads_a_cdn(client: TestClient) -> None:
+    # FastAPI's /docs and /redoc pull Swagger UI from a CDN onto the API's origin: not served.
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
     paths = client.get("/openapi.json").json()["paths"]
     for route in ("status", "mute", "unmute", "skip", "reset", "say", "overlay-config"):
         assert f"/api/{route}" in paths
@@ -188,6 +219,11 @@ def test_overlay_page_and_settings_are_served(client: TestClient) -> None:
         "max_lines": 4,
         "fade_after_s": 15.0,
         "font_size_px": 32,
+        "chat_lines": 20,
+        "persona_name": "小助手",
+        "avatar": "",
+        "lang": "zh",
+        "subtitle_s": 6.0,
     }
 
 
@@ -242,7 +278,7 @@ def test_exposed_host_requires_the_token_everywhere(fake: FakeController) -> Non
         assert c.post("/api/mute", headers={"Authorization": f"Basic {TOKEN}"}).status_code == 401
         assert fake.sent == []
         ok = c.post("/api/mute", headers={"Authorization": f"Bearer {TOKEN}"})
-        assert ok.json() == {"ok": True, "action": "mute"}
+        assert ok.json() == {"ok": True, "action": "mute", "refused": "", "rule": ""}
         assert c.get(f"/api/status?token={TOKEN}").status_code == 200
         with (
             pytest.raises(WebSocketDenialResponse) as denied,
@@ -251,7 +287,7 @@ def test_exposed_host_requires_the_token_everywhere(fake: FakeController) -> Non
             pass
         assert denied.value.status_code == 401
         with c.websocket_connect(f"/ws/events?token={TOKEN}", headers=HOST) as ws:
-            assert ws.receive_json()["type"] == "state"
+            assert "type" in ws.receive_json()  # let in: the feed starts (its shape: test_overlay.py)
 
 
 def test_token_on_loopback_is_required_too(fake: FakeController) -> None:
@@ -319,35 +355,72 @@ def test_no_cors_by_default(client: TestClient) -> None:
 def test_rate_limit_answers_429_then_recovers(fake: FakeController) -> None:
     now = [1000.0]
     with make_client(fake, clock=lambda: now[0], rate_per_s=2, burst=3) as c:
-        codes = [c.post("/api/skip").status_code for _ in range(5)]
+        codes = [c.post("/api/say", json={"text": "hi"}).status_code for _ in range(5)]
         assert codes == [200, 200, 200, 429, 429]
         limited = c.get("/api/status")
         assert limited.status_code == 429
         assert int(limited.headers["retry-after"]) >= 1
         now[0] += 0.5  # one token back at 2 per second
-        assert c.post("/api/skip").status_code == 200
-        assert c.post("/api/skip").status_code == 429
-        metrics = c.get("/metrics")  # limited as well: nothing is free
+        assert c.get("/api/status").status_code == 200
+        assert c.get("/api/status").status_code == 429
+        metrics = c.get("/metrics")  # limited as well: nothing but the stop buttons is free
         assert metrics.status_code == 429
         now[0] += 10
         text = c.get("/metrics").text
     assert 'cohost_control_rejected_total{status="429"} 5' in text
-    assert len(fake.sent) == 4
+    assert len(fake.sent) == 3
 
 
-def test_token_bucket_is_per_client() -> None:
-    bucket = TokenBucket(rate=1.0, burst=2)
-    assert [bucket.take("a", 0.0) for _ in range(3)] == [0.0, 0.0, 1.0]
-    assert bucket.take("b", 0.0) == 0.0
-    assert bucket.take("a", 1.0) == 0.0
-    assert bucket.take("a", 1.0) > 0
+def test_mute_skip_and_reset_are_never_rate_limited(fake: FakeController) -> None:
+    with make_client(fake, clock=lambda: 0.0, rate_per_s=1, burst=1) as c:
+        assert c.get("/api/status").status_code == 200
+        assert c.get("/api/status").status_code == 429  # the budget is spent
+        actions = ["mute", "skip", "reset", "unmute"] * 10
+        assert {c.post(f"/api/{a}").status_code for a in actions} == {200}
+    assert [e.action for e in fake.sent] == actions
 
 
-def test_token_bucket_forgets_idle_clients_under_a_flood() -> None:
-    bucket = TokenBucket(rate=1.0, burst=1, max_clients=100)
+def test_refused_requests_do_not_spend_the_budget_of_the_real_caller(fake: FakeController) -> None:
+    # A web page firing cross-origin requests, and a caller with the wrong token, are refused
+    # before the rate limit: the OBS script (right token, no Origin) keeps its whole burst.
+    ok = {"Authorization": f"Bearer {TOKEN}"}
+    with make_client(fake, clock=lambda: 0.0, rate_per_s=1, burst=5, token=SecretStr(TOKEN)) as c:
+        for _ in range(50):
+            assert (
+                c.post(
+                    "/api/say", json={"text": "x"}, headers={**ok, "origin": "https://evil.example"}
+                ).status_code
+                == 403
+            )
+            assert (
+                c.post("/api/say", json={"text": "x"}, headers={"Authorization": "Bearer nope"}).status_code
+                == 401
+            )
+        codes = [c.post("/api/say", json={"text": "hi"}, headers=ok).status_code for _ in range(6)]
+    assert codes == [200] * 5 + [429]
+
+
+def test_rate_limit_without_a_token_is_per_address() -> None:
+    buckets = Buckets(rate=1.0, burst=2)
+    assert [buckets.take("a", 0.0) for _ in range(3)] == [0.0, 0.0, 1.0]
+    assert buckets.take("b", 0.0) == 0.0
+    assert buckets.take("a", 1.0) == 0.0
+    assert buckets.take("a", 1.0) > 0
+
+
+def test_token_bucket_refills_at_its_rate_up_to_its_burst() -> None:
+    bucket = TokenBucket(rate=2.0, burst=3)
+    assert [bucket.take(0.0) for _ in range(4)] == [0.0, 0.0, 0.0, 0.5]
+    assert bucket.take(0.25) == 0.25  # half a token back: not enough, nothing spent
+    assert bucket.take(0.5) == 0.0
+    assert [bucket.take(100.0) for _ in range(4)] == [0.0, 0.0, 0.0, 0.5]  # never more than burst
+
+
+def test_rate_limiter_forgets_idle_callers_under_a_flood() -> None:
+    buckets = Buckets(rate=1.0, burst=1, max_keys=100)
     for i in range(1000):
-        bucket.take(f"10.0.{i // 256}.{i % 256}", 0.0)
-    assert len(bucket._buckets) == 100
+        buckets.take(f"10.0.{i // 256}.{i % 256}", 0.0)
+    assert len(buckets) == 100
 
 
 # --- the overlay feed ----------------------------------------------------------
@@ -357,6 +430,8 @@ def test_feed_starts_with_a_snapshot_then_streams_bus_events(
     client: TestClient, fake: FakeController
 ) -> None:
     with client.websocket_connect("/ws/events", headers=HOST) as ws:
+        header = ws.receive_json()
+        assert header["type"] == "snapshot" and header["messages"] == 3
         first = [ws.receive_json() for _ in range(3)]
         assert first[0] == {"type": "state", "state": "listening", "muted": False, "topic": "游戏"}
         assert first[1] == {"type": "source_status", "source": "replay", "state": "live", "detail": ""}
@@ -373,15 +448,16 @@ def test_feed_starts_with_a_snapshot_then_streams_bus_events(
         }
         client.post("/api/mute")
         assert ws.receive_json() == {"type": "state", "state": "listening", "muted": True, "topic": ""}
-    assert fake.subscribed == ["overlay-ws-1"]
+    assert fake.subscribed == ["overlay"]  # one subscription serves every page
 
 
 def test_feed_leaves_out_viewer_chat_and_unsubscribes_on_disconnect(
     client: TestClient, fake: FakeController
 ) -> None:
     with client.websocket_connect("/ws/events", headers=HOST) as ws:
-        for _ in range(3):
+        for _ in range(4):
             ws.receive_json()
+        # Viewer chat waits for the brain's "admitted" verdict; without one it never shows.
         client.portal.call(fake.bus.publish, Danmaku(text="<script>x</script>"))  # type: ignore[union-attr]
         client.portal.call(fake.bus.publish, UtteranceDone(utterance_id=7))  # type: ignore[union-attr]
         assert ws.receive_json()["type"] == "utterance_done"
@@ -405,25 +481,27 @@ def test_feed_refuses_more_pages_than_configured(fake: FakeController) -> None:
 
 
 def test_feed_buffer_keeps_latest_state_and_recent_lines_in_order() -> None:
-    buffer = FeedBuffer(max_lines=3)
-    buffer.add(StateChange(state="thinking"))
+    buffer = FeedBuffer(max_lines=3, max_chat=1)
+    buffer.add(to_dict(StateChange(state="thinking")))
     for i in range(5):
-        buffer.add(ReplySentence(utterance_id=1, index=i, text=f"句子{i}"))
-        buffer.add(Metric(name="first_token", ms=float(i)))
-    buffer.add(StateChange(state="speaking"))
-    buffer.add(Danmaku(text="not for the overlay"))
+        buffer.add(to_dict(ReplySentence(utterance_id=1, index=i, text=f"句子{i}")))
+        buffer.add(to_dict(Metric(name="first_token", ms=float(i))))
+        buffer.add({**to_dict(Danmaku(text=f"弹幕{i}")), "line": i + 1})
+    buffer.add(to_dict(StateChange(state="speaking")))
     out = buffer.drain()
     assert [m["type"] for m in out] == [
         "reply_sentence",
         "reply_sentence",
         "reply_sentence",
         "metric",
+        "danmaku",  # a chat flood has its own bound: it never pushes the reply out
         "state",
     ]
+    assert out[4]["text"] == "弹幕4"
     assert [m["text"] for m in out[:3]] == ["句子2", "句子3", "句子4"]
     assert out[3]["ms"] == 4.0
-    assert out[4]["state"] == "speaking"
-    assert buffer.dropped == 2
+    assert out[5]["state"] == "speaking"
+    assert buffer.dropped == 6
     assert buffer.drain() == []
 
 
@@ -531,7 +609,8 @@ async def test_server_serves_and_stops_on_cancel(fake: FakeController) -> None:
     await asyncio.wait_for(listening.wait(), 5)
     url = f"http://127.0.0.1:{server.port}"
     async with httpx.AsyncClient(base_url=url) as http:
-        assert (await http.post("/api/skip")).json() == {"ok": True, "action": "skip"}
+        skipped = (await http.post("/api/skip")).json()
+    assert skipped == {"ok": True, "action": "skip", "refused": "", "rule": ""}
     # uvicorn would have installed its own handler; Ctrl-C must stay the runtime's.
     assert signal.getsignal(signal.SIGINT) is ctrl_c
     task.cancel()
@@ -540,3 +619,41 @@ async def test_server_serves_and_stops_on_cancel(fake: FakeController) -> None:
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", server.port or 0)) != 0  # the port is free again
     assert [e.action for e in fake.sent] == ["skip"]
+
+
+async def test_refused_overlay_websocket_is_one_warning_not_an_error(
+    fake: FakeController, caplog: pytest.LogCaptureFixture
+) -> None:
+    import websockets
+    from websockets.exceptions import InvalidStatus
+
+    listening = asyncio.Event()
+    server = ControlServer(
+        fake, ControlConfig(port=0), OverlayConfig(), on_listening=lambda host, port: listening.set()
+    )
+    task = asyncio.create_task(server.run())
+    await asyncio.wait_for(listening.wait(), 5)
+    url = f"ws://127.0.0.1:{server.port}/ws/events"
+    with caplog.at_level(logging.DEBUG):
+        for _ in range(2):  # an overlay page retries: the same refusal is logged once
+            with pytest.raises(InvalidStatus) as refused:
+                async with websockets.connect(url, additional_headers={"Origin": "https://evil.example"}):
+                    pass
+            assert refused.value.response.status_code == 403
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(task, 5)
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.getMessage() for r in warnings] == [
+        "overlay websocket refused (403): Origin 'https://evil.example' not allowed: "
+        "add it to control.allowed_origins"
+    ]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_token_bucket_can_start_empty_and_earn_its_budget() -> None:
+    # The brain's sentiment-model budget: nothing at stream start, `rate` per second after.
+    bucket = TokenBucket(rate=2.0, burst=2, empty_at=0.0)
+    assert bucket.take(0.0) == 0.5
+    assert bucket.take(0.5) == 0.0
+    assert [bucket.take(10.0) for _ in range(3)] == [0.0, 0.0, 0.5]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -13,7 +14,10 @@ import pytest
 
 from agent.brain.moderation import Moderator
 from agent.config import BrainConfig
+from agent.demo import narration
+from agent.events import Danmaku, Filtered, Metric, Transcript, UtteranceDone
 from agent.sources.replay import DEMO_RECORDING
+from agent.stats import Stats
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +45,28 @@ def test_demo_exits_cleanly_with_a_summary(demo_run) -> None:
     result, _, _ = demo_run
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
-    for heading in ("Messages in", "Not answered, and why", "Replies", "Latency (ms)"):
+    for heading in ("Messages in", "Not answered, and why", "Replies", "Latency"):
         assert heading in result.stdout
+    # Waiting for a turn (by design) is apart from how fast a reply is made once decided.
+    assert "time waiting for a turn (stream s)" in result.stdout
+    assert "reply latency once decided (ms)" in result.stdout
+    assert "arrival_to_first_audio" not in result.stdout
+
+
+def test_the_log_shows_each_reply_each_filtered_message_and_the_streamer(demo_run) -> None:
+    result, record, _ = demo_run
+    events = lines(record)
+    log = result.stderr.splitlines()
+    for done in (e for e in events if e["type"] == "utterance_done"):
+        assert f"INFO agent.demo: bot ({done['outcome']}): {done['text'] or '(nothing said)'}" in log
+    filtered = [e for e in events if e["type"] == "filtered"]
+    said = [line for line in log if line.startswith("INFO agent.demo: not answered (")]
+    assert len(said) == len(filtered) > 0
+    assert any(line.startswith("INFO agent.demo: not answered (banned_word, ") for line in said)
+    heard = [e["text"] for e in events if e["type"] == "transcript" and e["text"]]
+    assert [
+        line.removeprefix("INFO agent.demo: streamer: ") for line in log if "agent.demo: streamer: " in line
+    ] == heard
     assert "template mode: no language model loaded" in result.stdout
     assert "no GLM model configured" in result.stdout  # the notice says how to configure one
 
@@ -123,13 +147,32 @@ def test_the_bot_speaks_with_kokoro(demo_run) -> None:
     assert audio and {e["sample_rate"] for e in audio} == {24000}
 
 
-def test_audio_written_as_wav_files(demo_run) -> None:
+def test_audio_written_as_wav_files_in_a_run_folder_with_an_index(demo_run) -> None:
     _, record, out = demo_run
-    wavs = sorted((out / "audio").glob("utterance-*.wav"))
-    spoken = {e["utterance_id"] for e in lines(record) if e["type"] == "audio"}
-    assert len(wavs) == len(spoken) > 0
-    with wave.open(str(wavs[0])) as wav:
-        assert wav.getnframes() > wav.getframerate() // 2
+    events = lines(record)
+    played: dict[int, float] = {}
+    for e in events:
+        if e["type"] == "audio_ended":
+            played[e["utterance_id"]] = played.get(e["utterance_id"], 0.0) + e["played_s"]
+    heard = {u: s for u, s in played.items() if s > 0}
+    runs = list((out / "audio").glob("run-*"))
+    assert len(runs) == (1 if heard else 0)  # one folder per run, none when nothing was said
+    if not heard:
+        return
+    with (runs[0] / "index.csv").open(encoding="utf-8", newline="") as index:
+        rows = list(csv.DictReader(index))
+    run = runs[0]
+    assert sorted(row["file"] for row in rows) == sorted(f"utterance-{u:04d}.wav" for u in heard)
+    assert sorted(p.name for p in run.glob("*.wav")) == sorted(row["file"] for row in rows)
+    texts = {e["utterance_id"]: e["text"] for e in events if e["type"] == "utterance_done"}
+    for row in rows:
+        utterance = int(row["file"][10:14])
+        with wave.open(str(run / row["file"])) as wav:
+            seconds = wav.getnframes() / wav.getframerate()
+        # Each file holds exactly what was played (cut where the reply was interrupted).
+        assert seconds == pytest.approx(played[utterance], abs=0.01)
+        assert float(row["stream_time_s"]) >= 0
+        assert row["text"] and texts[utterance].startswith(row["text"][:1])
 
 
 def test_replaying_a_recording_reproduces_its_input(demo_run, tmp_path: Path) -> None:
@@ -168,3 +211,52 @@ def test_replaying_a_recording_reproduces_its_input(demo_run, tmp_path: Path) ->
         ]
 
     assert room(again) == room(record) == room(DEMO_RECORDING)
+
+
+def test_narration_lines_for_replies_filters_and_the_streamer() -> None:
+    assert narration(UtteranceDone(utterance_id=3, outcome="spoken", text="欢迎！")) == "bot (spoken): 欢迎！"
+    assert (
+        narration(UtteranceDone(utterance_id=4, outcome="interrupted")) == "bot (interrupted): (nothing said)"
+    )
+    line = narration(Filtered(of="danmaku", reason="banned_word", rule="微信", uname="阿明", text="加微信"))
+    assert line == "not answered (banned_word, 微信): danmaku from 阿明: 加微信"
+    assert narration(Filtered(of="enter", reason="stale")) == "not answered (stale): enter"
+    assert narration(Transcript(text="大家好")) == "streamer: 大家好"
+    assert narration(Transcript(text="", final=True)) is None
+    assert narration(Danmaku(uid="1", uname="a", text="hi")) is None
+
+
+def test_turn_wait_is_arrival_to_decision_per_reply() -> None:
+    stats = Stats()
+    for event in (
+        Metric(name="decision_to_first_audio", ms=300.0, utterance_id=1),
+        Metric(name="arrival_to_first_audio", ms=5300.0, utterance_id=1),
+        Metric(name="arrival_to_first_audio", ms=900.0, utterance_id=2),  # no decision metric: left out
+        Metric(name="decision_to_first_audio", ms=100.0, utterance_id=3),
+        Metric(name="arrival_to_first_audio", ms=100.0, utterance_id=3),
+    ):
+        stats.observe(event)
+    assert stats.turn_waits() == [5000.0, 0.0]
+
+
+def test_no_overlay_url_is_announced_when_the_overlay_is_off(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "COHOST_AUDIO__OUTPUT_DEVICE": "none",
+        "COHOST_TTS__ENGINE": "none",
+        "COHOST_ASR__ENGINE": "none",
+        "COHOST_CONTROL__PORT": "0",
+        "COHOST_OVERLAY__ENABLED": "false",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "agent", "demo", "--speed", "200", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    announced = [line for line in result.stderr.splitlines() if "control API on" in line]
+    assert len(announced) == 1 and announced[0].endswith("/api/status (overlay off)"), announced
+    assert "/overlay" not in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -105,7 +107,7 @@ def fake_obs() -> Iterator[int]:
         hello = {"rpcVersion": 1, "obsWebSocketVersion": "5.1.0", "authentication": auth}
         ws.send(json.dumps({"op": 0, "d": hello}))
         identify = json.loads(ws.recv())
-        if identify["d"].get("authentication") != doctor.obs_auth(PASSWORD, SALT, CHALLENGE):
+        if identify["d"].get("authentication") != obs_auth(PASSWORD, SALT, CHALLENGE):
             ws.close(4009, "Authentication failed.")
             return
         ws.send(json.dumps({"op": 2, "d": {"negotiatedRpcVersion": 1}}))
@@ -119,9 +121,15 @@ def fake_obs() -> Iterator[int]:
         thread.join(timeout=5)
 
 
-def test_obs_auth_matches_the_protocol_example() -> None:
+def obs_auth(password: str, salt: str, challenge: str) -> str:
+    """obs-websocket 5 authentication string (protocol.md "Creating an authentication string")."""
+    secret = base64.b64encode(hashlib.sha256((password + salt).encode()).digest())
+    return base64.b64encode(hashlib.sha256(secret + challenge.encode()).digest()).decode()
+
+
+def test_fake_obs_auth_matches_the_protocol_example() -> None:
     expected = "1Ct943GAT+6YQUUX47Ia/ncufilbe6+oD6lY+5kaCu4="
-    assert doctor.obs_auth("supersecretpassword", SALT, CHALLENGE) == expected
+    assert obs_auth("supersecretpassword", SALT, CHALLENGE) == expected
 
 
 def test_obs_login_right_wrong_and_missing_password(fake_obs: int) -> None:
@@ -184,6 +192,26 @@ def test_missing_model_folder_warns_with_the_download_command(tmp_path: Path) ->
     check = doctor.check_llm_model(llm(str(missing)))
     assert check.status == "warn" and str(missing) in check.detail
     assert f"--local-dir {missing}" in check.fix and "hf download" in check.fix
+
+
+@pytest.mark.parametrize(
+    ("model", "local"),
+    [
+        ("gpt2", False),  # a hub id without an owner: the engine loads it from the hub
+        ("zai-org/glm-edge-1.5b-chat", False),
+        ("./models/glm", True),
+        ("~/models/glm", True),
+        ("/models/glm", True),
+        ("C:\\models\\glm", True),
+        ("models/zai/glm", True),
+    ],
+)
+def test_doctor_and_the_engine_agree_on_what_is_a_folder(model: str, local: bool) -> None:
+    from agent.config_llm import looks_local
+
+    assert looks_local(model) is local
+    check = doctor.check_llm_model(llm(model))
+    assert ("does not exist" in check.detail) is local
 
 
 def test_hub_id_looked_up_in_the_offline_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -374,3 +402,12 @@ def test_real_obs_password_checks(tmp_path: Path) -> None:
     assert right[0] == "ok" and "logged in" in right[1]
     assert wrong == ["fail", "OBS at 127.0.0.1:4455 rejected the password"]
     assert missing[0] == "fail" and "requires a password" in missing[1]
+
+
+def test_no_sources_enabled_is_a_warning_with_the_fix() -> None:
+    from agent.config import SourcesConfig
+
+    none = doctor.check_sources(SourcesConfig())
+    assert none.status == "warn" and "sources.enabled = []" in none.detail
+    assert "bilibili_open" in none.fix
+    assert doctor.check_sources(SourcesConfig(enabled=["twitch"])) == doctor.Check("sources", "ok", "twitch")

@@ -46,7 +46,11 @@ def test_array_of_events_and_default_platform() -> None:
         (b"\xff\xfe\x00garbage", "bad_json"),
         ("[" * 100_000, "bad_json"),
         ('{"type": "gift", "gift_name": "x", "price": NaN}', "bad_json"),
-        ('{"type": "gift", "gift_name": "x", "price": 1e400}', "bad_field"),
+        ('{"type": "gift", "gift_name": "x", "price": 1e400}', "bad_json"),  # no finite float
+        ('{"type": "gift", "gift_name": "x", "count": 100000000000000000}', "bad_field"),
+        ('{"type": "gift", "gift_name": "x", "price": 1e9}', "bad_field"),
+        ('{"type": ["danmaku"], "text": "x"}', "unknown_type"),
+        ('{"type": {"a": 1}, "text": "x"}', "unknown_type"),
         ('{"type": "gift", "gift_name": "x", "count": -5}', "bad_field"),
         ('{"type": "danmaku", "text": 5}', "bad_field"),
         ('{"type": "danmaku"}', "bad_field"),
@@ -71,6 +75,21 @@ def test_bad_messages_are_counted_not_raised(message: str | bytes, kind: str) ->
 def test_one_bad_item_does_not_spoil_the_batch() -> None:
     events, problems = decode('[{"type": "like", "count": 2}, {"type": "like", "count": "many"}]')
     assert [e.type for e in events] == ["like"] and problems == ["bad_field"]
+
+
+def test_a_type_that_is_a_list_or_object_costs_only_its_own_item() -> None:
+    batch = '[{"type": ["danmaku"], "text": "a"}, {"type": {"x": 1}}, {"type": "like", "count": 2}]'
+    events, problems = decode(batch)
+    assert [e.type for e in events] == ["like"]
+    assert problems == ["unknown_type", "unknown_type"]
+
+
+def test_lone_surrogates_controls_and_bidi_are_stripped_not_fatal() -> None:
+    message = '{"type": "danmaku", "text": "hi\\ud800 there\\u0000", "uname": "\\u202eevil\\u2066"}'
+    (event,) = decode(message)[0]
+    assert isinstance(event, Danmaku)
+    assert (event.text, event.uname) == ("hi there", "evil")
+    event.text.encode("utf-8")  # the recorder writes UTF-8: this must not raise
 
 
 def test_control_only_when_allowed() -> None:

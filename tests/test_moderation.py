@@ -186,9 +186,22 @@ def test_normalisation_forms() -> None:
 
 def test_sentiment_model_scores_chinese_text() -> None:
     moderator = Moderator.from_config(BrainConfig(sentiment_model=True))
+    assert moderator.model_status() in {"off", "loading", "ready"}  # from_config never waits for it
+    moderator.start_loading()
+    assert moderator.wait_ready(timeout=300), moderator.model_status()
+    assert moderator.model_status() == "ready"
+    assert moderator.check("今天去公园散步").sentiment != 0.5  # no rule cue: snownlp's score
+    assert moderator.check("今天去公园散步", use_model=False).sentiment == 0.5
     praise = moderator.check("主播唱得太好听了，爱了爱了")
     complaint = moderator.check("卡死了，垃圾游戏，退钱")
     plain = moderator.check("hello there")
     assert praise.sentiment > 0.7 and "positive" in praise.tags
     assert complaint.sentiment < 0.3 and "negative" in complaint.tags
     assert plain.sentiment == 0.5
+
+
+def test_without_the_model_there_is_nothing_to_wait_for() -> None:
+    moderator = Moderator.from_config(BrainConfig(sentiment_model=False))
+    moderator.start_loading()
+    assert moderator.wait_ready(timeout=0) and moderator.model_status() == "off"
+    assert moderator.check("今天去公园散步").sentiment == 0.5

@@ -13,6 +13,7 @@ import base64
 import importlib.util
 import json
 import logging
+import socket
 import sys
 import threading
 import time
@@ -155,6 +156,38 @@ def test_subtitles_status_and_untrusted_text() -> None:
 # --- the OBS script, loaded with a stand-in obspython (fast) -----------------------
 
 
+async def test_link_reconnects_through_the_sources_backoff_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No OBS listening: every retry waits what the one shared Backoff says (doubling to its cap)."""
+    delays: list[float] = []
+
+    class Recorded(obs_client.Backoff):
+        def next_delay(self) -> float:
+            delays.append(super().next_delay())
+            return 0.0
+
+    monkeypatch.setattr(obs_client, "Backoff", Recorded)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    link = obs_client.ObsLink(ObsConfig(port=port, timeout_s=1))
+    task = asyncio.create_task(link.supervise(lambda: asyncio.sleep(0)))
+    try:
+        while len(delays) < 6:
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), 30)
+        link.close()
+    nominal = [min(obs_client.BACKOFF_MAX_S, obs_client.BACKOFF_INITIAL_S * 2**i) for i in range(6)]
+    assert all(n / 2 <= d <= n for d, n in zip(delays[:6], nominal, strict=True))
+    assert link.state == "closed"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    # One line for all the retries (refused, or on a busy machine "did not answer in time").
+    assert len(warnings) == 1 and "retrying in the background" in warnings[0], warnings
+
+
 def load_script() -> tuple[types.ModuleType, dict[str, Any]]:
     registered: dict[str, Any] = {}
     data: dict[str, Any] = {}
@@ -255,6 +288,9 @@ def test_script_matches_the_real_control_api() -> None:
         def send(self, event: ControlEvent) -> None:
             self.sent.append((event.action, event.text))
 
+        def refusal(self, text: str) -> str | None:
+            return "傻逼" if "傻逼" in text else None
+
         def status(self) -> dict[str, Any]:
             return {"state": "listening", "muted": any(a == "mute" for a, _ in self.sent)}
 
@@ -285,6 +321,10 @@ def test_script_matches_the_real_control_api() -> None:
         assert wait_until(lambda: script.agent.status_text.startswith("Cohost: "))
         assert "not running" not in script.agent.status_text
         assert "token" not in script.agent.status_text
+        # Text that would be filtered is not said, and the panel says why.
+        script.agent.submit("say", "你个傻逼")
+        assert wait_until(lambda: script.agent.status_text == "Cohost: not said — banned_word: 傻逼")
+        assert len(controller.sent) == 5
         wrong, _ = load_script()
         wrong.script_load({"addr": f"http://127.0.0.1:{port}", "token": "wrong"})
         wrong.agent.submit("mute")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import shutil
 import wave
 from pathlib import Path
@@ -85,7 +86,15 @@ async def test_sentences_stream_through_tts_into_a_wav(tmp_path: Path) -> None:
     assert [e.played_s for e in ended] == pytest.approx([a.duration_s for a in audio], abs=0.01)
     metrics = {m.name for m in of(Metric, events)}
     assert {"decision_to_first_token", "decision_to_first_sentence", "decision_to_first_audio"} <= metrics
-    assert sink.files == [tmp_path / "utterance-0007.wav"]
+    assert sink.run_dir is not None and sink.run_dir.parent == tmp_path  # one folder per run
+    assert sink.files == [sink.run_dir / "utterance-0007.wav"]
+    with (sink.run_dir / "index.csv").open(encoding="utf-8", newline="") as index:
+        rows = list(csv.reader(index))
+    assert [rows[0], [rows[1][0], rows[1][2]]] == [
+        ["file", "stream_time_s", "text"],
+        ["utterance-0007.wav", "".join(sentences)],
+    ]
+    assert float(rows[1][1]) >= 0
     with wave.open(str(sink.files[0])) as wav:
         pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
         seconds = wav.getnframes() / wav.getframerate()
@@ -186,3 +195,44 @@ async def test_an_interrupted_sentence_ends_with_a_cut_audio_ended(tmp_path: Pat
     ended = of(AudioEnded, events)
     assert len(ended) == 1 and ended[0].cut
     assert ended[0].played_s < of(Audio, events)[0].duration_s
+
+
+async def test_wav_index_names_a_sentence_cut_off_in_its_first_tenth_of_a_second(tmp_path: Path) -> None:
+    # A hard stop (the task cancelled mid-chunk) still leaves the file and its text in the index.
+    sink = WavSink(tmp_path, Clock(1.0))
+    play = asyncio.create_task(
+        sink.play(1, np.zeros(24000, dtype=np.float32), 24000, asyncio.Event(), text="你好")
+    )
+    await asyncio.sleep(0.01)
+    play.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await play
+    await sink.finish(1)
+    assert sink.run_dir is not None
+    with (sink.run_dir / "index.csv").open(encoding="utf-8", newline="") as index:
+        rows = list(csv.reader(index))
+    assert [rows[1][0], rows[1][2]] == ["utterance-0001.wav", "你好"]
+
+
+async def test_a_hard_stop_mid_sentence_reports_what_the_sink_played(tmp_path: Path) -> None:
+    # At --speed 2 the WAV sink plays in stream time: a sentence cut by the hard timeout
+    # reports the seconds the file holds, not the wall-clock time it took.
+    events: list[Event] = []
+    tts = EspeakEngine(EspeakTTS())
+    tts.load()
+    sink = WavSink(tmp_path, Clock(speed=2.0))
+    engine = ScriptedEngine(["这是一句很长很长的话，要说好几秒钟，中间不停顿，一直说下去才算完。"], hang=True)
+    voice = ReplyPipeline(engine, tts, sink, banned, events.append, hard_timeout_s=0.5)
+    runner = asyncio.create_task(voice.run())
+    try:
+        utterance = voice.start(ReplyRequest(3, "question", None), arrived_at=None)
+        await asyncio.wait_for(asyncio.shield(utterance.done), 60)
+        await asyncio.sleep(0.05)
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+    (ended,) = of(AudioEnded, events)
+    assert ended.cut and ended.played_s < of(Audio, events)[0].duration_s
+    (wav,) = sink.files
+    with wave.open(str(wav)) as f:
+        assert ended.played_s == pytest.approx(f.getnframes() / f.getframerate(), abs=0.01)

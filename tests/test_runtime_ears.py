@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from agent.assemble import build_pipeline
 from agent.clock import Clock
 from agent.config import AsrConfig, Config, ControlConfig, LlmConfig, TtsConfig
 from agent.ears.capture import Level, MicBlock
 from agent.events import Danmaku, Event
-from agent.runtime import build_pipeline
 from tests.support.tiny_whisper import build_tiny_whisper
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from agent.brain.brain import order_for
 from agent.brain.memory import Memory
-from agent.brain.prompt import build_request
 from agent.brain.state import Candidate, Message
 from agent.config import BrainConfig, LlmConfig, TemplateLLM
 from agent.events import Danmaku, Enter, Gift
 from agent.llm.base import ReplyRequest
 from agent.llm.template import TemplateEngine
+from agent.reply.prompt import build_request
 
 BRAIN = BrainConfig()
 
 
 def request(candidate: Candidate, template: TemplateLLM) -> ReplyRequest:
-    return build_request(1, candidate, LlmConfig(template=template), BRAIN, Memory(), ())
+    order = order_for(1, candidate, Memory().recall(candidate.uid, ()))
+    return build_request(order, LlmConfig(template=template), BRAIN)
 
 
 def danmaku(text: str, kind: str = "question", mode: str = "") -> Candidate:

@@ -87,7 +87,7 @@ def test_without_out_it_plays_on_the_configured_sink(config: Path, tmp_path: Pat
     done = say("你好", "--engine", "espeak", config=config)
     assert done.returncode == 0, done.stderr
     assert "writing WAV files" in done.stderr
-    (written,) = (tmp_path / "audio").glob("*.wav")
+    (written,) = (tmp_path / "audio").glob("run-*/*.wav")
     assert read_wav(written)[1] == 22050
 
 

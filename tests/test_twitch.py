@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from agent.config import Reconnect, TwitchSource
 from agent.events import EVENT_TYPES, Danmaku, Event, Gift, Guard, SourceStatus
 from agent.sources.supervisor import SupervisedSource
-from agent.sources.twitch import TwitchIrc, TwitchSession, parse_line, unescape_tag_value
+from agent.sources.twitch import TwitchIrc, TwitchSession
+from agent.sources.twitch_irc import ANONYMOUS, parse_line, unescape_tag_value
 from tests.twitch_server import TwitchTestServer, privmsg, usernotice
 
 FAST = Reconnect(initial_s=0.02, max_s=0.1, stale_after_s=5.0)
@@ -253,3 +254,52 @@ async def test_refused_login_publishes_failed_with_the_fix(caplog: pytest.LogCap
     lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert lines and all("\n" not in line for line in lines)
     assert "twitch refused the login" in lines[0]
+
+
+# --- defects found by real samples (issue 11) ---------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["anonsubgift", "anonsubmysterygift"])
+def test_anonymous_gifts_are_not_credited_to_the_streamer(kind: str) -> None:
+    # Twitch sends these under the channel's own login and display-name.
+    notice = usernotice("a-1", kind, "cohost_test", mass_gift_count="3", recipient_display_name="lucky")
+    (gift,) = irc().receive(notice)
+    assert isinstance(gift, Gift)
+    assert (gift.uname, gift.uid, gift.paid) == (ANONYMOUS, "", True)
+    # Also a plain subgift sent as Twitch's anonymous account.
+    (gift,) = irc().receive(usernotice("a-2", "subgift", "ananonymousgifter", recipient_display_name="x"))
+    assert (gift.uname, gift.uid) == (ANONYMOUS, "")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("kind", ["giftpaidupgrade", "anongiftpaidupgrade", "primepaidupgrade"])
+def test_paying_on_for_a_gifted_sub_is_a_guard_from_the_viewer(kind: str) -> None:
+    (guard,) = irc().receive(usernotice("u-1", kind, "keeper", sender_login="santa", sub_plan="1000"))
+    assert isinstance(guard, Guard)
+    # The viewer who now pays is thanked, also when the original gift was anonymous.
+    assert (guard.uname, guard.level, guard.count) == ("Keeper", 3, 1)
+    assert guard.price > 0
+
+
+def test_a_resub_shared_with_me_keeps_only_its_words() -> None:
+    line = usernotice("s-9", "resub", "loyal", "\x01ACTION dances for 12 months\x01", sub_plan="1000")
+    guard, said = irc().receive(line)
+    assert isinstance(guard, Guard)
+    assert isinstance(said, Danmaku)
+    assert said.text == "dances for 12 months"
+
+
+def test_names_and_texts_lose_control_and_bidi_characters() -> None:
+    line = privmsg("p-9", "sneaky", "hello\u202e there\x07", display_name="\u202eSneaky\u2066")
+    (said,) = irc().receive(line)
+    assert isinstance(said, Danmaku)
+    assert (said.uname, said.text) == ("Sneaky", "hello there")
+
+
+def test_impossible_counts_are_refused_and_counted() -> None:
+    client = irc()
+    assert client.receive(privmsg("b-1", "liar", "Cheer1", bits="99999999999999999")) == []
+    assert client.rejected["gift"] == 1
+    # Digits Python's int() takes but Twitch never sends are no count at all.
+    assert client.receive(privmsg("b-2", "odd", "Cheer1 hi", bits="\u0663", user_id="7")) == [
+        Danmaku(platform="twitch", msg_id="b-2", uid="7", uname="Odd", text="Cheer1 hi")
+    ]

@@ -2,14 +2,17 @@
 
 Both sinks take as long as the audio lasts (in stream time), so the bot holds
 its turn while it talks, and both stop within a tenth of a second when the
-reply is interrupted.
+reply is interrupted. WAV files go into one folder per run, with an index
+(``index.csv``: file, stream time, text) saying what each file says.
 """
 
 from __future__ import annotations
 
 import asyncio
+import csv
 import logging
 import threading
+import time
 import wave
 from pathlib import Path
 from typing import Protocol
@@ -25,11 +28,15 @@ _CHUNK_S = 0.1  # how often the WAV sink checks for an interrupt
 
 class AudioSink(Protocol):
     name: str
+    # Seconds of the sentence now playing, per utterance: what was played when ``play`` is
+    # cancelled (a hard stop) rather than stopped, in the sink's own time.
+    playhead: dict[int, float]
 
     async def play(
-        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
+        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event, text: str = ""
     ) -> float:
-        """Play until done or ``stop`` is set; return the seconds actually played."""
+        """Play until done or ``stop`` is set; return the seconds actually played. ``text``: what
+        the samples say."""
         ...
 
     async def finish(self, utterance_id: int) -> None:
@@ -44,46 +51,86 @@ def to_pcm16(samples: np.ndarray) -> bytes:
 
 
 class WavSink:
-    """Writes one WAV per utterance (what was actually 'played', cut where interrupted)."""
+    """Writes one WAV per utterance (what was actually 'played', cut where interrupted) into
+    ``out_dir/run-<date>-<time>/``, and a line per file in that folder's ``index.csv``."""
 
     name = "wav"
+    INDEX = "index.csv"
 
     def __init__(self, out_dir: Path, clock: Clock) -> None:
         self.out_dir = out_dir
         self.clock = clock
         self.files: list[Path] = []
+        self.run_dir: Path | None = None  # made at the first file, so a run that says nothing leaves none
         self._parts: dict[int, list[np.ndarray]] = {}
         self._rate: dict[int, int] = {}
+        self._started: dict[int, float] = {}
+        self._text: dict[int, list[str]] = {}
+        self.playhead: dict[int, float] = {}
 
     async def play(
-        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
+        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event, text: str = ""
     ) -> float:
         step = max(1, int(sample_rate * _CHUNK_S))
         parts = self._parts.setdefault(utterance_id, [])
         self._rate[utterance_id] = sample_rate
+        self._started.setdefault(utterance_id, self.clock.now())
         played = 0
+        self.playhead[utterance_id] = 0.0
         for start in range(0, len(samples), step):
             if stop.is_set():
                 break
+            if start == 0 and text:  # the sentence has started: the index names it even if cut now
+                self._text.setdefault(utterance_id, []).append(text)
             chunk = samples[start : start + step]
             parts.append(chunk)
             played += len(chunk)
+            self.playhead[utterance_id] = played / sample_rate
             await self.clock.sleep(len(chunk) / sample_rate)
         return played / sample_rate
 
     async def finish(self, utterance_id: int) -> None:
         parts = self._parts.pop(utterance_id, [])
         rate = self._rate.pop(utterance_id, 22050)
+        started = self._started.pop(utterance_id, 0.0)
+        text = "".join(self._text.pop(utterance_id, []))
+        self.playhead.pop(utterance_id, None)
         if not parts:
             return
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        path = self.out_dir / f"utterance-{utterance_id:04d}.wav"
+        folder = self._folder()
+        path = folder / f"utterance-{utterance_id:04d}.wav"
         data = to_pcm16(np.concatenate(parts))
         await asyncio.to_thread(_write_wav, path, data, rate)
+        await asyncio.to_thread(_index_line, folder / self.INDEX, path.name, started, text)
         self.files.append(path)
+
+    def _folder(self) -> Path:
+        """This run's own folder: earlier runs' files are never overwritten or mixed in."""
+        if self.run_dir is None:
+            stamp = time.strftime("run-%Y%m%d-%H%M%S")
+            for n in range(1, 1000):
+                candidate = self.out_dir / (stamp if n == 1 else f"{stamp}-{n}")
+                try:
+                    candidate.mkdir(parents=True)
+                except FileExistsError:
+                    continue
+                self.run_dir = candidate
+                break
+            else:
+                raise FileExistsError(f"{self.out_dir}: no free run folder for {stamp}")
+        return self.run_dir
 
     def close(self) -> None:
         return None
+
+
+def _index_line(index: Path, name: str, started: float, text: str) -> None:
+    new = not index.exists()
+    with index.open("a", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        if new:
+            writer.writerow(["file", "stream_time_s", "text"])
+        writer.writerow([name, f"{started:.2f}", text])
 
 
 def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
@@ -106,9 +153,10 @@ class DeviceSink:
     def __init__(self, device: int | None, clock: Clock) -> None:
         self.device = device
         self.clock = clock
+        self.playhead: dict[int, float] = {}
 
     async def play(
-        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event
+        self, utterance_id: int, samples: np.ndarray, sample_rate: int, stop: asyncio.Event, text: str = ""
     ) -> float:
         import sounddevice as sd
 
@@ -152,10 +200,11 @@ class DeviceSink:
             ender.cancel()
             await asyncio.to_thread(stream.abort if stop.is_set() else stream.stop)
             await asyncio.to_thread(stream.close)
-        return min(position, len(mono)) / sample_rate
+            self.playhead[utterance_id] = min(position, len(mono)) / sample_rate
+        return self.playhead[utterance_id]
 
     async def finish(self, utterance_id: int) -> None:
-        return None
+        self.playhead.pop(utterance_id, None)
 
     def close(self) -> None:
         return None

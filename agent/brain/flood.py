@@ -46,7 +46,7 @@ def dup_key(text: str) -> str:
 
 
 def _key(spaced: str) -> str:
-    bare = _VOCATIVE_RE.sub(" ", spaced) if "主" in spaced or "老师" in spaced else spaced
+    bare = _VOCATIVE_RE.sub(" ", spaced)
     tokens = [t for t in _TOKEN_RE.findall(bare) if t not in _FILLERS]
     if not tokens:  # 哈哈哈, 主播!: the fillers are the message
         tokens = _TOKEN_RE.findall(spaced)
@@ -54,31 +54,18 @@ def _key(spaced: str) -> str:
 
 
 def _similar(a: str, b: str, threshold: float) -> bool:
+    """Whether two message keys say the same thing (rapidfuzz ratio >= ``threshold``)."""
     if a == b:
         return True
-    size_a, size_b = len(a), len(b)
-    if size_a < 3 or size_b < 3:  # one character apart is a different short message
+    if len(a) < 3 or len(b) < 3:  # one character apart is a different short message
         return False
-    return not _ratio_below(size_a, size_b, threshold) and fuzz.ratio(a, b, score_cutoff=threshold) > 0
-
-
-def _ratio_below(a: int, b: int, threshold: float) -> bool:
-    """True when strings of lengths ``a`` and ``b`` cannot reach ``threshold``: the ratio
-    is at most 200 * min / (a + b), since every extra character costs one edit. The
-    margin keeps a float rounding at the border on the side of asking rapidfuzz."""
-    return 200.0 * min(a, b) < (threshold - 1e-6) * (a + b)
+    return fuzz.ratio(a, b, score_cutoff=threshold) >= threshold
 
 
 def near_duplicate(a: str, b: str, threshold: float = 85.0) -> bool:
     """Whether two chat messages say the same thing: 主播这个多少钱 ~ 主播这个多少钱啊？
     ~ 这个多少钱主播. Pure; ``threshold`` is a rapidfuzz ratio (0-100) on ``dup_key``."""
-    key_a, key_b = dup_key(a), dup_key(b)
-    if key_a == key_b:  # _similar inlined: the state machine calls this for every one waiting
-        return True
-    size_a, size_b = len(key_a), len(key_b)
-    if size_a < 3 or size_b < 3 or _ratio_below(size_a, size_b, threshold):
-        return False
-    return fuzz.ratio(key_a, key_b, score_cutoff=threshold) > 0
+    return _similar(dup_key(a), dup_key(b), threshold)
 
 
 @dataclass(slots=True)
@@ -118,21 +105,11 @@ class FloodControl:
             reason = "user_rate"
         sent.append(now)
         if self._repeat_window > 0:
-            if reason is None and viewer.recent:
-                # _similar inlined: this loop runs for every message of a busy room.
-                window, threshold, size = self._repeat_window, self._threshold, len(key)
-                for then, earlier in viewer.recent:
-                    if now - then > window:
-                        continue
-                    if key == earlier:
-                        reason = "repeat"
-                        break
-                    other = len(earlier)
-                    if size < 3 or other < 3 or _ratio_below(size, other, threshold):
-                        continue
-                    if fuzz.ratio(key, earlier, score_cutoff=threshold) > 0:
-                        reason = "repeat"
-                        break
+            if reason is None and any(
+                now - then <= self._repeat_window and _similar(key, earlier, self._threshold)
+                for then, earlier in viewer.recent
+            ):
+                reason = "repeat"
             viewer.recent.append((now, key))
         if self._dup_window > 0 and key:
             echoed = self._echo(key, now)

@@ -13,6 +13,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from agent.config import BrainMemory
+from agent.orders import Recall
 
 # A message after this long away counts as a new visit (entrances always do).
 VISIT_GAP_S = 600.0
@@ -90,6 +91,18 @@ class Memory:
     def summary(self) -> list[tuple[str, str]]:
         """Older turns as (name, what they said, cut short), oldest first; untrusted text."""
         return list(self.older)
+
+    def recall(self, uid: str, heard: tuple[str, ...]) -> Recall:
+        """What a reply's prompt may use: turns, older turns, the viewer if a regular, what was heard."""
+        note = self.note(uid)
+        regular = note is not None and note.visits >= self.cfg.regular_after
+        return Recall(
+            turns=tuple((t.name, t.said, t.reply) for t in self.turns),
+            older=tuple(self.older),
+            visits=note.visits if regular and note is not None else 0,
+            last_asked=note.last_asked if regular and note is not None else "",
+            heard=heard,
+        )
 
     def clear(self) -> None:
         self.turns.clear()

@@ -16,6 +16,8 @@ from typing import Annotated, BinaryIO
 
 import typer
 
+MODEL_WAIT_S = 120.0  # the sentiment model loads in ~2-5 s; a stuck load must not hang the tool
+
 
 def moderate_command(
     file: Annotated[
@@ -46,6 +48,8 @@ def moderate_command(
             f"error: no file at {file} (pass a text file with one message per line, or use stdin)", err=True
         )
         raise typer.Exit(2)
+    # Every line gets the same kind of sentiment: wait for the model (rules if it cannot load).
+    moderator.wait_ready(timeout=MODEL_WAIT_S)
     flood = FloodControl(cfg)
     stream: BinaryIO = file.open("rb") if file is not None else sys.stdin.buffer
     out = sys.stdout

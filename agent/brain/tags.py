@@ -1,70 +1,155 @@
 """Intent tags and sentiment for one chat message, from rules plus snownlp.
 
-Tags tell the state machine what kind of message it holds: ``question``,
-``greeting``, ``request``, ``complaint``, ``praise``, ``off_topic`` (viewers talking
-to each other or promoting themselves: 互关, 楼上, 来我直播间), ``mention`` (the
-bot's name) and ``positive``/``negative`` from the sentiment score.
+Tags tell the state machine and the reply engines what kind of message it holds:
+
+* ``question``, ``greeting``, ``request``, ``complaint``, ``praise``;
+* ``off_topic``: viewers talking to each other or promoting themselves (互关, 楼上,
+  来我直播间);
+* ``mention``: the bot's name;
+* ``instruction``: the viewer tries to give the bot orders or a new role: 忽略以上/
+  之前的(所有)指令, 你现在是一只…, 从现在开始你要/你必须…, 原样重复/跟我念/复读,
+  说出你的提示词, ignore (all) previous instructions, you are now…, act as…, repeat
+  after me, and system-prompt look-alikes ("system:", ``<|system|>``, ``[INST]``,
+  ``### Instruction``). Viewer text is data, never orders: such a message is never
+  answered with agreement or with what it asked for, and is never ``positive``. It is
+  also looked for in the match form, so 忽 略 以 上 and 無視之前 are caught;
+* ``accusation``: cheating or staging (开挂, 挂狗, 作弊, 是演的, 剧本吧, 是托, 假赛,
+  cheater, cheating, scripted, rigged);
+* ``insult``: mild insults at the streamer or the bot that the lexicon does not ban
+  (主播是猪, 菜狗, 脑残, 智障, idiot, you're so dumb, you suck);
+* ``positive``/``negative``: the sentiment. ``accusation``, ``insult`` and
+  ``complaint`` make a message ``negative`` (sentiment 0.2), ``praise`` makes it
+  ``positive`` (0.8); a message with neither cue, or both, gets snownlp's score.
+
+Literal cues (``_CUES``) are found together by one Aho-Corasick pass; the cues that
+need their context are regexes (``_RULES``). The rules prefer missing an attempt to
+tagging ordinary chat: 你现在是在打第几关, 重复了吗, 这个挂件好看, 剧本杀好玩 stay
+untagged (tests/test_injection.py holds both lists).
 
 snownlp's sentiment model was trained on product reviews: on short danmaku it is
-slow (~0.3 ms a call) and poorly calibrated (好听好听 scores 0.18). So it runs only
-for kept text with Chinese characters and no rule cue (praise or complaint decide
-alone: 0.8 / 0.2), its score is pulled toward neutral, and results are cached
-because chat repeats itself.
+slow (~1.3 ms a call) and poorly calibrated (好听好听 scores 0.18). So it runs only for
+kept text with Chinese characters and no rule cue, within the brain's
+``sentiment_per_s`` budget, its score is pulled toward neutral, and it loads in the
+background (``agent.brain.sentiment``): until it is ready the sentiment is rule-based.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from math import exp, log
-from typing import Any
+
+import ahocorasick
 
 from agent.brain import normalize
+from agent.brain.normalize import ascii_edge
+from agent.brain.sentiment import SentimentModel
 
-__all__ = ["Tagged", "Tagger", "snownlp_score"]
+__all__ = ["TAGS", "Tagged", "Tagger"]
 
-# Latin words inside Chinese text have no \b (both sides are \w), so edges are spelled out.
-_L, _R = r"(?<![a-z])", r"(?![a-z])"
-
-_PATTERNS: dict[str, str] = {
-    "question": (
-        r"[?？]|吗|呢$|怎么|什么|啥|多少|为什么|为啥|几[个点号次岁级天]|哪[里儿个些位]|谁|如何|是不是|有没有"
-        r"|会不会|要不要|对不对|好不好|行不行"
-        rf"|{_L}(?:how|what|whats|why|when|where|who|which|is it|are you|do you|does it|did you){_R}"
-    ),
-    "greeting": (
-        # 主播好 greets, 主播好厉害 does not: a greeting word ends the clause.
-        r"(?:你|您|大家|主播|各位|老师)好(?=[啊呀鸭哇吖呐哦~!！,，.。 ]|$)"
-        r"|(?:晚上|早上|下午|中午)好|早安|晚安"
-        r"|来了|报道|报到|打卡|hello"
-        rf"|{_L}(?:hi|hey|hiya|yo|sup|good (?:morning|evening|afternoon)|greetings){_R}"
-    ),
-    "request": (
-        r"能不能|可不可以|可以.{0,8}[吗么嘛]|请|求|麻烦(?:你|您|主播|帮)|帮我|帮忙|想听|想看|唱一?首|来一?首|点歌"
-        rf"|{_L}(?:please|pls|plz|can you|could you|would you){_R}"
-    ),
-    "complaint": (
-        r"垃圾|无聊|退钱|难听|难看|太菜|好菜|真菜|菜鸡|差评|卡了|好卡|太卡|很卡|卡死|卡顿|又卡|掉帧|延迟"
-        r"|声音太?小|听不[见到清]|看不[见到清]|没声音|太烂|好烂|真烂|烂透|失望|辣鸡|拉胯|拉跨|下头"
-        rf"|{_L}(?:lag|laggy|boring|trash|sucks?|refund|worst|terrible){_R}"
-    ),
-    "praise": (
-        r"厉害|牛(?![肉排奶仔马])|666|好听|好看|漂亮|帅|太强|好强|真强|yyds|绝了|爱了|好棒|真棒|太棒|棒棒"
-        r"|优秀|可爱|神仙|天籁|赞|精彩|好厉|awsl|哇塞"
-        rf"|{_L}(?:nb|nice|awesome|amazing|pog|poggers|gg|great|love (?:it|this|you)|cool|wow|goat){_R}"
-    ),
-    "off_topic": r"互关|互粉|回关|关注我|来我直播间|看我主页|我的直播间|求关注|楼上|楼下|前面的|刷屏|广告",
+# Literal cues, found together by one Aho-Corasick pass over the lowercased text. An ASCII
+# cue counts only as a whole word (Latin words inside Chinese text have no \b: both
+# sides are \w), so "hi" is not found in "this" but is in "hi主播".
+_CUES: dict[str, str] = {
+    "question": "?|？|吗|怎么|什么|啥|多少|为什么|为啥|几个|几点|几号|几次|几岁|几级|几天"
+    "|哪里|哪儿|哪个|哪些|哪位|谁|如何|是不是|有没有|会不会|要不要|对不对|好不好|行不行"
+    "|how|what|whats|why|when|where|who|which|is it|are you|do you|does it|did you",
+    "greeting": "晚上好|早上好|下午好|中午好|早安|晚安|来了|报道|报到|打卡|hello"
+    "|hi|hey|hiya|yo|sup|good morning|good evening|good afternoon|greetings",
+    "request": "能不能|可不可以|请|求|麻烦你|麻烦您|麻烦主播|麻烦帮|帮我|帮忙|想听|想看"
+    "|唱首|唱一首|来首|来一首|点歌|please|pls|plz|can you|could you|would you",
+    "complaint": "垃圾|无聊|退钱|难听|难看|太菜|好菜|真菜|菜鸡|差评|卡了|好卡|太卡|很卡|卡死"
+    "|卡顿|又卡|掉帧|延迟|声音小|声音太小|听不见|听不到|听不清|看不见|看不到|看不清|没声音"
+    "|太烂|好烂|真烂|烂透|失望|辣鸡|拉胯|拉跨|下头"
+    "|lag|laggy|boring|trash|suck|sucks|refund|worst|terrible",
+    "praise": "厉害|666|好听|好看|漂亮|帅|太强|好强|真强|yyds|绝了|爱了|好棒|真棒|太棒|棒棒"
+    "|优秀|可爱|神仙|天籁|赞|精彩|好厉|awsl|哇塞|nb|nice|awesome|amazing|pog|poggers|gg"
+    "|great|love it|love this|love you|cool|wow|goat",
+    "off_topic": "互关|互粉|回关|关注我|来我直播间|看我主页|我的直播间|求关注|楼上|楼下|前面的|刷屏|广告",
+    "instruction": "jailbreak|system prompt|developer mode|dan mode|repeat after me",
+    "accusation": "开挂|挂狗|挂逼|挂哥|外挂|开透视|透视挂|自瞄|锁头挂|开脚本|用脚本|脚本狗|代打"
+    "|假赛|打假赛|水军|hacker|hackers|hacking|aimbot|wallhack|wall hack|scripted|rigged|staged",
+    "insult": "菜狗|蠢货|蠢猪|白痴|弱智|智障|脑残|铸币|猪脑|煞笔|傻叉|傻x"
+    "|sb|idiot|idiots|moron|dumbass|stfu|retard|retarded",
 }
 
+_L, _R = r"(?<![a-z])", r"(?![a-z])"  # the whole-word edges, for the rules below
 
-# One pass finds every tag; the guards keep it cheap on the (most) positions where none starts.
-_TAG_RE = re.compile(
-    normalize.guarded("|".join(f"(?P<{name}>{normalize.guarded(body)})" for name, body in _PATTERNS.items()))
+# Cues that need their context: what comes before or after them.
+_RULES: dict[str, str] = {
+    "question": r"呢$",
+    # 主播好 greets, 主播好厉害 does not: a greeting word ends the clause.
+    "greeting": r"(?:你|您|大家|主播|各位|老师)好(?=[啊呀鸭哇吖呐哦~!！,，.。 ]|$)",
+    "request": r"可以.{0,8}[吗么嘛]",
+    "praise": r"牛(?![肉排奶仔马])",
+    # English attempts and system look-alikes, where spaces and symbols matter (the
+    # Chinese ones are looked for in the match form: see _INSTRUCTION_ZH).
+    "instruction": (
+        r"(?:你|请|给我)(?:说|念|读|输出)(?:一遍|一下)?[：:]"
+        rf"|{_L}(?:ignore|disregard|forget)\s*(?:all\s*|any\s*|the\s*|of\s*|your\s*)*"
+        r"(?:previous|prior|above|earlier|preceding|system|original|your|all|these|those)\s*"
+        r"(?:instructions?|prompts?|rules|directions|guidelines|commands|messages|context)"
+        rf"|{_L}(?:you\s*are|you'?re)\s+now\s+(?:an?\s|my\s|dan{_R}|in\s+\w+\s+mode|acting|playing|going\s+to)"
+        rf"|{_L}(?:act\s+as\s+(?:an?|my)|pretend\s+(?:to\s+be|you\s*are|you'?re)|role\s*play\s+as"
+        r"|from\s+now\s+on,?\s+(?:you|u)|say\s+exactly|repeat\s+(?:this|the\s+following|exactly|verbatim"
+        r"|word\s+for\s+word)|(?:reveal|show|print|tell\s+me|output|what\s+(?:is|are)|what'?s)\s+(?:me\s+)?"
+        rf"(?:your|the)\s+(?:system\s+)?(?:prompt|instructions)){_R}"
+        r"|^\s*(?:system|assistant|developer|系统)\s*[:：]|<\|[a-z_]{2,20}\|>|\[/?inst\]|<</?sys>>"
+        r"|#{2,}\s*(?:instruction|system|response|input)|</?(?:system|instructions?)>"
+    ),
+    "accusation": (
+        r"作弊(?!码)|(?:是|都是|全是|肯定是|就是|绝对是|纯)演的|演得(?:太)?假|(?:是|有|按|照)剧本"
+        r"|剧本(?:吧|啊|呢|而已|局|味)|(?:是|有|请的|找的|都是|全是)托(?:儿(?!所)|吧|吗|啊|$|[?？!！，,。 ])"
+        r"|托儿(?!所)|刷的(?:礼物|数据|人气|弹幕)"
+        rf"|{_L}cheat(?:er|ers|ing|ed|s)?{_R}(?!\s*(?:codes?|sheets?))"
+    ),
+    "insult": (
+        r"(?:主播|你|up主?|机器人|小助手)(?:是|真是|就是|像|好像|简直是|真|太|好)?(?:一?[个头只条])?"
+        r"(?:猪(?![肉排蹄])|狗(?!狗)|菜狗|废物|垃圾|小丑|傻子|傻瓜|蠢货|蠢猪|白痴|弱智|智障|脑残|辣鸡|废柴|憨批|low)"
+        r"|低能(?![耗量])"
+        rf"|{_L}(?:you|u|ur|you'?re|streamer|bot|host)\s*(?:is|are|r)?\s*(?:so\s+|such\s+an?\s+|an?\s+|really\s+"
+        rf"|very\s+)?(?:stupid|dumb|idiot|moron|trash|garbage|clown|loser|noob|suck|sucks|bad){_R}"
+        rf"|{_L}(?:stupid|dumb|trash|garbage|useless)\s*(?:streamer|bot|host){_R}"
+    ),
+}
+
+# Chinese attempts, looked for in the match form: traditional characters, look-alikes,
+# and spaces or symbols between the characters (忽 略 以 上, 無視之前) are undone there.
+_INSTRUCTION_ZH = re.compile(
+    # Set aside what the bot was told...
+    r"(?:忽略|无视|忘记|忘掉|抛开|丢掉|清除|清空|不要管|别管|不用管|跳过)掉?你?"
+    r"(?:以上|之前|前面|上面|先前|刚才|原来|原先|原有|原本|你的|系统|所有|全部|一切).{0,8}?"
+    r"(?:指令|指示|提示词?|设定|规则|命令|要求|prompt|限制|人设|约束)"
+    # ... take a new role...
+    r"|你现在(?:是|就是|成为|变成|扮演)(?:一[个只名位条]|猫娘|女仆|ai|机器人|人工智能|gpt|chatgpt|dan)"
+    r"|扮演(?:一[个只名位]|我的)"
+    r"|(?:从现在|从今天|从此刻|现在|今后|以后|接下来)(?:开始|起)"
+    r"你(?:要|必须|得|就是|是|只能|只许|只准|不能|不许|不准|给我|一定要)"
+    # ... say what it is told, or show its instructions.
+    r"|原样(?:重复|输出|念|说|复述|回复)|跟我(?:念|读|说|重复|复述)|照着?念|复读(?:一下|一遍|这句|下面|以下|我)"
+    r"|(?:重复|复述)(?:一遍|一下)?(?:我说的|下面|以下|这句)|(?:你的|系统)(?:提示词|提示语|prompt|指令)"
+    r"|你的新身份|你不再是|假装你是|假设你是|系统提示词|开发者模式|越狱模式"
 )
-_TAG_NAMES = tuple(_PATTERNS)
+
+
+def _cue_automaton() -> ahocorasick.Automaton:
+    """cue -> (tags it stands for, its length, whether it must be a whole ASCII word)."""
+    tags_of: dict[str, set[str]] = {}
+    for tag, cues in _CUES.items():
+        for cue in cues.split("|"):
+            tags_of.setdefault(cue, set()).add(tag)
+    automaton = ahocorasick.Automaton()
+    for cue, tags in tags_of.items():
+        automaton.add_word(cue, (frozenset(tags), len(cue), cue.isascii() and cue[0].isalnum()))
+    automaton.make_automaton()
+    return automaton
+
+
+_CUE_AUTOMATON = _cue_automaton()
+_RULE_RES = {tag: re.compile(rule) for tag, rule in _RULES.items()}
+# Every tag a message can carry (mode triggers in the config name them).
+TAGS = frozenset(_CUES) | frozenset(_RULES) | {"mention", "positive", "negative"}
+# Tags that make a message negative whatever the model says.
+_BAD_CUES = frozenset({"complaint", "accusation", "insult"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,202 +158,41 @@ class Tagged:
     sentiment: float
 
 
-@lru_cache(maxsize=1)
-def _classifier() -> Callable[[str], float]:
-    """snownlp's Bayes sentiment model, loaded once per process (~1.7 s); ``_Snow``'s
-    faster copy of its arithmetic when snownlp's tables look as expected."""
-    from snownlp import sentiment
-
-    try:
-        return _Snow().classify
-    except (AttributeError, ImportError, KeyError, TypeError):  # another snownlp: use it as is
-        classify: Callable[[str], float] = sentiment.classify
-        return classify
-
-
-_TAGS = ("b", "m", "e", "s")  # snownlp's character tags: begin, middle, end, single
-_BOS = ("", "BOS")
-_LOG_PROB_TABLES = 16384  # character triples whose 64 log-probabilities are kept
-
-
-class _Snow:
-    """snownlp's ``sentiment.classify`` (character-based segmenter + Bayes), re-done to
-    run several times faster with the same floating-point operations in the same order,
-    so the scores are identical (tests/test_tags.py compares them).
-
-    snownlp spends its time in the segmenter's Viterbi search: 64 ``log_prob`` calls
-    per character, each a dozen Python calls deep. Here a character triple's 64
-    log-probabilities are computed once with plain dict lookups and kept (model data
-    for the characters, bounded), and paths are linked tuples instead of list copies.
-    """
-
-    def __init__(self) -> None:
-        from snownlp import normal, seg, sentiment
-
-        model = seg.segger.segger
-        self._split = seg.re_zh.split
-        self._is_zh = seg.re_zh.match
-        self._l1, self._l2, self._l3 = model.l1, model.l2, model.l3
-        self._uni, self._uni_none, self._uni_total = model.uni.d, model.uni.none, model.uni.total
-        self._bi, self._bi_none = model.bi.d, model.bi.none
-        self._tri, self._tri_none = model.tri.d, model.tri.none
-        self._stop = normal.stop
-        bayes = sentiment.classifier.classifier
-        self._total = bayes.total
-        self._classes = [(name, p.d, p.total, p.none) for name, p in bayes.d.items()]
-        self._tables: dict[str, list[float]] = {}
-
-    def classify(self, sent: str) -> float:
-        words = [w for w in self._words(sent) if w not in self._stop]
-        scores: dict[str, float] = {}
-        for name, counts, total, none in self._classes:
-            score = log(total) - log(self._total)
-            for word in words:
-                score += log(float(counts.get(word, none)) / total)
-            scores[name] = score
-        best, prob = "", 0.0
-        for name in scores:
-            now = 0.0
-            try:
-                for other in scores:
-                    now += exp(scores[other] - scores[name])
-                now = 1 / now
-            except OverflowError:
-                now = 0
-            if now > prob:
-                best, prob = name, now
-        return prob if best == "pos" else 1 - prob
-
-    def _words(self, sent: str) -> list[str]:
-        words: list[str] = []
-        for part in self._split(sent):
-            part = part.strip()
-            if not part:
-                continue
-            if self._is_zh(part):
-                words += self._segment(part)
-            else:
-                words += [w for w in part.split() if w.strip()]
-        return words
-
-    def _segment(self, run: str) -> list[str]:
-        words: list[str] = []
-        word = ""
-        for char, tag in zip(run, self._tag(run), strict=True):
-            if tag == "e":
-                words.append(word + char)
-                word = ""
-            elif tag in ("b", "s"):
-                if word:
-                    words.append(word)
-                word = char
-            else:
-                word += char
-        if word:
-            words.append(word)
-        return words
-
-    def _tag(self, run: str) -> list[str]:
-        """snownlp's Viterbi search over (previous tag, tag) states. A state is (a, b) with
-        tag indices 0-3 and 4 for "before the text"; ties go the way snownlp's go: the
-        first state reached keeps its place, and a later path wins only when strictly better."""
-        uni, none = self._uni, self._uni_none
-        # A state is (index of its log-probability row, index of its successors' slots,
-        # score, path); a path is linked: (last tag, path before it), () at the start.
-        now: list[tuple[int, int, float, Any]] = [(96, 20, 0.0, ())]
-        for t, char in enumerate(run):
-            scores: list[float | None] = [None] * 25  # slot b * 5 + c: the state (b, c)
-            paths: list[Any] = [None] * 25
-            order: list[int] = []  # slots in the order snownlp's dict would hold them
-            if all(uni.get((char, s), none) == 0 for s in _TAGS):
-                # An unknown character: every path goes on unscored, the last one per state wins.
-                for c in range(4):
-                    for _row, slot, p, path in now:
-                        if scores[slot + c] is None:
-                            order.append(slot + c)
-                        scores[slot + c], paths[slot + c] = p, (c, path)
-            else:
-                table = self._log_probs(run[t - 2] if t >= 2 else "", run[t - 1] if t >= 1 else "", char)
-                for c in range(4):
-                    for row, slot, p, path in now:
-                        p += table[row + c]
-                        held = scores[slot + c]
-                        if held is None:
-                            order.append(slot + c)
-                        elif not p > held:
-                            continue
-                        scores[slot + c], paths[slot + c] = p, (c, path)
-            now = [(key * 4, key % 5 * 5, scores[key], paths[key]) for key in order]  # type: ignore[misc]
-        path = max(now, key=lambda state: state[2])[3]
-        tags: list[str] = []
-        while path:
-            c, path = path
-            tags.append(_TAGS[c])
-        tags.reverse()
-        return tags
-
-    def _log_probs(self, w1: str, w2: str, w3: str) -> list[float]:
-        """snownlp's ``log_prob`` for every tag triple of characters w1 w2 w3 ("" before the
-        text), indexed ((a * 5 + b) * 4 + c); the same expression, evaluated the same way."""
-        key = f"{len(w1)}{len(w2)}{w1}{w2}{w3}"
-        table = self._tables.get(key)
-        if table is not None:
-            return table
-        uni, uni_none, uni_total = self._uni, self._uni_none, self._uni_total
-        bi, bi_none, tri, tri_none = self._bi, self._bi_none, self._tri, self._tri_none
-        l1, l2, l3 = self._l1, self._l2, self._l3
-        firsts = [(w1, s) for s in _TAGS] if w1 else [_BOS]
-        seconds = [(w2, s) for s in _TAGS] if w2 else [_BOS]
-        table = [-math.inf] * 100
-        for a, s1 in enumerate(firsts) if w1 else ((4, _BOS),):
-            for b, s2 in enumerate(seconds) if w2 else ((4, _BOS),):
-                uni2 = uni.get(s2, uni_none)
-                bi12 = bi.get((s1, s2), bi_none)
-                for c, tag in enumerate(_TAGS):
-                    s3 = (w3, tag)
-                    u = l1 * (float(uni.get(s3, uni_none)) / uni_total)
-                    v = 0 if uni2 == 0 else float(l2 * bi.get((s2, s3), bi_none)) / uni2
-                    w = 0 if bi12 == 0 else float(l3 * tri.get((s1, s2, s3), tri_none)) / bi12
-                    table[(a * 5 + b) * 4 + c] = -math.inf if u + v + w == 0 else log(u + v + w)
-        if len(self._tables) >= _LOG_PROB_TABLES:
-            self._tables.clear()
-        self._tables[key] = table
-        return table
-
-
-@lru_cache(maxsize=16384)
-def snownlp_score(text: str) -> float:
-    """snownlp's raw positive probability for ``text`` (cached: chat repeats itself)."""
-    try:
-        return float(_classifier()(text))
-    except Exception:  # a third-party model must not take the chat down on odd input
-        return 0.5
-
-
 class Tagger:
-    def __init__(self, bot_name: str = "", *, sentiment_model: bool = False) -> None:
+    """Rules for the tags; snownlp (``model``, loading in the background) for the sentiment
+    of Chinese text without a rule cue, rule-based until the model is ready."""
+
+    def __init__(self, bot_name: str = "", *, model: SentimentModel | None = None) -> None:
         self._name = normalize.match_form(bot_name) if bot_name.strip() else ""
-        self._model = sentiment_model
-        if sentiment_model:
-            _classifier()  # pay the load at startup, not on the first message of a live show
+        self.model = model
 
     def tag(self, display: str, compact: str, *, use_model: bool = True) -> Tagged:
-        """Tags and sentiment; ``use_model=False`` skips snownlp (for messages being dropped)."""
-        found = {m.lastgroup for m in _TAG_RE.finditer(display.lower()) if m.lastgroup}
+        """Tags and sentiment; ``use_model=False`` skips snownlp (for messages being dropped
+        and beyond the brain's per-second budget)."""
+        lowered = display.lower()
+        found: set[str] = set()
+        for end, (tags, length, word) in _CUE_AUTOMATON.iter(lowered):
+            if not word or (ascii_edge(lowered, end - length) and ascii_edge(lowered, end + 1)):
+                found |= tags
+        found.update(tag for tag, rule in _RULE_RES.items() if rule.search(lowered))
+        if "instruction" not in found and _INSTRUCTION_ZH.search(compact):
+            found.add("instruction")
         if self._name and self._name in compact:
             found.add("mention")
         score = self._sentiment(display, found, use_model)
-        if score < 0.3 or "complaint" in found:
+        if score < 0.3 or found & _BAD_CUES:
             found.add("negative")
-        elif score > 0.7 or "praise" in found:
+        elif (score > 0.7 or "praise" in found) and "instruction" not in found:
             found.add("positive")
         return Tagged(frozenset(found), score)
 
     def _sentiment(self, display: str, found: set[str], use_model: bool) -> float:
-        praise, complaint = "praise" in found, "complaint" in found
-        if praise != complaint:  # a rule cue decides; the model would only be overridden
-            return 0.8 if praise else 0.2
-        if use_model and self._model and normalize.has_cjk(display):
-            # Shrink toward neutral: the model is sure of itself on text unlike its training data.
-            return round(0.5 + (snownlp_score(display) - 0.5) * 0.6, 3)
+        good, bad = "praise" in found, bool(found & _BAD_CUES)
+        if good != bad:  # a rule cue decides; the model would only be overridden
+            return 0.8 if good else 0.2
+        if use_model and self.model is not None and normalize.has_cjk(display):
+            raw = self.model.score(display)  # None until the model is ready
+            if raw is not None:
+                # Shrink toward neutral: the model is sure of itself on text unlike its training data.
+                return round(0.5 + (raw - 0.5) * 0.6, 3)
         return 0.5

@@ -8,10 +8,6 @@ runtime's event loop, never in a worker thread next to the bus.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import itertools
-import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,36 +16,32 @@ from typing import Any, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBearer
-from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from starlette.websockets import WebSocketDisconnect
 
 from agent.bus import EventQueue
-from agent.config import REPO_ROOT, ConfigError, ControlConfig, OverlayConfig
+from agent.config import ConfigError, ControlConfig, OverlayConfig
 from agent.control import metrics
-from agent.control.feed import OVERLAY_TYPES, FeedBuffer, snapshot_events
 from agent.control.guard import Guard, check_exposure, is_loopback
+from agent.control.overlay_routes import OverlaySettings, add_overlay_routes, overlay_settings
 from agent.events import Control, ControlAction
+from agent.shipped import shipped
 
 SAY_MAX_CHARS = 500
-
-# The overlay page may run only its own files: even if some future change
-# slipped viewer text into HTML, inline handlers and scripts would not run.
-OVERLAY_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; "
-    "img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'"
-)
 
 
 class Controller(Protocol):
     """What the runtime offers the API."""
 
     def send(self, event: Control) -> None: ...
+
+    def refusal(self, text: str) -> str | None:
+        """The rule a reply sentence saying ``text`` would be cut for; None = it may be said."""
+        ...
 
     def status(self) -> dict[str, Any]: ...
 
@@ -70,6 +62,9 @@ class SayRequest(BaseModel):
 class ActionResult(BaseModel):
     ok: bool
     action: str
+    # /api/say only: why the text was not said (ok is false), and the lexicon rule it hit.
+    refused: str = ""
+    rule: str = ""
 
 
 class Status(BaseModel):
@@ -78,12 +73,6 @@ class Status(BaseModel):
     model_config = ConfigDict(extra="allow")
     state: str
     muted: bool
-
-
-class OverlaySettings(BaseModel):
-    max_lines: int
-    fade_after_s: float
-    font_size_px: int
 
 
 class Problem(BaseModel):
@@ -96,29 +85,14 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"model": Problem, "description": "Too many requests; see Retry-After."},
 }
 
-# Documents the bearer scheme in /docs; the Guard middleware does the checking
+# Documents the bearer scheme in /openapi.json; the Guard middleware does the checking
 # for every route, static files and the websocket alike.
 _bearer = HTTPBearer(auto_error=False, description="control.token")
 
 
-class _WithHeaders:
-    """Adds fixed response headers to a mounted app (the overlay's static files)."""
-
-    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
-        self.app = app
-        self.headers = [(k.encode(), v.encode()) for k, v in headers.items()]
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def wrapped(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
-            await send(message)
-
-        await self.app(scope, receive, wrapped)
-
-
 def overlay_dir(overlay: OverlayConfig) -> Path:
-    folder = Path(overlay.path) if overlay.path else REPO_ROOT / "overlay"
+    """The overlay page's folder: overlay.path, or the one shipped with Cohost."""
+    folder = Path(overlay.path) if overlay.path else shipped("overlay")
     if not (folder / "index.html").is_file():
         raise ConfigError(
             [
@@ -142,13 +116,23 @@ def create_app(
     requests: Counter[str] = Counter()
     rejected: Counter[str] = Counter()
     feeds: set[WebSocket] = set()
-    feed_ids = itertools.count(1)
 
+    # No /docs or /redoc: FastAPI's pages load Swagger UI from a CDN onto this origin.
+    # /openapi.json describes every route; any OpenAPI viewer can open it.
     app = FastAPI(
         title="Cohost control API",
         version="1",
         description="Mute, skip, reset or make the co-host say something; status, metrics, overlay feed.",
+        docs_url=None,
+        redoc_url=None,
     )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        # The caller's own input is never echoed back: it can be NaN or 1e999, which JSON
+        # cannot carry (a 500 otherwise), or text a page would render.
+        errors = [{"type": e["type"], "loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def bad_body(request: Request, exc: HTTPException) -> Response:
@@ -189,17 +173,18 @@ def create_app(
 
     @api.post("/say", response_model=ActionResult, summary="Speak this text now (moderated like any reply)")
     async def say(body: SayRequest) -> ActionResult:
+        rule = controller.refusal(body.text)
+        if rule is not None:
+            # Never {"ok": true} for text that would be filtered: the caller sees why.
+            requests["say_refused"] += 1
+            return ActionResult(ok=False, action="say", refused="banned_word", rule=rule)
         return act("say", body.text)
 
     if overlay.enabled:
 
         @api.get("/overlay-config", response_model=OverlaySettings, summary="Settings the overlay page reads")
         async def overlay_config() -> OverlaySettings:
-            return OverlaySettings(
-                max_lines=overlay.max_lines,
-                fade_after_s=overlay.fade_after_s,
-                font_size_px=overlay.font_size_px,
-            )
+            return overlay_settings(overlay)
 
     app.include_router(api)
 
@@ -216,33 +201,9 @@ def create_app(
         text = metrics.render(counters, controller.status(), overlay_clients=len(feeds))
         return Response(text, media_type=metrics.CONTENT_TYPE)
 
-    @app.websocket("/ws/events")
-    async def events(ws: WebSocket) -> None:
-        await ws.accept()
-        if len(feeds) >= control.max_ws_clients:
-            await ws.close(code=1013, reason="too many overlay pages open (control.max_ws_clients)")
-            return
-        feeds.add(ws)
-        queue = controller.subscribe(f"overlay-ws-{next(feed_ids)}", OVERLAY_TYPES)
-        try:
-            buffer = FeedBuffer(control.ws_buffer)
-            for event in snapshot_events(controller.status()):
-                buffer.add(event)
-            await _pump(ws, queue, buffer)
-        finally:
-            controller.unsubscribe(queue)
-            feeds.discard(ws)
-
-    if overlay.enabled:
-        folder = overlay_dir(overlay)
-        page_headers = {"content-security-policy": OVERLAY_CSP, "cache-control": "no-cache"}
-
-        @app.get("/overlay", include_in_schema=False)
-        async def overlay_page() -> FileResponse:
-            return FileResponse(folder / "index.html", headers=page_headers)
-
-        static = _WithHeaders(StaticFiles(directory=folder, html=True), page_headers)
-        app.mount("/overlay", static, name="overlay")
+    # The overlay's page, files and event socket (the feed runs with or without the page).
+    page_folder = overlay_dir(overlay) if overlay.enabled else None
+    add_overlay_routes(app, controller, control, overlay, page_folder, feeds)
 
     # Starlette runs the last-added middleware first: CORS must answer a
     # preflight before the Guard asks it for a token it cannot carry.
@@ -264,35 +225,3 @@ def create_app(
             allow_headers=["authorization", "content-type"],
         )
     return app
-
-
-async def _pump(ws: WebSocket, queue: EventQueue, buffer: FeedBuffer) -> None:
-    """Send what the buffer holds, refill it from the queue, until the page goes away."""
-    gone = asyncio.create_task(_until_disconnect(ws), name="overlay-ws-reader")
-    try:
-        while True:
-            while (event := queue.get_nowait()) is not None:
-                buffer.add(event)
-            for message in buffer.drain():
-                await ws.send_text(json.dumps(message, ensure_ascii=False))
-            if gone.done():
-                return
-            # Wait for the next event or the page leaving, whichever is first.
-            waiting = asyncio.create_task(queue.get(), name="overlay-ws-wait")
-            await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
-            if not waiting.done():
-                waiting.cancel()
-                return
-            buffer.add(waiting.result())
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        return  # the page closed mid-send: nothing to clean up beyond the finally
-    finally:
-        gone.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await gone
-
-
-async def _until_disconnect(ws: WebSocket) -> None:
-    # The page never needs to talk; anything it sends is read and ignored.
-    while (await ws.receive())["type"] != "websocket.disconnect":
-        pass

@@ -1,10 +1,11 @@
-"""The overlay feed: which events an overlay socket gets and how a slow one catches up.
+"""What an overlay socket gets: which events, and how a slow page catches up.
 
-Sans-I/O: events go in, JSON-ready dicts come out. State-like events (the
-bot's state, each source's status, each latency metric) keep only their latest
-value; reply lines keep their order in a small bounded buffer that drops the
-oldest when a page falls behind. The websocket shell in ``api.py`` only moves
-bytes.
+Sans-I/O: messages (JSON-ready dicts) go in, the ones to send come out.
+State-like messages (the bot's state, each source's status, each latency
+metric, the subtitle) keep only their latest value; the reply's sentences and
+timings keep their order in a bounded buffer; chat lines have their own
+bounded buffer, so a chat flood never pushes the bot's reply out. The websocket
+shell in ``overlay_routes.py`` only moves bytes.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-from agent.events import Event, Metric, SourceStatus, StateChange, to_dict
+from agent.events import Event, Metric, SourceStatus, StateChange
 
-# What the overlay draws: the bot's reply and the streamer's subtitles. Viewer chat is
-# left out: every extra type is more untrusted text on stream.
+# What the overlay draws: the bot's reply and its timing, the streamer's subtitles,
+# the status, and viewer chat (shown only after the brain's "admitted" verdict).
 OVERLAY_TYPES = frozenset(
     {
         "reply_sentence",
@@ -27,56 +28,69 @@ OVERLAY_TYPES = frozenset(
         "state",
         "source_status",
         "metric",
+        "danmaku",
+        "gift",
+        "super_chat",
+        "guard",
+        "admitted",
+        "filtered",
     }
 )
+CHAT_LINE_TYPES = frozenset({"danmaku", "gift", "super_chat", "guard"})
+# Chat lines a page may fall behind by: the most a page can show (?lines= in overlay/params.js),
+# so a burst loses only lines that would have scrolled away anyway.
+MAX_CHAT_BEHIND = 200
 
 
-def _latest_key(event: Event) -> str | None:
-    """Events where only the newest value matters share a key; lines return None."""
-    if event.type in ("state", "transcript"):
-        return event.type
-    if event.type == "source_status":
-        return f"source_status:{getattr(event, 'source', '')}"
-    if event.type == "metric":
-        return f"metric:{getattr(event, 'name', '')}"
+def latest_key(message: Mapping[str, Any]) -> str | None:
+    """Messages where only the newest value matters share a key; the rest return None."""
+    kind = message.get("type")
+    if kind in ("state", "transcript"):
+        return str(kind)
+    if kind == "source_status":
+        return f"source_status:{message.get('source', '')}"
+    if kind == "metric":
+        return f"metric:{message.get('name', '')}"
     return None
 
 
 class FeedBuffer:
     """What one overlay connection has yet to be sent."""
 
-    def __init__(self, max_lines: int) -> None:
+    def __init__(self, max_lines: int, max_chat: int = MAX_CHAT_BEHIND) -> None:
         self._seq = 0
         self._latest: dict[str, tuple[int, dict[str, Any]]] = {}
         self._lines: deque[tuple[int, dict[str, Any]]] = deque()
+        self._chat: deque[tuple[int, dict[str, Any]]] = deque()
         self.max_lines = max_lines
+        self.max_chat = max_chat
         self.dropped = 0
         self.coalesced = 0
 
     def __len__(self) -> int:
-        return len(self._latest) + len(self._lines)
+        return len(self._latest) + len(self._lines) + len(self._chat)
 
-    def add(self, event: Event) -> None:
-        if event.type not in OVERLAY_TYPES:
-            return
+    def add(self, message: dict[str, Any]) -> None:
         self._seq += 1
-        message = to_dict(event)
-        key = _latest_key(event)
+        key = latest_key(message)
         if key is not None:
             if key in self._latest:
                 self.coalesced += 1
             self._latest[key] = (self._seq, message)
             return
-        if len(self._lines) >= self.max_lines:
-            self._lines.popleft()
+        chat = message.get("type") in CHAT_LINE_TYPES
+        lines, limit = (self._chat, self.max_chat) if chat else (self._lines, self.max_lines)
+        if len(lines) >= limit:
+            lines.popleft()
             self.dropped += 1
-        self._lines.append((self._seq, message))
+        lines.append((self._seq, message))
 
     def drain(self) -> list[dict[str, Any]]:
         """Everything pending, in the order it happened, and empty the buffer."""
-        pending = sorted([*self._latest.values(), *self._lines], key=lambda item: item[0])
+        pending = sorted([*self._latest.values(), *self._lines, *self._chat], key=lambda item: item[0])
         self._latest.clear()
         self._lines.clear()
+        self._chat.clear()
         return [message for _, message in pending]
 
 

@@ -1,8 +1,11 @@
-"""Who may use the control API: exposure check, token, rate limit, Host and Origin checks.
+"""Who may use the control API: exposure check, Host and Origin checks, token, rate limit.
 
 One pure ASGI middleware covers HTTP and the overlay websocket alike, so no
-route can forget a check. The rate limiter is a plain class with the clock
-passed in, tested without a server.
+route can forget a check. Requests that fail the Host/Origin or token checks are
+refused before the rate limit, so another web site's page cannot spend the
+budget the OBS script relies on; the limit is per credential (the token, or the
+client address when there is none), and the stop buttons (mute, unmute, skip,
+reset) are never limited.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import logging
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
@@ -20,9 +24,26 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.config import ConfigError, ControlConfig
+from agent.ratelimit import Buckets
+
+log = logging.getLogger("agent.control")
+
+# The streamer's stop buttons: cheap, idempotent, and exactly what is needed during a flood.
+UNLIMITED = frozenset({"/api/mute", "/api/unmute", "/api/skip", "/api/reset"})
+
+
+class _HandshakeRefusals(logging.Filter):
+    """uvicorn logs an ERROR after every websocket the Guard refuses with an HTTP status
+    (a refusal it does not count as a handshake); the Guard logs the refusal itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "ASGI callable returned without completing handshake."
+
+
+logging.getLogger("uvicorn.error").addFilter(_HandshakeRefusals())
 
 # Set when a page was opened with ?token=, so the overlay's scripts, styles and
-# the docs page's schema fetch (which cannot add headers) are allowed too.
+# a browser's fetch of /openapi.json (which cannot add headers) are allowed too.
 # SameSite=Strict keeps other sites' pages from riding on it.
 TOKEN_COOKIE = "cohost_token"
 
@@ -49,32 +70,6 @@ def check_exposure(control: ControlConfig) -> None:
         )
 
 
-class TokenBucket:
-    """Per-client token buckets: ``rate`` requests per second on average, ``burst`` at once."""
-
-    def __init__(self, rate: float, burst: int, max_clients: int = 4096) -> None:
-        self.rate = rate
-        self.burst = float(burst)
-        self.max_clients = max_clients
-        # client -> (tokens left, when last refilled); oldest-used first so a
-        # flood of distinct clients evicts idle ones instead of growing forever.
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-
-    def take(self, client: str, now: float) -> float:
-        """Spend one token; returns 0.0 when allowed, else seconds until one is free."""
-        tokens, last = self._buckets.pop(client, (self.burst, now))
-        tokens = min(self.burst, tokens + max(0.0, now - last) * self.rate)
-        wait = 0.0
-        if tokens >= 1.0:
-            tokens -= 1.0
-        else:
-            wait = (1.0 - tokens) / self.rate
-        self._buckets[client] = (tokens, now)
-        if len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
-        return wait
-
-
 def presented_token(scope: Scope) -> tuple[str, str]:
     """The token a request carries and where: header, query string or cookie."""
     headers = Headers(scope=scope)
@@ -96,7 +91,7 @@ def presented_token(scope: Scope) -> tuple[str, str]:
 
 
 class Guard:
-    """ASGI middleware: rate limit, then Host/Origin checks, then the token."""
+    """ASGI middleware: Host/Origin checks, then the token, then the rate limit."""
 
     def __init__(
         self,
@@ -112,24 +107,17 @@ class Guard:
     ) -> None:
         self.app = app
         self._token = token.encode()
-        self.bucket = TokenBucket(rate_per_s, burst) if rate_per_s > 0 else None
+        self.buckets = Buckets(rate_per_s, burst) if rate_per_s > 0 else None
         self.loopback_only = loopback_only
         self.allowed_origins = frozenset(o.rstrip("/").lower() for o in allowed_origins)
         self.rejected = rejected if rejected is not None else Counter()
         self.clock = clock
+        self._logged: set[str] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        if self.bucket is not None:
-            wait = self.bucket.take(client[0] if client else "?", self.clock())
-            if wait > 0:
-                retry = str(max(1, round(wait + 0.5)))
-                extra = {"retry-after": retry}
-                await self._deny(scope, receive, send, 429, "too many requests: slow down", extra)
-                return
         problem = self._where_problem(scope)
         if problem:
             await self._deny(scope, receive, send, 403, problem)
@@ -147,7 +135,23 @@ class Guard:
                     {"www-authenticate": "Bearer"},
                 )
                 return
+        if self.buckets is not None and scope.get("path") not in UNLIMITED:
+            wait = self.buckets.take(self._credential(scope), self.clock())
+            if wait > 0:
+                retry = str(max(1, round(wait + 0.5)))
+                await self._deny(
+                    scope, receive, send, 429, "too many requests: slow down", {"retry-after": retry}
+                )
+                return
         await self.app(scope, receive, self._with_headers(send, remember_token=via == "query"))
+
+    def _credential(self, scope: Scope) -> str:
+        # Everyone who knows the token is one caller (the streamer's own tools); without a
+        # token, each address is.
+        if self._token:
+            return "token"
+        client = scope.get("client")
+        return f"address {client[0]}" if client else "address ?"
 
     def _where_problem(self, scope: Scope) -> str:
         headers = Headers(scope=scope)
@@ -205,9 +209,20 @@ class Guard:
             return
         # Websocket: answer the handshake with a plain HTTP error where the
         # server supports it, so the page sees 401/429 rather than a bare close.
+        self._log_refusal(status, detail)
         await receive()  # websocket.connect
         if "websocket.http.response" in scope.get("extensions", {}):
             await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
             await send({"type": "websocket.http.response.body", "body": body})
         else:
             await send({"type": "websocket.close", "code": 1008, "reason": detail[:120]})
+
+    def _log_refusal(self, status: int, detail: str) -> None:
+        """One WARNING per kind of refusal (an overlay page retries forever); the rest are
+        counted in /metrics (control_rejected_total)."""
+        key = f"{status} {detail}"
+        first = key not in self._logged and len(self._logged) < 64  # Origin is the caller's to vary
+        if first:
+            self._logged.add(key)
+        level = logging.WARNING if first else logging.DEBUG
+        log.log(level, "overlay websocket refused (%d): %s", status, detail)

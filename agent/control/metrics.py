@@ -7,6 +7,7 @@ so a client library's registry would only duplicate them.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -15,13 +16,21 @@ from typing import Any
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 PREFIX = "cohost_"
 
-# The label a counter family's keys become; anything else is labelled "key".
-_LABELS = {
-    "events_published_total": "type",
-    "events_dropped_total": "type",
-    "control_requests_total": "action",
-    "control_rejected_total": "status",
+# The labels a counter family's keys fill: a tuple key fills them in order, a plain key the
+# first. A family not listed here is labelled "key".
+LABELS: dict[str, tuple[str, ...]] = {
+    "events_published_total": ("type",),
+    "events_dropped_total": ("type",),
+    "queue_dropped_total": ("queue", "type"),
+    "filtered_total": ("of", "reason"),
+    "reply_outcomes_total": ("outcome",),
+    "llm_failures_total": ("kind",),
+    "llm_fallback_replies_total": ("engine",),
+    "control_requests_total": ("action",),
+    "control_rejected_total": ("status",),
 }
+
+log = logging.getLogger(__name__)
 
 _BAD_NAME = re.compile(r"[^a-zA-Z0-9_:]")
 
@@ -35,6 +44,12 @@ def metric_name(raw: str) -> str:
 
 def _label_value(value: object) -> str:
     return str(value).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def _labels(names: tuple[str, ...], key: object) -> dict[str, object]:
+    values = key if isinstance(key, tuple) else (key,)
+    names = names + tuple(f"key{i}" for i in range(len(names), len(values)))
+    return dict(zip(names, values, strict=False))
 
 
 def _number(value: object) -> str | None:
@@ -61,7 +76,10 @@ class _Writer:
         rows = [(labels, value) for labels, value in rows if value is not None]
         # A family may appear once; a name clash (two raw names sanitising to
         # one) keeps the first rather than writing an invalid exposition.
-        if not rows or name in self.seen:
+        if not rows:
+            return
+        if name in self.seen:
+            log.warning("/metrics: %s is written twice; the second family was left out", name)
             return
         self.seen.add(name)
         self.lines.append(f"# HELP {name} {help_text}")
@@ -75,7 +93,7 @@ class _Writer:
 
 
 def render(
-    counters: Mapping[str, Mapping[str, float]],
+    counters: Mapping[str, Mapping[Any, float]],
     status: Mapping[str, Any],
     *,
     overlay_clients: int | None = None,
@@ -88,15 +106,26 @@ def render(
     for raw, values in sorted(counters.items()):
         if not isinstance(values, Mapping):
             continue
-        label = _LABELS.get(raw, "key")
+        names = LABELS.get(raw, ("key",))
         name = metric_name(raw if raw.endswith("_total") else raw + "_total")
-        samples = [({label: key}, value) for key, value in sorted(values.items(), key=lambda kv: str(kv[0]))]
+        samples = [
+            (_labels(names, key), value) for key, value in sorted(values.items(), key=lambda kv: str(kv[0]))
+        ]
         out.family(name, "counter", f"Cohost {raw.replace('_', ' ')}.", samples)
 
     out.family(PREFIX + "muted", "gauge", "1 while the bot is muted.", [({}, bool(status.get("muted")))])
     state = status.get("state")
     if isinstance(state, str):
         out.family(PREFIX + "state", "gauge", "The bot's current state (value 1).", [({"state": state}, 1)])
+    llm = status.get("llm")
+    if isinstance(llm, Mapping) and "state" in llm:
+        fallback: list[tuple[Mapping[str, object], object]] = [({}, llm.get("state") == "fallback")]
+        out.family(
+            PREFIX + "llm_fallback",
+            "gauge",
+            "1 while the template engine answers for a failing model.",
+            fallback,
+        )
     replies = status.get("replies")
     out.family(PREFIX + "replies_total", "counter", "Replies the bot has started.", [({}, replies)])
     queues = status.get("queues")

@@ -17,6 +17,7 @@ import uvicorn
 
 from agent.config import ConfigError, ControlConfig, OverlayConfig
 from agent.control.api import Controller, create_app
+from agent.control.overlay_hub import OverlayHub
 
 
 class ControlServerError(ConfigError):
@@ -71,6 +72,7 @@ class ControlServer:
     ) -> None:
         self.control = control
         self.app = create_app(controller, control, overlay)
+        self.hub: OverlayHub = self.app.state.overlay_hub
         self.on_listening = on_listening
         self.port: int | None = None
 
@@ -90,6 +92,10 @@ class ControlServer:
         )
         server = _NoSignalServer(config)
         serving = asyncio.create_task(server.serve(sockets=[sock]), name="control-api")
+        # The overlay keeps its subscription for the server's life: a page opened or
+        # refreshed later still gets the recent chat, pinned super chats and reply.
+        self.hub.pin()
+        overlay = asyncio.create_task(self.hub.run(), name="overlay-hub")
         if self.on_listening is not None:
             self.on_listening(self.control.host, self.port)
         try:
@@ -102,4 +108,7 @@ class ControlServer:
                 await serving
             raise
         finally:
+            overlay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await overlay
             sock.close()

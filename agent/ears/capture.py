@@ -192,7 +192,8 @@ async def _off_loop(fn: Callable[[], T], timeout_s: float, cleanup: Callable[[T]
             loop.call_soon_threadsafe(settle, result, error)
 
     threading.Thread(target=work, name="cohost-mic-call", daemon=True).start()
-    return await asyncio.wait_for(done, timeout_s)
+    async with asyncio.timeout(timeout_s):
+        return await done
 
 
 class DeviceMic:
@@ -352,7 +353,8 @@ class DeviceMic:
                 return
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), wait_s)
+                async with asyncio.timeout(wait_s):
+                    await self._wake.wait()
             except TimeoutError:
                 return
 

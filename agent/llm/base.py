@@ -7,23 +7,11 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from agent.events import ViewerEvent
+from agent.vocabulary import ReplyKind
+
+__all__ = ["ChatMessage", "EngineUnavailable", "ReplyEngine", "ReplyFailed", "ReplyKind", "ReplyRequest"]
 
 Role = Literal["system", "user", "assistant"]
-
-# What a reply answers; the brain ranks these, the template engine picks lines by them.
-ReplyKind = Literal[
-    "super_chat",
-    "guard",
-    "gift",
-    "mention",
-    "question",
-    "greeting",
-    "follow",
-    "chatter",
-    "say",
-    "promotion",
-    "idle",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +42,20 @@ class EngineUnavailable(RuntimeError):
     """The engine cannot run here (model missing, no memory); the message says what to change."""
 
 
+class EngineUnreachable(EngineUnavailable):
+    """The model server does not answer now (not started yet, hung, restarting): it may come
+    back by itself, so start-up keeps the template engine answering and retries in the background."""
+
+
 class ReplyFailed(RuntimeError):
     """A reply broke off mid-way (server gone, timeout, out of memory); the message is one line saying why."""
 
 
 class ReplyEngine(Protocol):
-    name: str
+    @property
+    def name(self) -> str:
+        """Which engine answers (a breaker says whose reply it is now)."""
+        ...
 
     async def load(self) -> None:
         """Load weights or connect; raise EngineUnavailable with a one-line fix."""

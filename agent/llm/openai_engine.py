@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from agent.config import OpenAILLM
-from agent.llm.base import EngineUnavailable, ReplyFailed, ReplyRequest
+from agent.llm.base import EngineUnavailable, EngineUnreachable, ReplyFailed, ReplyRequest
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +98,13 @@ class OpenAIEngine:
             self._client = self._new_client()
         try:
             response = await self._client.get("models")
+        except httpx.TimeoutException:
+            raise EngineUnreachable(
+                f"the model server at {self.base_url} timed out: it accepted no connection or sent no "
+                f"answer within {self.cfg.timeout_s:g} s (llm.openai.timeout_s)"
+            ) from None
         except httpx.HTTPError:
-            raise EngineUnavailable(
+            raise EngineUnreachable(
                 f"no model server at {self.base_url}: start vLLM/Ollama/`transformers serve` "
                 "or fix llm.openai.base_url"
             ) from None

@@ -11,14 +11,16 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncGenerator
 
-from agent.brain.prompt import GUARD_NAMES
 from agent.config import TemplateLLM
 from agent.events import Gift, Guard, SuperChat
 from agent.llm.base import ReplyRequest
+from agent.vocabulary import GUARD_NAMES
 
 NOTICE = "template mode: no language model loaded"
 # Keyword replies answer what a viewer wrote; thanks and welcomes have their own lines.
 _KEYWORD_KINDS = frozenset({"mention", "question", "chatter", "super_chat"})
+# Tags (agent/brain/tags.py) that rule out agreeing with a message.
+_NOT_AGREEABLE = frozenset({"instruction", "accusation", "insult", "negative", "complaint"})
 
 
 class _Fields(dict[str, object]):
@@ -46,19 +48,27 @@ class TemplateEngine:
             for keyword, reply in self.cfg.keywords.items():
                 if keyword and keyword in text:
                     return _fill(reply, self._fields(request))
-        choices = self.cfg.sets.get(request.extra.get("template", "")) or self._choices(request.kind)
+        choices = self.cfg.sets.get(request.extra.get("template", "")) or self._choices(request)
         pick = random.Random(self.cfg.seed * 1_000_003 + request.utterance_id).choice(choices)
         return _fill(pick, self._fields(request))
 
     async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
         yield self.reply_text(request)
 
-    def _choices(self, kind: str) -> list[str]:
-        cfg = self.cfg
+    def _choices(self, request: ReplyRequest) -> list[str]:
+        cfg, kind = self.cfg, request.kind
+        tags = frozenset(request.extra.get("tags", "").split(","))
+        if kind == "chatter" and "positive" in tags and tags.isdisjoint(_NOT_AGREEABLE):
+            return cfg.chatter_positive or cfg.chatter
+        if kind in ("question", "mention") and request.count > 1:
+            return cfg.question_many or cfg.question
+        if kind == "super_chat" and "question" in tags:
+            return cfg.super_chat_question or cfg.super_chat
         table = {
             "super_chat": cfg.super_chat,
             "guard": cfg.guard,
             "gift": cfg.gift,
+            "thanks": cfg.thanks,
             "follow": cfg.follow,
             "greeting": cfg.greeting,
             "question": cfg.question,
@@ -71,7 +81,7 @@ class TemplateEngine:
     @staticmethod
     def _fields(request: ReplyRequest) -> _Fields:
         event = request.trigger
-        fields = _Fields({k: v for k, v in request.extra.items() if k != "text"})
+        fields = _Fields({k: v for k, v in request.extra.items() if k not in ("text", "tags")})
         fields["uname"] = request.extra.get("name", "")
         fields["count"] = request.count
         if isinstance(event, Gift):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 import logging
 import os
 import threading
@@ -20,7 +21,9 @@ from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 
+from agent import hub
 from agent.config import TransformersLLM
+from agent.config_llm import looks_local
 from agent.llm.base import EngineUnavailable, ReplyFailed, ReplyRequest
 
 log = logging.getLogger(__name__)
@@ -88,6 +91,8 @@ class TransformersEngine:
             model = _from_pretrained(AutoModelForCausalLM, model_id, **kwargs)
             if quantization is None:
                 model = model.to(self.device)
+            if self.cfg.adapter:
+                model = _with_adapter(model, self.cfg.adapter, merge=quantization is None)
         except torch.OutOfMemoryError:
             self._forget_model()
             raise EngineUnavailable(
@@ -102,7 +107,8 @@ class TransformersEngine:
             raise EngineUnavailable(_explain_load_error(model_id, exc, self.cfg.trust_remote_code)) from None
         model.eval()
         self.model = model
-        log.info("language model %s loaded on %s (%s)", model_id, self.device, dtype)
+        adapter = f" with adapter {self.cfg.adapter}" if self.cfg.adapter else ""
+        log.info("language model %s%s loaded on %s (%s)", model_id, adapter, self.device, dtype)
 
     def _forget_model(self) -> None:
         self.model = None
@@ -256,8 +262,34 @@ def _quantization_config(cfg: TransformersLLM, device: str, dtype: Any) -> Any:
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=dtype)
 
 
-def _looks_local(model_id: str) -> bool:
-    return model_id.startswith(("/", ".", "~")) or "\\" in model_id or model_id.count("/") > 1
+def _with_adapter(model: Any, adapter: str, *, merge: bool) -> Any:
+    """``model`` with a LoRA adapter from ``cohost finetune`` on top; merged into the weights
+    when they are not quantized, so replies are as fast as without it."""
+    path = Path(adapter).expanduser()
+    if not (path / "adapter_config.json").is_file():
+        raise EngineUnavailable(
+            f"llm.transformers.adapter = '{adapter}' is not an adapter folder (no adapter_config.json): "
+            'set it to the folder `cohost finetune --out` wrote, or to ""'
+        )
+    try:
+        from peft import PeftModel
+    except ImportError:
+        raise EngineUnavailable(
+            'llm.transformers.adapter needs peft: `pip install -e ".[tune]"`, or set adapter = ""'
+        ) from None
+    try:
+        tuned = PeftModel.from_pretrained(model, str(path))
+    except (RuntimeError, ValueError, KeyError) as exc:
+        try:
+            trained_on = json.loads((path / "adapter_config.json").read_text(encoding="utf-8"))
+            base = trained_on.get("base_model_name_or_path") or "another model"
+        except (OSError, ValueError, AttributeError):
+            base = "another model"
+        raise EngineUnavailable(
+            f"adapter '{adapter}' does not fit llm.transformers.model: it was trained on '{base}' "
+            f"({_first_line(exc)})"
+        ) from None
+    return tuned.merge_and_unload() if merge else tuned
 
 
 def _downloads_allowed() -> bool:
@@ -267,7 +299,7 @@ def _downloads_allowed() -> bool:
 def _from_pretrained(cls: Any, model_id: str, **kwargs: Any) -> Any:
     """Load from disk or the cache first (no network); download only when that fails and we may."""
     path = Path(model_id).expanduser()
-    if _looks_local(model_id) or path.is_dir():
+    if looks_local(model_id):
         if not path.is_dir():
             raise EngineUnavailable(
                 f"model folder '{model_id}' does not exist: set llm.transformers.model to a folder "
@@ -279,6 +311,8 @@ def _from_pretrained(cls: Any, model_id: str, **kwargs: Any) -> Any:
     except OSError:
         if not _downloads_allowed():
             raise _not_downloaded(model_id) from None
+    if (offline := hub.unreachable(model_id)) is not None:
+        raise EngineUnavailable(offline)
     try:
         return cls.from_pretrained(model_id, **kwargs)
     except OSError as exc:

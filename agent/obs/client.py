@@ -31,6 +31,7 @@ from obsws_python.error import OBSSDKError, OBSSDKRequestError, OBSSDKTimeoutErr
 from websocket import WebSocketException
 
 from agent.config import ObsConfig
+from agent.sources.supervisor import Backoff
 
 log = logging.getLogger("agent.obs")
 
@@ -145,7 +146,10 @@ class ObsLink:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._executor, connect_blocking, self.cfg)
         try:
-            client = await asyncio.wait_for(future, self.cfg.timeout_s * 2 + 1)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that
+            # lands as the executor finishes, and supervise() would then retry forever.
+            async with asyncio.timeout(self.cfg.timeout_s * 2 + 1):
+                client = await future
         except TimeoutError:
             raise ObsUnavailable(f"OBS at {where(self.cfg)} did not answer in time") from None
         self._client = client
@@ -158,7 +162,8 @@ class ObsLink:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._executor, send_blocking, client, request, data)
         try:
-            return await asyncio.wait_for(future, self.cfg.timeout_s + 1)
+            async with asyncio.timeout(self.cfg.timeout_s + 1):
+                return await future
         except ObsUnavailable:
             self._drop(client)
             raise
@@ -177,7 +182,9 @@ class ObsLink:
 
     async def supervise(self, on_connected: Callable[[], Awaitable[None]]) -> None:
         """Connect, call ``on_connected``, watch, reconnect with backoff; forever."""
-        delay = BACKOFF_INITIAL_S
+        retry = Backoff(BACKOFF_INITIAL_S, BACKOFF_MAX_S)
+        # A refused password: retrying fast cannot help, and it may be fixed in OBS meanwhile.
+        auth_retry = Backoff(AUTH_RETRY_S, AUTH_RETRY_S)
         reported = ""
         while True:
             self.state = CONNECTING
@@ -188,17 +195,18 @@ class ObsLink:
                 if reported != "auth":
                     log.error("%s", exc)
                     reported = "auth"
-                await asyncio.sleep(AUTH_RETRY_S)
+                await asyncio.sleep(auth_retry.next_delay())
                 continue
             except ObsUnavailable as exc:
                 self.state, self.last_error = DISCONNECTED, str(exc)
                 if reported != "unavailable":
                     log.warning("%s (retrying in the background; Cohost keeps running)", exc)
                     reported = "unavailable"
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, BACKOFF_MAX_S)
+                await asyncio.sleep(retry.next_delay())
                 continue
-            self.state, self.last_error, reported, delay = CONNECTED, "", "", BACKOFF_INITIAL_S
+            self.state, self.last_error, reported = CONNECTED, "", ""
+            retry.reset()
+            auth_retry.reset()
             log.info("OBS: connected to obs-websocket at %s", where(self.cfg))
             await on_connected()
             await self._watch()
@@ -207,7 +215,8 @@ class ObsLink:
     async def _watch(self) -> None:
         while self._client is not None:
             try:
-                await asyncio.wait_for(self._lost.wait(), KEEPALIVE_S)
+                async with asyncio.timeout(KEEPALIVE_S):
+                    await self._lost.wait()
             except TimeoutError:
                 with contextlib.suppress(ObsError):  # a dropped link sets _lost
                     await self.request("GetStudioModeEnabled")

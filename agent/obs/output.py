@@ -34,7 +34,16 @@ Target = tuple[str, str]
 
 class ObsOutput:
     accepts: ClassVar[frozenset[str]] = frozenset(
-        {"reply_sentence", "audio", "utterance_done", "transcript", "state", "source_status", "control"}
+        {
+            "reply_sentence",
+            "audio",
+            "utterance_done",
+            "transcript",
+            "state",
+            "source_status",
+            "model_status",
+            "control",
+        }
     )
 
     def __init__(self, cfg: ObsConfig) -> None:
@@ -83,7 +92,8 @@ class ObsOutput:
             deadline = self.view.next_deadline()
             timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                event = await asyncio.wait_for(queue.get(), timeout)
+                async with asyncio.timeout(timeout):
+                    event = await queue.get()
             except TimeoutError:
                 self.view.expire(time.monotonic())
             else:

@@ -18,6 +18,7 @@ from agent.events import (
     Audio,
     Control,
     Event,
+    ModelStatus,
     ReplySentence,
     SourceStatus,
     StateChange,
@@ -59,6 +60,7 @@ class ObsView:
         self._muted = False
         self._topic = ""
         self._sources: dict[str, str] = {}
+        self._model_fallback = False  # the language model fails: template replies meanwhile
         self._render_status()
 
     # --- events -------------------------------------------------------------
@@ -75,6 +77,9 @@ class ObsView:
                 self._on_transcript(event, now)
             case StateChange():
                 self._state, self._muted, self._topic = event.state, event.muted, event.topic
+                self._render_status()
+            case ModelStatus():
+                self._model_fallback = event.state == "fallback"
                 self._render_status()
             case SourceStatus():
                 if event.source in self._sources or len(self._sources) < MAX_SOURCES_SHOWN:
@@ -169,6 +174,8 @@ class ObsView:
         parts = ["muted" if self._muted else self._state]
         if self._muted and self._state not in ("muted", ""):
             parts.append(self._state)
+        if self._model_fallback:
+            parts.append("model failing: template replies")
         if self._topic:
             parts.append(f"topic: {self._topic}")
         parts += [f"{name}: {state}" for name, state in self._sources.items()]

@@ -1,6 +1,7 @@
 """The reply pipeline: one utterance at a time, its stages run under one TaskGroup.
 
-The brain asks for a reply (``start``) and may stop it (``interrupt``: mute,
+The brain orders a reply (``answer``: its prompt is built here, by ``prompter``;
+``start`` takes a ready request) and may stop it (``interrupt``: mute,
 skip, the streamer talking). Each utterance runs generate -> synthesize -> play
 as three tasks joined by small queues, so sentence N+1 is written and
 synthesised while sentence N plays; a stop or the hard timeout cancels all
@@ -18,9 +19,13 @@ from typing import Any
 
 from agent.audio.sinks import AudioSink
 from agent.bus import Publish
+from agent.config import BrainConfig, LlmConfig
 from agent.events import UtteranceDone
 from agent.llm.base import ReplyEngine, ReplyRequest
+from agent.llm.breaker import BreakerEngine
 from agent.loading import ModelSlot
+from agent.orders import ReplyOrder
+from agent.reply.prompt import Prompter
 from agent.reply.stages import Guard, Spoken, Stages
 from agent.reply.utterance import Outcome, Utterance
 from agent.tts.base import TTSEngine
@@ -45,7 +50,9 @@ class ReplyPipeline:
         hard_timeout_s: float = 20.0,
         first_clause: bool = True,
         volume: float = 1.0,
+        prompter: Prompter | None = None,
     ) -> None:
+        self.prompter = prompter or Prompter(LlmConfig(), BrainConfig())
         if not isinstance(tts, ModelSlot):
             tts = ModelSlot.ready_with("tts", tts) if tts is not None else ModelSlot.off("tts", "text only")
         self.stages = Stages(engine, tts, sink, guard, publish, banned_reply, first_clause, volume)
@@ -65,6 +72,10 @@ class ReplyPipeline:
     @property
     def sink(self) -> AudioSink:
         return self.stages.sink
+
+    def answer(self, order: ReplyOrder, arrived_at: float | None) -> Utterance:
+        """Start the reply the brain ordered, its prompt built for the engine answering now."""
+        return self.start(self.prompter.request(order), arrived_at)
 
     def start(self, request: ReplyRequest, arrived_at: float | None) -> Utterance:
         utterance = Utterance(request, arrived_at)
@@ -106,6 +117,7 @@ class ReplyPipeline:
         if u.stopped.is_set():
             return "interrupted"
         stages = self.stages
+        engine = stages.engine
         sentences: asyncio.Queue[str | None] = asyncio.Queue(maxsize=_AHEAD)
         ready: asyncio.Queue[Spoken | None] = asyncio.Queue(maxsize=_AHEAD)
         timed_out = False
@@ -127,6 +139,10 @@ class ReplyPipeline:
                 await stages.sink.finish(u.id)
         if timed_out:
             log.warning("reply %d made no progress for %.0f s and was cut off", u.id, self.hard_timeout_s)
+            if not u.sentences and isinstance(engine, BreakerEngine):
+                # Not one sentence in all that time: the model hangs or trickles (a slow voice
+                # would have had sentences waiting for it).
+                engine.record_failure("hung", f"no sentence for {self.hard_timeout_s:.0f} s")
         if u.failure is not None:
             log.warning("reply %d failed: %s", u.id, u.failure)
         said = bool(u.spoken)

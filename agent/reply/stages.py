@@ -150,10 +150,10 @@ class Stages:
             started = time.perf_counter()
             played: float | None = None
             try:
-                played = await self.sink.play(u.id, samples, item.sample_rate, u.stopped)
+                played = await self.sink.play(u.id, samples, item.sample_rate, u.stopped, text=item.text)
             finally:
-                if played is None:  # cancelled mid-sentence: about as long as it has been playing
-                    played = min(duration, time.perf_counter() - started)
+                if played is None:  # cancelled mid-sentence: as far as the sink got
+                    played = self.sink.playhead.get(u.id, min(duration, time.perf_counter() - started))
                 # Also when cancelled (a hard stop): the echo guard and OBS must hear it ended.
                 self.publish(
                     AudioEnded(

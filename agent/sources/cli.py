@@ -7,9 +7,8 @@ connection states go to stderr. Ctrl-C or SIGTERM stops it cleanly.
 
 from __future__ import annotations
 
-import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,43 +17,43 @@ if TYPE_CHECKING:
     from agent.sources.base import Source
 
 
-class ListenSource(enum.StrEnum):
-    bilibili = "bilibili"
-    bilibili_open = "bilibili-open"
-    twitch = "twitch"
-    jsonws = "jsonws"
+def _source_name(value: str) -> str:
+    """``--source``: a live source's name, with ``-`` or ``_`` (``bilibili-open`` = ``bilibili_open``)."""
+    from agent.sources import registry
+
+    name = registry.canonical(value)
+    if name not in registry.names():
+        choices = ", ".join(n.replace("_", "-") for n in registry.names())
+        raise typer.BadParameter(f"{value!r} is not a live source: choose {choices}")
+    return name
 
 
 def _apply_options(
     sources: SourcesConfig, name: str, room: str | None, ws_url: str | None, api_base: str | None
 ) -> SourcesConfig:
     """The config with the command-line options applied; a misuse is one line on stderr."""
-    section: dict[str, Any] = {}
-    shown = name.replace("_", "-")
-    if room is not None:
-        if name == "bilibili":
-            if not room.strip().isdigit():
-                raise typer.BadParameter(f"{room!r}: a Bilibili room id is a number", param_hint="--room")
-            section["room_id"] = int(room)
-        elif name == "twitch":
-            section["channel"] = room.strip().lstrip("#").lower()
-        else:
-            raise typer.BadParameter(f"does not apply to --source {shown}", param_hint="--room")
-    if ws_url is not None:
-        if name == "bilibili_open":
-            raise typer.BadParameter("does not apply to --source bilibili-open", param_hint="--ws-url")
-        section["url" if name == "jsonws" else "ws_url"] = ws_url
-    if api_base is not None:
-        if name not in ("bilibili", "bilibili_open"):
-            raise typer.BadParameter(f"does not apply to --source {shown}", param_hint="--api-base")
-        section["api_base"] = api_base
+    from agent.sources import registry
+    from agent.sources.base import OptionError
+
+    name = registry.canonical(name)
+    try:
+        section = registry.cli_options(name, room, ws_url, api_base)
+    except OptionError as exc:
+        raise typer.BadParameter(str(exc), param_hint=exc.option) from None
     current = getattr(sources, name)
     # model_copy does not validate, which is why every value above is already typed.
     return sources.model_copy(update={"enabled": [name], name: current.model_copy(update=section)})
 
 
 def listen_command(
-    source: Annotated[ListenSource, typer.Option("--source", help="Which platform to connect to.")],
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            callback=_source_name,
+            help="Which platform: bilibili, bilibili-open (or bilibili_open), twitch, jsonws.",
+        ),
+    ],
     room: Annotated[
         str | None, typer.Option("--room", help="Room id (bilibili) or channel (twitch).")
     ] = None,
@@ -78,7 +77,7 @@ def listen_command(
     from agent.config import ConfigError, load_config
     from agent.sources.factory import build_live_sources
 
-    name = source.value.replace("-", "_")
+    name = source  # already canonical (_source_name)
     try:
         cfg = load_config(config)
         sources = _apply_options(cfg.sources, name, room, ws_url, api_base)

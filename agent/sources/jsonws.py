@@ -11,19 +11,20 @@ credentials, so accepting them would let anything that reaches it mute the bot
 or make it say arbitrary text on stream. The control API (with its token) is
 the way in for commands.
 
-Nothing a peer sends is fatal: bad JSON, unknown or refused types and wrong
-field types are counted by kind in ``JsonWsDecoder.rejected`` and logged once
-per kind; an oversized message makes websockets close that connection (1009),
-which is counted as ``too_big``.
+Nothing a peer sends is fatal: bad JSON, unknown or refused types, wrong
+field types and impossible numbers (negative, infinite, or above what any room
+sends: ``agent.sources.boundary``) are counted by kind in
+``JsonWsDecoder.rejected`` and logged once per kind; one bad item of a batch
+never costs the others; text and names lose control and bidi characters. An
+oversized message makes websockets close that connection (1009), which is
+counted as ``too_big``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
-import math
 from collections import Counter
 from typing import Any, get_args
 
@@ -31,9 +32,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from agent.config import JsonWsSource
+from agent.config import JsonWsSource, SourcesConfig
 from agent.events import INPUT_TYPES, Control, ControlAction, Enter, Event, EventDecodeError, from_dict
-from agent.sources.supervisor import SessionContext
+from agent.sources.base import SessionContext, not_for, ws_url_problem
+from agent.sources.boundary import Implausible, admit
+from agent.sources.jsonread import BadJson, loads
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +45,6 @@ _ENTER_ACTIONS = frozenset({"enter", "follow", "share"})  # Enter.action's Liter
 _CONTROL_ACTIONS = frozenset(get_args(ControlAction))
 _NO_PLATFORM = frozenset({"transcript", "control"})
 TOO_BIG = 1009  # websocket close code: message too big
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 class JsonWsDecoder:
@@ -60,9 +59,9 @@ class JsonWsDecoder:
     def decode(self, message: str | bytes) -> tuple[list[Event], list[tuple[str, str]]]:
         problems: list[tuple[str, str]] = []
         try:
-            data = json.loads(message, parse_constant=_reject_constant)
-        except (ValueError, RecursionError) as exc:  # RecursionError: [[[[... nested too deep
-            problems.append(("bad_json", f"{type(exc).__name__}: {exc}"[:200]))
+            data = loads(message)
+        except BadJson as exc:
+            problems.append(("bad_json", str(exc)[:200]))
             data = None
         items = data if isinstance(data, list) else [data] if data is not None else []
         events: list[Event] = []
@@ -71,6 +70,8 @@ class JsonWsDecoder:
                 events.append(self._event(item))
             except _Rejected as exc:
                 problems.append((exc.kind, exc.detail))
+            except Exception as exc:  # a shape no check anticipated: this item, not the batch
+                problems.append(("unreadable", f"{type(exc).__name__}: {exc}"[:200]))
         for kind, _ in problems:
             self.rejected[kind] += 1
         self.accepted += len(events)
@@ -80,7 +81,7 @@ class JsonWsDecoder:
         if not isinstance(item, dict):
             raise _Rejected("not_object", f"expected a JSON object, got {type(item).__name__}")
         kind = item.get("type")
-        if kind not in self.allowed:
+        if not isinstance(kind, str) or kind not in self.allowed:
             if kind == "control":
                 raise _Rejected("control_refused", "control events are off (sources.jsonws.allow_control)")
             raise _Rejected("unknown_type", f"type {str(kind)[:40]!r} is not a room event")
@@ -92,8 +93,11 @@ class JsonWsDecoder:
             event = from_dict(item)
         except EventDecodeError as exc:
             raise _Rejected("bad_field", str(exc)[:200]) from None
-        _check_values(event)
-        return event
+        _check_actions(event)
+        try:
+            return admit(event)
+        except Implausible as exc:
+            raise _Rejected("bad_field", str(exc)[:200]) from None
 
 
 class _Rejected(Exception):
@@ -103,19 +107,14 @@ class _Rejected(Exception):
         self.detail = detail
 
 
-def _check_values(event: Event) -> None:
-    """from_dict checks JSON types; these are the values that would still mislead the brain."""
-    # Literal fields are not checked by from_dict: a list there would even be unhashable.
+def _check_actions(event: Event) -> None:
+    """from_dict checks JSON types, not Literal values: a list there would even be unhashable."""
     if isinstance(event, Enter) and not (isinstance(event.action, str) and event.action in _ENTER_ACTIONS):
         raise _Rejected("bad_field", f"enter.action: expected one of {sorted(_ENTER_ACTIONS)}")
     if isinstance(event, Control) and not (
         isinstance(event.action, str) and event.action in _CONTROL_ACTIONS
     ):
         raise _Rejected("bad_field", f"control.action: expected one of {sorted(_CONTROL_ACTIONS)}")
-    for name in ("count", "price", "level", "guard_level", "duration_s", "gift_id"):
-        value = getattr(event, name, 0)
-        if (isinstance(value, float) and not math.isfinite(value)) or value < 0:
-            raise _Rejected("bad_field", f"{event.type}.{name}: must be a non-negative number")
 
 
 class JsonWsSession:
@@ -209,3 +208,29 @@ class JsonWsSession:
                 # The listener is local: while it is open, the source is up even if no bridge talks.
                 await asyncio.sleep(cfg.heartbeat_s)
                 ctx.alive()
+
+
+# --- what the registry needs (agent.sources.registry) ---
+
+
+def problems(cfg: SourcesConfig) -> list[str]:
+    j = cfg.jsonws
+    lines: list[str | None] = []
+    if not j.url and not j.listen_port:
+        lines.append(
+            "config error: sources.jsonws needs url (to connect to a feed) or listen_port "
+            "(to let bridges connect): set one of them"
+        )
+    lines.append(ws_url_problem("sources.jsonws.url", j.url))
+    return [line for line in lines if line]
+
+
+def session(cfg: SourcesConfig) -> JsonWsSession:
+    return JsonWsSession(cfg.jsonws)
+
+
+def cli_options(room: str | None, ws_url: str | None, api_base: str | None) -> dict[str, Any]:
+    for option, value in (("--room", room), ("--api-base", api_base)):
+        if value is not None:
+            raise not_for(option, "jsonws")
+    return {} if ws_url is None else {"url": ws_url}

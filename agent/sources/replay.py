@@ -1,18 +1,28 @@
-"""Replays a JSONL recording (the --record format) as if the room were live."""
+"""Replays a JSONL recording (the --record format) as if the room were live.
+
+The file is streamed: one line is read, decoded and published at its time, so
+a six-hour recording costs no more memory than a minute of one. Lines are
+played in file order (the recorder writes them in time order); a line whose
+time has already passed is published at once, and every event yields to the
+event loop, so a replay far behind schedule (``--speed 1000``) still leaves
+room for the brain, the control API and Ctrl-C.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
-import time
+import math
 from collections import Counter
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from agent.bus import Publish
 from agent.clock import Clock
 from agent.events import INPUT_TYPES, Event, EventDecodeError, SourceStatus, from_dict
+from agent.sources.boundary import admit
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +35,21 @@ class Timed:
     event: Event
 
 
-def load_recording(path: Path) -> tuple[list[Timed], Counter[str]]:
-    """The room's input events with their times; bad lines are counted, not fatal."""
-    events: list[Timed] = []
-    skipped: Counter[str] = Counter()
-    with path.open(encoding="utf-8") as lines:
+def recording_lines(
+    path: Path,
+    skipped: Counter[str],
+    keep: Collection[str] = INPUT_TYPES,
+    *,
+    errors: str = "replace",
+    left_out_as: str = "output",
+) -> Iterator[tuple[int, float, dict[str, Any]]]:
+    """(line number, time, JSON object) of each line whose type is in ``keep``.
+
+    The default keeps what the room said: the bot's own replies in a recording are not
+    replayed. Lines of other types count as ``skipped[left_out_as]``, unreadable ones as
+    ``skipped["bad"]``. ``errors`` is how undecodable bytes are read (``"strict"`` raises).
+    """
+    with path.open(encoding="utf-8", errors=errors) as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -37,39 +57,78 @@ def load_recording(path: Path) -> tuple[list[Timed], Counter[str]]:
                 data = json.loads(line)
                 if not isinstance(data, dict):
                     raise EventDecodeError("not a JSON object")
-                if data.get("type") not in INPUT_TYPES:
-                    skipped["output"] += 1  # the bot's own replies in a recording are not replayed
+                if data.get("type") not in keep:
+                    skipped[left_out_as] += 1
                     continue
                 mono = float(data.get("mono", 0.0))
-                events.append(Timed(mono, from_dict(data)))
+                if not math.isfinite(mono):
+                    raise EventDecodeError(f"mono is {mono}")
             except (ValueError, TypeError) as exc:
                 if not skipped["bad"]:
                     log.warning("%s:%d: skipped a bad line (%s)", path, number, exc)
                 skipped["bad"] += 1
-    events.sort(key=lambda t: t.mono)
-    return events, skipped
+                continue
+            yield number, mono, data
+
+
+def read_recording(path: Path, skipped: Counter[str] | None = None) -> Iterator[Timed]:
+    """The room's input events with their times, read as they are consumed; bad lines are
+    counted in ``skipped``, not fatal."""
+    skipped = Counter() if skipped is None else skipped
+    for number, mono, data in recording_lines(path, skipped):
+        try:
+            event = admit(from_dict(data))  # a recording is as untrusted as the room it came from
+        except (ValueError, TypeError) as exc:
+            if not skipped["bad"]:
+                log.warning("%s:%d: skipped a bad line (%s)", path, number, exc)
+            skipped["bad"] += 1
+            continue
+        yield Timed(mono, event)
 
 
 class ReplaySource:
     name = "replay"
 
     def __init__(self, path: Path, clock: Clock, *, leave_out: frozenset[str] = frozenset()) -> None:
-        """``leave_out``: event types not to replay (the demo's streamer speaks through the ears)."""
+        """``leave_out``: event types not to replay (the demo's streamer speaks through the ears).
+
+        Reads the file once without keeping it, for ``count``, ``duration`` and ``skipped``."""
         self.path = path
         self.clock = clock
-        self.events, self.skipped = load_recording(path)
-        self.recorded = self.events
-        self.events = [t for t in self.events if t.event.type not in leave_out]
+        self.leave_out = leave_out
+        self.skipped: Counter[str] = Counter()
+        self.count = 0
+        first = last = None
+        for timed in read_recording(path, self.skipped):
+            if timed.event.type in leave_out:
+                continue
+            self.count += 1
+            first = timed.mono if first is None else first
+            last = timed.mono
+        self._start = first or 0.0
         self.position = 0.0
-        self.duration = self.events[-1].mono if self.events else 0.0
+        self.duration = max(0.0, (last or 0.0) - self._start)
+
+    @property
+    def recorded(self) -> list[Timed]:
+        """The whole recording in memory, every input type (the demo's streamer track reads it)."""
+        return list(read_recording(self.path))
 
     async def run(self, publish: Publish) -> None:
         publish(SourceStatus(source=self.name, state="live", detail=str(self.path)))
-        start = self.events[0].mono if self.events else 0.0
         began = self.clock.now()
-        for timed in self.events:
-            await self.clock.sleep_until(began + timed.mono - start)
-            self.position = timed.mono - start
-            # ``at`` becomes the moment it arrives now, not when the file was loaded.
-            publish(dataclasses.replace(timed.event, at=time.perf_counter()))
-        publish(SourceStatus(source=self.name, state="ended", detail=f"{len(self.events)} events"))
+        sent = 0
+        # Bad lines were counted and reported by the scan already.
+        for _, mono, data in recording_lines(self.path, Counter({"bad": 1})):
+            if data.get("type") in self.leave_out:
+                continue
+            await self.clock.sleep_until(began + mono - self._start)
+            try:
+                # Built now: its ``at`` is when it arrives, not when it was read.
+                event = admit(from_dict(data))
+            except (ValueError, TypeError):
+                continue
+            self.position = max(self.position, mono - self._start)
+            publish(event)
+            sent += 1
+        publish(SourceStatus(source=self.name, state="ended", detail=f"{sent} events"))

@@ -23,14 +23,16 @@ import logging
 import random
 from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Literal, Protocol
+from typing import Literal
 
 from websockets.exceptions import WebSocketException
 
 from agent.bus import Publish
 from agent.config import Reconnect
 from agent.events import Event, SourceStatus
-from agent.sources.base import SourceAuthError, SourceProtocolError
+from agent.sources.base import Session, SessionContext, SourceAuthError, SourceProtocolError
+
+__all__ = ["DROPS", "Backoff", "Session", "SessionContext", "SupervisedSource"]
 
 log = logging.getLogger(__name__)
 
@@ -45,34 +47,6 @@ DROPS: tuple[type[BaseException], ...] = (
     WebSocketException,
     SourceProtocolError,
 )
-
-
-class SessionContext(Protocol):
-    def emit(self, event: Event) -> None:
-        """Publish a room event (deduplicated by msg_id across reconnects)."""
-        ...
-
-    def live(self) -> None:
-        """Call once, after the platform accepted auth."""
-        ...
-
-    def alive(self) -> None:
-        """Call on any traffic that proves the link is up (heartbeat reply etc.)."""
-        ...
-
-
-class Session(Protocol):
-    name: str
-
-    async def run_once(self, ctx: SessionContext) -> None:
-        """Connect, authenticate, call ctx.live(), then emit events until the link ends.
-
-        Returning or raising OSError / websockets.ConnectionClosed / SourceProtocolError /
-        TimeoutError means 'dropped'. SourceAuthError means the platform refused the
-        credentials. Sessions send their own heartbeats; the supervisor cancels run_once
-        when neither emit() nor alive() was called for reconnect.stale_after_s.
-        """
-        ...
 
 
 class Backoff:

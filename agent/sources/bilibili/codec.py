@@ -5,8 +5,13 @@ A websocket frame is a run of packets, each a 16-byte big-endian header
 and a body. Version 2 (zlib) and 3 (brotli) bodies decompress to another run
 of packets. Frames come from the network, so every length is checked against
 what is really there, decompression is capped per frame (a 1 KiB frame can
-otherwise expand to gigabytes), and nesting is capped. Anything malformed
-raises :class:`SourceProtocolError` and nothing else.
+otherwise expand to gigabytes), and nesting is capped.
+
+A malformed packet never costs the good ones around it: a bad compressed body
+(corrupt, a bomb, nested too deep) is skipped and the packets after it are read;
+a broken length ends the run it is in (nothing after it can be found), keeping
+everything before it. ``decode`` never raises on content; it counts what it
+skipped in ``FrameDecoder.stats`` with the last reason.
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import brotli
-import orjson
 
 from agent.sources.base import SourceProtocolError
+from agent.sources.jsonread import load_object
 
 HEADER = struct.Struct(">IHHII")
 HEADER_LEN = HEADER.size  # 16
@@ -70,10 +75,12 @@ Message = AuthReply | HeartbeatReply | Command
 
 @dataclass(slots=True)
 class DecodeStats:
-    """What the decoder skipped without failing: bad JSON bodies, unknown operations."""
+    """What the decoder skipped: bad JSON bodies, unknown operations, malformed packets."""
 
     bad_json: int = 0
     unknown_op: int = 0
+    bad_packets: int = 0  # packets (or the rest of a run) skipped as malformed
+    last_problem: str = ""
 
 
 def encode_packet(operation: int, body: bytes, *, version: int = VER_INT, sequence: int = 1) -> bytes:
@@ -136,6 +143,10 @@ def _inflate_brotli(body: bytes, budget: _Budget) -> bytes:
     return out
 
 
+class _TooMany(Exception):
+    """The packet cap was reached: stop reading this frame."""
+
+
 class FrameDecoder:
     """Turns websocket frames into messages; keeps counters of what it skipped.
 
@@ -156,43 +167,52 @@ class FrameDecoder:
         self.stats = DecodeStats()
 
     def decode(self, frame: bytes) -> list[Message]:
+        """The messages in one websocket frame; malformed parts are skipped and counted.
+
+        Raises SourceProtocolError only for a frame that is not bytes at all.
+        """
         if not isinstance(frame, bytes | bytearray | memoryview):
             raise SourceProtocolError(f"expected a binary frame, got {type(frame).__name__}")
         out: list[Message] = []
-        self._walk(bytes(frame), 0, _Budget(self.max_decompressed), out)
+        if not frame:
+            self._skip("empty frame")
+            return out
+        try:
+            self._walk(bytes(frame), 0, _Budget(self.max_decompressed), out)
+        except _TooMany:
+            self._skip(f"more than {self.max_packets} packets in one frame; the rest dropped")
         return out
+
+    def _skip(self, problem: str) -> None:
+        self.stats.bad_packets += 1
+        self.stats.last_problem = problem
 
     def _walk(self, data: bytes, depth: int, budget: _Budget, out: list[Message]) -> None:
         offset = 0
         end = len(data)
-        if end == 0:
-            raise SourceProtocolError("empty frame")
         while offset < end:
             if end - offset < HEADER_LEN:
-                raise SourceProtocolError(f"truncated header: {end - offset} bytes at offset {offset}")
+                return self._skip(f"truncated header: {end - offset} bytes at offset {offset}")
             length, header_len, version, op, _seq = HEADER.unpack_from(data, offset)
             if op == OP_HEARTBEAT_REPLY:
                 # The reply's length field may leave out bytes echoed after the popularity,
                 # so read the 4 bytes after the header and ignore the rest of the frame.
                 start = offset + max(header_len, HEADER_LEN)
                 if end - start < 4:
-                    raise SourceProtocolError("heartbeat reply without popularity")
+                    return self._skip("heartbeat reply without popularity")
                 out.append(HeartbeatReply(int.from_bytes(data[start : start + 4], "big")))
-                return
+                return None
             if header_len < HEADER_LEN or length < header_len or length > end - offset:
-                raise SourceProtocolError(
+                return self._skip(
                     f"bad packet lengths: packet {length}, header {header_len}, {end - offset} bytes left"
                 )
             body = data[offset + header_len : offset + length]
             offset += length
             if len(out) >= self.max_packets:
-                raise SourceProtocolError(f"more than {self.max_packets} packets in one frame")
+                raise _TooMany
             if op == OP_COMMAND:
                 if version in (VER_ZLIB, VER_BROTLI):
-                    if depth >= self.max_depth:
-                        raise SourceProtocolError(f"compressed packets nested deeper than {self.max_depth}")
-                    inflate = _inflate_zlib if version == VER_ZLIB else _inflate_brotli
-                    self._walk(inflate(body, budget), depth + 1, budget, out)
+                    self._inflated(body, version, depth, budget, out)
                     continue
                 command = self._json(body)
                 if command is not None:
@@ -204,15 +224,24 @@ class FrameDecoder:
                 out.append(AuthReply(code if isinstance(code, int) and not isinstance(code, bool) else -1))
             else:
                 self.stats.unknown_op += 1
+        return None
+
+    def _inflated(self, body: bytes, version: int, depth: int, budget: _Budget, out: list[Message]) -> None:
+        """The packets of one compressed body, appended to ``out``; a bad body is skipped."""
+        if depth >= self.max_depth:
+            return self._skip(f"compressed packets nested deeper than {self.max_depth}")
+        inflate = _inflate_zlib if version == VER_ZLIB else _inflate_brotli
+        try:
+            inner = inflate(body, budget)
+        except SourceProtocolError as exc:
+            return self._skip(str(exc))
+        if not inner:
+            return self._skip("empty compressed body")
+        self._walk(inner, depth + 1, budget, out)
+        return None
 
     def _json(self, body: bytes) -> dict[str, Any] | None:
-        try:
-            # orjson: 4x faster than json here, which is most of a danmaku's cost (bench).
-            value = orjson.loads(body)
-        except ValueError:
+        value = load_object(body)
+        if value is None:
             self.stats.bad_json += 1
-            return None
-        if not isinstance(value, dict):
-            self.stats.bad_json += 1
-            return None
         return value

@@ -10,15 +10,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 from websockets.asyncio.client import connect
 
-from agent.events import Event
-from agent.sources.base import SourceProtocolError
-from agent.sources.bilibili.codec import AuthReply, Command, FrameDecoder, HeartbeatReply, encode_heartbeat
-from agent.sources.bilibili.commands import CommandParser, command_name
+from agent.sources.base import SessionContext, SourceProtocolError
+from agent.sources.bilibili.codec import (
+    AuthReply,
+    Command,
+    FrameDecoder,
+    HeartbeatReply,
+    Message,
+    encode_heartbeat,
+)
+from agent.sources.bilibili.commands import GUARD_HOLD_S, CommandParser, command_name
+from agent.sources.jsonread import BadJson, loads
 
 log = logging.getLogger(__name__)
 
@@ -30,22 +37,15 @@ async def json_object(request: Awaitable[httpx.Response], what: str) -> dict[str
     try:
         response = await request
         response.raise_for_status()
-        data = response.json()
     except httpx.HTTPError as exc:
         raise SourceProtocolError(f"bilibili {what} failed: {type(exc).__name__}: {exc}") from None
-    except ValueError:
+    try:
+        data = loads(response.content)
+    except BadJson:
         raise SourceProtocolError(f"bilibili {what} did not answer JSON") from None
     if not isinstance(data, dict):
         raise SourceProtocolError(f"bilibili {what} answered {type(data).__name__}, not an object")
     return data
-
-
-class SessionContext(Protocol):
-    """What a session needs from its supervisor (agent.sources.supervisor.SessionContext)."""
-
-    def emit(self, event: Event) -> None: ...
-    def live(self) -> None: ...
-    def alive(self) -> None: ...
 
 
 class AuthRefused(SourceProtocolError):
@@ -101,25 +101,42 @@ async def run_link(
             raise AuthRefused(code)
         ctx.live()
 
+        loop = asyncio.get_running_loop()
+
         def handle(command: Command) -> str:
             name = command_name(command.body)
             if name in stop_on:
                 return name
-            for event in parser.parse(command.body):
+            for event in parser.parse(command.body, loop.time()):
                 ctx.emit(event)
             return ""
+
+        def frame_messages(frame: str | bytes) -> list[Message]:
+            skipped = decoder.stats.bad_packets
+            messages = decoder.decode(_as_bytes(frame))
+            if decoder.stats.bad_packets > skipped:
+                # Once at WARNING, then quietly: a broken relay can send thousands.
+                level = logging.WARNING if skipped == 0 else logging.DEBUG
+                log.log(level, "bilibili: skipped a malformed packet (%s)", decoder.stats.last_problem)
+            return messages
 
         async def heartbeat() -> None:
             while True:
                 await ws.send(encode_heartbeat())
                 await asyncio.sleep(heartbeat_s)
 
+        async def release_guards() -> None:
+            while True:
+                await asyncio.sleep(GUARD_HOLD_S / 2)
+                for event in parser.due(loop.time()):
+                    ctx.emit(event)
+
         async def receive() -> str:
             for command in pending:
                 if stopped := handle(command):
                     return stopped
             async for frame in ws:
-                for msg in decoder.decode(_as_bytes(frame)):
+                for msg in frame_messages(frame):
                     if isinstance(msg, Command):
                         if stopped := handle(msg):
                             return stopped
@@ -127,7 +144,11 @@ async def run_link(
                         ctx.alive()
             return ""
 
-        return await _first_of(receive(), heartbeat(), *(job() for job in background))
+        try:
+            return await _first_of(receive(), heartbeat(), release_guards(), *(job() for job in background))
+        finally:
+            for event in parser.flush():  # a guard purchase is never lost with the link
+                ctx.emit(event)
 
 
 def _as_bytes(frame: str | bytes) -> bytes:

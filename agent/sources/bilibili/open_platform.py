@@ -97,10 +97,11 @@ class OpenApi:
             f"open platform {path}",
         )
         code = data.get("code")
-        if code != 0:
+        # Only the integer 0 is success: false, 0.0 and "0" equal 0 in Python but are not it.
+        if type(code) is not int or code != 0:
             message = data.get("message")
             raise OpenApiError(
-                path, code if isinstance(code, int) else -1, message if isinstance(message, str) else ""
+                path, code if type(code) is int else -1, message if isinstance(message, str) else ""
             )
         result = data.get("data")
         return result if isinstance(result, dict) else {}
@@ -122,7 +123,7 @@ class OpenApi:
             game_id=game_id if isinstance(game_id, str) else "",
             auth_body=auth_body,
             wss_links=urls,
-            room_id=room if isinstance(room, int) else 0,
+            room_id=room if type(room) is int else 0,
         )
 
     async def heartbeat(self, game_id: str) -> None:

@@ -46,8 +46,9 @@ def _obj(value: Any) -> dict[str, Any]:
 
 
 def _code(data: dict[str, Any]) -> int:
+    """The answer's code; -1 unless it is a real integer (``false`` and ``0.0`` are not 0)."""
     code = data.get("code")
-    return code if isinstance(code, int) else -1
+    return code if type(code) is int else -1
 
 
 class BilibiliWebSession:
@@ -138,7 +139,7 @@ class BilibiliWebSession:
             if not isinstance(entry, dict) or not isinstance(entry.get("host"), str):
                 continue
             port = entry.get("wss_port" if scheme == "wss" else "ws_port")
-            if isinstance(port, int) and 0 < port < 65536:
+            if type(port) is int and 0 < port < 65536:
                 urls.append(f"{scheme}://{entry['host']}:{port}/sub")
         return tuple(urls) or (FALLBACK_WS,)
 
@@ -156,13 +157,13 @@ class BilibiliWebSession:
         data = await json_object(http.get(url), "room info")
         body = _obj(data.get("data"))
         room = body.get("room_id")
-        if _code(data) != 0 or not isinstance(room, int) or room <= 0:
+        if _code(data) != 0 or type(room) is not int or room <= 0:
             raise SourceAuthError(
                 f"bilibili has no room {self.cfg.room_id} (code {_code(data)}): "
                 "check sources.bilibili.room_id (the number in live.bilibili.com/<number>)"
             )
         owner = body.get("uid")
-        return room, owner if isinstance(owner, int) else 0
+        return room, owner if type(owner) is int else 0
 
     async def _nav(self, http: httpx.AsyncClient) -> tuple[str, int]:
         """The WBI mixin key and our own uid (0 unless SESSDATA is a logged-in cookie)."""
@@ -174,7 +175,7 @@ class BilibiliWebSession:
         if not isinstance(img_url, str) or not isinstance(sub_url, str):
             raise SourceProtocolError("bilibili nav answered without wbi_img keys")
         mid = body.get("mid")
-        uid = mid if body.get("isLogin") is True and isinstance(mid, int) else 0
+        uid = mid if body.get("isLogin") is True and type(mid) is int else 0
         return wbi.mixin_key(wbi.key_from_url(img_url), wbi.key_from_url(sub_url)), uid
 
     async def _danmu_info(self, http: httpx.AsyncClient, room_id: int, key: str) -> dict[str, Any]:

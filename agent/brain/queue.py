@@ -1,0 +1,282 @@
+"""The waiting queue: what the bot may answer, in the order it answers it.
+
+Pure helpers for ``state.step``. A viewer event that passed the filters becomes
+a ``Candidate`` of one ``ReplyKind`` (super chat > guard > gift > mention >
+question > promotion > the rest); candidates of one kind fold together (a gift
+combo into one thank-you, entrances into one welcome, questions that mean the
+same into one answer that knows how many asked); each waits at most its kind's
+patience, longer when more viewers asked.
+
+Gift combos (Bilibili): every event of one ``combo_id`` folds into one thank-you
+naming the giver. ``COMBO_SEND`` carries the combo's running total, ``SEND_GIFT``
+(and the demo recording) one send's count, so the rule is: a count above the
+total so far is a new running total (keep it), anything else is one more send
+(add it). Running totals 1,2,5 -> 5; sends 1,1,2 -> 4.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from operator import attrgetter
+
+from agent.config import BrainConfig
+from agent.events import Danmaku, Enter, Filtered, Gift, Guard, SuperChat, ViewerEvent
+from agent.vocabulary import FilterReason, ReplyKind
+
+# Lower answers first.
+RANK: dict[str, int] = {
+    "say": -1,
+    "super_chat": 0,
+    "guard": 1,
+    "thanks": 2,
+    "gift": 2,
+    "mention": 3,
+    "question": 4,
+    "promotion": 5,
+    "follow": 6,
+    "chatter": 7,
+    "greeting": 8,
+    "idle": 9,
+}
+
+# How long each kind may wait, as a multiple of brain.stale_after_s: paid messages wait longer.
+PATIENCE: dict[str, float] = {
+    "super_chat": 10.0,
+    "guard": 10.0,
+    "gift": 3.0,
+    "greeting": 0.5,
+    "promotion": 2.0,
+}
+
+# Near-duplicate messages of these kinds fold into one reply with a count.
+FOLDED = frozenset({"question", "mention", "chatter"})
+
+# The same viewer is not answered twice within brain.user_cooldown_s for these; paid kinds
+# are always thanked, and a greeting batch names several viewers at once.
+PER_VIEWER = frozenset({"mention", "question", "chatter"})
+
+# Thank-yous that pile up while the bot is busy are said as one line ("thanks"); a guard
+# purchase (大航海) keeps a line of its own.
+THANKS = frozenset({"gift", "follow", "thanks"})
+
+Fold = Callable[[str, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A viewer event that passed the filters: cleaned text, a speakable name, tags."""
+
+    event: ViewerEvent
+    text: str = ""
+    name: str = ""
+    tags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Candidate:
+    """Something the bot may answer, waiting its turn."""
+
+    kind: ReplyKind
+    message: Message | None  # None for "say", "promotion", "idle", "thanks"
+    arrived: float
+    seq: int
+    count: int = 1
+    say_text: str = ""
+    expires: float = math.inf
+    ready: float = -math.inf  # not before this (a gift combo or a welcome batch still filling)
+    names: tuple[str, ...] = ()  # a welcome batch or a thanks batch: the first few names
+    topic: str = ""  # "promotion" / "idle": what to talk about
+    mode: str = ""  # the [brain.modes] entry that shapes this reply
+    resumed: bool = False  # re-queued after the streamer cut it off
+    batch: tuple[Candidate, ...] = ()  # "thanks": the thank-yous it says at once
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.kind]
+
+    @property
+    def uid(self) -> str:
+        if self.message is None:
+            return ""
+        event = self.message.event
+        return event.uid or event.uname
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    """The candidates sorted by (rank, seq): the next to answer first, the first to drop
+    at the end of the last rank block."""
+
+    pending: tuple[Candidate, ...] = ()
+    next_expiry: float = math.inf
+    # No pending candidate can start before this (cooldowns, batches): saves rescans.
+    wait_until: float = -math.inf
+    seq: int = 0
+
+
+_RANK_OF = attrgetter("rank")
+_ORDER = attrgetter("rank", "seq")
+
+
+def classify(message: Message, bot_name: str) -> ReplyKind | None:
+    """What kind of reply a message deserves; None = do not answer it."""
+    event = message.event
+    if isinstance(event, Danmaku):
+        if "mention" in message.tags or (bot_name and bot_name in message.text):
+            return "mention"
+        if "question" in message.tags:
+            return "question"
+        if "greeting" in message.tags:
+            return "greeting"
+        return "chatter"
+    if isinstance(event, SuperChat):
+        return "super_chat"
+    if isinstance(event, Guard):
+        return "guard"
+    if isinstance(event, Gift):
+        return "gift"
+    if isinstance(event, Enter):
+        return "follow" if event.action == "follow" else "greeting" if event.action == "enter" else None
+    return None  # likes are counted, not answered
+
+
+def filtered(
+    message: Message | None, reason: FilterReason, rule: str = "", kind: str = "control"
+) -> Filtered:
+    if message is None:
+        return Filtered(of=kind, reason=reason, rule=rule)
+    event = message.event
+    return Filtered(of=event.type, reason=reason, rule=rule, uname=message.name, text=message.text)
+
+
+def text_of(candidate: Candidate) -> str:
+    return candidate.say_text if candidate.message is None else candidate.message.text
+
+
+def patience(kind: str, cfg: BrainConfig) -> float:
+    """How long a candidate of ``kind`` may wait (a kind spaced out by its own cooldown: that much more)."""
+    return cfg.stale_after_s * PATIENCE.get(kind, 1.0) + cfg.kind_cooldown_s.get(kind, 0.0)
+
+
+def block(queue: Queue, rank: int) -> tuple[int, int]:
+    """The slice of ``queue.pending`` holding candidates of ``rank``."""
+    pending = queue.pending
+    if pending and rank > pending[-1].rank:
+        return len(pending), len(pending)  # (a flood of chatter behind more important replies)
+    start = bisect_left(pending, rank, key=_RANK_OF)
+    return start, bisect_left(pending, rank + 1, start, key=_RANK_OF)
+
+
+def fold_into(
+    queue: Queue, kind: ReplyKind, message: Message, now: float, cfg: BrainConfig, fold: Fold
+) -> tuple[Queue, Candidate | None]:
+    """``queue`` with ``message`` folded into a waiting candidate of its kind, and that
+    candidate as it was (None: nothing to fold into)."""
+    start, stop = block(queue, RANK[kind])
+    pending = queue.pending
+    for i in range(start, stop):
+        waiting = pending[i]
+        merged = _merge(waiting, kind, message, now, cfg, fold)
+        if merged is not None:
+            return replace(
+                queue,
+                pending=(*pending[:i], merged, *pending[i + 1 :]),
+                next_expiry=min(queue.next_expiry, merged.expires),
+            ), waiting
+    return queue, None
+
+
+def _merge(
+    waiting: Candidate, kind: ReplyKind, message: Message, now: float, cfg: BrainConfig, fold: Fold
+) -> Candidate | None:
+    """``waiting`` with ``message`` folded in, or None when they are separate replies."""
+    if waiting.kind != kind or waiting.message is None:
+        return None
+    if kind in FOLDED:
+        if not fold(waiting.message.text, message.text):
+            return None
+        # One more viewer asked: the question stays worth answering for longer.
+        return replace(
+            waiting, count=waiting.count + 1, expires=max(waiting.expires, now + patience(kind, cfg))
+        )
+    if kind == "gift":
+        a, b = waiting.message.event, message.event
+        if not (isinstance(a, Gift) and isinstance(b, Gift)):
+            return None
+        if a.combo_id or b.combo_id:
+            if a.combo_id != b.combo_id:
+                return None
+            count = b.count if b.count > waiting.count else waiting.count + b.count
+        elif (a.uid, a.uname, a.gift_name) == (b.uid, b.uname, b.gift_name):
+            count = waiting.count + b.count
+        else:
+            return None
+        ready = min(now + cfg.gift_batch_s, waiting.arrived + cfg.gift_batch_max_s)
+        return replace(waiting, count=count, ready=ready)
+    if kind == "greeting":
+        if message.name in waiting.names:
+            return waiting
+        names = waiting.names if len(waiting.names) >= cfg.welcome_names else (*waiting.names, message.name)
+        return replace(waiting, names=names, count=waiting.count + 1)
+    return None
+
+
+def add(queue: Queue, candidate: Candidate, cfg: BrainConfig) -> tuple[Queue, Candidate | None]:
+    """``queue`` with ``candidate`` last in its rank block, and the candidate dropped to keep
+    within ``brain.max_pending`` (the oldest of the least important kind), if any."""
+    pending = list(queue.pending)
+    pending.insert(block(queue, candidate.rank)[1], candidate)
+    victim = None
+    if len(pending) > cfg.max_pending:
+        victim = pending.pop(bisect_left(pending, pending[-1].rank, key=_RANK_OF))
+    return replace(
+        queue,
+        pending=tuple(pending),
+        next_expiry=min(queue.next_expiry, candidate.expires),
+        seq=max(queue.seq, candidate.seq + 1),
+    ), victim
+
+
+def put_back(queue: Queue, candidate: Candidate) -> Queue:
+    """A candidate back in its old place (a reply the streamer cut off, said again later)."""
+    pending = list(queue.pending)
+    pending.insert(bisect_left(pending, (candidate.rank, candidate.seq), key=_ORDER), candidate)
+    return replace(
+        queue,
+        pending=tuple(pending),
+        wait_until=-math.inf,
+        next_expiry=min(queue.next_expiry, candidate.expires),
+    )
+
+
+def without(queue: Queue, drop: Callable[[Candidate], bool]) -> tuple[Queue, list[Candidate]]:
+    """``queue`` without the candidates ``drop`` picks, and those candidates."""
+    keep = [c for c in queue.pending if not drop(c)]
+    if len(keep) == len(queue.pending):
+        return queue, []
+    gone = [c for c in queue.pending if drop(c)]
+    expiry = min((c.expires for c in keep), default=math.inf)
+    return replace(queue, pending=tuple(keep), next_expiry=expiry), gone
+
+
+def batch_thanks(chosen: Candidate, others: list[Candidate], now: float, cfg: BrainConfig) -> Candidate:
+    """Several thank-yous ready at once, said as one line naming the first few viewers."""
+    parts = [part for c in (chosen, *others) for part in (c.batch or (c,))]
+    names: list[str] = []
+    for part in parts:
+        name = part.message.name if part.message is not None else ""
+        if name and name not in names:
+            names.append(name)
+    return Candidate(
+        "thanks",
+        None,
+        now,
+        chosen.seq,
+        count=len(names),
+        names=tuple(names[: cfg.welcome_names]),
+        expires=chosen.expires,
+        batch=tuple(parts),
+    )

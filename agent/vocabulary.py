@@ -1,0 +1,48 @@
+"""Words the stages share beyond the events themselves: what a reply answers, why the
+brain leaves something unanswered, and what Bilibili's guard levels are called."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+# What a reply answers: the brain ranks these, prompts and the template engine pick lines by them.
+ReplyKind = Literal[
+    "super_chat",
+    "guard",
+    "gift",
+    "thanks",  # several thank-yous that piled up, said as one line
+    "mention",
+    "question",
+    "greeting",
+    "follow",
+    "chatter",
+    "say",
+    "promotion",
+    "idle",
+]
+
+# 大航海 levels by number (Bilibili): what prompts and thank-you lines call them.
+GUARD_NAMES = {1: "总督", 2: "提督", 3: "舰长"}
+
+
+class FilterReason(StrEnum):
+    """Why the brain did not answer something (``Filtered.reason``; ``[brain.modes]`` ``reasons``)."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    BANNED_WORD = "banned_word"
+    CONTACT_SOLICIT = "contact_solicit"
+    FLOOD = "flood"
+    REPEAT = "repeat"
+    USER_RATE = "user_rate"
+    INSTRUCTION = "instruction"  # a viewer trying to give the bot orders (prompt injection)
+    IGNORED = "ignored"
+    IGNORED_VIEWER = "ignored_viewer"
+    BLOCKED = "blocked"
+    COMBO_THANKED = "combo_thanked"
+    FOLDED = "folded"
+    OVERFLOW = "overflow"
+    RESET = "reset"
+    STALE = "stale"
+    ANSWERED_BY_STREAMER = "answered_by_streamer"

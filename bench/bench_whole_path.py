@@ -1,0 +1,151 @@
+"""The whole path under a flood: a streamed recording -> bus -> brain (filters and state machine,
+its filtered events re-published) -> reply pipeline (template engine) -> recorder, stats and the
+overlay feed, all on one event loop, as ``cohost run`` wires them.
+
+The room: 60,000 events (danmaku with a few enters, likes and gifts) from 20,000 distinct
+viewers, replayed at 1000x so the source is always behind schedule. Printed: input events per
+second end to end (until every queue is empty again), what each queue dropped, what the recorder
+and the overlay page got, how late the loop ran a 10 ms timer meanwhile, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from agent.assemble import build_pipeline
+from agent.clock import Clock
+from agent.config import (
+    AsrConfig,
+    AudioConfig,
+    BrainConfig,
+    Config,
+    ControlConfig,
+    LlmConfig,
+    ObsConfig,
+    TtsConfig,
+)
+from agent.events import Danmaku
+from agent.sources.replay import DEMO_RECORDING, ReplaySource, read_recording
+from agent.stats import percentile
+
+EVENTS = 60_000
+VIEWERS = 20_000
+SPEED = 1000.0
+
+
+def write_room(path: Path, n: int) -> None:
+    texts = [t.event.text for t in read_recording(DEMO_RECORDING) if isinstance(t.event, Danmaku)]
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            uid = i % VIEWERS
+            viewer = {"uid": str(uid), "uname": f"观众{uid:05d}"}
+            line: dict[str, Any]
+            if i % 100 == 7:
+                line = {"type": "gift", "gift_name": "小心心", "count": 1, **viewer}
+            elif i % 20 == 3:
+                line = {"type": "enter", **viewer}
+            elif i % 25 == 5:
+                line = {"type": "like", **viewer}
+            else:
+                line = {"type": "danmaku", "text": f"{texts[i % len(texts)]}{i // len(texts)}", **viewer}
+            line["mono"] = round(i * 0.0005, 4)  # a 2,000 msg/s room
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+async def _flood(folder: Path) -> dict[str, Any]:
+    from agent.control.overlay_hub import OverlayHub
+
+    room = folder / "room.jsonl"
+    write_room(room, EVENTS)
+    # As the demo does at --speed N: the models' wall-clock patience and the sentiment and
+    # meaning models' per-second budgets stay what they are live (all are in stream time).
+    live = BrainConfig()
+    brain = BrainConfig(
+        reply_timeout_s=live.reply_timeout_s * SPEED,
+        sentiment_per_s=live.sentiment_per_s / SPEED,
+        meaning_per_s=live.meaning_per_s / SPEED,
+    )
+    cfg = Config(
+        brain=brain,
+        llm=LlmConfig(engine="template"),
+        tts=TtsConfig(engine="none"),
+        asr=AsrConfig(engine="none"),
+        audio=AudioConfig(output_device="none"),
+        control=ControlConfig(enabled=False),
+        obs=ObsConfig(enabled=False),
+    )
+    clock = Clock(SPEED)
+    replay = ReplaySource(room, clock)
+    pipeline = await build_pipeline(cfg, clock, [replay], record=folder / "run.jsonl", out_dir=folder)
+    hub = OverlayHub(pipeline, chat_lines=20, reply_keep_s=30.0, page_buffer=256)
+    page = hub.attach()
+    overlay_sent = 0
+    lags: list[float] = []
+
+    async def overlay_socket() -> None:  # what the page's websocket would send
+        nonlocal overlay_sent
+        while True:
+            await page.ready.wait()
+            for message in page.take():
+                json.dumps(message, ensure_ascii=False)
+                overlay_sent += 1
+
+    async def loop_lag() -> None:
+        while True:
+            began = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append((time.perf_counter() - began - 0.01) * 1000)
+
+    pipeline.extra_tasks += [overlay_socket, loop_lag]
+    stop = asyncio.Event()
+    began = time.perf_counter()
+    runner = asyncio.create_task(pipeline.run(stop))
+    while pipeline.stats.sources.get("replay") != "ended" or any(pipeline.bus.sizes().values()):
+        await asyncio.sleep(0.01)
+    elapsed = time.perf_counter() - began
+    stop.set()
+    await runner
+    hub.detach(page)
+    dropped = {name: sum(c.values()) for name, c in pipeline.bus.dropped().items()}
+    return {
+        "elapsed": elapsed,
+        "received": sum(pipeline.stats.received.values()),
+        "dropped": dropped,
+        "recorded": pipeline.recorder.lines if pipeline.recorder else 0,
+        "overlay": overlay_sent,
+        "replies": pipeline.stats.answered,
+        "lag_p99": percentile(lags, 99),
+        "lag_max": max(lags, default=0.0),
+    }
+
+
+def run() -> list[tuple[str, float, str]]:
+    with tempfile.TemporaryDirectory(prefix="cohost-bench-") as folder:
+        result = asyncio.run(_flood(Path(folder)))
+    rows: list[tuple[str, float, str]] = [
+        ("whole path: input events end to end", round(EVENTS / result["elapsed"]), "events/s"),
+        ("whole path: input events counted by stats", result["received"], f"of {EVENTS}"),
+        ("whole path: lines written by the recorder", result["recorded"], "lines"),
+        ("whole path: messages sent to one overlay page", result["overlay"], "messages"),
+        ("whole path: replies spoken (template engine)", result["replies"], "replies"),
+        ("whole path: event loop lag of a 10 ms timer, p99", round(result["lag_p99"], 1), "ms"),
+        ("whole path: event loop lag of a 10 ms timer, max", round(result["lag_max"], 1), "ms"),
+    ]
+    rows += [
+        (f"whole path: dropped by queue '{name}'", n, "events")
+        for name, n in sorted(result["dropped"].items())
+    ]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append(("whole path: peak RSS of the process", round(peak_mb), "MB"))
+    return rows
+
+
+if __name__ == "__main__":
+    for name, value, unit in run():
+        print(f"{name:60s} {value:>12} {unit}")

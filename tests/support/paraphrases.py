@@ -1,0 +1,73 @@
+"""The paraphrase set (tests/data/paraphrases.json) and how folding is scored on it:
+shared by tests/test_meaning.py and bench/bench_meaning.py."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Hashable
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+from agent.brain.meaning import MeaningIndex
+
+PARAPHRASES = Path(__file__).resolve().parent.parent / "data" / "paraphrases.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    precision: float  # of the pairs folded together, the share that mean the same
+    recall: float  # of the pairs that mean the same, the share folded together
+    folded_apart: list[tuple[str, str]]  # look-alike pairs folded though they differ
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+def load_set() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """((group id, text) for every paraphrase, look-alike pairs)."""
+    data = json.loads(PARAPHRASES.read_text(encoding="utf-8"))
+    texts = [(group["id"], text) for group in data["groups"] for text in group["texts"]]
+    return texts, [(a, b) for a, b in data["apart"]]
+
+
+def score(index: MeaningIndex, threshold: float, *, room: int = 0, seed: int = 0) -> Scores:
+    """Feed the set through ``index.add`` at ``threshold`` and count pairs; then try each
+    look-alike pair on its own. ``room=0``: all 48 questions asked in one window, shuffled
+    (harder than any real minute); ``room=8``: 100 shuffled windows of 8 random questions
+    each, like a busy room's last half minute."""
+    texts, apart = load_set()
+    rng = random.Random(seed)
+    if room:
+        groups = sorted({group for group, _text in texts})
+        windows = []
+        for _ in range(100):
+            chosen = set(rng.sample(groups, room))
+            windows.append([i for i, (group, _text) in enumerate(texts) if group in chosen])
+    else:
+        windows = [list(range(len(texts)))]
+    index.threshold = threshold
+    together = same = both = 0
+    for window in windows:
+        rng.shuffle(window)
+        index.clear()
+        group_of: dict[Hashable, Hashable] = {}
+        for i in window:
+            folded = index.add(i, texts[i][1], now=0.0)
+            group_of[i] = i if folded is None else group_of[folded]
+        for i, j in combinations(window, 2):
+            folded, means = group_of[i] == group_of[j], texts[i][0] == texts[j][0]
+            together += folded
+            same += means
+            both += folded and means
+    folded_apart = []
+    for a, b in apart:
+        index.clear()
+        index.add("a", a, now=0.0)
+        if index.add("b", b, now=0.0) is not None:
+            folded_apart.append((a, b))
+    index.clear()
+    return Scores(both / together if together else 1.0, both / same, folded_apart)

@@ -1,0 +1,71 @@
+"""The recorder is a side job: nothing an event or the disk does may take the stream down."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from agent.bus import EventQueue
+from agent.clock import Clock
+from agent.events import Danmaku, Event
+from agent.record import Recorder
+
+
+async def record(path: Path, events: list[Event]) -> Recorder:
+    """Run a recorder over ``events`` until it has taken them all, then stop it like shutdown does."""
+    queue = EventQueue(1000)
+    recorder = Recorder(path, Clock())
+    task = asyncio.create_task(recorder.run(queue))
+    for event in events:
+        queue.put(event)
+    for _ in range(10_000):  # a bounded wait for the queue to drain, not a timing assumption
+        if len(queue) == 0 and recorder.lines + recorder.failed >= len(events):
+            break
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    return recorder
+
+
+async def test_a_lone_surrogate_is_written_as_its_json_escape(tmp_path: Path) -> None:
+    # Sources strip these; text from elsewhere (the control API, a replay) may still carry one.
+    path = tmp_path / "run.jsonl"
+    recorder = await record(path, [Danmaku(text="a\ud800b", uname="x"), Danmaku(text="next", uname="y")])
+    assert (recorder.lines, recorder.failed) == (2, 0)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["text"] for line in lines] == ["a\ud800b", "next"]
+
+
+async def test_an_event_that_will_not_encode_is_counted_and_recording_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "run.jsonl"
+    broken = Danmaku(text=object(), uname="x")  # type: ignore[arg-type]
+    events: list[Event] = [broken, broken, Danmaku(text="after", uname="y")]
+    with caplog.at_level(logging.ERROR, logger="agent.record"):
+        recorder = await record(path, events)
+    assert (recorder.lines, recorder.failed) == (1, 2)
+    assert json.loads(path.read_text(encoding="utf-8"))["text"] == "after"
+    assert len(caplog.records) == 1  # once per kind of failure, not per event
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (a disk that is always full)")
+async def test_a_full_disk_does_not_stop_the_stream() -> None:
+    recorder = await record(Path("/dev/full"), [Danmaku(text=f"m{i}", uname="u") for i in range(5)])
+    assert recorder.failed >= 1
+
+
+async def test_an_unwritable_path_is_one_error_line_and_the_queue_keeps_draining(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with caplog.at_level(logging.ERROR, logger="agent.record"):
+        recorder = await record(blocker / "run.jsonl", [Danmaku(text="m", uname="u")] * 3)
+    assert (recorder.lines, recorder.failed) == (0, 3)
+    assert [r.getMessage().startswith("record: cannot write") for r in caplog.records] == [True]
