@@ -372,7 +372,11 @@ try:
         print(json.dumps([check.status, check.detail]))
 finally:
     obs.send_signal(signal.SIGINT)
-    obs.wait(timeout=30)
+    try:
+        obs.wait(timeout=15)
+    except subprocess.TimeoutExpired:  # a busy machine: OBS's own shutdown is not under test
+        obs.kill()
+        obs.wait()
     xvfb.terminate()
     xvfb.wait(timeout=10)
     shutil.rmtree(home, ignore_errors=True)
@@ -395,7 +399,7 @@ def test_real_obs_password_checks(tmp_path: Path) -> None:
         cwd=Path(__file__).resolve().parent.parent,
         capture_output=True,
         text=True,
-        timeout=90,
+        timeout=240,  # OBS starts in seconds here, in a minute on a loaded 2-core machine
     )
     assert done.returncode == 0, done.stderr[-2000:]
     right, wrong, missing = (json.loads(line) for line in done.stdout.splitlines()[-3:])
