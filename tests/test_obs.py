@@ -275,10 +275,10 @@ def test_script_says_when_the_agent_is_not_running() -> None:
 
 def test_script_matches_the_real_control_api() -> None:
     """The routes, body and token the script sends are the ones agent/control/api.py takes."""
-    api_module = pytest.importorskip("agent.control.api", reason="the control API is not there yet")
     import uvicorn
 
     from agent.config import ControlConfig, OverlayConfig
+    from agent.control import api as api_module
     from agent.events import Control as ControlEvent
 
     class Controller:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import peft  # noqa: F401  (the tune extra; a missing peft is a failure here, not a skip)
 import pytest
 from typer.testing import CliRunner
 
@@ -14,8 +15,6 @@ from agent.config import TransformersLLM
 from agent.llm.base import ChatMessage, EngineUnavailable, ReplyRequest
 from agent.llm.transformers_engine import TransformersEngine
 from tests.tiny_glm import build_tiny_glm
-
-pytest.importorskip("peft")
 
 SYSTEM = "你是直播间的AI助手小助手。"
 ANSWER = "这个游戏叫黑神话悟空。"
