@@ -4,22 +4,28 @@ models loading in the background, the ears, and the outputs (OBS, the control AP
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.audio.sinks import open_sink
 from agent.brain.brain import Brain
+from agent.brain.meaning import MeaningIndex, MeaningUnavailable
 from agent.brain.moderation import Moderator
 from agent.bus import Bus
 from agent.clock import Clock
 from agent.config import Config, ConfigError
+from agent.knowledge.base import Knowledge
+from agent.knowledge.entries import KnowledgeError
+from agent.knowledge.match import Embed
+from agent.knowledge.viewers import LiveViewers, open_store, store_path
 from agent.llm.template import TemplateEngine
 from agent.record import Recorder
 from agent.reply.pipeline import ReplyPipeline
 from agent.reply.prompt import Prompter
 from agent.runtime import Pipeline
 from agent.sources.base import Source
-from agent.startup import plan_models
+from agent.startup import Models, plan_models, token_counter
 
 if TYPE_CHECKING:  # imported when asr is on (faster-whisper's stack), in _ears
     from agent.ears.capture import Mic
@@ -43,6 +49,10 @@ async def build_pipeline(
     notices: list[str] = []
     bus = Bus(cfg.bus.queue_size)
     moderator = Moderator.from_config(cfg.brain)
+    try:
+        knowledge = Knowledge.from_config(cfg.knowledge)
+    except KnowledgeError as exc:
+        raise ConfigError([f"config error: {exc}"]) from None
     models = plan_models(cfg, notices)
     audio_dir = out_dir / "audio" if out_dir is not None else Path(cfg.audio.output_dir)
     sink, where = open_sink(cfg.audio.output_device, audio_dir, clock)
@@ -59,34 +69,65 @@ async def build_pipeline(
         hard_timeout_s=cfg.brain.reply_timeout_s / clock.speed,
         first_clause=cfg.tts.first_clause,
         volume=cfg.audio.volume,
-        prompter=Prompter(cfg.llm, cfg.brain),
+        prompter=Prompter(cfg.llm, cfg.brain, token_counter(models.llm)),
     )
     pipeline = Pipeline(
         cfg=cfg,
         clock=clock,
         bus=bus,
-        brain=Brain(cfg.brain, moderator),
+        brain=Brain(cfg.brain, moderator, knowledge),
         reply=reply,
         models=models,
         sources=sources,
-        ears=_ears(cfg, clock, mic, notices),
+        ears=_ears(cfg, clock, mic, notices, models),
         notices=notices,
         recorder=Recorder(record, clock) if record is not None else None,
     )
+    if cfg.viewers.remember:
+        notices.append(_remember_viewers(cfg, pipeline.brain, moderator))
     # snownlp (its own worker) and the meaning model (a thread): chat flows on rules meanwhile.
     pipeline.brain.start_loading()
+    knowledge.start_loading(lambda: _meaning_for_knowledge(pipeline.brain))
+    pipeline.extra_stages.append(("knowledge", frozenset({"room_info"}), knowledge.run))
     _add_outputs(pipeline, control_required=control_required)
     return pipeline
 
 
-def _ears(cfg: Config, clock: Clock, mic: Mic | None, notices: list[str]) -> Ears | None:
+def _remember_viewers(cfg: Config, brain: Brain, moderator: Moderator) -> str:
+    """Viewer memory across streams ([viewers] remember): the brain's memory records into the
+    SQLite file; one line for the start-up notices either way."""
+    path = store_path(cfg.viewers)
+    try:
+        store = open_store(cfg.viewers, busy_timeout_s=1.0)  # the chat waits for no lock
+    except (OSError, sqlite3.Error) as exc:
+        return f"viewers: not remembered: cannot open {path} ({exc}); set [viewers] file to a writable path"
+    brain.memory.remember_across(LiveViewers(store), moderator.banned_in)
+    return f"viewers: remembered across streams in {path} (viewers can type !forget)"
+
+
+def _meaning_for_knowledge(brain: Brain) -> Embed | None:
+    """The brain's meaning model for the knowledge (one copy), once it has loaded; without
+    folding by meaning the knowledge loads its own; None where the model is unavailable."""
+    folding = brain.folding
+    folding.wait()
+    if folding.index is not None:
+        return folding.index.embed if folding.index.ready else None
+    index = MeaningIndex()
+    try:
+        index.load()
+    except MeaningUnavailable:
+        return None
+    return index.embed
+
+
+def _ears(cfg: Config, clock: Clock, mic: Mic | None, notices: list[str], models: Models) -> Ears | None:
     if cfg.asr.engine == "none":
         notices.append('asr: off (asr.engine = "none"): the bot does not hear the streamer')
         return None
     from agent.ears.capture import DeviceMic
     from agent.ears.stage import Ears
 
-    return Ears(cfg.asr, mic if mic is not None else DeviceMic(cfg.audio.input_device, clock))
+    return Ears(cfg.asr, mic if mic is not None else DeviceMic(cfg.audio.input_device, clock), models.asr)
 
 
 def _add_outputs(pipeline: Pipeline, *, control_required: bool) -> None:

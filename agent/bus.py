@@ -42,6 +42,23 @@ KEEP_RANK: dict[str, int] = {
     "tick": 6,
 }
 UNRANKED = 9  # a type missing above goes first
+# The brain's verdict that a viewer event was kept is kept as long as the event itself: the
+# overlay shows a super chat only once its "admitted" verdict arrives.
+_VERDICTS = frozenset({"admitted", "filtered"})
+
+
+def keep_rank(event: Event) -> int:
+    """How long ``event`` is kept when a queue overflows (lower: longer)."""
+    if event.type == "admitted":
+        return KEEP_RANK.get(getattr(event, "of", ""), UNRANKED)
+    return KEEP_RANK.get(event.type, UNRANKED)
+
+
+def drop_label(event: Event) -> str:
+    """The type a drop is counted under: a verdict names what it was about."""
+    return f"{event.type}:{getattr(event, 'of', '')}" if event.type in _VERDICTS else event.type
+
+
 _RANKS = sorted({*KEEP_RANK.values(), UNRANKED})
 
 OverflowPolicy = Literal["drop_oldest_least_important", "drop_oldest"]
@@ -64,7 +81,7 @@ class _DataLane:
         return self._len
 
     def append(self, event: Event) -> None:
-        rank = KEEP_RANK.get(event.type, UNRANKED) if self._by_rank else UNRANKED
+        rank = keep_rank(event) if self._by_rank else UNRANKED
         self._fifos[rank].append((next(self._arrival), event))
         self._len += 1
 
@@ -130,7 +147,7 @@ class EventQueue:
             self._data.append(event)
             if len(self._data) > self.maxsize:
                 # The newcomer takes part: when it is the least important, it is the one that goes.
-                self.dropped[self._data.drop_one().type] += 1
+                self.dropped[drop_label(self._data.drop_one())] += 1
         self._ready.set()
 
     def get_nowait(self) -> Event | None:

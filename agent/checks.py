@@ -25,8 +25,10 @@ class EngineInfo:
     """What an engine says about itself (``info()``): for status, doctor and logs."""
 
     name: str
-    kind: Literal["tts", "asr"]
+    kind: Literal["tts", "asr", "llm"]
     sample_rate: int
     languages: tuple[str, ...] = ()
     voice: str = ""
     model: str = ""
+    # What it needs on this PC beyond its own package, e.g. ("torch",): the doctor checks those.
+    needs: tuple[str, ...] = ()

@@ -9,13 +9,16 @@ import typer
 
 from agent.audio.devices import devices_command
 from agent.brain.moderate_cli import moderate_command
-from agent.cli_support import config_or_exit, run_or_exit, setup_logging
+from agent.cli_support import config_or_exit, exit_if_stopped, run_or_exit, setup_logging
 from agent.config import ConfigError
 from agent.doctor import doctor_command
 from agent.ears.cli import transcribe_command
+from agent.knowledge.cli import ask_command, knowledge_app
+from agent.knowledge.memory_cli import memory_app
 from agent.obs.setup import obs_setup_command
 from agent.sources.cli import listen_command
 from agent.tts.cli import say_command
+from agent.tts.voices_cli import voices_app
 from agent.tune.cli import dataset_command, finetune_command
 
 app = typer.Typer(
@@ -51,8 +54,12 @@ def demo(
         bool,
         typer.Option("--mic", help="Listen to your mic (audio.input_device) instead of the demo streamer."),
     ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also log each chat message not answered, and why.")
+    ] = False,
 ) -> None:
-    """Replay a recorded live room through the whole pipeline, offline, and print a summary."""
+    """Replay a recorded live room through the whole pipeline, offline, and print a summary
+    (Ctrl-C stops it early: the summary of what played, exit code 130)."""
     from rich.console import Console
 
     from agent.demo import print_summary, run_demo
@@ -75,14 +82,26 @@ def demo(
             console=console,
             live_progress=console.is_terminal and not quiet,
             real_mic=mic,
+            verbose=verbose,
         )
     )
     print_summary(pipeline, console, record=record)
+    exit_if_stopped(pipeline.stopped_by)  # Ctrl-C: the summary of what played, then exit 130
 
 
 @app.command()
-def run(config: ConfigOption = None, record: RecordOption = None) -> None:
-    """Go live: connect the configured sources and co-host until Ctrl-C."""
+def run(
+    config: ConfigOption = None,
+    record: RecordOption = None,
+    remember_viewers: Annotated[
+        bool | None,
+        typer.Option(
+            "--remember-viewers/--no-remember-viewers",
+            help="Remember viewers across streams (viewers.remember in config.toml; off by default).",
+        ),
+    ] = None,
+) -> None:
+    """Go live: connect the configured sources and co-host until Ctrl-C (exit code 0)."""
     from rich.console import Console
 
     from agent.clock import Clock
@@ -93,6 +112,9 @@ def run(config: ConfigOption = None, record: RecordOption = None) -> None:
 
     setup_logging()
     cfg = config_or_exit(config)
+    if remember_viewers is not None:
+        viewers = cfg.viewers.model_copy(update={"remember": remember_viewers})
+        cfg = cfg.model_copy(update={"viewers": viewers})
     clock = Clock(cfg.sources.replay.speed if "replay" in cfg.sources.enabled else 1.0)
     sources: list[Source] = []
     try:
@@ -152,9 +174,13 @@ app.command("doctor")(doctor_command)
 app.command("devices")(devices_command)
 app.command("obs-setup")(obs_setup_command)
 app.command("say")(say_command)
+app.add_typer(voices_app, name="voices")
 app.command("transcribe")(transcribe_command)
 app.command("dataset")(dataset_command)
 app.command("finetune")(finetune_command)
+app.command("ask")(ask_command)
+app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(memory_app, name="memory")
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
@@ -15,6 +16,30 @@ import typer
 from agent.config import DEFAULT_CONFIG, Config, ConfigError, load_config
 
 T = TypeVar("T")
+
+
+def _flags_take_no_value() -> None:
+    """typer 0.29 prints an on/off flag as ``--quiet <bool>`` in --help, which reads as if it
+    took a value (``--quiet true`` is refused). A flag's help shows no type here instead."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_take_no_value()
+
+
+class StoppedEarly(Exception):
+    """Ctrl-C (or SIGTERM) came before the stream started: nothing ran, nothing to sum up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signum} before the stream started")
+        self.signum = signum
 
 
 class _CurrentStderr(logging.StreamHandler):
@@ -35,14 +60,25 @@ def setup_logging(verbose: bool = False) -> None:
 
 
 def run_or_exit(main: Coroutine[Any, Any, T]) -> T:
-    """Run the pipeline; a problem the streamer must fix (a busy port, say) ends it with one line."""
+    """Run the pipeline; a problem the streamer must fix (a busy port, say) ends it with one line.
+    Ctrl-C before the stream started ends it with one line and exit code 130 (128 + SIGINT)."""
     try:
         return asyncio.run(main)
     except* ConfigError as group:
         for exc in group.exceptions:
             for line in getattr(exc, "lines", [str(exc)]):
                 typer.echo(line, err=True)
+    except* (StoppedEarly, KeyboardInterrupt) as group:
+        signum = getattr(group.exceptions[0], "signum", signal.SIGINT)
+        typer.echo("stopped before the stream started", err=True)
+        raise typer.Exit(128 + signum) from None
     raise typer.Exit(2)
+
+
+def exit_if_stopped(signum: int | None) -> None:
+    """After the summary: a run stopped by Ctrl-C exits 130 (SIGTERM: 143), as a shell expects."""
+    if signum is not None:
+        raise typer.Exit(128 + signum)
 
 
 def config_or_exit(path: Path | None) -> Config:

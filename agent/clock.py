@@ -17,10 +17,20 @@ class Clock:
             raise ValueError("speed must be positive")
         self.speed = speed
         self._t0 = time.perf_counter()
+        self.origin = 0.0  # stream time when the stream itself began (``mark_start``)
 
     def now(self) -> float:
         """Seconds since the clock started, in stream time."""
         return (time.perf_counter() - self._t0) * self.speed
+
+    def mark_start(self) -> None:
+        """The stream begins now (the demo: once its models are in, not when the process began),
+        so the times written to files (the recording, index.csv) do not include model loading."""
+        self.origin = self.now()
+
+    def since_start(self) -> float:
+        """Stream seconds since ``mark_start`` (0 before it): the time files are stamped with."""
+        return max(0.0, self.now() - self.origin)
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of stream time; always yields to the loop, even when there is nothing

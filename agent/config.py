@@ -8,6 +8,7 @@ never echoed.
 from __future__ import annotations
 
 import contextvars
+import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,7 +22,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from agent.config_env import BadEnvValue, EnvSource, describe, describe_env
+from agent.config_env import BadEnvValue, EnvSource, describe_all, describe_env
 from agent.config_llm import LlmConfig, OpenAILLM, TemplateLLM, TransformersLLM  # noqa: F401
 from agent.config_speech import (  # noqa: F401  (re-exported: the one config tree)
     AsrConfig,
@@ -97,6 +98,9 @@ class JsonWsSource(Section):
     listen_port: int = Field(0, ge=0, le=65535)
     platform: str = "jsonws"
     allow_control: bool = False
+    allow_voice: bool = False
+    allowed_origins: list[str] = []
+    token: SecretStr = SecretStr("")
     max_message_bytes: int = Field(1_048_576, ge=1024, le=67_108_864)
     heartbeat_s: float = Field(20.0, gt=0)
 
@@ -216,7 +220,7 @@ class BrainConfig(Section):
     thanks_cooldown_s: float = Field(3.0, ge=0)  # after a thank-you or a welcome (at most cooldown_s)
     # Questions folded by meaning (agent/brain/meaning.py, multilingual-e5-small on CPU).
     fold_by_meaning: bool = True
-    meaning_threshold: float = Field(0.72, ge=0, le=1)
+    meaning_threshold: float = Field(0.48, ge=0, le=1)
     meaning_per_s: float = Field(10.0, gt=0)
     max_replies_per_minute: int = Field(6, ge=1)
     gap_after_streamer_s: float = Field(1.5, ge=0)
@@ -288,6 +292,7 @@ class OverlayConfig(Section):
     font_size_px: int = Field(32, ge=8, le=200)
     path: str = ""
     chat_lines: int = Field(20, ge=1, le=200)
+    chat_line_rows: int = Field(3, ge=1, le=20)
     snapshot_lines: int = Field(50, ge=1, le=500)
     persona_name: str = Field("小助手", max_length=40)
     avatar: str = ""
@@ -311,6 +316,23 @@ class BusConfig(Section):
     queue_size: int = Field(1024, ge=8)
 
 
+class KnowledgeConfig(Section):
+    """What the bot may say as fact (agent/knowledge/): the streamer's files and the room's own facts."""
+
+    files: list[str] = []
+    threshold: float = Field(0.74, ge=0, le=1)
+    room_facts: bool = True
+
+
+class ViewersConfig(Section):
+    """Viewers remembered across streams (agent/knowledge/viewers.py): off unless turned on."""
+
+    remember: bool = False
+    file: str = ""  # "" = viewers.sqlite3 in the per-user data folder
+    retention_days: float = Field(90.0, gt=0, le=36500)
+    max_asked: int = Field(3, ge=1, le=50)
+
+
 # --- the tree --------------------------------------------------------------
 
 _toml_path: contextvars.ContextVar[Path | None] = contextvars.ContextVar("cohost_toml", default=None)
@@ -331,6 +353,8 @@ class Config(BaseSettings):
     overlay: OverlayConfig = OverlayConfig()
     control: ControlConfig = ControlConfig()
     bus: BusConfig = BusConfig()
+    knowledge: KnowledgeConfig = KnowledgeConfig()
+    viewers: ViewersConfig = ViewersConfig()
 
     @classmethod
     def settings_customise_sources(
@@ -377,9 +401,9 @@ def load_config(path: Path | None = None, **overrides: Any) -> Config:
             raise ConfigError([f"config error: cannot read {chosen}: {exc}"]) from None
     token = _toml_path.set(chosen)
     try:
-        return Config(**overrides)
+        config = Config(**overrides)
     except ValidationError as exc:
-        raise ConfigError([describe(Config, dict(e)) for e in exc.errors()]) from None
+        raise ConfigError(describe_all(Config, [dict(e) for e in exc.errors()])) from None
     except SettingsError as exc:
         cause = exc.__cause__
         if isinstance(cause, BadEnvValue):
@@ -387,6 +411,21 @@ def load_config(path: Path | None = None, **overrides: Any) -> Config:
         raise ConfigError([f"config error: {str(exc).splitlines()[0]}"]) from None
     finally:
         _toml_path.reset(token)
+    missing = missing_files(config, str(chosen or "config.toml"))
+    if missing:
+        raise ConfigError(missing)
+    return config
+
+
+def missing_files(config: Config, where: str) -> list[str]:
+    """Files the config names that are not there (checked at load: doctor says so too)."""
+    env = "COHOST_BRAIN__BANNED_WORD_FILES"
+    source = env if any(k.upper() == env for k in os.environ) else where
+    return [
+        f"config error: banned word file {name} does not exist (fix brain.banned_word_files in {source})"
+        for name in config.brain.banned_word_files
+        if not Path(name).expanduser().is_file()
+    ]
 
 
 def config_source(path: Path | None) -> str:

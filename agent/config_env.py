@@ -86,6 +86,32 @@ def describe(root: type[BaseModel], error: dict[str, Any]) -> str:
     return f"config error: {key} = {shown}{where}: {error['msg']}"
 
 
+def describe_all(root: type[BaseModel], errors: list[dict[str, Any]]) -> list[str]:
+    """One line per problem. A value no member of a union accepts (an unknown engine name)
+    comes back from pydantic once per member, its location naming the member
+    (``tts.engine.literal['none']``): those become one line listing every accepted value."""
+    lines: list[str] = []
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        if error["type"] == "literal_error" and loc and str(loc[-1]).startswith("literal["):
+            key = loc[:-1]
+            expected = error.get("ctx", {}).get("expected", "")
+            if key in merged:
+                merged[key]["ctx"]["expected"] += f", {expected}"
+                continue
+            error = {**error, "loc": key, "ctx": {"expected": expected}}
+            merged[key] = error
+            lines.append("")  # its place, filled below once every member has been seen
+            error["_at"] = len(lines) - 1
+            continue
+        lines.append(describe(root, error))
+    for error in merged.values():
+        values = error["ctx"]["expected"].replace(" or ", ", ")
+        lines[error["_at"]] = describe(root, {**error, "msg": f"expected one of {values}"})
+    return lines
+
+
 def describe_env(exc: BadEnvValue) -> str:
     """An environment value that is not JSON (and not a comma list where a list is wanted)."""
     name = next(

@@ -1,10 +1,13 @@
-"""The demo's streamer: a voice track spoken by Kokoro from the recording's own transcripts.
+"""The demo's streamer: a voice track spoken by the native Baker voice from the recording's own transcripts.
 
 The demo room recording says when the streamer talks (``streamer_voice``) and
 what they say (``transcript``). With the ears on, the demo replays the room
 without those lines and plays this track as the mic instead, so the streamer is
 heard, segmented and transcribed live, exactly as on stream. The track is built
-once (a few seconds of Kokoro) into the cache and reused.
+once (a few seconds of Baker) into the cache and reused. Baker is a native Mandarin
+speaker, so the demo's live transcripts (and the subtitles made from them) read
+as the recording says; it is a demo, not a stream, so its non-commercial licence
+is no obstacle. The bot keeps its own voice (``tts.engine``), so two people are heard.
 """
 
 from __future__ import annotations
@@ -19,16 +22,17 @@ from pathlib import Path
 import numpy as np
 
 from agent.audio.sinks import to_pcm16
-from agent.config import KokoroTTS, TtsConfig
+from agent.config import TtsConfig
 from agent.events import StreamerVoice, Transcript
 from agent.sources.replay import Timed
 from agent.tts import registry
+from agent.tts.level import limit
 
 log = logging.getLogger(__name__)
 
-# A voice unlike the bot's (jm_kumo), so the demo's listener hears two people; of the installed
-# voices it is the one Whisper base understands best reading these lines.
-STREAMER_VOICE = "jf_gongitsune"
+# A native Mandarin voice, unlike the bot's (Kokoro jm_kumo), so the demo's listener hears two people
+# and Whisper transcribes the streamer's lines as written.
+STREAMER_VOICE = "baker"
 SPOKEN_BY_MIC = frozenset({"streamer_voice", "transcript"})
 
 
@@ -61,17 +65,17 @@ def track_path(cache_dir: Path, lines: list[Line], voice: str = STREAMER_VOICE) 
 
 
 def build_track(lines: list[Line], path: Path, voice: str = STREAMER_VOICE) -> Path:
-    """Speak every line with Kokoro at its place on one timeline; write a 16-bit WAV (blocking)."""
+    """Speak every line with ``voice`` (an engine name) at its place on one timeline; write a 16-bit WAV."""
     if path.is_file():
         return path
     from rich.progress import Progress
 
-    engine = registry.create(TtsConfig(kokoro=KokoroTTS(voice=voice)), "kokoro")
+    engine = registry.create(TtsConfig(), voice)
     engine.load()
     rate = engine.sample_rate
     pieces: list[tuple[int, np.ndarray]] = []
     with Progress(transient=True) as progress:
-        task = progress.add_task("demo streamer voice (Kokoro, once)", total=len(lines))
+        task = progress.add_task(f"demo streamer voice ({voice}, once)", total=len(lines))
         for line in lines:
             pieces.append((int(line.start * rate), engine.synthesize(line.text)))
             progress.advance(task)
@@ -79,6 +83,7 @@ def build_track(lines: list[Line], path: Path, voice: str = STREAMER_VOICE) -> P
     track = np.zeros(end, dtype=np.float32)
     for at, samples in pieces:
         track[at : at + len(samples)] += samples
+    track = limit(track)  # two lines that overlap must not clip
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")
     with wave.open(str(partial), "wb") as out:

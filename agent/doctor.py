@@ -32,11 +32,8 @@ from agent.config import (
     config_source,
     load_config,
 )
-from agent.config_llm import looks_local
 from agent.obs.check import check_obs
 
-# The model the fix lines suggest: small enough for most GPUs, GLM like the prompts expect.
-SUGGESTED_MODEL = "zai-org/glm-edge-1.5b-chat"
 CUDA_FIX = (
     "for an NVIDIA GPU install the CUDA build: "
     "pip install torch --index-url https://download.pytorch.org/whl/cu126"
@@ -81,8 +78,9 @@ def check_packages(distribution: str = "cohost") -> Check:
 
 
 def check_torch(llm: LlmConfig | None = None) -> Check:
-    if llm is not None and llm.engine == "template":
-        return Check("torch", "ok", "not needed (llm.engine = template)")
+    """torch and the GPU, where the chosen reply engine needs them (its ``info().needs``)."""
+    if llm is not None and "torch" not in _llm_needs(llm):
+        return Check("torch", "ok", f"not needed (llm.engine = {llm.engine})")
     if importlib.util.find_spec("torch") is None:
         return Check(
             "torch",
@@ -107,6 +105,17 @@ def check_torch(llm: LlmConfig | None = None) -> Check:
         )
 
 
+def _llm_needs(llm: LlmConfig) -> tuple[str, ...]:
+    """What the chosen reply engine runs on (its module's ``NEEDS``), model named or not."""
+    from agent.llm import registry
+    from agent.llm.base import EngineUnavailable
+
+    try:
+        return tuple(getattr(registry.REGISTRY.module(llm.engine), "NEEDS", ()))
+    except EngineUnavailable:
+        return ()
+
+
 def check_tts(tts: TtsConfig) -> Check:
     """The chosen voice engine's own check (what is missing, and the fix)."""
     if tts.engine == "none":
@@ -122,12 +131,17 @@ def check_tts(tts: TtsConfig) -> Check:
 
 
 def check_asr(asr: AsrConfig) -> Check:
-    """Whisper: can the configured model be loaded here (no download, no load)?"""
+    """The chosen ASR engine's own check: can its model load here, or its server answer?"""
     if asr.engine == "none":
         return Check("asr", "ok", 'off (asr.engine = "none"): the bot does not hear you')
-    from agent.ears.whisper import FasterWhisperTranscriber
+    from agent.ears import registry
+    from agent.ears.base import AsrUnavailable
 
-    return replace(FasterWhisperTranscriber(asr).check(), name="asr")
+    try:
+        check = registry.create(asr).check()
+    except AsrUnavailable as exc:
+        return Check("asr", "fail", str(exc), f'fix [asr.{asr.engine}] or set asr.engine = "none"')
+    return replace(check, name="asr", detail=f"{asr.engine}: {check.detail}")
 
 
 def check_mic(cfg: Config) -> Check:
@@ -199,80 +213,16 @@ def check_sources(sources: SourcesConfig) -> Check:
 
 
 def check_llm_model(llm: LlmConfig) -> Check:
-    if llm.engine == "template":
-        return Check("llm model", "ok", "template engine (no model needed)")
-    model = llm.transformers.model.strip()
-    download = f"hf download {SUGGESTED_MODEL}"
-    if not model:
-        return Check(
-            "llm model",
-            "warn",
-            "no model configured: template mode",
-            f'set llm.transformers.model = "{SUGGESTED_MODEL}" and run `{download}`',
-        )
-    if importlib.util.find_spec("transformers") is None:
-        return Check(
-            "llm model",
-            "warn",
-            "transformers is not installed: template mode",
-            "run: pip install -e '.[llm]'",
-        )
-    folder = Path(model).expanduser()
-    if folder.is_dir():
-        if (folder / "config.json").is_file():
-            return Check("llm model", "ok", f"local folder {folder}")
-        return Check(
-            "llm model",
-            "fail",
-            f"{folder} has no config.json: not a transformers model folder",
-            "point llm.transformers.model at the folder that holds config.json",
-        )
-    if looks_local(model) or folder.exists():
-        return Check(
-            "llm model",
-            "warn",
-            f"model folder {folder} does not exist: template mode",
-            f"run `{download} --local-dir {model}`, or set llm.transformers.model to a Hugging Face id",
-        )
-    return _check_hf_cache(model)
+    """The chosen reply engine's own check (is its model or server there?)."""
+    from agent.llm import registry
+    from agent.llm.base import EngineUnavailable
 
-
-_WEIGHTS = (
-    "model.safetensors",
-    "model.safetensors.index.json",
-    "pytorch_model.bin",
-    "pytorch_model.bin.index.json",
-)
-
-
-def _check_hf_cache(model: str) -> Check:
     try:
-        from huggingface_hub import try_to_load_from_cache
-        from huggingface_hub.errors import HFValidationError
-    except ImportError:
-        return Check("llm model", "warn", "huggingface_hub is not installed", "run: pip install -e '.[llm]'")
-    try:
-        cached = try_to_load_from_cache(model, "config.json")  # local lookup only, no network
-    except HFValidationError:
-        return Check(
-            "llm model",
-            "fail",
-            f"{model!r} is neither a folder nor a Hugging Face id",
-            f'set llm.transformers.model to a folder or an id like "{SUGGESTED_MODEL}"',
-        )
-    if isinstance(cached, str):
-        snapshot = Path(cached).parent
-        if any((snapshot / name).is_file() for name in _WEIGHTS):
-            return Check("llm model", "ok", f"{model} (downloaded, {snapshot})")
-        return Check(
-            "llm model",
-            "warn",
-            f"{model} is only partly downloaded (no weights): template mode",
-            f"run `hf download {model}` again",
-        )
-    return Check(
-        "llm model", "warn", f"{model} is not downloaded: template mode", f"run `hf download {model}`"
-    )
+        check = registry.create(llm).check()
+    except EngineUnavailable as exc:
+        fix = exc.fix or f"see [llm.{llm.engine}] in config.toml"
+        return Check("llm model", "warn", f"template mode: {exc}", fix)
+    return replace(check, name="llm model")
 
 
 def check_control_port(control: ControlConfig) -> Check:

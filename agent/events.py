@@ -204,6 +204,8 @@ class UtteranceDone:
     outcome: Literal["spoken", "interrupted", "failed", "empty"] = "spoken"
     sentences: int = 0
     text: str = ""
+    planned: str = ""  # every sentence written for it (more than ``text`` when cut off)
+    cause: str = ""  # what cut it off or broke it: streamer, mute, skip, say, reset, timeout, an error
     at: float = _AT
 
 
@@ -218,6 +220,9 @@ class Filtered:
     rule: str = ""
     uname: str = ""
     text: str = ""
+    # How many input events this stands for: a gift combo or a welcome batch folded into one
+    # reply is one Filtered when that reply is not said.
+    events: int = 1
     at: float = _AT
 
 
@@ -289,6 +294,21 @@ class Metric:
     at: float = _AT
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoomInfo:
+    """The live room's own facts as its platform reports them when a source connects and
+    when they change: the title and the area (Bilibili's 分区, Twitch's game). Platform text:
+    said only as a quoted fact, never read as an instruction."""
+
+    type: ClassVar[str] = "room_info"
+    lane: ClassVar[Lane] = Lane.DATA
+    platform: str
+    room: str = ""
+    title: str = ""
+    area: str = ""
+    at: float = _AT
+
+
 ControlAction = Literal["mute", "unmute", "skip", "reset", "say", "shutdown"]
 
 
@@ -332,6 +352,7 @@ Event = (
     | SourceStatus
     | ModelStatus
     | Metric
+    | RoomInfo
     | Control
     | Tick
 )
@@ -357,6 +378,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SourceStatus,
         ModelStatus,
         Metric,
+        RoomInfo,
         Control,
         Tick,
     )

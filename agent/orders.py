@@ -9,6 +9,7 @@ in an order are untrusted: the prompt quotes them as data.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from agent.events import ViewerEvent
 from agent.vocabulary import ReplyKind
@@ -34,6 +35,58 @@ class Recall:
     visits: int = 0  # the asking viewer's visits, when they are a regular (老观众); else 0
     last_asked: str = ""  # what that regular asked last time
     heard: tuple[str, ...] = ()  # what the streamer said lately, newest last
+    earlier: str = ""  # what this regular asked in an earlier stream (viewer memory, opt-in)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Something the bot may say as true (agent/knowledge/): an entry of the streamer's
+    knowledge file or the room's own facts. ``matched``: it answers the question asked (the
+    template engine says ``answer``); otherwise it is context for a language model."""
+
+    question: str
+    answer: str
+    score: float = 0.0
+    source: str = ""  # "knowledge.md:12", or "room"
+    matched: bool = False
+
+
+class Knowing(Protocol):
+    """What the brain's shell asks of the knowledge (agent/knowledge/), without knowing it."""
+
+    def facts(self, question: str) -> tuple[Fact, ...]:
+        """The entry that answers ``question`` (matched, first) and the room's facts."""
+        ...
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the knowledge to be ready to match; True once it is (or failed)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PastViewer:
+    """What earlier streams left of a viewer (agent/knowledge/viewers.py); untrusted text."""
+
+    name: str
+    visits: int  # streams they came to
+    last_seen: float  # unix time
+    asked: tuple[str, ...] = ()  # the last few things they asked, oldest first
+    gifts: int = 0  # gifts given (a combo counts its count)
+    value: float = 0.0  # what those were worth, in the platform's unit
+
+
+class ViewerMemory(Protocol):
+    """What the brain's shell asks of the viewer memory across streams, without knowing it."""
+
+    def recall(self, platform: str, uid: str) -> PastViewer | None: ...
+
+    def visit(self, platform: str, uid: str, name: str, *, new_visit: bool) -> None: ...
+
+    def asked(self, platform: str, uid: str, text: str) -> None: ...
+
+    def gave(self, platform: str, uid: str, gift: str, count: int, value: float) -> None: ...
+
+    def forget(self, platform: str, uid: str, *, opt_out: bool = True) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +102,4 @@ class ReplyOrder:
     resumed: bool = False  # said again after the streamer cut it off
     say_text: str = ""  # "say": the streamer's own words, spoken verbatim
     recall: Recall = field(default_factory=Recall)
+    facts: tuple[Fact, ...] = ()  # what the knowledge says about the question asked

@@ -75,9 +75,10 @@ class Recorder:
     def _write(self, out: IO[str], event: Event) -> None:
         if event.type in NOT_RECORDED:
             return
-        mono = self.clock.now()
+        now = self.clock.now()
+        mono = self.clock.since_start()  # a demo's recording starts at 0, not after the model loads
         try:
-            out.write(encode_line(event, mono, self._wall0 + mono / self.clock.speed) + "\n")
+            out.write(encode_line(event, mono, self._wall0 + now / self.clock.speed) + "\n")
         except Exception as exc:  # one bad event or a full disk: count it, keep recording
             self._failed(f"a {event.type} event", exc)
             return

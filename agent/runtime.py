@@ -15,18 +15,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from agent.brain.brain import Brain, Speak
+from agent.brain.brain import Brain, Decision, Speak
 from agent.brain.state import Emit, StopReply
 from agent.bus import Bus, EventQueue
 from agent.clock import Clock
 from agent.config import Config
-from agent.events import INPUT_TYPES, Control, ModelStatus, Tick
+from agent.events import INPUT_TYPES, Control, Event, ModelStatus, Tick
 from agent.llm.base import ReplyEngine
 from agent.llm.breaker import BreakerEngine
 from agent.record import Recorder
 from agent.reply.pipeline import ReplyPipeline
 from agent.sources.base import Source
-from agent.startup import Models, behind_breaker, freeze_loaded_objects, token_counter
+from agent.startup import Models, behind_breaker, freeze_loaded_objects
 from agent.stats import Stats
 
 if TYPE_CHECKING:  # imported when asr is on (faster-whisper's stack), in _ears
@@ -54,6 +54,8 @@ BRAIN_INPUTS = frozenset(
 TICK_S = 0.05
 # How long start-up waits for the brain's models before the room starts without them.
 BRAIN_MODELS_WAIT_S = 60.0
+# Events the brain's thread takes at once: few enough that a reply order is not held up long.
+BRAIN_BATCH = 32
 # What the stats stage counts (everything else would only fill its queue).
 STATS_INPUTS = INPUT_TYPES | {
     "filtered",
@@ -105,6 +107,8 @@ class Pipeline:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Hold the sources until then (the demo: its room and its streamer start together).
     sources_wait_ready: bool = False
+    # The signal (Ctrl-C: SIGINT) that stopped the run; None while none has.
+    stopped_by: int | None = None
     _brain_queue: EventQueue | None = None
 
     @property
@@ -229,7 +233,7 @@ class Pipeline:
     async def _use_language_model(self) -> None:
         """Replies come from the template engine until the language model is loaded, and
         whenever it keeps failing (the breaker); start-up ends with the loaded objects frozen."""
-        engine = await self.models.llm.get()
+        await self.models.llm.get()
         self.breaker = behind_breaker(
             self.models,
             self.reply.engine,
@@ -240,13 +244,13 @@ class Pipeline:
         )
         if self.breaker is not None:
             self.reply.engine = self.breaker
-            if engine is not None:
-                self.reply.prompter.count_tokens = token_counter(engine)
         await self.models.settled()
         # The brain's own models (sentiment, meaning): the demo's room starts once they are in,
         # so a replay answers the same way every time.
         await asyncio.to_thread(self.brain.wait_loaded, BRAIN_MODELS_WAIT_S)
         freeze_loaded_objects()
+        if self.sources_wait_ready:  # the room starts now: files count stream time from here
+            self.clock.mark_start()
         self.ready.set()
         if self.breaker is not None:
             await self.breaker.watch()
@@ -255,17 +259,16 @@ class Pipeline:
         self.bus.publish(status)
         breaker = self.breaker
         if status.state == "ready" and breaker is not None and self.models.llm.state != "ready":
-            self.models.llm.settle("ready", breaker.model, breaker.model.name)  # loaded by a probe
-            self.reply.prompter.count_tokens = token_counter(breaker.model)
+            # Loaded by a probe; the prompter's token counter follows the slot.
+            self.models.llm.settle("ready", breaker.model, breaker.model.name)
 
     async def _listen(self, ears: Ears) -> None:
-        """The mic stage runs once Whisper is loaded; the bot's own audio feeds its echo guard."""
-        transcriber = await self.models.asr.get()
-        if transcriber is None:
+        """The mic stage runs once its ASR model is loaded (it awaits its own slot); the bot's
+        own audio feeds its echo guard."""
+        if await ears.model() is None:
             return
         if self.sources_wait_ready:
             await self.ready.wait()
-        ears.transcriber = transcriber
         echo = self.bus.subscribe("echo-guard", accepts=ECHO_EVENTS, maxsize=QUEUE_SIZES["echo-guard"])
 
         async def observe() -> None:
@@ -303,15 +306,29 @@ class Pipeline:
             queue.put(Tick())
 
     async def _brain_loop(self, queue: EventQueue) -> None:
+        """The brain thinks in a worker thread, a batch of waiting events at a time: its model
+        calls (sentiment, meaning) never hold the loop, which serves the API, the overlay and
+        the audio between batches however fast chat comes in. Order is kept."""
         while True:
-            event = await queue.get()
-            for decision in self.brain.handle(event, self.clock.now()):
+            batch = [await queue.get()]
+            while len(batch) < BRAIN_BATCH and (event := queue.get_nowait()) is not None:
+                batch.append(event)
+            # A backlog beyond this batch: no model time until it is gone (rules, character folding).
+            self.brain.hurried = len(queue) >= BRAIN_BATCH
+            for decision in await asyncio.to_thread(self._think, batch):
                 if isinstance(decision, Emit):
                     self.bus.publish(decision.event)
                 elif isinstance(decision, Speak):
                     self.reply.answer(decision.order, decision.arrived_at)
                 elif isinstance(decision, StopReply):
-                    self.reply.interrupt(decision.utterance_id, finish_sentence=decision.finish_sentence)
+                    self._interrupt(decision)
+
+    def _interrupt(self, stop: StopReply) -> None:
+        self.reply.interrupt(stop.utterance_id, finish_sentence=stop.finish_sentence, reason=stop.reason)
+
+    def _think(self, batch: list[Event]) -> list[Decision]:
+        """In the brain's thread: each event of ``batch`` at its own stream time."""
+        return [decision for event in batch for decision in self.brain.handle(event, self.clock.now())]
 
 
 def _by_reason(filtered: Mapping[tuple[str, str], int]) -> dict[str, int]:
@@ -321,9 +338,18 @@ def _by_reason(filtered: Mapping[tuple[str, str], int]) -> dict[str, int]:
     return reasons
 
 
-def install_stop_signals(stop: asyncio.Event) -> None:
-    """Ctrl-C and SIGTERM end the run cleanly instead of with a traceback."""
+def install_stop_signals(stop: asyncio.Event) -> list[int]:
+    """Ctrl-C and SIGTERM end the run cleanly instead of with a traceback; the returned list
+    gets the signal that did (for ``Pipeline.stopped_by`` and the exit code). The sentiment
+    worker ignores SIGINT itself: the terminal sends Ctrl-C to it too."""
     loop = asyncio.get_running_loop()
+    caught: list[int] = []
+
+    def on_signal(sig: int) -> None:
+        caught.append(sig)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal, int(sig))
+    return caught

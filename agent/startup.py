@@ -4,7 +4,7 @@ Each model gets a ``ModelSlot``. Whatever fails fast (no model configured, an
 engine that is not installed) becomes a notice at once; the heavy loads run in
 worker threads while the stream starts. Until the language model is ready the
 template engine answers; the voice waits for its TTS; the ears start listening
-once Whisper is loaded.
+once their ASR engine is loaded (each stage awaits its own slot).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from agent.loading import ModelSlot
 from agent.reply.prompt import count_chars
 from agent.tts.base import TTSEngine, TTSUnavailable
 
-if TYPE_CHECKING:  # the ears import faster-whisper's stack; only when ASR is on
-    from agent.ears.whisper import Transcriber
+if TYPE_CHECKING:
+    from agent.ears.base import Transcriber
 
 Load = Coroutine[Any, Any, None]
 
@@ -65,15 +65,17 @@ def plan_models(cfg: Config, notices: list[str]) -> Models:
 def _plan_llm(
     cfg: Config, notices: list[str]
 ) -> tuple[ModelSlot[ReplyEngine], Load | None, ReplyEngine | None]:
+    from agent.llm import registry
+
     llm = cfg.llm
-    if llm.engine == "template":
-        notices.append(TEMPLATE_NOTICE)
-        return ModelSlot.ready_with("llm", TemplateEngine(llm.template), "template"), None, None
     try:
-        engine = _language_model(cfg)
+        engine = registry.create(llm)
     except EngineUnavailable as exc:
         notices.append(f"{TEMPLATE_NOTICE}: {exc}")
         return ModelSlot.off("llm", str(exc)), None, None
+    if isinstance(engine, TemplateEngine):  # the fallback itself: nothing to load or guard
+        notices.append(TEMPLATE_NOTICE)
+        return ModelSlot.ready_with("llm", engine, engine.name), None, None
     slot: ModelSlot[ReplyEngine] = ModelSlot("llm")
 
     async def load() -> tuple[ReplyEngine, str]:
@@ -89,30 +91,15 @@ def _plan_llm(
     return slot, slot.load(load, EngineUnavailable), engine
 
 
-def _language_model(cfg: Config) -> ReplyEngine:
-    llm = cfg.llm
-    if llm.engine == "transformers":
-        if not llm.transformers.model:
-            raise EngineUnavailable(
-                "no GLM model configured (set llm.transformers.model in config.toml, e.g. "
-                "zai-org/glm-edge-1.5b-chat, or COHOST_LLM__TRANSFORMERS__MODEL)"
-            )
-        from agent.llm.transformers_engine import TransformersEngine
-
-        return TransformersEngine(llm.transformers)
-    from agent.llm.openai_engine import OpenAIEngine
-
-    return OpenAIEngine(llm.openai)
-
-
 def _plan_tts(cfg: Config, notices: list[str]) -> tuple[ModelSlot[TTSEngine], Load | None]:
     if cfg.tts.engine == "none":
         notices.append('tts: off (tts.engine = "none"): replies are text only')
         return ModelSlot.off("tts", "tts.engine = none"), None
     from agent.tts import registry
+    from agent.tts.backup import behind_backup
 
     try:
-        engine = registry.create(cfg.tts)
+        engine = behind_backup(registry.create(cfg.tts), cfg.tts)
     except TTSUnavailable as exc:
         notices.append(f"tts: {exc}; replies are text only")
         return ModelSlot.off("tts", str(exc)), None
@@ -129,14 +116,20 @@ def _plan_tts(cfg: Config, notices: list[str]) -> tuple[ModelSlot[TTSEngine], Lo
 def _plan_asr(cfg: Config, notices: list[str]) -> tuple[ModelSlot[Transcriber], Load | None]:
     if cfg.asr.engine == "none":
         return ModelSlot.off("asr", 'asr.engine = "none": the bot does not hear the streamer'), None
-    from agent.ears.whisper import AsrUnavailable, FasterWhisperTranscriber
+    from agent.ears import registry
+    from agent.ears.base import AsrUnavailable
 
-    transcriber = FasterWhisperTranscriber(cfg.asr)
+    try:
+        transcriber = registry.create(cfg.asr)
+    except AsrUnavailable as exc:
+        notices.append(f"asr: {exc}; the bot does not hear the streamer")
+        return ModelSlot.off("asr", str(exc)), None
     slot: ModelSlot[Transcriber] = ModelSlot("asr")
 
     async def load() -> tuple[Transcriber, str]:
         await asyncio.to_thread(transcriber.load)
-        return transcriber, transcriber.info().model
+        info = transcriber.info()
+        return transcriber, f"{info.name} {info.model}".strip()
 
     return slot, slot.load(load, AsrUnavailable)
 
@@ -188,13 +181,15 @@ def freeze_loaded_objects(*, again: bool = False) -> None:
     log.debug("gc: %d objects frozen after start-up", gc.get_freeze_count())
 
 
-def token_counter(engine: ReplyEngine) -> Callable[[str], int]:
-    """Count prompt tokens with the loaded model's tokenizer; one per character otherwise."""
-    tokenizer = getattr(engine, "tokenizer", None)
-    if tokenizer is None:
-        return count_chars
+def token_counter(slot: ModelSlot[ReplyEngine]) -> Callable[[str], int]:
+    """Count prompt tokens with the tokenizer of the language model in ``slot`` once it has
+    loaded (at start or by a breaker probe); one per character until then, and for engines
+    without one. The prompter holds this from the start: nothing is swapped into it later."""
 
     def count(text: str) -> int:
+        tokenizer = getattr(slot.value, "tokenizer", None)
+        if tokenizer is None:
+            return count_chars(text)
         return len(tokenizer.encode(text, add_special_tokens=False))
 
     return count

@@ -64,7 +64,7 @@ class Stats:
             if isinstance(event, Transcript) and event.text:
                 self.heard.append(event.text)
         elif isinstance(event, Filtered):
-            self.filtered[(event.of, event.reason)] += 1
+            self.filtered[(event.of, event.reason)] += event.events
         elif isinstance(event, ReplySentence):
             self.sentences += 1
         elif isinstance(event, UtteranceDone):

@@ -37,6 +37,7 @@ class FilterReason(StrEnum):
     REPEAT = "repeat"
     USER_RATE = "user_rate"
     INSTRUCTION = "instruction"  # a viewer trying to give the bot orders (prompt injection)
+    ENDORSEMENT = "endorsement"  # a reply sentence agreeing with an order, claim or insult (dropped)
     IGNORED = "ignored"
     IGNORED_VIEWER = "ignored_viewer"
     BLOCKED = "blocked"
@@ -46,3 +47,7 @@ class FilterReason(StrEnum):
     RESET = "reset"
     STALE = "stale"
     ANSWERED_BY_STREAMER = "answered_by_streamer"
+    # What became of a reply: every viewer event it answered ends spoken or with one of these.
+    INTERRUPTED = "interrupted"  # Filtered.rule: what stopped it (streamer, mute, skip, say, reset, timeout)
+    REPLY_FAILED = "reply_failed"  # the model or the voice failed, or the reply came out empty
+    COUNTED = "counted"  # likes and other events the bot counts but never answers

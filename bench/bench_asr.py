@@ -114,7 +114,7 @@ def run() -> list[tuple[str, float, str]]:
         rows.append(("  the segmenter waits asr.vad.min_silence_s", vad.min_silence_s * 1000, "ms"))
         for beam in (1, 5):
             transcriber = FasterWhisperTranscriber(
-                AsrConfig(model=str(model), beam_size=beam), progress=False
+                AsrConfig(model=str(model), beam_size=beam).faster_whisper, progress=False
             )
             began = time.perf_counter()
             transcriber.load()

@@ -8,7 +8,8 @@ machine does not halve them. The filters alone are measured too ("unique": a fre
 worker process under the brain's ``sentiment_per_s`` budget: the rows with it wait
 for the model first. Start-up: how long ``Moderator.from_config`` takes, how long
 the event loop's thread is ever held while snownlp loads (it loads in its worker),
-and the memory of this process and of the model's worker.
+and the memory of this process and of the model's worker. The contact/link detector
+and the per-viewer joined judging (agent/brain/joined.py) have rows of their own.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from pathlib import Path
 
 from agent.brain import flood as flood_module
 from agent.brain import normalize, sentiment
+from agent.brain import words as words_module
 from agent.brain.brain import Brain
+from agent.brain.contacts import find_contacts
 from agent.brain.flood import FloodControl
+from agent.brain.joined import RecentChat
 from agent.brain.moderation import Moderator
 from agent.config import BrainConfig
 from agent.events import Danmaku
@@ -54,6 +58,7 @@ def _rate(texts: list[str], fn: Callable[[int, str], object], seconds: float = 0
 def _clear_caches() -> None:
     flood_module.dup_key.cache_clear()
     normalize.forms.cache_clear()
+    words_module.WordJudge.tokens.cache_clear()
     sentiment.shared().clear_cache()
 
 
@@ -129,6 +134,19 @@ def run() -> list[tuple[str, float, str]]:
         (
             "filters: FloodControl.check only, unique msgs",
             _rate(unique, lambda i, t: flood.check(f"v{i % 5000}", t, i * 0.001)),
+            "msg/s",
+        )
+    )
+    _clear_caches()
+    rows.append(
+        ("filters: find_contacts only, unique msgs", _rate(unique, lambda i, t: find_contacts(t)), "msg/s")
+    )
+    _clear_caches()
+    recent = RecentChat(rules)  # 50 viewers: every message has recent ones to be read with
+    rows.append(
+        (
+            "filters: a viewer's recent messages read joined, unique msgs",
+            _rate(unique, lambda i, t: recent.check(f"v{i % 50}", t, i * 0.1)),
             "msg/s",
         )
     )

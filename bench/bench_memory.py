@@ -61,7 +61,7 @@ def load(case, folder):
     elif case == "whisper":
         from agent.config import AsrConfig
         from agent.ears.whisper import FasterWhisperTranscriber
-        t = FasterWhisperTranscriber(AsrConfig()); t.load()
+        t = FasterWhisperTranscriber(AsrConfig().faster_whisper); t.load()
     elif case == "glm":
         sys.path.insert(0, os.getcwd())
         from tests.tiny_glm import build_tiny_glm

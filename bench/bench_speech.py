@@ -287,7 +287,7 @@ def _engines(folder: Path, kokoro: TTSEngine | None) -> Iterator[tuple[str, TTSE
     if kokoro is not None:
         yield "kokoro", kokoro, True
         yield "kokoro, no first-clause split", kokoro, False
-    for name in ("piper", "espeak"):
+    for name in ("baker", "piper", "espeak"):
         try:
             engine = create(TtsConfig(), name)
             engine.load()
@@ -311,7 +311,7 @@ def _first_audio(folder: Path, kokoro: TTSEngine | None) -> list[Row]:
     rows = []
     for label, engine, first_clause in _engines(folder, kokoro):
         ms = asyncio.run(_decided_to_first_audio(engine, first_clause))
-        target = " (target <= 500)" if label == "kokoro" else ""
+        target = {"kokoro": " (target <= 500)", "baker": " (target <= 300)"}.get(label, "")
         rows.append((f"reply decided -> first audio: {label}, median", ms, f"ms{target}"))
     return rows
 
@@ -328,7 +328,7 @@ from agent.ears.capture import Resampler
 from agent.ears.whisper import FasterWhisperTranscriber
 from agent.tts.registry import create
 before = rss()
-asr = FasterWhisperTranscriber(AsrConfig(), progress=False)
+asr = FasterWhisperTranscriber(AsrConfig().faster_whisper, progress=False)
 asr.load()
 tts = create(TtsConfig(), "kokoro")
 tts.load()

@@ -10,7 +10,9 @@ import { loadConfig, readSettings, safeImageUrl } from "/overlay/params.js";
 import { Replies } from "/overlay/reply.js";
 
 const query = new URLSearchParams(location.search);
-const token = query.get("token") || "";
+// The control token, when one is set: #token=... (never sent to any server) or ?token=...;
+// this script hands it to the event socket and the config request itself (no cookie).
+const token = new URLSearchParams(location.hash.slice(1)).get("token") || query.get("token") || "";
 const debug = query.get("debug") === "1";
 const $ = (id) => document.getElementById(id);
 
@@ -33,6 +35,7 @@ function applyLayout(settings) {
   root.style.setProperty("--font-size", settings.font + "px");
   root.style.setProperty("--text", settings.color);
   root.style.setProperty("--line-bg", settings.bg);
+  root.style.setProperty("--line-rows", String(settings.rows));
   document.body.classList.toggle("transparent", settings.transparent);
   document.body.dataset.position = settings.position || "dashboard";
   for (const el of document.querySelectorAll("[data-panel]")) {

@@ -3,7 +3,10 @@
 
 import { loadConfig, readSettings, toQuery } from "/overlay/params.js";
 
-const token = new URLSearchParams(location.search).get("token") || "";
+const token =
+  new URLSearchParams(location.hash.slice(1)).get("token") ||
+  new URLSearchParams(location.search).get("token") ||
+  "";
 const form = document.getElementById("form");
 const urlBox = document.getElementById("url");
 const preview = document.getElementById("preview");
@@ -17,7 +20,7 @@ function splitColour(hex) {
 
 function fill(settings) {
   for (const box of form.elements.namedItem("panels")) box.checked = settings.panels.includes(box.value);
-  for (const name of ["position", "font", "lines", "replies", "life", "fade", "subs", "lang", "name", "avatar"]) {
+  for (const name of ["position", "font", "lines", "rows", "replies", "life", "fade", "subs", "lang", "name", "avatar"]) {
     form.elements.namedItem(name).value = String(settings[name]);
   }
   form.elements.namedItem("color").value = splitColour(settings.color).rgb;
@@ -31,7 +34,7 @@ function read() {
   const raw = new URLSearchParams();
   const panels = [...form.elements.namedItem("panels")].filter((b) => b.checked).map((b) => b.value);
   raw.set("panels", panels.join(","));
-  for (const name of ["position", "font", "lines", "replies", "life", "fade", "subs", "lang", "name", "avatar", "color"]) {
+  for (const name of ["position", "font", "lines", "rows", "replies", "life", "fade", "subs", "lang", "name", "avatar", "color"]) {
     raw.set(name, form.elements.namedItem(name).value);
   }
   const alpha = Number(form.elements.namedItem("bg_alpha").value).toString(16).padStart(2, "0");
@@ -42,10 +45,9 @@ function read() {
 
 function update() {
   const query = toQuery(read(), config);
-  const params = new URLSearchParams(query);
-  if (token) params.set("token", token);
-  const text = params.toString();
-  urlBox.value = `${location.origin}/overlay${text ? "?" + text : ""}`;
+  const text = new URLSearchParams(query).toString();
+  const fragment = token ? "#token=" + encodeURIComponent(token) : "";
+  urlBox.value = `${location.origin}/overlay${text ? "?" + text : ""}${fragment}`;
   if (preview.getAttribute("src") !== urlBox.value) preview.src = urlBox.value;
 }
 

@@ -30,7 +30,7 @@ from urllib.parse import quote, urlencode
 
 import brotli
 import uvicorn
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from websockets.asyncio.server import ServerConnection, serve
 
 from agent.events import Event
@@ -285,6 +285,8 @@ class ApiState:
     room_short: int = 123
     room_real: int = 7777
     owner_uid: int = 42
+    title: str = ""  # the room's title and area (game) in get_info; empty: not sent
+    area: str = ""
     img_key: str = "7cd084941338484aae1ad9425b84077c"
     sub_key: str = "4932caff0ff746eab6f01bf08b70ac45"
     token: str = "tok-" + "x" * 20
@@ -304,6 +306,7 @@ class ApiState:
     seen_nonces: set[str] = field(default_factory=set)
     cookies_seen: list[dict[str, str]] = field(default_factory=list)
     user_agents: set[str] = field(default_factory=set)
+    set_cookie: str = ""  # sent raw (UTF-8 bytes) as a Set-Cookie header with nav's answer
 
     def auth_body(self, game_id: str) -> str:
         return json.dumps({"game_id": game_id, "key": base64.b64encode(game_id.encode()).decode()})
@@ -317,12 +320,17 @@ def make_app(state: ApiState) -> FastAPI:
         state.calls.append("get_info")
         if room_id not in (state.room_short, state.room_real):
             return {"code": 1, "msg": "未找到该房间", "data": []}
-        return {"code": 0, "data": {"room_id": state.room_real, "short_id": state.room_short,
-                                    "uid": state.owner_uid, "live_status": 1}}  # fmt: skip
+        data: dict[str, Any] = {"room_id": state.room_real, "short_id": state.room_short}
+        data |= {"uid": state.owner_uid, "live_status": 1}
+        if state.title or state.area:
+            data |= {"title": state.title, "area_name": state.area, "parent_area_name": "单机游戏"}
+        return {"code": 0, "data": data}
 
     @app.get("/x/web-interface/nav")
-    async def nav(request: Request) -> dict[str, Any]:
+    async def nav(request: Request, response: Response) -> dict[str, Any]:
         state.calls.append("nav")
+        if state.set_cookie:  # header values travel as bytes: latin-1 keeps the UTF-8 ones as they are
+            response.headers.append("set-cookie", state.set_cookie.encode().decode("latin-1"))
         logged_in = request.cookies.get("SESSDATA") == "good-sessdata"
         return {
             "code": 0 if logged_in else -101,

@@ -172,6 +172,13 @@ async def test_web_wrong_wbi_key_is_a_protocol_error(platform: Platform) -> None
         await BilibiliWebSession(platform.web_cfg()).run_once(FakeCtx())
 
 
+async def test_web_a_non_ascii_set_cookie_is_a_protocol_error(platform: Platform) -> None:
+    """httpx keeps the cookie and then cannot encode it into the next request (UnicodeEncodeError)."""
+    platform.state.set_cookie = "bili_ticket=主播晚上好; Path=/; Domain=127.0.0.1"
+    with pytest.raises(SourceProtocolError, match="getDanmuInfo"):
+        await BilibiliWebSession(platform.web_cfg()).run_once(FakeCtx())
+
+
 async def test_web_refused_token_is_an_auth_error(platform: Platform) -> None:
     platform.ws.auth_ok = lambda body: False
     with pytest.raises(SourceAuthError, match=r"code -101.*sources\.bilibili\.sessdata"):

@@ -29,7 +29,7 @@ from agent.config import (
     TtsConfig,
 )
 from agent.config_llm import LlmBreaker
-from agent.events import Danmaku, Event, ModelStatus, UtteranceDone
+from agent.events import Danmaku, Event, ModelStatus, ReplySentence, UtteranceDone
 from agent.llm.base import ReplyFailed, ReplyRequest
 from agent.llm.breaker import BreakerEngine
 from agent.llm.template import TemplateEngine
@@ -317,3 +317,65 @@ async def test_start_up_freezes_what_it_loaded(tmp_path: Path, monkeypatch: pyte
             assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+
+
+# --- a model that trickles is a failing model ---------------------------------
+
+
+class Trickler(Model):
+    """One character at a time, never a clause: every piece comes well within the stall."""
+
+    async def stream(self, request: ReplyRequest) -> AsyncGenerator[str, None]:
+        self.calls += 1
+        while True:
+            await asyncio.sleep(0.01)
+            yield "嗯"
+
+
+async def test_the_probe_needs_a_sentence_not_a_first_token() -> None:
+    changes: list[ModelStatus] = []
+    cfg = LlmBreaker(failures=1, probe_interval_s=1, first_sentence_s=0.2)
+    template = TemplateEngine(TemplateLLM())
+    engine = BreakerEngine(Trickler(), template, cfg, stall_s=5.0, on_change=changes.append)
+    assert not await engine.probe()  # its first token came at once; no sentence ever did
+    engine.model = Model("ok")
+    assert await engine.probe()
+
+
+async def test_a_trickling_model_server_is_answered_by_the_template(tmp_path: Path) -> None:
+    """The whole runtime against a stand-in OpenAI-compatible server that streams a character
+    every 0.2 s: long before the reply's own timeout, the template answers that reply, the
+    sentence names the template, and the breaker counts the reply as failed."""
+    cfg = runtime_config("http://127.0.0.1:9/v1")
+    llm = cfg.llm.model_copy(
+        update={
+            "openai": cfg.llm.openai.model_copy(update={"timeout_s": 30.0}),
+            "breaker": LlmBreaker(failures=3, probe_interval_s=60, first_sentence_s=1.0),
+        }
+    )
+    brain = cfg.brain.model_copy(update={"reply_timeout_s": 600.0})
+    async with model_server("ok") as server:
+        cfg = cfg.model_copy(
+            update={
+                "llm": llm.model_copy(
+                    update={"openai": llm.openai.model_copy(update={"base_url": server.url})}
+                ),
+                "brain": brain,
+            }
+        )
+        pipeline = await build_pipeline(cfg, Clock(), [], out_dir=tmp_path)
+        seen = Seen(
+            pipeline.bus.subscribe("test", accepts={"utterance_done", "model_status", "reply_sentence"})
+        )
+        async with running(pipeline):
+            assert pipeline.status()["llm"]["state"] == "ok"
+            server.mode = "trickle"
+            viewer = Danmaku(uid="1", uname="小明", text="主播今天玩什么游戏？")
+            pipeline.bus.publish(viewer)
+            done = await seen.next(UtteranceDone)
+            sentence = await seen.next(ReplySentence)
+            assert pipeline.breaker is not None
+            failed = dict(pipeline.breaker.failed)
+    assert done.outcome == "spoken" and done.text and "嗯" not in done.text
+    assert sentence.engine == "template"
+    assert failed == {"slow": 1}

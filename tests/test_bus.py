@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import agent.bus as bus_module
 from agent.bus import KEEP_RANK, Bus, EventQueue, OverflowPolicy
-from agent.events import Control, Danmaku, Enter, Event, Gift, Lane, SuperChat
+from agent.events import Admitted, Control, Danmaku, Enter, Event, Gift, Lane, SuperChat
 
 
 def danmaku(i: int) -> Danmaku:
@@ -167,3 +167,19 @@ async def test_get_waits_for_a_put() -> None:
     assert not waiter.done()
     queue.put(danmaku(7))
     assert await waiter == danmaku(7)
+
+
+def test_a_verdict_on_a_paid_event_is_kept_as_long_as_the_event() -> None:
+    """The overlay shows a super chat only after the brain's "admitted" verdict: a full queue must
+    drop danmaku (and verdicts on danmaku) first, and count drops by what they were about."""
+    queue = EventQueue(4)
+    paid = Admitted(of="super_chat", msg_id="sc", uname="老板", text="加油")
+    queue.put(paid)
+    queue.put(Admitted(of="guard", msg_id="g", uname="舰长"))
+    for i in range(6):
+        queue.put(Danmaku(text=f"m{i}"))
+        queue.put(Admitted(of="danmaku", text=f"m{i}"))
+    kept = [queue.get_nowait() for _ in range(len(queue))]
+    assert kept[:2] == [paid, Admitted(of="guard", msg_id="g", uname="舰长")]
+    assert queue.dropped["danmaku"] + queue.dropped["admitted:danmaku"] == 10
+    assert not any("super_chat" in kind or "guard" in kind for kind in queue.dropped)

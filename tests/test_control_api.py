@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import SecretStr
 from starlette.testclient import WebSocketDenialResponse
 from starlette.websockets import WebSocketDisconnect
@@ -146,6 +147,17 @@ def test_say_carries_the_text(client: TestClient, fake: FakeController) -> None:
     assert fake.sent[0].text == "大家好，欢迎来到直播间！"
 
 
+def test_say_text_loses_control_characters_and_line_breaks(client: TestClient, fake: FakeController) -> None:
+    """NUL, ESC (a terminal colour), BEL and line breaks would reach OBS, the overlay and the exit
+    summary, where a newline forges a log line."""
+    text = "大家好\x00\x1b[31m\x07\r\nINFO agent.control: muted by the streamer\u202e"
+    assert client.post("/api/say", json={"text": text}).json()["ok"] is True
+    said = fake.sent[0].text
+    assert not any(c in said for c in "\x00\x1b\x07\r\n\u202e")
+    assert said.startswith("大家好") and said.endswith("INFO agent.control: muted by the streamer")
+    assert client.post("/api/say", json={"text": "\x00\x07\n"}).status_code == 422  # nothing visible left
+
+
 def test_say_refuses_text_that_would_be_filtered_and_says_why(
     client: TestClient, fake: FakeController
 ) -> None:
@@ -220,6 +232,7 @@ def test_overlay_page_and_settings_are_served(client: TestClient) -> None:
         "fade_after_s": 15.0,
         "font_size_px": 32,
         "chat_lines": 20,
+        "chat_line_rows": 3,
         "persona_name": "小助手",
         "avatar": "",
         "lang": "zh",
@@ -267,13 +280,14 @@ def test_exposed_host_requires_the_token_everywhere(fake: FakeController) -> Non
             ("POST", "/api/mute"),
             ("POST", "/api/say"),
             ("GET", "/metrics"),
-            ("GET", "/overlay"),
-            ("GET", "/overlay/overlay.js"),
             ("GET", "/api/overlay-config"),
         ]:
             response = c.request(method, path)
             assert response.status_code == 401, path
             assert response.headers["www-authenticate"] == "Bearer"
+        # The shipped page and files hold nothing secret; what they show comes over /ws/events.
+        assert c.get("/overlay").status_code == 200
+        assert c.get("/overlay/overlay.js").status_code == 200
         assert c.post("/api/mute", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert c.post("/api/mute", headers={"Authorization": f"Basic {TOKEN}"}).status_code == 401
         assert fake.sent == []
@@ -296,17 +310,37 @@ def test_token_on_loopback_is_required_too(fake: FakeController) -> None:
         assert c.post("/api/skip", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
 
 
-def test_page_opened_with_token_lets_its_own_files_load(fake: FakeController) -> None:
+def test_the_overlays_files_need_no_token_and_no_cookie_carries_it(fake: FakeController) -> None:
+    """The page and its files are shipped, public and never rate-limited; the data needs the token,
+    which the page's own script passes on. A cookie for 127.0.0.1 would reach every local server
+    (cookies ignore ports), so none is set."""
     with make_client(fake, token=SecretStr(TOKEN)) as c:
         page = c.get(f"/overlay?token={TOKEN}")
-        assert page.status_code == 200
-        cookie = page.headers["set-cookie"]
-        assert "HttpOnly" in cookie
-        assert "SameSite=Strict" in cookie
-        # The browser now sends the cookie with the page's script and style requests.
-        assert c.get("/overlay/overlay.js").status_code == 200
-        c.cookies.clear()
-        assert c.get("/overlay/overlay.js").status_code == 401
+        assert page.status_code == 200 and "set-cookie" not in page.headers
+        for _ in range(100):  # far past the burst: static files are not limited
+            assert c.get("/overlay/overlay.js").status_code == 200
+        assert c.get("/api/overlay-config").status_code == 401
+        c.cookies.set("cohost_token", TOKEN)
+        assert c.get("/api/status").status_code == 401  # a cookie is no way in
+        assert c.get("/api/status", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
+def test_what_another_sites_page_sends_without_an_origin_is_refused_before_the_limit(
+    fake: FakeController,
+) -> None:
+    """An <img> or no-cors fetch from another site (or another port of this PC) carries no Origin
+    but says Sec-Fetch-Site: refused with 403, and spends nothing of the real clients' budget."""
+    with make_client(fake, clock=lambda: 0.0, rate_per_s=1, burst=10) as c:  # time stands still
+        image = {**HOST, "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image"}
+        for site in ("cross-site", "same-site"):
+            for _ in range(100):
+                assert c.get("/api/status", headers={**image, "sec-fetch-site": site}).status_code == 403
+        own = {**HOST, "sec-fetch-site": "same-origin"}
+        assert all(c.get("/api/status", headers=own).status_code == 200 for _ in range(10))
+        assert c.get("/api/status", headers=own).status_code == 429  # the burst was all theirs
+        link = {**HOST, "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate"}
+        link["sec-fetch-dest"] = "document"
+        assert c.get("/overlay", headers=link).status_code == 200  # the streamer followed a link
 
 
 def test_foreign_host_header_is_refused_on_loopback(client: TestClient, fake: FakeController) -> None:
@@ -657,3 +691,29 @@ def test_token_bucket_can_start_empty_and_earn_its_budget() -> None:
     assert bucket.take(0.0) == 0.5
     assert bucket.take(0.5) == 0.0
     assert [bucket.take(10.0) for _ in range(3)] == [0.0, 0.0, 0.5]
+
+
+# --- never raises: any header a client sends ------------------------------------------------
+
+_header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=40)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.dictionaries(
+        st.sampled_from(["host", "origin", "authorization", "cookie", "sec-fetch-site", "sec-fetch-dest"]),
+        _header_text,
+        max_size=7,
+    ),
+    st.sampled_from(["/api/status", "/api/mute", "/overlay", "/overlay/overlay.js", "/metrics"]),
+    st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=30),
+)
+def test_any_headers_and_query_never_make_a_500(headers: dict[str, str], path: str, query: str) -> None:
+    """The Guard reads Host, Origin, Authorization and Sec-Fetch-* of every request: whatever a
+    client puts there is answered with a status, never an exception."""
+    fake = FakeController()
+    with make_client(fake, token=SecretStr(TOKEN), rate_per_s=5, burst=5) as c:
+        method = "POST" if path == "/api/mute" else "GET"
+        raw = {name: value.encode("latin-1") for name, value in headers.items()}  # bytes, as on the wire
+        response = c.request(method, f"{path}?{query}", headers=raw)
+    assert response.status_code in (200, 401, 403, 404, 405, 429)

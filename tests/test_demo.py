@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import subprocess
@@ -14,8 +15,8 @@ import pytest
 
 from agent.brain.moderation import Moderator
 from agent.config import BrainConfig
-from agent.demo import narration
-from agent.events import Danmaku, Filtered, Metric, Transcript, UtteranceDone
+from agent.events import Control, Danmaku, Filtered, Metric, Transcript, UtteranceDone
+from agent.narration import narration
 from agent.sources.replay import DEMO_RECORDING
 from agent.stats import Stats
 
@@ -27,7 +28,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Compl
     env = {**os.environ, "COHOST_AUDIO__OUTPUT_DEVICE": "none", "COHOST_CONTROL__PORT": "0", "COLUMNS": "160"}
     # The shipped config as a new user has it: Kokoro speaks, Whisper hears the demo streamer.
     result = subprocess.run(
-        [sys.executable, "-m", "agent", "demo", "--speed", "4", "--record", str(record), "--out", str(out)],
+        [sys.executable, "-m", "agent", "demo", "--speed", "4", "-v", "--record", str(record), "--out", out],
         capture_output=True,
         text=True,
         timeout=300,
@@ -58,9 +59,14 @@ def test_the_log_shows_each_reply_each_filtered_message_and_the_streamer(demo_ru
     events = lines(record)
     log = result.stderr.splitlines()
     for done in (e for e in events if e["type"] == "utterance_done"):
-        assert f"INFO agent.demo: bot ({done['outcome']}): {done['text'] or '(nothing said)'}" in log
+        if done["outcome"] == "spoken":
+            assert f"INFO agent.demo: bot (spoken): {done['text'] or '(nothing said)'}" in log
+        else:  # cut off: what cut it off and what it meant to say
+            assert any(line.startswith(f"INFO agent.demo: bot ({done['outcome']}, by ") for line in log)
+    assert "INFO agent.demo: streamer pressed mute (from demo)" in log  # the recording's scripted mute
     filtered = [e for e in events if e["type"] == "filtered"]
-    said = [line for line in log if line.startswith("INFO agent.demo: not answered (")]
+    prefixes = ("INFO agent.demo: not answered (", "INFO agent.demo: ignoring viewer")
+    said = [line for line in log if line.startswith(prefixes)]
     assert len(said) == len(filtered) > 0
     assert any(line.startswith("INFO agent.demo: not answered (banned_word, ") for line in said)
     heard = [e["text"] for e in events if e["type"] == "transcript" and e["text"]]
@@ -215,12 +221,26 @@ def test_replaying_a_recording_reproduces_its_input(demo_run, tmp_path: Path) ->
 
 def test_narration_lines_for_replies_filters_and_the_streamer() -> None:
     assert narration(UtteranceDone(utterance_id=3, outcome="spoken", text="欢迎！")) == "bot (spoken): 欢迎！"
-    assert (
-        narration(UtteranceDone(utterance_id=4, outcome="interrupted")) == "bot (interrupted): (nothing said)"
-    )
+    # Cut off: what was planned, what was said of it, and what cut it off.
+    planned = "欢迎小王！今天打二郎神。"
+    cut = UtteranceDone(utterance_id=4, outcome="interrupted", cause="mute", planned=planned)
+    assert narration(cut) == f"bot (interrupted, by mute) before a word was said; planned: “{planned}”"
+    half = UtteranceDone(utterance_id=5, outcome="interrupted", cause="streamer", text="欢迎小王！")
+    half = dataclasses.replace(half, planned=planned)
+    line = narration(half)
+    assert line == "bot (interrupted, by the streamer talking): 欢迎小王！ [not said: “今天打二郎神。”]"
     line = narration(Filtered(of="danmaku", reason="banned_word", rule="微信", uname="阿明", text="加微信"))
     assert line == "not answered (banned_word, 微信): danmaku from 阿明: 加微信"
     assert narration(Filtered(of="enter", reason="stale")) == "not answered (stale): enter"
+    # Only paid messages and ignored viewers without -v; a message never "folds into itself".
+    assert narration(Filtered(of="enter", reason="stale"), verbose=False) is None
+    gifts = Filtered(of="gift", reason="stale", uname="老王", events=5)
+    assert narration(gifts, verbose=False) == "not answered (stale): gift ×5 from 老王"
+    same = Filtered(of="danmaku", reason="folded", rule="几点下播？", uname="甲", text="几点下播？")
+    assert narration(same) == "not answered (folded, the same as one waiting): danmaku from 甲: 几点下播？"
+    ignored = Filtered(of="viewer", reason="ignored_viewer", rule="abuse", uname="喷子")
+    assert narration(ignored, verbose=False) == "ignoring viewer 喷子 for a while (abuse)"
+    assert narration(Control(action="mute", origin="demo")) == "streamer pressed mute (from demo)"
     assert narration(Transcript(text="大家好")) == "streamer: 大家好"
     assert narration(Transcript(text="", final=True)) is None
     assert narration(Danmaku(uid="1", uname="a", text="hi")) is None
@@ -260,3 +280,20 @@ def test_no_overlay_url_is_announced_when_the_overlay_is_off(tmp_path: Path) -> 
     announced = [line for line in result.stderr.splitlines() if "control API on" in line]
     assert len(announced) == 1 and announced[0].endswith("/api/status (overlay off)"), announced
     assert "/overlay" not in result.stderr
+
+
+def test_above_speed_4_the_demo_streamer_goes_to_the_bot_as_text() -> None:
+    from rich.console import Console
+
+    from agent.config import Config
+    from agent.demo import EARS_UP_TO, _sped_up
+
+    console = Console(record=True, width=200)
+    cfg = Config()
+    assert cfg.asr.engine != "none"
+    fast = _sped_up(cfg, 10.0, False, console)
+    assert (fast.asr.engine, fast.tts.engine) == ("none", "none") and "--speed 10" in console.export_text()
+    assert fast.brain.reply_timeout_s == cfg.brain.reply_timeout_s * 10  # wall-clock patience kept
+    live = _sped_up(cfg, EARS_UP_TO, False, console)
+    assert (live.asr.engine, live.tts.engine) == (cfg.asr.engine, cfg.tts.engine)  # heard and voiced
+    assert _sped_up(cfg, 10.0, True, console).asr.engine == cfg.asr.engine  # --mic: the real voice

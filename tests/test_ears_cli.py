@@ -71,14 +71,41 @@ def test_not_a_wav_is_one_line(tmp_path: Path) -> None:
     assert one_line(transcribe(str(notes))).startswith(f"{notes}: not a WAV file")
 
 
+def test_a_garbage_wav_is_one_line_in_words(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.wav"
+    garbage.write_bytes(bytes(range(256)) * 20)  # a .wav name, no audio inside
+    line = one_line(transcribe(str(garbage)))
+    assert line.startswith(f"{garbage}: not a WAV file (Invalid data")  # FFmpeg's words
+    assert "Errno" not in line and "1094995529" not in line
+
+
 def test_a_wrong_model_path_is_one_line_naming_the_key(tmp_path: Path) -> None:
     wav = write_wav(tmp_path / "quiet.wav", np.zeros(16000, np.float32), 16000)
     line = one_line(transcribe(str(wav), "--model", str(tmp_path / "no-model")))
-    assert line.startswith(f"asr.model = '{tmp_path / 'no-model'}': no such folder")
+    assert line.startswith(f"asr.faster_whisper.model = '{tmp_path / 'no-model'}': no such folder")
 
 
 def test_a_bad_config_is_one_line(tmp_path: Path) -> None:
     wav = write_wav(tmp_path / "quiet.wav", np.zeros(16000, np.float32), 16000)
     config = tmp_path / "config.toml"
+    config.write_text("[asr.faster_whisper]\nbeam_size = 0\n", encoding="utf-8")
+    assert "asr.faster_whisper.beam_size" in one_line(transcribe(str(wav), "--config", str(config)))
+    # The old flat key is still read, and a bad value names where it belongs now.
     config.write_text("[asr]\nbeam_size = 0\n", encoding="utf-8")
-    assert "asr.beam_size" in one_line(transcribe(str(wav), "--config", str(config)))
+    assert "asr.faster_whisper.beam_size" in one_line(transcribe(str(wav), "--config", str(config)))
+
+
+def test_demo_mic_without_that_mic_says_so_at_once(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COHOST_AUDIO__INPUT_DEVICE": "no-such-mic-here"}
+    result = subprocess.run(
+        [sys.executable, "-m", "agent", "demo", "--mic"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()  # before any model loads: one line, no replay
+    assert line.startswith("error: --mic: ") and "cohost devices" in line
+    assert "Replaying" not in result.stdout

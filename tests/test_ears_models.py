@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.config_speech import AsrConfig
+from agent.config_speech import FasterWhisperAsr
 from agent.ears import models
 from agent.ears.models import BASE_SHA256, BASE_SIZE, AsrUnavailable
 from agent.ears.whisper import FasterWhisperTranscriber
@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache dir with the base assembled into it once for this module (the real 145 MB join)."""
     root = tmp_path_factory.mktemp("models")
-    models.assemble_base(models.base_dir(AsrConfig(cache_dir=str(root))), progress=False)
+    models.assemble_base(models.base_dir(FasterWhisperAsr(cache_dir=str(root))), progress=False)
     return root
 
 
@@ -40,7 +40,7 @@ def sha256(path: Path) -> str:
 
 
 def test_base_is_assembled_whole_and_checked(cache: Path) -> None:
-    target = models.base_dir(AsrConfig(cache_dir=str(cache)))
+    target = models.base_dir(FasterWhisperAsr(cache_dir=str(cache)))
     assert (target / "model.bin").stat().st_size == BASE_SIZE
     assert sha256(target / "model.bin") == BASE_SHA256
     for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
@@ -50,7 +50,7 @@ def test_base_is_assembled_whole_and_checked(cache: Path) -> None:
 
 
 def test_second_call_is_instant_and_rewrites_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cfg = AsrConfig(cache_dir=str(cache))
+    cfg = FasterWhisperAsr(cache_dir=str(cache))
     before = (models.base_dir(cfg) / "model.bin").stat().st_mtime_ns
 
     def no_join(*args: object) -> str:
@@ -65,7 +65,7 @@ def test_second_call_is_instant_and_rewrites_nothing(cache: Path, monkeypatch: p
 def test_a_corrupt_copy_is_replaced(tmp_path: Path, cache: Path) -> None:
     target = tmp_path / "whisper-base"
     target.mkdir()
-    good = models.base_dir(AsrConfig(cache_dir=str(cache)))
+    good = models.base_dir(FasterWhisperAsr(cache_dir=str(cache)))
     for name in ("config.json", "tokenizer.json", "vocabulary.txt", models.MARKER):
         (target / name).write_bytes((good / name).read_bytes())
     (target / "model.bin").write_bytes(b"truncated")
@@ -125,27 +125,27 @@ def test_default_cache_is_per_user(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     if sys.platform.startswith("linux"):
         assert models.default_cache_dir() == tmp_path / "cohost" / "models"
-    assert models.cache_root(AsrConfig(cache_dir="~/x")) == Path.home() / "x"
+    assert models.cache_root(FasterWhisperAsr(cache_dir="~/x")) == Path.home() / "x"
 
 
 @pytest.mark.parametrize("model", ["/no/such/whisper", "./missing-model", "C:\\models\\whisper"])
 def test_a_wrong_path_is_one_line_naming_the_key(model: str) -> None:
-    cfg = AsrConfig(model=model)
+    cfg = FasterWhisperAsr(model=model)
     with pytest.raises(AsrUnavailable) as caught:
         models.resolve(cfg)
     line = str(caught.value)
-    assert line.startswith(f"asr.model = {model!r}") and "\n" not in line
+    assert line.startswith(f"asr.faster_whisper.model = {model!r}") and "\n" not in line
     check = FasterWhisperTranscriber(cfg).check()
     assert check.status == "fail" and check.detail == line
 
 
 def test_a_folder_without_model_bin_is_one_line(tmp_path: Path) -> None:
-    with pytest.raises(AsrUnavailable, match=r"asr.model = .*has no model.bin"):
-        models.resolve(AsrConfig(model=str(tmp_path)))
+    with pytest.raises(AsrUnavailable, match=r"asr.faster_whisper.model = .*has no model.bin"):
+        models.resolve(FasterWhisperAsr(model=str(tmp_path)))
 
 
 def test_unknown_name_lists_the_known_ones() -> None:
-    with pytest.raises(AsrUnavailable, match=r"asr.model = 'biggest'.*large-v3-turbo"):
+    with pytest.raises(AsrUnavailable, match=r"asr.faster_whisper.model = 'biggest'.*large-v3-turbo"):
         models.classify("biggest")
 
 
@@ -192,13 +192,13 @@ def silent_server() -> Iterator[int]:
 
 def test_offline_hub_fails_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{unused_port()}")
-    cfg = AsrConfig(model="large-v3-turbo", cache_dir=str(tmp_path), download_timeout_s=2)
+    cfg = FasterWhisperAsr(model="large-v3-turbo", cache_dir=str(tmp_path), download_timeout_s=2)
     check = FasterWhisperTranscriber(cfg).check()
     assert check.status == "warn" and "will be downloaded" in check.detail
     with pytest.raises(AsrUnavailable) as caught:
         models.resolve(cfg)
     line = str(caught.value)
-    assert line.startswith("asr.model = 'large-v3-turbo': cannot reach http://127.0.0.1:")
+    assert line.startswith("asr.faster_whisper.model = 'large-v3-turbo': cannot reach http://127.0.0.1:")
     assert "HF_ENDPOINT=https://hf-mirror.com" in line and "\n" not in line
 
 
@@ -207,7 +207,9 @@ def test_a_hub_that_never_answers_gives_up_after_the_timeout(
 ) -> None:
     # Without asr.download_timeout_s this would wait for minutes (pytest's timeout would fail it).
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{silent_server}")
-    cfg = AsrConfig(model="Systran/faster-whisper-small", cache_dir=str(tmp_path), download_timeout_s=1)
+    cfg = FasterWhisperAsr(
+        model="Systran/faster-whisper-small", cache_dir=str(tmp_path), download_timeout_s=1
+    )
     with pytest.raises(AsrUnavailable, match=r"cannot reach .*timeout 1 s"):
         models.resolve(cfg)
 
@@ -230,4 +232,6 @@ def test_the_cli_reports_an_offline_hub_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("asr.model = 'small': cannot reach"), done.stderr
+    assert len(lines) == 1 and lines[0].startswith("asr.faster_whisper.model = 'small': cannot reach"), (
+        done.stderr
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from agent.clock import Clock
-from agent.config_speech import AsrConfig
+from agent.config_speech import AsrConfig, FasterWhisperAsr
 from agent.ears.capture import WavMic, read_audio
 from agent.ears.silero import SileroVad
 from agent.ears.stage import Ears, EchoGate
@@ -41,14 +41,16 @@ def espeak_streamer(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> FasterWhisperTranscriber:
-    transcriber = FasterWhisperTranscriber(AsrConfig(model=str(base_model(tmp_path_factory.getbasetemp()))))
+    transcriber = FasterWhisperTranscriber(
+        FasterWhisperAsr(model=str(base_model(tmp_path_factory.getbasetemp())))
+    )
     transcriber.load()
     return transcriber
 
 
 def no_model() -> FasterWhisperTranscriber:
     """A real transcriber whose model cannot load: the stage must still hear voice activity."""
-    return FasterWhisperTranscriber(AsrConfig(model="/no/such/whisper-model"))
+    return FasterWhisperTranscriber(FasterWhisperAsr(model="/no/such/whisper-model"))
 
 
 async def listen(ears: Ears) -> list[Event]:
@@ -103,7 +105,7 @@ async def test_voice_events_come_even_when_asr_cannot_load(
     events = await listen(ears)
     assert voices(events)[:2] == [True, False]
     assert not any(isinstance(e, Transcript) for e in events)
-    errors = [r for r in caplog.records if "asr.model" in r.getMessage()]
+    errors = [r for r in caplog.records if "asr.faster_whisper.model" in r.getMessage()]
     assert len(errors) == 1, [r.getMessage() for r in errors]  # once, however many segments failed
 
 

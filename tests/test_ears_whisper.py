@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from faster_whisper.transcribe import Segment
 
-from agent.config_speech import AsrConfig
+from agent.config_speech import FasterWhisperAsr
 from agent.ears.capture import read_audio
 from agent.ears.models import AsrUnavailable
 from agent.ears.whisper import Cleaner, FasterWhisperTranscriber, is_hallucination, normalise, resolve_device
@@ -53,25 +53,25 @@ def segment(text: str, *, avg_logprob: float = -0.3, no_speech: float = 0.05, ra
     ],
 )
 def test_known_hallucinations_are_dropped(text: str) -> None:
-    assert Cleaner(AsrConfig()).results([segment(text)], "zh") == []
+    assert Cleaner(FasterWhisperAsr()).results([segment(text)], "zh") == []
 
 
 @pytest.mark.parametrize(
     "text", ["谢谢观看今天的直播", "大家好，欢迎来到直播间", "Thanks for watching my stream today"]
 )
 def test_real_speech_that_mentions_a_phrase_is_kept(text: str) -> None:
-    assert [h.text for h in Cleaner(AsrConfig()).results([segment(text)], "zh")] == [text]
+    assert [h.text for h in Cleaner(FasterWhisperAsr()).results([segment(text)], "zh")] == [text]
 
 
 def test_hallucination_list_is_the_configured_one() -> None:
-    cfg = AsrConfig(hallucinations=["下次再见"])
+    cfg = FasterWhisperAsr(hallucinations=["下次再见"])
     assert Cleaner(cfg).results([segment("下次再見！")], "zh") == []
     assert Cleaner(cfg).results([segment("谢谢观看")], "zh") != []
     assert not is_hallucination("", ["谢谢观看"])
 
 
 def test_hotwords_echoed_over_silence_are_dropped_but_spoken_ones_kept() -> None:
-    cleaner = Cleaner(AsrConfig(hotwords=["黑神话悟空", "天命人"]))
+    cleaner = Cleaner(FasterWhisperAsr(hotwords=["黑神话悟空", "天命人"]))
     echo = segment("黑神話悟空 天命人", no_speech=0.8, avg_logprob=-0.5)  # measured on silence
     spoken = segment("黑神话悟空", no_speech=0.25, avg_logprob=-0.4)  # measured on the word
     said_more = segment("黑神话悟空真好玩", no_speech=0.8, avg_logprob=-0.5)
@@ -79,21 +79,21 @@ def test_hotwords_echoed_over_silence_are_dropped_but_spoken_ones_kept() -> None
         "黑神话悟空",
         "黑神话悟空真好玩",
     ]
-    assert Cleaner(AsrConfig()).results([echo], "zh") != []  # without hotwords it is just text
+    assert Cleaner(FasterWhisperAsr()).results([echo], "zh") != []  # without hotwords it is just text
 
 
 def test_traditional_becomes_simplified_for_chinese_only() -> None:
     traditional = "歡迎來到直播間，今天我們一起玩黑神話悟空。"
-    (heard,) = Cleaner(AsrConfig()).results([segment(traditional)], "zh")
+    (heard,) = Cleaner(FasterWhisperAsr()).results([segment(traditional)], "zh")
     assert heard.text == "欢迎来到直播间，今天我们一起玩黑神话悟空。"
-    (kept,) = Cleaner(AsrConfig(simplified=False)).results([segment(traditional)], "zh")
+    (kept,) = Cleaner(FasterWhisperAsr(simplified=False)).results([segment(traditional)], "zh")
     assert kept.text == traditional
-    (english,) = Cleaner(AsrConfig()).results([segment("Hello chat")], "en")
+    (english,) = Cleaner(FasterWhisperAsr()).results([segment("Hello chat")], "en")
     assert english.text == "Hello chat"
 
 
 def test_guards_drop_silence_and_repetition_like_whisper_does() -> None:
-    cleaner = Cleaner(AsrConfig())
+    cleaner = Cleaner(FasterWhisperAsr())
     silence = segment("你", no_speech=0.8, avg_logprob=-2.5)
     confident = segment("你好", no_speech=0.8, avg_logprob=-0.2)  # high no-speech but sure of the words
     looping = segment("哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈哈", ratio=3.1)
@@ -105,14 +105,14 @@ def test_guards_drop_silence_and_repetition_like_whisper_does() -> None:
 
 
 def test_confidence_is_the_probability_of_the_average_token() -> None:
-    (heard,) = Cleaner(AsrConfig()).results([segment("你好", avg_logprob=-0.5)], "zh")
+    (heard,) = Cleaner(FasterWhisperAsr()).results([segment("你好", avg_logprob=-0.5)], "zh")
     assert heard.confidence == pytest.approx(math.exp(-0.5))
-    (sure,) = Cleaner(AsrConfig()).results([segment("你好", avg_logprob=0.01)], "zh")
+    (sure,) = Cleaner(FasterWhisperAsr()).results([segment("你好", avg_logprob=0.01)], "zh")
     assert sure.confidence == 1.0
 
 
 def test_empty_and_punctuation_only_text_is_dropped() -> None:
-    assert Cleaner(AsrConfig()).results([segment("  "), segment("。。。"), segment("♪♪")], "zh") == []
+    assert Cleaner(FasterWhisperAsr()).results([segment("  "), segment("。。。"), segment("♪♪")], "zh") == []
     assert normalise(" Hello, 世界！") == "hello世界"
 
 
@@ -135,11 +135,11 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_tiny_model_code_path(tiny: Path) -> None:
     # The random model repeats one token: whisper's own compression guard drops it...
-    strict = FasterWhisperTranscriber(AsrConfig(model=str(tiny)))
+    strict = FasterWhisperTranscriber(FasterWhisperAsr(model=str(tiny)))
     noise = (np.random.default_rng(1).standard_normal(16000 * 2) * 0.1).astype(np.float32)
     assert strict.transcribe(noise) == []
     # ...and with the guard relaxed its words come through, timed within the audio.
-    cfg = AsrConfig(model=str(tiny), compression_ratio_threshold=1000)
+    cfg = FasterWhisperAsr(model=str(tiny), compression_ratio_threshold=1000)
     transcriber = FasterWhisperTranscriber(cfg)
     heard = transcriber.transcribe(noise)
     assert heard and all(h.language == "zh" for h in heard)
@@ -150,7 +150,9 @@ def test_tiny_model_code_path(tiny: Path) -> None:
 
 @pytest.mark.slow
 def test_tiny_model_describes_itself(tiny: Path) -> None:
-    cfg = AsrConfig(model=str(tiny), language="auto", initial_prompt="直播", hotwords=["黑神话", "悟空"])
+    cfg = FasterWhisperAsr(
+        model=str(tiny), language="auto", initial_prompt="直播", hotwords=["黑神话", "悟空"]
+    )
     transcriber = FasterWhisperTranscriber(cfg)
     assert transcriber.check().status == "ok"
     info = transcriber.info()
@@ -164,8 +166,8 @@ def test_tiny_model_describes_itself(tiny: Path) -> None:
 
 @pytest.mark.slow
 def test_an_unknown_language_is_one_line(tiny: Path) -> None:
-    with pytest.raises(AsrUnavailable, match=r"^asr.language = 'klingon'"):
-        FasterWhisperTranscriber(AsrConfig(model=str(tiny), language="klingon")).load()
+    with pytest.raises(AsrUnavailable, match=r"^asr.faster_whisper.language = 'klingon'"):
+        FasterWhisperTranscriber(FasterWhisperAsr(model=str(tiny), language="klingon")).load()
 
 
 @pytest.mark.slow
@@ -176,8 +178,10 @@ def test_a_broken_model_folder_is_one_line(tmp_path: Path, tiny: Path) -> None:
         (broken / f.name).write_bytes(f.read_bytes())
     (broken / "model.bin").write_bytes(b"not a model")
     with pytest.raises(AsrUnavailable) as caught:
-        FasterWhisperTranscriber(AsrConfig(model=str(broken))).load()
-    assert str(caught.value).startswith(f"asr.model = {str(broken)!r} failed to load on cpu/int8")
+        FasterWhisperTranscriber(FasterWhisperAsr(model=str(broken))).load()
+    assert str(caught.value).startswith(
+        f"asr.faster_whisper.model = {str(broken)!r} failed to load on cpu/int8"
+    )
     assert "\n" not in str(caught.value)
 
 
@@ -187,7 +191,7 @@ def test_a_broken_model_folder_is_one_line(tmp_path: Path, tiny: Path) -> None:
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> FasterWhisperTranscriber:
     folder = base_model(tmp_path_factory.getbasetemp())
-    transcriber = FasterWhisperTranscriber(AsrConfig(model=str(folder)))
+    transcriber = FasterWhisperTranscriber(FasterWhisperAsr(model=str(folder)))
     transcriber.load()
     return transcriber
 
@@ -219,7 +223,9 @@ def test_base_says_nothing_over_silence_and_hum(base: FasterWhisperTranscriber) 
     assert base.transcribe((0.1 * np.sin(2 * np.pi * 120 * t)).astype(np.float32)) == []
     # Primed with a glossary, base repeats it over silence: dropped too.
     assert base.path is not None
-    primed = FasterWhisperTranscriber(AsrConfig(model=str(base.path), hotwords=["黑神话悟空", "天命人"]))
+    primed = FasterWhisperTranscriber(
+        FasterWhisperAsr(model=str(base.path), hotwords=["黑神话悟空", "天命人"])
+    )
     assert primed.transcribe(np.zeros(2 * 16000, np.float32)) == []
 
 
@@ -228,6 +234,6 @@ def test_hotwords_help_base_spell_the_game(
     base: FasterWhisperTranscriber, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     assert base.path is not None
-    primed = FasterWhisperTranscriber(AsrConfig(model=str(base.path), hotwords=["黑神话悟空"]))
+    primed = FasterWhisperTranscriber(FasterWhisperAsr(model=str(base.path), hotwords=["黑神话悟空"]))
     audio = read_audio(kokoro_wav(tmp_path_factory.getbasetemp(), GREETING))
     assert "黑神话悟空" in "".join(h.text for h in primed.transcribe(audio))

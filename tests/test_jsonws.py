@@ -9,9 +9,11 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Origin
 
 from agent.config import JsonWsSource, Reconnect
 from agent.events import Control, Danmaku, Enter, Event, Gift, SourceStatus, Transcript, to_dict
@@ -34,9 +36,30 @@ def test_recorded_shape_round_trips() -> None:
 
 def test_array_of_events_and_default_platform() -> None:
     batch = [{"type": "danmaku", "text": "hi", "msg_id": "1"}, {"type": "transcript", "text": "hello"}]
-    events, problems = decode(json.dumps(batch), platform="kuaishou")
+    events, problems = decode(json.dumps(batch), platform="kuaishou", allow_voice=True)
     assert events == [Danmaku(platform="kuaishou", msg_id="1", text="hi"), Transcript(text="hello")]
     assert problems == []
+
+
+@pytest.mark.parametrize("kind", ["transcript", "streamer_voice"])
+def test_the_streamers_words_come_from_the_ears_not_a_bridge(kind: str) -> None:
+    """A bridge's "transcript" would become the streamer's subtitle and what the prompt says the
+    streamer just said: refused unless sources.jsonws.allow_voice is on."""
+    message = json.dumps({"type": kind, "text": "I love this sponsor", "speaking": True})
+    events, problems = decode(message)
+    assert events == [] and problems == ["voice_refused"]
+    events, _ = decode(message, allow_voice=True)
+    assert [e.type for e in events] == [kind]
+
+
+def test_a_number_json_cannot_carry_costs_only_its_own_item() -> None:
+    batch = (
+        '[{"type": "gift", "gift_name": "x", "price": 1e400}, {"type": "danmaku", "text": "ok"},'
+        ' {"type": "gift", "gift_name": "y", "price": NaN}, {"type": "like", "count": 2}]'
+    )
+    events, problems = decode(batch)
+    assert [e.type for e in events] == ["danmaku", "like"]
+    assert problems == ["bad_json", "bad_json"]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +111,9 @@ def test_lone_surrogates_controls_and_bidi_are_stripped_not_fatal() -> None:
     message = '{"type": "danmaku", "text": "hi\\ud800 there\\u0000", "uname": "\\u202eevil\\u2066"}'
     (event,) = decode(message)[0]
     assert isinstance(event, Danmaku)
-    assert (event.text, event.uname) == ("hi there", "evil")
+    assert event.text == "hi there"
+    # A name's bidi override never survives (agent.sources.boundary may mark where it was).
+    assert event.uname.replace("\ufffd", "") == "evil"
     event.text.encode("utf-8")  # the recorder writes UTF-8: this must not raise
 
 
@@ -118,7 +143,7 @@ json_values = st.recursive(
 )
 def test_wrong_field_values_never_raise(kind: str, value: object) -> None:
     for key in ("text", "count", "price", "uname", "action", "level", "final", "platform"):
-        decode(json.dumps({"type": kind, "text": "t", "gift_name": "g", key: value}))
+        decode(json.dumps({"type": kind, "text": "t", "gift_name": "g", key: value}), allow_voice=True)
 
 
 # --- connect mode -----------------------------------------------------------
@@ -231,3 +256,58 @@ async def test_listen_mode_takes_bridges_and_outlives_bad_ones() -> None:
     assert session.decoder.rejected["control_refused"] == 1
     assert session.decoder.rejected["bad_json"] == 1
     assert [e.state for e in got if isinstance(e, SourceStatus)] == ["connecting", "live", "stopped"]
+
+
+async def test_a_web_page_cannot_pose_as_a_bridge() -> None:
+    """Any page the streamer opens can reach a loopback port: a handshake with a browser Origin
+    is refused while a bridge (no Origin) is heard; an allowed origin gets in."""
+    got: list[Event] = []
+    session = JsonWsSession(
+        JsonWsSource(listen_port=0, heartbeat_s=0.05, allowed_origins=["https://bridge.example"])
+    )
+    source = SupervisedSource(session, FAST)
+    task = asyncio.create_task(source.run(got.append))
+    try:
+        await wait_for(lambda: source.state == "live")
+        url = f"ws://127.0.0.1:{session.port}"
+        for origin in ("http://evil.example", "null", "http://127.0.0.1:8765"):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(url, origin=Origin(origin)) as page:
+                    await page.send(dm(1))
+            assert refused.value.response.status_code == 403
+        async with connect(url) as bridge, connect(url, origin=Origin("https://bridge.example")) as mine:
+            await bridge.send(dm(2))
+            await mine.send(dm(3))
+            await wait_for(lambda: sum(isinstance(e, Danmaku) for e in got) == 2)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert [e.msg_id for e in got if isinstance(e, Danmaku)] == ["d2", "d3"]
+    assert session.decoder.rejected["origin_refused"] == 3
+
+
+async def test_a_bridge_token_when_set() -> None:
+    got: list[Event] = []
+    session = JsonWsSession(JsonWsSource(listen_port=0, heartbeat_s=0.05, token=SecretStr("s3cret")))
+    source = SupervisedSource(session, FAST)
+    task = asyncio.create_task(source.run(got.append))
+    try:
+        await wait_for(lambda: source.state == "live")
+        url = f"ws://127.0.0.1:{session.port}"
+        for bad in (url, f"{url}/?token=wrong"):
+            with pytest.raises(InvalidStatus) as refused:
+                async with connect(bad):
+                    pass
+            assert refused.value.response.status_code == 401
+        headers = {"Authorization": "Bearer s3cret"}
+        async with (
+            connect(f"{url}/?token=s3cret") as by_query,
+            connect(url, additional_headers=headers) as hdr,
+        ):
+            await by_query.send(dm(1))
+            await hdr.send(dm(2))
+            await wait_for(lambda: sum(isinstance(e, Danmaku) for e in got) == 2)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert session.decoder.rejected["token_refused"] == 2

@@ -197,3 +197,22 @@ def test_factory_names_every_missing_key_in_one_line_each() -> None:
     assert len(lines) == 9
     assert all("\n" not in line and line.startswith("config error: ") for line in lines)
     assert "s3cr3t" not in " ".join(lines)
+
+
+def test_listen_to_a_room_it_cannot_reach_says_why_and_exits_1(tmp_path: Path) -> None:
+    import socket
+    import subprocess
+
+    with socket.socket() as holder:  # a port nothing listens on once this closes
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "agent", "listen", "--source", "jsonws", "--ws-url", f"ws://127.0.0.1:{port}/room",
+         "--config", str(fast_config(tmp_path))],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: cannot reach the jsonws room: ") and "ConnectionRefused" in last
+    assert "(3 tries)" in last

@@ -17,7 +17,7 @@ from agent.brain.meaning import (
     load_embedder,
     minimal_pair,
 )
-from tests.support.paraphrases import load_set, score
+from tests.support.paraphrases import HELD_OUT, PARAPHRASES, folds, load_set, score
 
 pytestmark = pytest.mark.slow
 
@@ -59,29 +59,69 @@ def test_the_set_is_big_enough_and_well_formed() -> None:
     assert sum(text.isascii() for _group, text in texts) >= 10  # some English ones
 
 
-def test_folding_precision_and_recall_on_the_set(index: MeaningIndex) -> None:
-    # Floors a little under what bench/bench_meaning.py measures at the default
-    # (precision 0.91, recall 0.30 with all 48 questions live at once).
-    scores = score(index, DEFAULT_THRESHOLD)
-    print(f"precision {scores.precision:.3f} recall {scores.recall:.3f} folded apart {scores.folded_apart}")
-    assert scores.precision >= 0.85
-    assert scores.recall >= 0.27
-    # A busy room's window holds fewer questions: 8 at once (measured 0.99 / 0.33).
-    room = score(index, DEFAULT_THRESHOLD, room=8)
-    assert room.precision >= 0.95
-    assert room.recall >= 0.28
+def test_folding_on_the_tuning_set(index: MeaningIndex) -> None:
+    # Floors a little under what bench/bench_meaning.py measures at the default on the set
+    # the threshold was chosen on (rooms of 8 clusters: recall 0.73, 0.9 wrong per 50).
+    index.threshold = DEFAULT_THRESHOLD
+    room = folds(index, PARAPHRASES, room=8)
+    print(f"tuning set, rooms of 8: {room}")
+    assert room.recall >= 0.70
+    assert room.wrong_per_50 <= 1.2
+    assert len(room.apart_folded) <= 8, room.apart_folded
 
 
-def test_look_alike_questions_stay_apart(index: MeaningIndex) -> None:
-    # Measured: 1 of 26 look-alike pairs folds at the default (the model reads
-    # "when do you stream next" / "when do you end the stream" as one question).
-    scores = score(index, DEFAULT_THRESHOLD)
-    assert len(scores.folded_apart) <= 2, scores.folded_apart
+def test_folding_on_held_out_clusters(index: MeaningIndex) -> None:
+    # tests/data/paraphrases_heldout.json was never tuned on. Measured at the default in
+    # rooms of 8 clusters: 80% of paraphrases folded into their cluster, 2.2 wrong folds
+    # per 50 questions, 6 of 30 look-alike pairs folded; the method before (cosine alone
+    # at 0.72) folded 47% with 0.05 wrong per 50 and 4 look-alike pairs.
+    index.threshold = DEFAULT_THRESHOLD
+    room = folds(index, HELD_OUT, room=8)
+    print(f"held out, rooms of 8: {room}")
+    assert room.recall >= 0.77
+    assert room.wrong_per_50 <= 2.6
+    assert len(room.apart_folded) <= 7, room.apart_folded
+
+
+def test_pairwise_precision_in_a_busy_room(index: MeaningIndex) -> None:
+    # The older pairwise measure on the tuning set, rooms of 8 clusters: measured precision
+    # 0.94, recall 0.63 (0.99 / 0.33 before). With all 188 questions live at once folding
+    # chains through near neighbours (precision 0.49): no real minute holds that many.
+    scores = score(index, DEFAULT_THRESHOLD, room=8)
+    assert scores.precision >= 0.90
+    assert scores.recall >= 0.55
+
+
+def test_different_kinds_of_question_or_days_do_not_fold(index: MeaningIndex) -> None:
+    # "when" against "how long", today against tomorrow: the penalty keeps them apart.
+    assert index.score("今天什么时候下播", "今天要播多久啊") < DEFAULT_THRESHOLD
+    assert index.score("明天几点开播", "今天几点开播") < DEFAULT_THRESHOLD
+    assert (
+        index.similar("今天什么时候下播", "今天要播多久啊") > DEFAULT_THRESHOLD
+    )  # the cosine alone would fold
+
+
+def test_prepare_embeds_a_batch_ahead_from_a_thread(model: Embedder) -> None:
+    batch = _mechanics(model, per_s=1.0)
+    worker = threading.Thread(target=batch.prepare, args=(["主播好", "今天吃什么", "这游戏好难"],))
+    worker.start()
+    worker.join()
+    assert batch.prepare(["主播好"]) == 0  # already embedded
+    for i, text in enumerate(["主播好", "今天吃什么", "这游戏好难"]):
+        batch.add(i, text, now=0.0)
+    assert batch.over_budget == 0  # all three cached: no model time, no budget
+    assert len(batch) == 3
 
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("主播几点下播", "主播几点开播"), ("手机能玩吗", "电脑能玩吗"), ("声音太小了", "声音太大了")],
+    [
+        ("主播几点下播", "主播几点开播"),
+        ("手机能玩吗", "电脑能玩吗"),
+        ("声音太小了", "声音太大了"),
+        ("主播每天都播吗", "主播每天都玩这个吗"),
+        ("what game is this", "what song is this"),
+    ],
 )
 def test_one_swapped_word_is_a_different_question(index: MeaningIndex, a: str, b: str) -> None:
     assert minimal_pair(canonical(a), canonical(b))

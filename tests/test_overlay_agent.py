@@ -54,7 +54,9 @@ class RunningAgent:
 def running_agent(tmp_path: Path) -> Iterator[RunningAgent]:
     control_port, bridge_port = free_port(), free_port()
     cfg = Config(
-        sources=SourcesConfig(enabled=["jsonws"], jsonws=JsonWsSource(listen_port=bridge_port)),
+        sources=SourcesConfig(
+            enabled=["jsonws"], jsonws=JsonWsSource(listen_port=bridge_port, allow_voice=True)
+        ),
         control=ControlConfig(port=control_port),
         # Replies and subtitles stay until replaced: no check races their timers.
         overlay=OverlayConfig(fade_after_s=0, subtitle_s=0),

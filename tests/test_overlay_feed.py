@@ -141,6 +141,28 @@ def test_pending_chat_is_bounded() -> None:
     assert shown is not None and shown["text"] == last.text
 
 
+def test_a_danmaku_flood_never_pushes_out_a_paid_event_awaiting_its_verdict() -> None:
+    gate = ChatGate()
+    paid = SuperChat(msg_id="sc1", uname="老板", uid="9", text="加油", price=30)
+    gate.add(paid)
+    for i in range(MAX_PENDING * 3):
+        gate.add(Danmaku(uname="x", uid="1", text=f"m{i}"))
+    shown = gate.add(admitted(paid))
+    assert shown is not None and shown["type"] == "super_chat" and shown["text"] == "加油"
+    assert gate.evicted == {"danmaku": MAX_PENDING * 2}
+
+
+def test_a_page_behind_on_chat_loses_danmaku_lines_never_paid_ones() -> None:
+    buffer = FeedBuffer(max_lines=8, max_chat=10)
+    buffer.add({"type": "super_chat", "uname": "老板", "text": "加油", "line": 1})
+    buffer.add({"type": "guard", "uname": "舰长", "line": 2})
+    for i in range(100):
+        buffer.add(chat_line(i + 3))
+    sent = buffer.drain()
+    assert [m["type"] for m in sent[:2]] == ["super_chat", "guard"]
+    assert len(sent) == 12 and buffer.dropped_by_type == {"danmaku": 90}
+
+
 # --- the snapshot ---------------------------------------------------------------------
 
 

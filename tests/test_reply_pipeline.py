@@ -80,7 +80,8 @@ async def test_sentences_stream_through_tts_into_a_wav(tmp_path: Path) -> None:
     assert [a.text for a in audio] == sentences
     assert all(a.duration_s > 0.5 for a in audio)
     done = of(UtteranceDone, events)
-    assert done == [UtteranceDone(utterance_id=7, outcome="spoken", sentences=3, text="".join(sentences))]
+    said = "".join(sentences)
+    assert done == [UtteranceDone(utterance_id=7, outcome="spoken", sentences=3, text=said, planned=said)]
     ended = of(AudioEnded, events)
     assert [(e.index, e.text, e.cut) for e in ended] == [(i, t, False) for i, t in enumerate(sentences)]
     assert [e.played_s for e in ended] == pytest.approx([a.duration_s for a in audio], abs=0.01)

@@ -36,13 +36,16 @@ def start_run(tmp_path: Path, record: Path) -> subprocess.Popen[str]:
     )
 
 
-def wait_for_lines(record: Path, count: int, timeout: float = 60.0) -> None:
+def wait_for_lines(record: Path, count: int, timeout: float = 60.0, danmaku: int = 0) -> None:
+    """Until the log has ``count`` lines, ``danmaku`` of them danmaku (every other event the
+    brain adds, verdicts included, does not count toward those)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if record.exists() and len(record.read_text(encoding="utf-8").splitlines()) >= count:
+        lines = record.read_text(encoding="utf-8").splitlines() if record.exists() else []
+        if len(lines) >= count and sum(line.startswith('{"type":"danmaku"') for line in lines) >= danmaku:
             return
         time.sleep(0.1)
-    raise AssertionError(f"{record} never reached {count} lines")
+    raise AssertionError(f"{record} never reached {count} lines ({danmaku} danmaku)")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
@@ -50,7 +53,7 @@ def test_stops_cleanly_and_keeps_the_log(tmp_path: Path, sig: signal.Signals) ->
     record = tmp_path / "run.jsonl"
     proc = start_run(tmp_path, record)
     try:
-        wait_for_lines(record, 40)
+        wait_for_lines(record, 40, danmaku=10)
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=30)
     finally:

@@ -191,6 +191,23 @@ def test_the_demo_room(tmp_path: Path, config: Path) -> None:
     report = json.loads((tmp_path / "demo" / "report.json").read_text())
     assert report["split"].startswith("by time")  # one stream: its last part is held out
     assert report["dropped"]["banned_word"] >= 4
+    # Its last 20% holds no pair: an empty eval set is said, with how to get one.
+    assert not (tmp_path / "demo" / "chat_eval.jsonl").read_text(encoding="utf-8").strip()
+    said = " ".join(said.split())  # as one line, however the console wrapped it
+    assert "the eval set is empty" in said and "--eval-fraction" in said and "second recording" in said
+
+
+def test_finetune_without_an_eval_set_says_so_instead_of_dashes(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from agent.tune.finetune import TuneResult
+    from agent.tune.report import print_finetune
+
+    console = Console(record=True, width=200)
+    result = TuneResult(tmp_path, None, 10, 100, 3, None, None, losses=[(1, 2.5), (3, 2.0)])
+    print_finetune(result, console)
+    text = console.export_text()
+    assert "- -> -" not in text and "no eval set" in text and "2.5000 -> 2.0000" in text
 
 
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, config: Path) -> None:

@@ -168,6 +168,54 @@ def test_arbitrary_tags_and_params_never_raise(tags: str, text: str, command: st
         proto.receive(line)
 
 
+# Tags Cohost reads as numbers or names, and values past what int() takes from a string.
+NUMERIC_TAGS = [
+    "bits",
+    "msg-param-multimonth-duration",
+    "msg-param-gift-months",
+    "msg-param-mass-gift-count",
+    "msg-param-viewerCount",
+    "tmi-sent-ts",
+    "user-id",
+]
+tag_values = st.one_of(
+    st.text(max_size=20),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.integers(min_value=4200, max_value=6000).map(lambda n: "9" * n),
+    st.text(alphabet="0123456789", min_size=1, max_size=5000),
+)
+MSG_IDS = ["sub", "resub", "subgift", "submysterygift", "raid", "bitsbadgetier", "x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from([*NUMERIC_TAGS, "display-name", "id", "login"]), tag_values, max_size=5),
+    st.sampled_from(MSG_IDS),
+    st.sampled_from(["PRIVMSG", "USERNOTICE"]),
+)
+def test_any_tag_values_never_raise_and_cost_only_their_line(
+    tags: dict[str, str], msg_id: str, command: str
+) -> None:
+    proto = irc()
+    raw = ";".join(
+        f"{k}={v.replace(';', '').replace(' ', '')}" for k, v in {**tags, "msg-id": msg_id}.items()
+    )
+    frame = f"@{raw} :u!u@u {command} #cohost_test :Cheer100 hi\r\n" + privmsg("id-ok", "alice", "still here")
+    events = proto.receive(frame)
+    assert any(getattr(e, "msg_id", "") == "id-ok" for e in events)
+
+
+def test_a_tag_number_over_4300_digits_does_not_raise() -> None:
+    """int("9" * 4301) raises ValueError; the frame's other events must still come out."""
+    proto = irc()
+    huge = "9" * 5000
+    frame = privmsg("id-1", "dave", "Cheer100 nice", bits=huge) + "\r\n" + privmsg("id-2", "alice", "hi")
+    events = proto.receive(frame)
+    assert "id-2" in [getattr(e, "msg_id", "") for e in events]
+    assert not [e for e in events if e.type == "gift"]  # a cheer that size is implausible: refused
+    assert proto.rejected["gift"] == 1
+
+
 # --- against the local server ----------------------------------------------
 
 

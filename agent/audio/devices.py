@@ -131,7 +131,7 @@ def _not_found(wanted: str, names: list[str], kind: Literal["input", "output"]) 
 
 
 def devices_command() -> None:
-    """List audio input and output devices (for audio.output_device and asr.input_device)."""
+    """List audio input and output devices (for audio.input_device and audio.output_device)."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

@@ -74,7 +74,7 @@ class WavSink:
         step = max(1, int(sample_rate * _CHUNK_S))
         parts = self._parts.setdefault(utterance_id, [])
         self._rate[utterance_id] = sample_rate
-        self._started.setdefault(utterance_id, self.clock.now())
+        self._started.setdefault(utterance_id, self.clock.since_start())  # index.csv: stream time
         played = 0
         self.playhead[utterance_id] = 0.0
         for start in range(0, len(samples), step):

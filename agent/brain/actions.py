@@ -22,6 +22,7 @@ class Strike:
 
     uid: str
     reason: str
+    name: str = ""  # the viewer's safe name, for the log line saying they are ignored now
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,13 @@ class StopReply:
 
 
 @dataclass(frozen=True, slots=True)
+class Answered:
+    """A reply was spoken to the end: the viewer events of ``candidate`` are answered."""
+
+    candidate: Candidate
+
+
+@dataclass(frozen=True, slots=True)
 class Emit:
     event: Event
 
@@ -47,5 +55,5 @@ class ClearMemory:
     pass
 
 
-Action = StartReply | StopReply | Emit | ClearMemory
+Action = StartReply | StopReply | Emit | ClearMemory | Answered
 BrainInput = Message | Event | TopicSeen | Strike

@@ -7,17 +7,24 @@ It still never reads a clock or does I/O: ``now`` is passed in.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from agent.brain import modes
+from agent.brain.endorse import NOT_A_TOPIC
 from agent.brain.flood import FloodControl
 from agent.brain.folding import Folding
-from agent.brain.memory import Memory, Turn
+from agent.brain.joined import RecentChat, Split, take_back
+from agent.brain.ledger import Ledger
+from agent.brain.memory import Memory, Turn, is_forget_command
 from agent.brain.moderation import Moderator
+from agent.brain.names import ANONYMOUS as ANONYMOUS  # re-exported: tests and callers name it here
+from agent.brain.names import ANONYMOUS_EN as ANONYMOUS_EN
+from agent.brain.names import NameGuard
 from agent.brain.queue import Candidate, Fold, classify
+from agent.brain.split_orders import SplitOrders
 from agent.brain.state import (
     Action,
+    Answered,
     BrainInput,
     BrainState,
     ClearMemory,
@@ -45,31 +52,20 @@ from agent.events import (
     Transcript,
     UtteranceDone,
 )
-from agent.orders import Asked, Recall, ReplyOrder
+from agent.orders import Asked, Knowing, Recall, ReplyOrder
 from agent.ratelimit import TokenBucket
 from agent.vocabulary import FilterReason
 
-# Said and shown instead of a name that is not safe to say (by the event's platform).
-ANONYMOUS = "这位朋友"
-ANONYMOUS_EN = "friend"
-_ENGLISH_PLATFORMS = frozenset({"twitch"})
 # Kept by the filters but not shown in the overlay's chat: orders to the bot, blocked by a mode.
 _HIDDEN = frozenset({FilterReason.INSTRUCTION, FilterReason.BLOCKED, FilterReason.IGNORED})
 # Kinds whose messages fold by meaning (the rest fold by characters, or not at all).
 FOLDED_BY_MEANING = frozenset({"question", "mention"})
+# Kinds answered from what the bot knows (agent/knowledge/): the matched entry reaches the reply as data.
+KNOWLEDGE_KINDS = frozenset({"question", "mention", "super_chat"})
 # The topic is recomputed at most this often (stream seconds): it is a window count, not per message.
 TOPIC_EVERY_S = 1.0
 # The streamer's speech weighs more than a viewer's question in the topic count.
 SPEECH_WEIGHT = 2
-# A name that reads as markup, code, a link or a contact id is replaced, never cleaned up:
-# "<script>alert(1)</script>" stripped of its brackets is still not a name to say aloud.
-_UNSAYABLE = re.compile(
-    r"[<>{}\[\]\\`$=;|@]|&#?\w+;|javascript:|https?:|www\.|\.(?:com|cn|net|org|tv|me)\b"
-    r"|(?:vx|wx|qq|v信|微信|薇信|威信|weixin|wechat|tel)\W*\w*\d|\d{5,}",
-    re.IGNORECASE,
-)
-# Speakable names remembered (viewers repeat; the lexicon check is the cost); cleared when full.
-_NAME_CACHE = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +82,10 @@ Decision = Speak | StopReply | Emit
 class Brain:
     """Filters, then the pure ``step``, then orders for the reply pipeline."""
 
-    def __init__(self, brain: BrainConfig, moderator: Moderator) -> None:
+    def __init__(self, brain: BrainConfig, moderator: Moderator, knowledge: Knowing | None = None) -> None:
         self.cfg = brain
         self.moderator = moderator
+        self.knowledge = knowledge  # what the bot may answer as fact (agent/knowledge/, wired in)
         self.flood = FloodControl(brain)
         rate = brain.sentiment_per_s
         self._model_budget = TokenBucket(rate, rate, empty_at=0.0)
@@ -101,23 +98,35 @@ class Brain:
         self.fold: Fold = self.folding
         self._strike_reasons = modes.strike_reasons(self.plan)
         self._asked: dict[int, tuple[str, str, str]] = {}
-        self._names: dict[str, str] = {}
+        self.names = NameGuard(moderator)
+        self.split_orders = SplitOrders()
+        self.recent = RecentChat(moderator)  # a viewer's short messages read joined
+        self._taken_back: list[Filtered] = []  # earlier parts of a split message, to emit
         self.tally = Tally()
+        # Set by the runtime while a backlog waits: the models (sentiment, meaning) are skipped,
+        # rules and character folding decide, so the brain catches up instead of falling behind.
+        self.hurried = False
+        self.ledger = Ledger()  # viewer events answered by a spoken reply (the summary's accounts)
 
     def handle(self, event: Event, now: float) -> list[Decision]:
+        if isinstance(event, Danmaku) and is_forget_command(event.text):
+            # A viewer's "!forget": forgotten across streams, not answered, not shown.
+            self.memory.forget(event.uid or event.uname, event.platform)
+            return [Emit(Filtered(of=event.type, reason=FilterReason.IGNORED, rule="forget"))]
         if type(event) is Danmaku or isinstance(event, Danmaku | Gift | SuperChat | Guard | Enter | Like):
             admitted = self.admit(event, now)
             if isinstance(admitted, Filtered):
-                decisions: list[Decision] = [Emit(admitted)]
+                decisions: list[Decision] = [*map(Emit, self._taken_back), Emit(admitted)]
+                self._taken_back = []
                 uid = event.uid or event.uname
                 if admitted.reason in self._strike_reasons and uid:
-                    decisions += self._step(Strike(uid, admitted.reason), now)
+                    decisions += self._step(Strike(uid, admitted.reason, admitted.uname), now)
                 return decisions
-            if admitted is None:
-                return []
+            if admitted is None:  # likes: counted, never answered
+                return [Emit(Filtered(of=event.type, reason=FilterReason.COUNTED))]
             self._remember(admitted, now)
             kind = classify(admitted, self.cfg.bot_name)
-            if kind in FOLDED_BY_MEANING:
+            if kind in FOLDED_BY_MEANING and not self.hurried:
                 self.folding.see(admitted.text, now)
             decisions = self._step(admitted, now)
             dropped = _dropped(admitted, decisions)
@@ -145,16 +154,15 @@ class Brain:
 
     def wait_loaded(self, timeout: float) -> bool:
         """Wait (blocking) for the slow models to finish loading; True when both have."""
-        return self.moderator.wait_ready(timeout) & self.folding.wait(timeout)
+        loaded = self.moderator.wait_ready(timeout) & self.folding.wait(timeout)
+        return loaded & (self.knowledge is None or self.knowledge.wait(timeout))
 
     def _remember(self, message: Message, now: float) -> None:
-        event = message.event
-        uid = event.uid or event.uname
-        if isinstance(event, Enter):
-            self.memory.seen(uid, message.name, now, entered=event.action == "enter")
+        self.memory.take(message, now)  # the viewer's note; across streams, what they asked or gave
+        if isinstance(message.event, Enter):
             return
-        self.memory.seen(uid, message.name, now)
-        if "question" in message.tags and message.text:
+        # An order, a claim or an insult never becomes the topic (said in idle lines, shown).
+        if "question" in message.tags and NOT_A_TOPIC.isdisjoint(message.tags) and message.text:
             self.topics.add(message.text, now)
 
     def _topic(self, now: float) -> list[Decision]:
@@ -191,29 +199,37 @@ class Brain:
                 return Filtered(
                     of=event.type, reason=verdict.reason, rule=verdict.rule, uname=name, text=event.text
                 )
+            split = self.recent.check(event.uid or event.uname, event.text, now)
+            if split is not None:  # the rest of a word or number begun in earlier messages
+                queue, self._taken_back = take_back(self.state.queue, event.uid or event.uname, split, name)
+                self.state = replace(self.state, queue=queue)
+                return Filtered(
+                    of=event.type, reason=split.reason, rule=split.rule, uname=name, text=event.text
+                )
+            earlier = self.split_orders.joined(event.uid or event.uname, event.text, now)
+            if earlier is not None:  # the second half of an order: both halves are taken back
+                split = Split(FilterReason.INSTRUCTION, "split:instruction", (earlier,))
+                queue, self._taken_back = take_back(self.state.queue, event.uid or event.uname, split, name)
+                self.state = replace(self.state, queue=queue)
+                return Filtered(
+                    of=event.type, reason=split.reason, rule=split.rule, uname=name, text=event.text
+                )
             return Message(event, verdict.text, name, verdict.tags)
         if isinstance(event, SuperChat):
-            # A paid message is always thanked; its text is only used when it is clean.
+            # A paid message is always thanked; its text is only used (answered, quoted, shown
+            # in the overlay) when it is clean and gives the bot no orders.
             verdict = self.moderator.check(event.text, use_model=self._spend_model_budget(now))
-            return Message(event, verdict.text if verdict.kept else "", name, verdict.tags)
+            clean = verdict.kept and "instruction" not in verdict.tags
+            return Message(event, verdict.text if clean else "", name, verdict.tags)
         return Message(event, "", name)
 
     def _spend_model_budget(self, now: float) -> bool:
         """A token bucket (stream time) for the sentiment model: floods fall back to rules."""
-        return self._model_budget.take(now) == 0.0
+        return not self.hurried and self._model_budget.take(now) == 0.0
 
     def speakable_name(self, uname: str, platform: str = "") -> str:
-        """``uname`` when it is safe to say and show, else a neutral address."""
-        key = f"{platform}\x00{uname}"
-        name = self._names.get(key)
-        if name is None:
-            name = uname.strip()[:16]
-            if not name or _UNSAYABLE.search(uname) or self.moderator.banned_in(name) is not None:
-                name = ANONYMOUS_EN if platform in _ENGLISH_PLATFORMS else ANONYMOUS
-            if len(self._names) >= _NAME_CACHE:
-                self._names.clear()
-            self._names[key] = name
-        return name
+        """``uname`` when it is safe to say and show, else a neutral address (agent/brain/names.py)."""
+        return self.names.safe(uname, platform)
 
     def _step(self, item: BrainInput, now: float) -> list[Decision]:
         self.state, actions = step(self.state, item, now, self.cfg, fold=self.fold, plan=self.plan)
@@ -227,6 +243,9 @@ class Brain:
         return decisions
 
     def _decide(self, action: Action, now: float) -> Decision | None:
+        if isinstance(action, Answered):
+            self.ledger.answered(action.candidate)
+            return None
         if isinstance(action, ClearMemory):
             self.memory.clear()
             self.topics.clear()
@@ -238,6 +257,8 @@ class Brain:
             order = order_for(action.utterance_id, candidate, recall)
             if candidate.message is not None:
                 message = candidate.message
+                if self.knowledge is not None and candidate.kind in KNOWLEDGE_KINDS:
+                    order = replace(order, facts=self.knowledge.facts(message.text))
                 self._asked[action.utterance_id] = (message.name, message.text, candidate.uid)
                 return Speak(order, message.event.at)
             return Speak(order, None)
@@ -292,5 +313,7 @@ def order_for(utterance_id: int, candidate: Candidate, recall: Recall) -> ReplyO
         mode=candidate.mode,
         resumed=candidate.resumed,
         say_text=candidate.say_text,
-        recall=recall if candidate.message is not None else replace(recall, visits=0, last_asked=""),
+        recall=recall
+        if candidate.message is not None
+        else replace(recall, visits=0, last_asked="", earlier=""),
     )

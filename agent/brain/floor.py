@@ -12,9 +12,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from agent.brain.queue import PER_VIEWER, THANKS, Candidate
+from agent.brain.actions import Answered, Emit
+from agent.brain.queue import PER_VIEWER, THANKS, Candidate, not_answered
 from agent.config import BrainConfig
 from agent.events import Gift
+from agent.vocabulary import FilterReason
+
+# The viewer events that each end answered, not answered (a Filtered), or waiting.
+VIEWER_EVENTS = ("danmaku", "super_chat", "guard", "gift", "enter", "like")
 
 # Replies after which the shorter thanks_cooldown_s applies.
 _SHORT = THANKS | {"guard", "greeting"}
@@ -36,6 +41,7 @@ class Floor:
     answered: Mapping[str, float] = field(default_factory=dict)  # viewer -> last answer start
     kind_last: Mapping[str, float] = field(default_factory=dict)  # kind -> last answer start
     thanked_combos: tuple[str, ...] = ()
+    stopped_by: str = ""  # what stopped the reply in flight (StopReply.reason), for its Filtered
 
 
 def resting(floor: Floor, now: float, cfg: BrainConfig) -> bool:
@@ -91,6 +97,7 @@ def begin(floor: Floor, candidate: Candidate, now: float, cfg: BrainConfig) -> F
         in_flight_since=now,
         audible=False,
         current=candidate,
+        stopped_by="",
         next_id=floor.next_id + 1,
         reply_starts=(*(t for t in floor.reply_starts if now - t < 60.0), now),
         answered=answered,
@@ -106,3 +113,15 @@ def finish(floor: Floor, now: float, cfg: BrainConfig) -> Floor:
     if current is not None and current.kind in _SHORT:
         rest = min(rest, cfg.thanks_cooldown_s)
     return replace(floor, in_flight=0, audible=False, current=None, last_reply_end=now, rest_until=now + rest)
+
+
+def settled(floor: Floor, outcome: str) -> list[Answered | Emit]:
+    """What became of the viewer events the reply in flight answered: spoken, or not answered
+    and why (nothing when the streamer cut it off and it went back to the queue: said later)."""
+    if floor.current is None:
+        return []
+    if outcome == "spoken":
+        return [Answered(floor.current)]
+    reason = FilterReason.INTERRUPTED if outcome == "interrupted" else FilterReason.REPLY_FAILED
+    # A say, an idle line or a promotion answers no viewer: its own log line says how it ended.
+    return [Emit(f) for f in not_answered(floor.current, reason, floor.stopped_by) if f.of in VIEWER_EVENTS]

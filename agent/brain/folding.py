@@ -2,8 +2,9 @@
 or the same meaning once the meaning model has loaded (``brain.fold_by_meaning``).
 
 The brain's shell shows each question or mention to ``see`` before stepping the state
-machine; the state machine then calls this object as its pure ``fold(a, b)``: the
-groups are already decided, so folding costs a dict lookup inside ``step``.
+machine (``prepare`` embeds a batch of them beforehand, from a worker thread); the state
+machine then calls this object as its pure ``fold(a, b)``: the groups are already
+decided, so folding costs a dict lookup inside ``step``.
 """
 
 from __future__ import annotations
@@ -66,6 +67,13 @@ class Folding:
     def status(self) -> str:
         """``off``, ``not loaded``, ``loading``, ``ready`` or ``failed: why``."""
         return self._state
+
+    def prepare(self, texts: list[str]) -> int:
+        """Embed a batch of questions ahead of ``see`` (blocking: run it in a worker thread,
+        ``await asyncio.to_thread(folding.prepare, texts)``), so that ``see`` on the event loop
+        finds them cached and costs no model time. Returns how many were embedded."""
+        index = self.index
+        return index.prepare(texts) if index is not None and index.ready else 0
 
     def see(self, text: str, now: float) -> None:
         """A question or mention arrived: find the meaning group it belongs to (if any)."""

@@ -4,7 +4,12 @@ For tuning a lexicon or checking what the bot would ignore, without going live.
 A line may be ``uid<TAB>text``; without a tab every line comes from its own viewer
 (so per-viewer rules stay quiet and only the many-viewers ``flood`` rule fires).
 Line N (from 0) arrives at ``N * --interval`` seconds, a synthetic clock, so the
-flood rules give the same answer on every run.
+flood rules give the same answer on every run. One viewer's lines are also read
+joined (``agent.brain.joined``), so a word or number split over two lines is caught.
+
+``--explain`` adds an ``explain`` object to each row: the normalised forms tried, every
+lexicon candidate with the detector that found it, the form and span it matched
+(``fired``) or why it did not count (``not_counted``), and the contact details found.
 """
 
 from __future__ import annotations
@@ -12,9 +17,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
+
+if TYPE_CHECKING:
+    from agent.brain.matcher import Hit
+    from agent.brain.moderation import Moderator
 
 MODEL_WAIT_S = 120.0  # the sentiment model loads in ~2-5 s; a stuck load must not hang the tool
 
@@ -30,9 +39,14 @@ def moderate_command(
         float,
         typer.Option("--interval", min=0.0, help="Synthetic seconds between lines, for the flood rules."),
     ] = 1.0,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Also print the forms tried, what fired and the span it matched."),
+    ] = False,
 ) -> None:
     """Print one JSON verdict per input line: kept, reason, rule, normalized text, tags, sentiment."""
     from agent.brain.flood import FloodControl
+    from agent.brain.joined import RecentChat
     from agent.brain.moderation import Moderator
     from agent.config import ConfigError, load_config
 
@@ -51,6 +65,7 @@ def moderate_command(
     # Every line gets the same kind of sentiment: wait for the model (rules if it cannot load).
     moderator.wait_ready(timeout=MODEL_WAIT_S)
     flood = FloodControl(cfg)
+    recent = RecentChat(moderator)
     stream: BinaryIO = file.open("rb") if file is not None else sys.stdin.buffer
     out = sys.stdout
     try:
@@ -61,18 +76,49 @@ def moderate_command(
                 uid, text = f"line-{number}", line
             verdict = moderator.check(text)
             crowd = flood.check(uid, text, number * interval)
+            split = recent.check(uid, text, number * interval) if verdict.kept and crowd is None else None
+            reason, rule = (split.reason, split.rule) if split else (verdict.reason, verdict.rule)
             row = {
                 "text": text,
-                "kept": verdict.kept and crowd is None,
-                "reason": crowd or verdict.reason,
-                "rule": "" if crowd else verdict.rule,
+                "kept": verdict.kept and crowd is None and split is None,
+                "reason": crowd or reason,
+                "rule": "" if crowd else rule,
                 "normalized": verdict.text,
                 "tags": sorted(verdict.tags),
                 "sentiment": verdict.sentiment,
             }
+            if explain:
+                row["explain"] = explanation(moderator, text)
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     except BrokenPipeError:  # `cohost moderate big.txt | head` is fine
         sys.stderr.close()
     finally:
         if file is not None:
             stream.close()
+
+
+def explanation(moderator: Moderator, text: str) -> dict[str, object]:
+    """The ``explain`` object of one row: see the module docstring."""
+    found = moderator.explain(text)
+
+    def hit(h: Hit) -> dict[str, object]:
+        row: dict[str, object] = {
+            "rule": h.rule,
+            "detector": h.detector,
+            "form": h.form,
+            "span": [h.start, h.stop],
+            "matched": h.matched,
+        }
+        meaning = moderator.matcher.meaning(h.rule)
+        if meaning:
+            row["means"] = meaning
+        if h.void:
+            row["why"] = h.void
+        return row
+
+    return {
+        "forms": found.forms,
+        "fired": [hit(h) for h in found.hits if not h.void],
+        "not_counted": [hit(h) for h in found.hits if h.void],
+        "contacts": [{"kind": c.kind, "span": [c.start, c.end], "text": c.text} for c in found.contacts],
+    }

@@ -29,6 +29,7 @@ import opencc
 __all__ = [
     "Forms",
     "ascii_edge",
+    "confusable_table",
     "display_form",
     "forms",
     "has_cjk",
@@ -54,17 +55,62 @@ _DISPLAY_TABLE: dict[int, str | None] = dict.fromkeys(_invisible_codepoints())
 # Odd spaces (NFKC already maps most to U+0020): tabs and line breaks become spaces.
 _DISPLAY_TABLE.update({ord(c): " " for c in "\t\n\r\v\f\x85\u2028\u2029"})
 
-# Cyrillic and Greek letters drawn like Latin ones (lowercase; matching lowercases first).
-_LOOKALIKES = {
-    "а": "a", "в": "b", "е": "e", "ё": "e", "з": "3", "и": "u", "й": "u", "к": "k", "м": "m",
-    "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ь": "b",
-    "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ɡ": "g",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "μ": "u", "ς": "s", "σ": "o",
-    "ı": "i", "ł": "l", "ø": "o", "ß": "ss",
+# Letters drawn like Latin ones come from Unicode's TR39 confusables (confusable_table).
+# These few are not in TR39 (they are look-alikes only in handwriting-style dodges:
+# "и" for u, "п" for n) or map to two letters.
+_LOOKALIKES_EXTRA = {
+    "в": "b", "ё": "e", "з": "3", "и": "u", "й": "u", "к": "k", "м": "m", "н": "h", "п": "n",
+    "т": "t", "ь": "b", "ї": "i", "β": "b", "ε": "e", "η": "n", "κ": "k", "τ": "t", "χ": "x",
+    "ω": "w", "μ": "u", "ς": "s", "ł": "l", "ø": "o", "ß": "ss",
 }  # fmt: skip
+# Scripts whose characters are never read as Latin look-alikes (CJK, kana, hangul, full width).
+_NOT_LATIN = ((0x1100, 0x1200), (0x2E80, 0xA000), (0xAC00, 0xD7B0), (0xF900, 0xFB00), (0xFF00, 0xFFF0))
+
+
+@lru_cache(maxsize=1)
+def confusable_table() -> dict[str, str]:
+    """Lowercase letter or digit -> the ASCII letter/digit it is drawn like (TR39's
+    confusables.txt through the ``confusable-homoglyphs`` package, plus _LOOKALIKES_EXTRA)."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table: dict[str, str] = {}
+    for char, glyphs in confusables_data.items():
+        if len(char) != 1 or char.isascii() or any(a <= ord(char) < b for a, b in _NOT_LATIN):
+            continue
+        if unicodedata.category(char)[0] not in "LN":
+            continue
+        latin = [g["c"] for g in glyphs if len(g["c"]) == 1 and g["c"].isascii() and g["c"].isalnum()]
+        if not latin:
+            continue
+        lower = char.lower()
+        if len(lower) == 1 and (lower == char or lower not in table):
+            table[lower] = latin[0].lower()
+    table.update(_LOOKALIKES_EXTRA)
+    return table
+
+
 # Digits and symbols standing for letters; only applied next to letters (see _LEET_RE).
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+# Filler characters slipped between the characters of a word (傻丶逼, 外灬挂): a space,
+# like a symbol, so the compact form joins the word again.
+FILLERS = "丶灬の丨亅乀乁ノ丿〆彡ゞゝヽヾー～〜·•・∙⋅"
+
+
+def _toneless() -> dict[int, str]:
+    """Latin letters with accents (pinyin tone marks: shǎ bī, lǜ) -> the bare letter; ü is v."""
+    table: dict[int, str] = {}
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        c = chr(cp).lower()
+        if len(c) != 1:
+            continue
+        base = unicodedata.normalize("NFD", c)[0]
+        if base.isascii() and base.isalpha() and base != c:
+            table[ord(c.lower())] = (
+                "v" if base == "u" and "\u0308" in unicodedata.normalize("NFD", c) else base
+            )
+    return table
+
+
 # Cheap Chinese dodges: radical/component characters standing for the full one.
 _CJK_VARIANTS = {"艹": "草", "扌": "手", "氵": "水", "亻": "人", "讠": "言", "钅": "金", "〇": "零"}
 # Where traditional characters live: CJK extension A, the unified block, compatibility ideographs.
@@ -81,8 +127,11 @@ def _t2s() -> dict[int, str]:
 
 def _match_table() -> dict[int, str | None]:
     table: dict[int, str | None] = dict(_DISPLAY_TABLE)
+    table.update(_toneless())
     table.update(_t2s())
-    table.update({ord(k): v for k, v in _LOOKALIKES.items()})
+    table.update(dict.fromkeys(map(ord, FILLERS), " "))
+    table.update({ord(k): v for k, v in confusable_table().items() if not v.isdigit()})
+    table.update({ord(k): v for k, v in _LOOKALIKES_EXTRA.items()})
     table.update({ord(k): v for k, v in _CJK_VARIANTS.items()})
     return table
 
@@ -105,7 +154,6 @@ def _any_of_class(codepoints: Iterable[int]) -> re.Pattern[str]:
 
 
 _DISPLAY_CHARS_RE = _any_of_class(_DISPLAY_TABLE)
-_MATCH_CHARS_RE = _any_of_class(_MATCH_TABLE)
 
 # --- regexes -----------------------------------------------------------------
 
@@ -126,6 +174,9 @@ _ASTRAL_RE = re.compile("[\U0001f000-\U0010ffff]")  # the emoji block and above
 # Leet only inside words: the symbol or digit must touch a letter (so 666 and 1000 stay).
 _LEET_RE = re.compile(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])")
 _NONWORD_RE = re.compile(r"[\W_]+")
+# Pinyin with tone digits (sha3 bi1): the digits go when every part is a syllable.
+_TONE_DIGIT_RE = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,6}[0-5]){1,8}(?![a-z0-9])")
+_MAYBE_TONE_RE = re.compile(r"[a-z][0-5]")
 _FOLD_RE = re.compile(r"(\S)\1{2,}")
 # Letters typed one at a time with separators: "f u c k", "s.b" -> "fuck", "sb".
 _SPELLED_RE = re.compile(r"(?<![a-z0-9])[a-z0-9](?: [a-z0-9](?![a-z0-9]))+")
@@ -167,11 +218,17 @@ def _leet(match: re.Match[str]) -> str:
     return "".join(_LEET.get(c, c) for c in match.group())
 
 
+def _untone(match: re.Match[str]) -> str:
+    parts = re.findall(r"[a-z]+", match.group())
+    return "".join(parts) if all(p in syllables() for p in parts) else match.group()
+
+
 def spaced_form(display: str) -> str:
     """``display`` as the word matcher sees it; see the module docstring."""
     text = display.lower()
-    if _MATCH_CHARS_RE.search(text):
-        text = text.translate(_MATCH_TABLE)
+    text = text.translate(_MATCH_TABLE)  # cheaper than searching a class of ~900 ranges first
+    if _MAYBE_TONE_RE.search(text):
+        text = _TONE_DIGIT_RE.sub(_untone, text)
     if _LEET_RE.search(text):
         text = _LEET_RE.sub(_leet, text)
     text = _NONWORD_RE.sub(" ", text).strip()

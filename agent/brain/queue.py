@@ -64,6 +64,10 @@ THANKS = frozenset({"gift", "follow", "thanks"})
 
 Fold = Callable[[str, str], bool]
 
+# Thank-yous for money: cut off by the streamer or by mute, they are said again (once) after
+# the gap or the unmute, whatever brain.resume_after_interrupt says (paid is always thanked).
+PAID = frozenset({"super_chat", "guard", "gift", "thanks"})
+
 
 @dataclass(frozen=True, slots=True)
 class Message:
@@ -92,6 +96,7 @@ class Candidate:
     mode: str = ""  # the [brain.modes] entry that shapes this reply
     resumed: bool = False  # re-queued after the streamer cut it off
     batch: tuple[Candidate, ...] = ()  # "thanks": the thank-yous it says at once
+    events: int = 1  # the viewer events it stands for (a gift combo, a welcome batch)
 
     @property
     def rank(self) -> int:
@@ -215,12 +220,14 @@ def _merge(
         else:
             return None
         ready = min(now + cfg.gift_batch_s, waiting.arrived + cfg.gift_batch_max_s)
-        return replace(waiting, count=count, ready=ready)
+        return replace(waiting, count=count, ready=ready, events=waiting.events + 1)
     if kind == "greeting":
+        # A danmaku "hello" folds into an entrance's welcome: it is counted as folded (a Filtered).
+        events = waiting.events + (message.event.type == waiting.message.event.type)
         if message.name in waiting.names:
-            return waiting
+            return replace(waiting, events=events)
         names = waiting.names if len(waiting.names) >= cfg.welcome_names else (*waiting.names, message.name)
-        return replace(waiting, names=names, count=waiting.count + 1)
+        return replace(waiting, names=names, count=waiting.count + 1, events=events)
     return None
 
 
@@ -238,6 +245,14 @@ def add(queue: Queue, candidate: Candidate, cfg: BrainConfig) -> tuple[Queue, Ca
         next_expiry=min(queue.next_expiry, candidate.expires),
         seq=max(queue.seq, candidate.seq + 1),
     ), victim
+
+
+def resumes(candidate: Candidate, cfg: BrainConfig, *, by_mute: bool) -> bool:
+    """Whether a reply that was cut off is queued again (once): a paid thank-you always, the
+    rest when the streamer talked over it and ``brain.resume_after_interrupt`` is on."""
+    if candidate.resumed or candidate.kind == "say":
+        return False
+    return candidate.kind in PAID or (cfg.resume_after_interrupt and not by_mute)
 
 
 def put_back(queue: Queue, candidate: Candidate) -> Queue:
@@ -279,4 +294,20 @@ def batch_thanks(chosen: Candidate, others: list[Candidate], now: float, cfg: Br
         names=tuple(names[: cfg.welcome_names]),
         expires=chosen.expires,
         batch=tuple(parts),
+        events=sum(part.events for part in parts),
     )
+
+
+def parts_of(candidate: Candidate) -> tuple[Candidate, ...]:
+    """The candidates a reply answers: a thanks batch's parts, else itself."""
+    return candidate.batch or (candidate,)
+
+
+def not_answered(candidate: Candidate, reason: FilterReason, rule: str = "") -> list[Filtered]:
+    """One Filtered per part of a candidate that leaves unsaid, each counting its events, so
+    every gift of a combo and every thank-you of a batch is accounted for."""
+    out = []
+    for part in parts_of(candidate):
+        dropped = filtered(part.message, reason, rule, kind=part.kind)
+        out.append(replace(dropped, events=part.events) if part.message is not None else dropped)
+    return out

@@ -8,6 +8,10 @@ use or by ``start_loading()``; until the worker has said it is ready, ``score`` 
 None and the tagger falls back to its rules. The worker ends with this process (it is
 a daemon: quitting never waits for a load). Scores are cached: chat repeats itself.
 
+Ctrl-C in a terminal reaches every process of the foreground group, the worker included:
+the worker ignores SIGINT (it is started with SIGINT blocked, and ignores it from its
+first line), so only the parent decides how to stop and then closes the worker.
+
 The caller keeps the rate down (the brain's ``sentiment_per_s`` budget): one score is a
 round trip to the worker plus snownlp's ~1.3 ms.
 """
@@ -16,8 +20,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -41,6 +47,7 @@ def _load() -> None:
 
 def _serve(conn: Connection, load: Callable[[], object]) -> None:
     """The worker: load, say so, then answer one text at a time until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it (see the module docstring)
     try:
         load()
         from snownlp import sentiment
@@ -84,7 +91,8 @@ class SentimentModel:
             self._process = context.Process(
                 target=_serve, args=(theirs, self._load), name="cohost-sentiment", daemon=True
             )
-            self._process.start()
+            with _sigint_blocked():
+                self._process.start()
             theirs.close()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
@@ -167,6 +175,20 @@ class SentimentModel:
             self._conn.close()
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while it starts a process: the child inherits the mask, so a
+    Ctrl-C during its start-up (before ``_serve`` ignores SIGINT) cannot print a traceback."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: _serve's SIG_IGN is all there is
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 @lru_cache(maxsize=1)

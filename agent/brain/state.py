@@ -20,6 +20,7 @@ from agent.brain import modes
 from agent.brain import queue as q
 from agent.brain.actions import (
     Action,
+    Answered,
     BrainInput,
     ClearMemory,
     Emit,
@@ -50,6 +51,7 @@ from agent.vocabulary import FilterReason
 
 __all__ = [
     "Action",
+    "Answered",
     "BrainInput",
     "BrainState",
     "Candidate",
@@ -121,6 +123,7 @@ def step(
             state = _drop_answered(state, item.text, actions)
     elif isinstance(item, UtteranceDone):
         if item.utterance_id == floor.in_flight:
+            actions.extend(fl.settled(floor, item.outcome))
             state = replace(state, floor=fl.finish(floor, now, cfg))
     elif isinstance(item, Audio):
         if item.utterance_id == floor.in_flight:
@@ -138,7 +141,7 @@ def step(
     if floor.in_flight:
         if now - floor.in_flight_since > cfg.reply_timeout_s:
             actions.append(StopReply(floor.in_flight, "timeout"))
-            state = replace(state, floor=replace(floor, in_flight_since=math.inf))
+            state = replace(state, floor=replace(floor, in_flight_since=math.inf, stopped_by="timeout"))
     elif fl.may_speak(floor, now, cfg):
         state = _next_reply(state, now, cfg, actions)
     return _show(state, now, cfg, actions), actions
@@ -152,7 +155,8 @@ def _strike(
         plan, playbook.strikes, playbook.ignored, item.uid, item.reason, now, playbook.ordered
     )
     if started:
-        actions.append(Emit(q.filtered(None, FilterReason.IGNORED_VIEWER, started, kind="viewer")))
+        ignoring = q.filtered(None, FilterReason.IGNORED_VIEWER, started, kind="viewer")
+        actions.append(Emit(replace(ignoring, uname=item.name)))
     playbook = replace(playbook, strikes=strikes, ignored=ignored, ordered=ordered)
     return replace(state, playbook=playbook)
 
@@ -168,12 +172,17 @@ def _streamer(
     if not floor.in_flight:
         return state
     actions.append(StopReply(floor.in_flight, "streamer", cfg.interrupt == "finish_sentence"))
-    current = floor.current
-    if cfg.resume_after_interrupt and current is not None and not current.resumed and current.kind != "say":
-        # Once: it goes back to its old place in the queue and is said again after the gap.
-        again = replace(current, resumed=True, ready=-math.inf)
-        return replace(state, queue=q.put_back(state.queue, again), floor=replace(floor, current=None))
-    return state
+    return _requeue(replace(state, floor=replace(floor, stopped_by="streamer")), cfg, by_mute=False)
+
+
+def _requeue(state: BrainState, cfg: BrainConfig, *, by_mute: bool) -> BrainState:
+    """The reply just cut off goes back to its old place in the queue, once, when it should be
+    said again after the gap (``queue.resumes``); else it ends as not answered."""
+    current = state.floor.current
+    if current is None or not q.resumes(current, cfg, by_mute=by_mute):
+        return state
+    again = replace(current, resumed=True, ready=-math.inf)
+    return replace(state, queue=q.put_back(state.queue, again), floor=replace(state.floor, current=None))
 
 
 def _enqueue(
@@ -202,6 +211,7 @@ def _enqueue(
         state = _feed_bursts(state, message.tags, now, plan)
     kind = classify(message, cfg.bot_name)
     if kind is None:
+        actions.append(Emit(q.filtered(message, FilterReason.COUNTED)))
         return state
     mode = ""
     if plan.message and isinstance(event, Danmaku):
@@ -215,7 +225,8 @@ def _enqueue(
         return state
     queue, into = q.fold_into(state.queue, kind, message, now, cfg, fold)
     if into is not None:
-        if kind not in ("gift", "greeting"):
+        head = into.message.event.type if into.message is not None else ""  # (Candidate.events)
+        if kind not in ("gift", "greeting") or head != event.type:
             actions.append(Emit(q.filtered(message, FilterReason.FOLDED, q.text_of(into))))
         return replace(state, queue=queue)
     ready = -math.inf
@@ -238,7 +249,7 @@ def _enqueue(
     )
     queue, victim = q.add(queue, candidate, cfg)
     if victim is not None:
-        actions.append(Emit(q.filtered(victim.message, FilterReason.OVERFLOW)))
+        actions.extend(Emit(f) for f in q.not_answered(victim, FilterReason.OVERFLOW))
     queue = replace(queue, wait_until=min(queue.wait_until, fl.free_at(candidate, state.floor, cfg)))
     return replace(state, queue=queue)
 
@@ -268,6 +279,10 @@ def _control(
     floor = state.floor
     if action in ("mute", "skip", "reset") and floor.in_flight:
         actions.append(StopReply(floor.in_flight, "mute" if action == "mute" else action))
+        state = replace(state, floor=replace(floor, stopped_by=action))
+        if action == "mute":
+            state = _requeue(state, cfg, by_mute=True)
+        floor = state.floor
     if action == "mute":
         return replace(state, floor=replace(floor, muted=True))
     if action == "unmute":
@@ -276,7 +291,7 @@ def _control(
         )
     if action == "reset":
         for waiting in state.queue.pending:
-            actions.append(Emit(q.filtered(waiting.message, FilterReason.RESET, kind=waiting.kind)))
+            actions.extend(Emit(f) for f in q.not_answered(waiting, FilterReason.RESET))
         actions.append(ClearMemory())
         return replace(
             state,
@@ -289,6 +304,9 @@ def _control(
         # The streamer's own words: spoken now, over cooldowns and mute.
         if floor.in_flight:
             actions.append(StopReply(floor.in_flight, "say"))
+            if floor.current is not None:  # its UtteranceDone comes after the say's reply began
+                cut = q.not_answered(floor.current, FilterReason.INTERRUPTED, "say")
+                actions.extend(Emit(f) for f in cut)
         say = Candidate("say", None, now, state.queue.seq, say_text=control.text)
         state = replace(state, queue=replace(state.queue, seq=state.queue.seq + 1))
         return _start(state, say, now, cfg, actions)
@@ -322,7 +340,7 @@ def _rotate(state: BrainState, now: float, cfg: BrainConfig, plan: modes.Plan) -
 def _expire(state: BrainState, now: float, actions: list[Action]) -> BrainState:
     queue, gone = q.without(state.queue, lambda c: now > c.expires)
     for waiting in gone:
-        actions.append(Emit(q.filtered(waiting.message, FilterReason.STALE, kind=waiting.kind)))
+        actions.extend(Emit(f) for f in q.not_answered(waiting, FilterReason.STALE))
     return replace(state, queue=queue)
 
 
@@ -334,7 +352,7 @@ def _drop_answered(state: BrainState, heard: str, actions: list[Action]) -> Brai
 
     queue, gone = q.without(state.queue, answered)
     for waiting in gone:
-        actions.append(Emit(q.filtered(waiting.message, FilterReason.ANSWERED_BY_STREAMER, kind="question")))
+        actions.extend(Emit(f) for f in q.not_answered(waiting, FilterReason.ANSWERED_BY_STREAMER))
     return replace(state, queue=queue) if gone else state
 
 

@@ -2,7 +2,8 @@
 
 Tags tell the state machine and the reply engines what kind of message it holds:
 
-* ``question``, ``greeting``, ``request``, ``complaint``, ``praise``;
+* ``question`` (with or without punctuation: 几点下播, 求歌名; ``agent.brain.questions``),
+  ``greeting``, ``request``, ``complaint``, ``praise``;
 * ``off_topic``: viewers talking to each other or promoting themselves (互关, 楼上,
   来我直播间);
 * ``mention``: the bot's name;
@@ -13,6 +14,11 @@ Tags tell the state machine and the reply engines what kind of message it holds:
   ``### Instruction``). Viewer text is data, never orders: such a message is never
   answered with agreement or with what it asked for, and is never ``positive``. It is
   also looked for in the match form, so 忽 略 以 上 and 無視之前 are caught;
+  The families beyond these (the streamer-said-so trick, new rules, role play, DAN,
+  base64, translation tricks, "insult me") are in ``agent.brain.injection``;
+* ``claim``: a statement about the streamer or the bot (主播是…, 主播说…, 我是主播的老公),
+  never agreed with (``agent.brain.endorse``);
+* ``order``: a broad "do or say this" (你来…, 把…念出来, "say..."): answered, never agreed with;
 * ``accusation``: cheating or staging (开挂, 挂狗, 作弊, 是演的, 剧本吧, 是托, 假赛,
   cheater, cheating, scripted, rigged);
 * ``insult``: mild insults at the streamer or the bot that the lexicon does not ban
@@ -41,7 +47,9 @@ from dataclasses import dataclass
 import ahocorasick
 
 from agent.brain import normalize
+from agent.brain.injection import claim_in, instruction_in, order_in
 from agent.brain.normalize import ascii_edge
+from agent.brain.questions import is_question
 from agent.brain.sentiment import SentimentModel
 
 __all__ = ["TAGS", "Tagged", "Tagger"]
@@ -50,9 +58,6 @@ __all__ = ["TAGS", "Tagged", "Tagger"]
 # cue counts only as a whole word (Latin words inside Chinese text have no \b: both
 # sides are \w), so "hi" is not found in "this" but is in "hi主播".
 _CUES: dict[str, str] = {
-    "question": "?|？|吗|怎么|什么|啥|多少|为什么|为啥|几个|几点|几号|几次|几岁|几级|几天"
-    "|哪里|哪儿|哪个|哪些|哪位|谁|如何|是不是|有没有|会不会|要不要|对不对|好不好|行不行"
-    "|how|what|whats|why|when|where|who|which|is it|are you|do you|does it|did you",
     "greeting": "晚上好|早上好|下午好|中午好|早安|晚安|来了|报道|报到|打卡|hello"
     "|hi|hey|hiya|yo|sup|good morning|good evening|good afternoon|greetings",
     "request": "能不能|可不可以|请|求|麻烦你|麻烦您|麻烦主播|麻烦帮|帮我|帮忙|想听|想看"
@@ -76,7 +81,6 @@ _L, _R = r"(?<![a-z])", r"(?![a-z])"  # the whole-word edges, for the rules belo
 
 # Cues that need their context: what comes before or after them.
 _RULES: dict[str, str] = {
-    "question": r"呢$",
     # 主播好 greets, 主播好厉害 does not: a greeting word ends the clause.
     "greeting": r"(?:你|您|大家|主播|各位|老师)好(?=[啊呀鸭哇吖呐哦~!！,，.。 ]|$)",
     "request": r"可以.{0,8}[吗么嘛]",
@@ -104,8 +108,10 @@ _RULES: dict[str, str] = {
     ),
     "insult": (
         r"(?:主播|你|up主?|机器人|小助手)(?:是|真是|就是|像|好像|简直是|真|太|好)?(?:一?[个头只条])?"
-        r"(?:猪(?![肉排蹄])|狗(?!狗)|菜狗|废物|垃圾|小丑|傻子|傻瓜|蠢货|蠢猪|白痴|弱智|智障|脑残|辣鸡|废柴|憨批|low)"
-        r"|低能(?![耗量])"
+        r"(?:猪(?![肉排蹄])|狗(?!狗)|菜狗|废物|垃圾|小丑|傻子|傻瓜|蠢货|蠢猪|白痴|弱智|智障|脑残|辣鸡|废柴|憨批|low"
+        r"|大?骗子|笨蛋|神经病|有病)"
+        r"|低能(?![耗量])|(?:脑子|脑袋)(?:有病|进水|有问题|坏了|瓦特)|神经病吧|有病吧"
+        r"|(?:废物|垃圾|菜狗|傻逼|辣鸡|弱智|智障|脑残|傻子|笨蛋|骗子)(?:主播|up主?|机器人|小助手)"
         rf"|{_L}(?:you|u|ur|you'?re|streamer|bot|host)\s*(?:is|are|r)?\s*(?:so\s+|such\s+an?\s+|an?\s+|really\s+"
         rf"|very\s+)?(?:stupid|dumb|idiot|moron|trash|garbage|clown|loser|noob|suck|sucks|bad){_R}"
         rf"|{_L}(?:stupid|dumb|trash|garbage|useless)\s*(?:streamer|bot|host){_R}"
@@ -147,7 +153,8 @@ def _cue_automaton() -> ahocorasick.Automaton:
 _CUE_AUTOMATON = _cue_automaton()
 _RULE_RES = {tag: re.compile(rule) for tag, rule in _RULES.items()}
 # Every tag a message can carry (mode triggers in the config name them).
-TAGS = frozenset(_CUES) | frozenset(_RULES) | {"mention", "positive", "negative"}
+TAGS = frozenset(_CUES) | frozenset(_RULES)
+TAGS |= {"question", "mention", "positive", "negative", "claim", "order"}
 # Tags that make a message negative whatever the model says.
 _BAD_CUES = frozenset({"complaint", "accusation", "insult"})
 
@@ -175,8 +182,16 @@ class Tagger:
             if not word or (ascii_edge(lowered, end - length) and ascii_edge(lowered, end + 1)):
                 found |= tags
         found.update(tag for tag, rule in _RULE_RES.items() if rule.search(lowered))
-        if "instruction" not in found and _INSTRUCTION_ZH.search(compact):
-            found.add("instruction")
+        if is_question(lowered):  # interrogative words and patterns: agent/brain/questions.py
+            found.add("question")
+        if "instruction" not in found and (
+            _INSTRUCTION_ZH.search(compact) or instruction_in(display, lowered, compact)
+        ):
+            found.add("instruction")  # the families of agent/brain/injection.py
+        if "question" not in found and claim_in(lowered, compact):
+            found.add("claim")
+        if order_in(lowered, compact):
+            found.add("order")
         if self._name and self._name in compact:
             found.add("mention")
         score = self._sentiment(display, found, use_model)
@@ -196,3 +211,19 @@ class Tagger:
                 # Shrink toward neutral: the model is sure of itself on text unlike its training data.
                 return round(0.5 + (raw - 0.5) * 0.6, 3)
         return 0.5
+
+
+_INSTRUCTION_CUES = tuple(_CUES["instruction"].split("|"))
+
+
+def is_instruction(display: str, compact: str) -> bool:
+    """True when a text (its display and match forms) gives the bot orders: only the
+    ``instruction`` rules, no sentiment (for two messages read together:
+    agent/brain/split_orders.py, which joins forms it already has)."""
+    lowered = display.lower()
+    return (
+        any(cue in lowered for cue in _INSTRUCTION_CUES)
+        or _RULE_RES["instruction"].search(lowered) is not None
+        or _INSTRUCTION_ZH.search(compact) is not None
+        or instruction_in(display, lowered, compact)
+    )

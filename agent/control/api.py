@@ -19,7 +19,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
@@ -30,6 +30,7 @@ from agent.control.guard import Guard, check_exposure, is_loopback
 from agent.control.overlay_routes import OverlaySettings, add_overlay_routes, overlay_settings
 from agent.events import Control, ControlAction
 from agent.shipped import shipped
+from agent.sources.boundary import clean_text
 
 SAY_MAX_CHARS = 500
 
@@ -57,6 +58,13 @@ class SayRequest(BaseModel):
     text: str = Field(
         min_length=1, max_length=SAY_MAX_CHARS, pattern=r"\S", examples=["大家好，我是小助手！"]
     )
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _one_clean_line(cls, value: object) -> object:
+        """NUL, ESC, BEL and other control or bidi characters go; line breaks become spaces:
+        the text reaches OBS, the overlay and the log, where they would forge lines or colours."""
+        return clean_text(value).strip() if isinstance(value, str) else value
 
 
 class ActionResult(BaseModel):
@@ -198,6 +206,9 @@ def create_app(
         counters = dict(controller.counters())
         counters["control_requests_total"] = dict(requests)
         counters["control_rejected_total"] = dict(rejected)
+        hub = getattr(app.state, "overlay_hub", None)
+        if hub is not None:
+            counters["overlay_dropped_total"] = {k: float(n) for k, n in hub.dropped().items()}
         text = metrics.render(counters, controller.status(), overlay_clients=len(feeds))
         return Response(text, media_type=metrics.CONTENT_TYPE)
 

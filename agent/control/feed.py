@@ -10,7 +10,7 @@ shell in ``overlay_routes.py`` only moves bytes.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +37,8 @@ OVERLAY_TYPES = frozenset(
     }
 )
 CHAT_LINE_TYPES = frozenset({"danmaku", "gift", "super_chat", "guard"})
+# Paid lines have their own buffer: a page behind on a danmaku flood still gets every one.
+PAID_LINE_TYPES = frozenset({"gift", "super_chat", "guard"})
 # Chat lines a page may fall behind by: the most a page can show (?lines= in overlay/params.js),
 # so a burst loses only lines that would have scrolled away anyway.
 MAX_CHAT_BEHIND = 200
@@ -62,13 +64,15 @@ class FeedBuffer:
         self._latest: dict[str, tuple[int, dict[str, Any]]] = {}
         self._lines: deque[tuple[int, dict[str, Any]]] = deque()
         self._chat: deque[tuple[int, dict[str, Any]]] = deque()
+        self._paid: deque[tuple[int, dict[str, Any]]] = deque()
         self.max_lines = max_lines
         self.max_chat = max_chat
         self.dropped = 0
+        self.dropped_by_type: Counter[str] = Counter()
         self.coalesced = 0
 
     def __len__(self) -> int:
-        return len(self._latest) + len(self._lines) + len(self._chat)
+        return len(self._latest) + len(self._lines) + len(self._chat) + len(self._paid)
 
     def add(self, message: dict[str, Any]) -> None:
         self._seq += 1
@@ -78,19 +82,28 @@ class FeedBuffer:
                 self.coalesced += 1
             self._latest[key] = (self._seq, message)
             return
-        chat = message.get("type") in CHAT_LINE_TYPES
-        lines, limit = (self._chat, self.max_chat) if chat else (self._lines, self.max_lines)
+        kind = message.get("type")
+        if kind in PAID_LINE_TYPES:
+            lines, limit = self._paid, self.max_chat
+        elif kind in CHAT_LINE_TYPES:
+            lines, limit = self._chat, self.max_chat
+        else:
+            lines, limit = self._lines, self.max_lines
         if len(lines) >= limit:
-            lines.popleft()
+            _, gone = lines.popleft()
             self.dropped += 1
+            self.dropped_by_type[str(gone.get("type"))] += 1
         lines.append((self._seq, message))
 
     def drain(self) -> list[dict[str, Any]]:
         """Everything pending, in the order it happened, and empty the buffer."""
-        pending = sorted([*self._latest.values(), *self._lines, *self._chat], key=lambda item: item[0])
+        pending = sorted(
+            [*self._latest.values(), *self._lines, *self._chat, *self._paid], key=lambda item: item[0]
+        )
         self._latest.clear()
         self._lines.clear()
         self._chat.clear()
+        self._paid.clear()
         return [message for _, message in pending]
 
 

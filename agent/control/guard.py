@@ -1,11 +1,22 @@
-"""Who may use the control API: exposure check, Host and Origin checks, token, rate limit.
+"""Who may use the control API: exposure check, Host, Origin and fetch-site checks, token,
+rate limit.
 
 One pure ASGI middleware covers HTTP and the overlay websocket alike, so no
 route can forget a check. Requests that fail the Host/Origin or token checks are
 refused before the rate limit, so another web site's page cannot spend the
-budget the OBS script relies on; the limit is per credential (the token, or the
-client address when there is none), and the stop buttons (mute, unmute, skip,
-reset) are never limited.
+budget the OBS script relies on. That includes what a page can send with no
+``Origin`` header (an ``<img>``, a ``no-cors`` fetch): browsers mark it
+``Sec-Fetch-Site: cross-site`` (or ``same-site`` from another port of this PC),
+and only a top-level navigation of that kind gets through. The limit is per
+credential (the token, or the client address when there is none); the stop
+buttons (mute, unmute, skip, reset) and the overlay's own page and files are
+never limited.
+
+The overlay's page and files are the ones shipped with Cohost (no secrets), so
+they need no token; the data they read (``/ws/events``, ``/api/overlay-config``)
+does. The page takes the token from its URL (``#token=`` or ``?token=``) and
+hands it to those two itself; no cookie is ever set, because a browser would send
+a cookie for 127.0.0.1 to every other local server too (cookies ignore ports).
 """
 
 from __future__ import annotations
@@ -17,8 +28,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from http.cookies import SimpleCookie
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,10 +52,13 @@ class _HandshakeRefusals(logging.Filter):
 
 logging.getLogger("uvicorn.error").addFilter(_HandshakeRefusals())
 
-# Set when a page was opened with ?token=, so the overlay's scripts, styles and
-# a browser's fetch of /openapi.json (which cannot add headers) are allowed too.
-# SameSite=Strict keeps other sites' pages from riding on it.
-TOKEN_COOKIE = "cohost_token"
+# A browser request from another site's page (or another port of this PC: same-site).
+FOREIGN_FETCH = frozenset({"cross-site", "same-site"})
+
+
+def is_static(path: str) -> bool:
+    """The overlay's page and files (shipped with Cohost, no secrets): no token, no limit."""
+    return path == "/overlay" or path.startswith("/overlay/")
 
 
 def is_loopback(host: str) -> bool:
@@ -70,24 +83,26 @@ def check_exposure(control: ControlConfig) -> None:
         )
 
 
-def presented_token(scope: Scope) -> tuple[str, str]:
-    """The token a request carries and where: header, query string or cookie."""
+def _split(url: str) -> SplitResult:
+    """``urlsplit``, with a malformed address (``[``, a bad IPv6 literal) as an empty one:
+    a client's Host or Origin header must never make a 500."""
+    try:
+        split = urlsplit(url)
+        split.hostname  # noqa: B018 -- parses the host part, which may raise too
+    except ValueError:
+        return urlsplit("")
+    return split
+
+
+def presented_token(scope: Scope) -> str:
+    """The token a request carries: the Authorization header, else ?token= (never a cookie)."""
     headers = Headers(scope=scope)
     auth = headers.get("authorization", "")
     scheme, _, value = auth.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        return value.strip(), "header"
+        return value.strip()
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    if query.get("token"):
-        return query["token"][0], "query"
-    cookie = SimpleCookie()
-    try:
-        cookie.load(headers.get("cookie", ""))
-    except Exception:  # a malformed cookie header is the client's problem, not a 500
-        return "", ""
-    if TOKEN_COOKIE in cookie:
-        return cookie[TOKEN_COOKIE].value, "cookie"
-    return "", ""
+    return query["token"][0] if query.get("token") else ""
 
 
 class Guard:
@@ -122,20 +137,23 @@ class Guard:
         if problem:
             await self._deny(scope, receive, send, 403, problem)
             return
-        via = ""
-        if self._token:
-            token, via = presented_token(scope)
-            if not hmac.compare_digest(token.encode(), self._token):
-                await self._deny(
-                    scope,
-                    receive,
-                    send,
-                    401,
-                    "missing or wrong token: send 'Authorization: Bearer <control.token>' or ?token=",
-                    {"www-authenticate": "Bearer"},
-                )
-                return
-        if self.buckets is not None and scope.get("path") not in UNLIMITED:
+        path = str(scope.get("path", ""))
+        static = is_static(path)
+        if (
+            self._token
+            and not static
+            and not hmac.compare_digest(presented_token(scope).encode(), self._token)
+        ):
+            await self._deny(
+                scope,
+                receive,
+                send,
+                401,
+                "missing or wrong token: send 'Authorization: Bearer <control.token>' or ?token=",
+                {"www-authenticate": "Bearer"},
+            )
+            return
+        if self.buckets is not None and path not in UNLIMITED and not static:
             wait = self.buckets.take(self._credential(scope), self.clock())
             if wait > 0:
                 retry = str(max(1, round(wait + 0.5)))
@@ -143,7 +161,7 @@ class Guard:
                     scope, receive, send, 429, "too many requests: slow down", {"retry-after": retry}
                 )
                 return
-        await self.app(scope, receive, self._with_headers(send, remember_token=via == "query"))
+        await self.app(scope, receive, self._with_headers(send))
 
     def _credential(self, scope: Scope) -> str:
         # Everyone who knows the token is one caller (the streamer's own tools); without a
@@ -159,33 +177,34 @@ class Guard:
         # A web page on another site whose name resolves to 127.0.0.1 (DNS
         # rebinding) arrives with its own name in Host: on loopback only our
         # own names are accepted.
-        if self.loopback_only and host and not is_loopback(urlsplit(f"//{host}").hostname or ""):
+        if self.loopback_only and host and not is_loopback(_split(f"//{host}").hostname or ""):
             return f"Host {host!r} not allowed: open the API as http://127.0.0.1:<control.port>"
         origin = headers.get("origin")
         # Browsers send Origin on cross-site POSTs and on every websocket
         # handshake; the OBS script sends none. Another site's page must not
         # be able to mute the bot or read the feed.
+        allowed = origin is not None and origin.rstrip("/").lower() in self.allowed_origins
         if origin is not None:
-            own = urlsplit(origin).netloc.lower() == host.lower()
-            if not own and origin.rstrip("/").lower() not in self.allowed_origins:
+            own = _split(origin).netloc.lower() == host.lower()
+            if not own and not allowed:
                 return f"Origin {origin!r} not allowed: add it to control.allowed_origins"
+        # What a page sends without an Origin (images, no-cors fetches) still says where it came
+        # from; only a top-level navigation (a link the streamer clicks) may come from elsewhere.
+        site = headers.get("sec-fetch-site")
+        navigation = (
+            headers.get("sec-fetch-mode") == "navigate" and headers.get("sec-fetch-dest") == "document"
+        )
+        if site in FOREIGN_FETCH and not allowed and not navigation:
+            return f"a request from another site's page ({site}) not allowed: open the API yourself"
         return ""
 
-    def _with_headers(self, send: Send, *, remember_token: bool) -> Send:
+    def _with_headers(self, send: Send) -> Send:
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("x-content-type-options", "nosniff")
                 # The token may ride in the URL: never leak it to another site.
                 headers.setdefault("referrer-policy", "no-referrer")
-                if remember_token:
-                    cookie = SimpleCookie()
-                    cookie[TOKEN_COOKIE] = self._token.decode()
-                    morsel = cookie[TOKEN_COOKIE]
-                    morsel["path"] = "/"
-                    morsel["httponly"] = True
-                    morsel["samesite"] = "Strict"
-                    headers.append("set-cookie", cookie[TOKEN_COOKIE].OutputString())
             await send(message)
 
         return wrapped

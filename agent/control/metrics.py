@@ -22,6 +22,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "events_published_total": ("type",),
     "events_dropped_total": ("type",),
     "queue_dropped_total": ("queue", "type"),
+    "overlay_dropped_total": ("type",),
     "filtered_total": ("of", "reason"),
     "reply_outcomes_total": ("outcome",),
     "llm_failures_total": ("kind",),

@@ -13,16 +13,19 @@ drop their oldest.
 from __future__ import annotations
 
 import unicodedata
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict, deque
 from typing import Any
 
+from agent.brain.names import anonymous
 from agent.events import Admitted, Danmaku, Event, Filtered, Gift, to_dict
 from agent.vocabulary import FilterReason
 
 CHAT_TYPES = frozenset({"danmaku", "gift", "super_chat", "guard"})
 # Filter reasons that mean "the same as a line already shown": folded into its count.
 FOLD_REASONS = frozenset({FilterReason.FLOOD, FilterReason.REPEAT})
-MAX_PENDING = 512  # viewer events awaiting the brain's verdict (the brain keeps up in ms)
+MAX_PENDING = 512  # viewer events of each kind awaiting the brain's verdict (it keeps up in ms)
+# Paid events wait in a lane of their own: a danmaku flood never pushes one out.
+PAID_TYPES = frozenset({"gift", "super_chat", "guard"})
 MAX_RECENT = 256  # lines remembered for folds and combos
 
 
@@ -40,7 +43,10 @@ class ChatGate:
     """Turns bus events into chat-line messages for the page."""
 
     def __init__(self) -> None:
-        self._pending: deque[Event] = deque(maxlen=MAX_PENDING)
+        self._pending: deque[tuple[int, Event]] = deque()  # danmaku, with their arrival number
+        self._paid: deque[tuple[int, Event]] = deque()
+        self._arrived = 0
+        self.evicted: Counter[str] = Counter()  # events never shown: their lane was full
         self._recent: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._by_text: dict[str, int] = {}
         self._combos: dict[tuple[str, str, str], int] = {}
@@ -52,26 +58,39 @@ class ChatGate:
     def add(self, event: Event) -> dict[str, Any] | None:
         """The message the page should get for ``event``, if any."""
         if event.type in CHAT_TYPES:
-            self._pending.append(event)
+            self._arrived += 1
+            lane = self._paid if event.type in PAID_TYPES else self._pending
+            lane.append((self._arrived, event))
+            if len(lane) > MAX_PENDING:
+                self.evicted[lane.popleft()[1].type] += 1
             return None
         if isinstance(event, Admitted):
             return self._admit(event)
         if isinstance(event, Filtered) and event.reason in FOLD_REASONS and event.of == "danmaku":
             return self._fold(event)
+        if isinstance(event, Filtered) and event.rule.startswith("split:") and event.of == "danmaku":
+            return self._withdraw(event)  # part of a word or number split over messages
         return None
 
     def _admit(self, verdict: Admitted) -> dict[str, Any] | None:
         key = _match_key(verdict)
-        skipped = next((i for i, waiting in enumerate(self._pending) if _match_key(waiting) == key), None)
-        if skipped is None:
+        lane = self._paid if verdict.of in PAID_TYPES else self._pending
+        found = next((i for i, (_, waiting) in enumerate(lane) if _match_key(waiting) == key), None)
+        if found is None:
             return None
+        arrived, waiting = lane[found]
+        del lane[found]
         # The brain answers in bus order: anything older still waiting was never vetted.
-        self.unvetted += skipped
-        for _ in range(skipped):
-            self._pending.popleft()
-        waiting = self._pending.popleft()
+        for other in (self._pending, self._paid):
+            while other and other[0][0] < arrived:
+                other.popleft()
+                self.unvetted += 1
         message = to_dict(waiting)
-        message["uname"] = verdict.name or message["uname"]
+        # The brain's safe name (agent/brain/names.py), never the raw one; the name of whoever a
+        # danmaku replies to is untrusted too and is not sent to the page.
+        message["uname"] = verdict.name or anonymous(str(message.get("platform", "")))
+        if message.get("reply_to"):
+            message["reply_to"] = ""
         if "text" in message:
             message["text"] = verdict.display_text
         if isinstance(waiting, Gift):
@@ -97,6 +116,15 @@ class ChatGate:
             return shown
         shown.update(count=gift.count, price=shown["price"] + gift.price)
         shown["combo_total"] += gift.count
+        return dict(shown)
+
+    def _withdraw(self, dropped: Filtered) -> dict[str, Any] | None:
+        """A shown line the brain took back (agent/brain/joined.py): its text is emptied."""
+        line = self._by_text.get(_fold_key(dropped.text))
+        shown = self._recent.get(line) if line is not None else None
+        if shown is None or shown.get("uname") != dropped.uname:
+            return None
+        shown["text"] = ""
         return dict(shown)
 
     def _fold(self, dropped: Filtered) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -81,6 +82,14 @@ class OverlayHub:
         self.snapshot.add(message, self.clock())
         for page in self.pages:
             page.push(message)
+
+    def dropped(self) -> Counter[str]:
+        """Viewer events and page messages the overlay never showed, by type: the chat gate's
+        full lanes and the open pages' full buffers (a page too slow for the feed)."""
+        total = Counter(self.gate.evicted)
+        for page in self.pages:
+            total.update(page.buffer.dropped_by_type)
+        return total
 
     def snapshot_messages(self) -> list[dict[str, Any]]:
         """A ``snapshot`` header, then what a new page needs (the runtime's status fills gaps)."""

@@ -48,6 +48,7 @@ class OverlaySettings(BaseModel):
     fade_after_s: float
     font_size_px: int
     chat_lines: int
+    chat_line_rows: int
     persona_name: str
     avatar: str  # URL of the configured avatar on this server; "" = none
     lang: str
@@ -60,6 +61,7 @@ def overlay_settings(overlay: OverlayConfig) -> OverlaySettings:
         fade_after_s=overlay.fade_after_s,
         font_size_px=overlay.font_size_px,
         chat_lines=overlay.chat_lines,
+        chat_line_rows=overlay.chat_line_rows,
         persona_name=overlay.persona_name,
         avatar=AVATAR_URL if overlay.avatar else "",
         lang=overlay.lang,

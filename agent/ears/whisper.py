@@ -16,53 +16,40 @@ from __future__ import annotations
 import logging
 import math
 import threading
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 from agent.checks import Check, EngineInfo
-from agent.config_speech import AsrConfig
+from agent.config_speech import FasterWhisperAsr
 from agent.ears import models
-from agent.ears.models import AsrUnavailable
+from agent.ears.base import (
+    CHINESE,
+    SAMPLE_RATE,
+    AsrUnavailable,
+    Heard,
+    Transcriber,
+    is_hallucination,
+    normalise,
+    to_simplified,
+)
+
+__all__ = [
+    "AsrUnavailable",
+    "Cleaner",
+    "FasterWhisperTranscriber",
+    "Heard",
+    "Transcriber",
+    "is_hallucination",
+    "normalise",
+    "resolve_device",
+    "to_simplified",
+]
 
 log = logging.getLogger(__name__)
-
-SAMPLE_RATE = 16_000
-CHINESE = frozenset({"zh", "yue"})  # languages whisper may write in traditional characters
-
-
-@dataclass(frozen=True, slots=True)
-class Heard:
-    """One kept piece of a segment; ``start``/``end`` in seconds into the audio given to ``transcribe``."""
-
-    text: str
-    start: float
-    end: float
-    confidence: float
-    language: str
-
-
-class Transcriber(Protocol):
-    name: str
-
-    def load(self) -> None:
-        """Resolve and load the model (blocking, once); raise AsrUnavailable with a one-line fix."""
-        ...
-
-    def transcribe(self, audio: np.ndarray) -> list[Heard]:
-        """Transcribe 16 kHz mono float32 speech (blocking); only what passed the guards."""
-        ...
-
-    def check(self) -> Check:
-        """Can it run here (cheap: no download, no model load)? For `cohost doctor`."""
-        ...
-
-    def info(self) -> EngineInfo: ...
+KEY = models.KEY  # where this engine's settings sit in config.toml
 
 
 class SegmentLike(Protocol):
@@ -79,36 +66,10 @@ class SegmentLike(Protocol):
 # --- after decoding: guards, simplified characters, hallucinations ------------
 
 
-def normalise(text: str) -> str:
-    """Text for comparison: no spaces, punctuation or symbols, case-folded."""
-    return "".join(ch for ch in text.casefold() if unicodedata.category(ch)[0] not in "PSZC")
-
-
-@cache
-def _t2s() -> Any:
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    return str(_t2s().convert(text))
-
-
-def is_hallucination(text: str, phrases: Iterable[str]) -> bool:
-    """True when ``text`` is nothing but known phrases (one, or repeated), compared normalised."""
-    rest = normalise(text)
-    if not rest:
-        return False
-    for phrase in sorted({normalise(p) for p in phrases} - {""}, key=len, reverse=True):
-        rest = rest.replace(phrase, "")
-    return not rest
-
-
 class Cleaner:
     """Everything applied to whisper's segments after decoding; pure, so tests feed it segments."""
 
-    def __init__(self, cfg: AsrConfig) -> None:
+    def __init__(self, cfg: FasterWhisperAsr) -> None:
         self.cfg = cfg
         # The list is compared in simplified and as written, so "謝謝觀看" matches "谢谢观看".
         phrases = set(cfg.hallucinations)
@@ -176,7 +137,7 @@ def resolve_device(device: str) -> str:
 class FasterWhisperTranscriber:
     name = "faster_whisper"
 
-    def __init__(self, cfg: AsrConfig, *, progress: bool = True) -> None:
+    def __init__(self, cfg: FasterWhisperAsr, *, progress: bool = True) -> None:
         self.cfg = cfg
         self.cleaner = Cleaner(cfg)
         self._progress = progress
@@ -207,7 +168,7 @@ class FasterWhisperTranscriber:
             language = self.cfg.language
             if language not in ("", "auto") and language not in model.supported_languages:
                 raise AsrUnavailable(
-                    f"asr.language = {language!r}: this model knows "
+                    f"{KEY}.language = {language!r}: this model knows "
                     f'{", ".join(model.supported_languages[:12])}… (or "auto")'
                 )
             self._model, self.device, self.path = model, device, path
@@ -248,14 +209,14 @@ class FasterWhisperTranscriber:
         try:
             ready, where = models.ready(self.cfg)
         except AsrUnavailable as exc:
-            return Check("asr", "fail", str(exc), "fix asr.model in config.toml")
+            return Check("asr", "fail", str(exc), f"fix {KEY}.model in config.toml")
         if ready or models.classify(self.cfg.model) == "base":
             return Check("asr", "ok", f"faster-whisper {self.cfg.model}: {where}")
         return Check(
             "asr",
             "warn",
             where,
-            f'stay online for the first start, or {models.MIRROR_HINT}, or set asr.model = "base"',
+            f'stay online for the first start, or {models.MIRROR_HINT}, or set {KEY}.model = "base"',
         )
 
     def info(self) -> EngineInfo:
@@ -265,7 +226,7 @@ class FasterWhisperTranscriber:
         )
 
 
-def _load_error(cfg: AsrConfig, device: str, exc: BaseException) -> str:
+def _load_error(cfg: FasterWhisperAsr, device: str, exc: BaseException) -> str:
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-    fix = 'set asr.device = "cpu"' if device == "cuda" else "check the model files or pick another asr.model"
-    return f"asr.model = {cfg.model!r} failed to load on {device}/{cfg.compute_type}: {first} ({fix})"
+    fix = f'set {KEY}.device = "cpu"' if device == "cuda" else f"check the files or pick another {KEY}.model"
+    return f"{KEY}.model = {cfg.model!r} failed to load on {device}/{cfg.compute_type}: {first} ({fix})"

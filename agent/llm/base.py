@@ -6,10 +6,19 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from agent.checks import Check, EngineInfo
 from agent.events import ViewerEvent
 from agent.vocabulary import ReplyKind
 
-__all__ = ["ChatMessage", "EngineUnavailable", "ReplyEngine", "ReplyFailed", "ReplyKind", "ReplyRequest"]
+__all__ = [
+    "ChatMessage",
+    "EngineUnavailable",
+    "LanguageModel",
+    "ReplyEngine",
+    "ReplyFailed",
+    "ReplyKind",
+    "ReplyRequest",
+]
 
 Role = Literal["system", "user", "assistant"]
 
@@ -39,7 +48,12 @@ class ReplyRequest:
 
 
 class EngineUnavailable(RuntimeError):
-    """The engine cannot run here (model missing, no memory); the message says what to change."""
+    """The engine cannot run here (model missing, no memory); the message says what to change
+    (``fix``, when given, is that step alone: for `cohost doctor`)."""
+
+    def __init__(self, message: str = "", fix: str = "") -> None:
+        super().__init__(message)
+        self.fix = fix
 
 
 class EngineUnreachable(EngineUnavailable):
@@ -66,3 +80,14 @@ class ReplyEngine(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+class LanguageModel(ReplyEngine, Protocol):
+    """A reply engine the registry builds from its ``[llm.<engine>]`` section: it also
+    describes itself, so the doctor and start-up never learn engines by name."""
+
+    def check(self) -> Check:
+        """Can it run here (cheap: no model load, at most a 1 s connect)? For `cohost doctor`."""
+        ...
+
+    def info(self) -> EngineInfo: ...

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from agent.checks import Check, EngineInfo
 from agent.config import OpenAILLM
 from agent.llm.base import EngineUnavailable, EngineUnreachable, ReplyFailed, ReplyRequest
 
@@ -184,6 +185,30 @@ class OpenAIEngine:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+    def check(self) -> Check:
+        """Does the server answer ``GET /models`` within a second? For `cohost doctor`."""
+        headers = {"Authorization": f"Bearer {key}"} if (key := self.cfg.api_key.get_secret_value()) else {}
+        try:
+            response = httpx.get(f"{self.base_url}/models", headers=headers, timeout=1.0)
+        except httpx.HTTPError as exc:
+            return Check(
+                "llm model",
+                "warn",
+                f"no model server at {self.base_url} ({type(exc).__name__}): template mode until it answers",
+                "start vLLM/Ollama/`transformers serve`, or fix llm.openai.base_url",
+            )
+        if response.status_code in (401, 403):
+            refused = f"{self.base_url} refused the API key"
+            return Check("llm model", "fail", refused, "set llm.openai.api_key")
+        listed = _model_ids(response)
+        model = self.model or (listed[0] if listed else "")
+        if not model:
+            return Check("llm model", "fail", f"{self.base_url} lists no models", "set llm.openai.model")
+        return Check("llm model", "ok", f"{self.base_url} answers; model {model}")
+
+    def info(self) -> EngineInfo:
+        return EngineInfo(name=self.name, kind="llm", sample_rate=0, model=self.model)
 
 
 # --- helpers ---------------------------------------------------------------

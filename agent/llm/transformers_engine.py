@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from agent import hub
+from agent.checks import Check, EngineInfo
 from agent.config import TransformersLLM
 from agent.config_llm import looks_local
 from agent.llm.base import EngineUnavailable, ReplyFailed, ReplyRequest
@@ -29,6 +30,8 @@ from agent.llm.base import EngineUnavailable, ReplyFailed, ReplyRequest
 log = logging.getLogger(__name__)
 
 SMALLER_MODEL = "zai-org/glm-edge-1.5b-chat"
+# What it runs on beyond its own package: `cohost doctor` checks torch and the GPU for it.
+NEEDS = ("torch",)
 # After an interrupt, how long to wait for generate() to notice (one token, normally).
 STOP_WAIT_S = 10.0
 
@@ -218,6 +221,26 @@ class TransformersEngine:
     def generating(self) -> bool:
         """True while a generate() thread is running (tests check interrupts end it)."""
         return self._thread is not None and self._thread.is_alive()
+
+    def check(self) -> Check:
+        """Is the model here to load (no download, no load)? For `cohost doctor`."""
+        from agent.llm.hf_check import check_model
+
+        return check_model(self.cfg)
+
+    def info(self) -> EngineInfo:
+        return EngineInfo(name=self.name, kind="llm", sample_rate=0, model=self.cfg.model, needs=NEEDS)
+
+
+def build(cfg: TransformersLLM) -> TransformersEngine:
+    """The engine for ``[llm.transformers]`` (the registry's entry): no model named fails at once."""
+    if not cfg.model.strip():
+        raise EngineUnavailable(
+            "no GLM model configured (set llm.transformers.model in config.toml, e.g. "
+            f"{SMALLER_MODEL}, or COHOST_LLM__TRANSFORMERS__MODEL)",
+            fix=f'set llm.transformers.model = "{SMALLER_MODEL}" and run `hf download {SMALLER_MODEL}`',
+        )
+    return TransformersEngine(cfg)
 
 
 # --- helpers (pure where they can be) ----------------------------------------

@@ -26,6 +26,7 @@ from agent.llm.breaker import BreakerEngine
 from agent.loading import ModelSlot
 from agent.orders import ReplyOrder
 from agent.reply.prompt import Prompter
+from agent.reply.sentences import join_sentences
 from agent.reply.stages import Guard, Spoken, Stages
 from agent.reply.utterance import Outcome, Utterance
 from agent.tts.base import TTSEngine
@@ -82,14 +83,14 @@ class ReplyPipeline:
         self._requests.put_nowait(utterance)
         return utterance
 
-    def interrupt(self, utterance_id: int, *, finish_sentence: bool = False) -> None:
+    def interrupt(self, utterance_id: int, *, finish_sentence: bool = False, reason: str = "") -> None:
         current = self.current
         if current is not None and current.id == utterance_id:
-            current.interrupt(finish_sentence=finish_sentence)
+            current.interrupt(finish_sentence=finish_sentence, reason=reason)
         # A queued request that was overtaken before it began is dropped too.
         for queued in list(self._requests._queue):  # type: ignore[attr-defined]
             if queued.id == utterance_id:
-                queued.interrupt()
+                queued.interrupt(reason=reason)
 
     def idle(self) -> bool:
         return self.current is None and self._requests.empty()
@@ -110,6 +111,8 @@ class ReplyPipeline:
                     outcome=outcome,
                     sentences=len(utterance.sentences),
                     text=utterance.text,
+                    planned=join_sentences(utterance.sentences),
+                    cause=_cause(utterance, outcome),
                 )
             )
 
@@ -162,3 +165,12 @@ class ReplyPipeline:
             done, _ = await asyncio.wait(waits, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
             if done:
                 return False
+
+
+def _cause(u: Utterance, outcome: Outcome) -> str:
+    """What cut a reply off or broke it, for its log line ("" when it was spoken to the end)."""
+    if outcome == "spoken":
+        return ""
+    if u.failure is not None:
+        return f"{type(u.failure).__name__}: {u.failure}"[:120]
+    return u.stopped_for or ("no progress (timeout)" if outcome != "empty" else "nothing to say")

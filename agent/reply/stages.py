@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,19 +19,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from agent.audio.sinks import AudioSink
+from agent.brain.endorse import evaluates, may_endorse
 from agent.bus import Publish
 from agent.events import Audio, AudioEnded, Filtered, Metric, ReplySentence
 from agent.llm.base import ReplyEngine
 from agent.loading import ModelSlot
 from agent.reply.sentences import CLOSERS, TERMINATORS, SentenceSplitter
 from agent.reply.utterance import Utterance
-from agent.tts.base import TTSEngine
+from agent.tts.backup import speak
+from agent.tts.base import TTSEngine, TTSUnavailable
 from agent.tts.text import speakable
+from agent.vocabulary import FilterReason
 
 # Returns the matched rule when a sentence must not be said.
 Guard = Callable[[str], str | None]
 
 SILENT_RATE = 16000
+log = logging.getLogger(__name__)
 _END = None
 
 
@@ -87,6 +92,11 @@ class Stages:
         await out.put(_END)
 
     async def _cleared(self, u: Utterance, text: str, out: asyncio.Queue[str | None]) -> None:
+        extra = u.request.extra
+        if evaluates(text) and not may_endorse(extra.get("tags", "").split(","), extra.get("text", "")):
+            # Never endorse an order, a claim or an insult, whatever the engine wrote.
+            self.publish(Filtered(of="reply_sentence", reason=FilterReason.ENDORSEMENT, rule=text[:40]))
+            return
         rule = self.guard(text)
         if rule is not None:
             self.publish(Filtered(of="reply_sentence", reason="banned_word", rule=rule))
@@ -99,7 +109,10 @@ class Stages:
         u.sentences.append(text)
         if index == 0:
             self.metric("decision_to_first_sentence", u.decided_at, u)
-        self.publish(ReplySentence(utterance_id=u.id, index=index, text=text, engine=self.engine.name))
+        # Behind the breaker, the engine that actually wrote this reply (the template's when it fell back).
+        answered_by = getattr(self.engine, "answered_by", None)
+        engine = answered_by(u.id) if callable(answered_by) else self.engine.name
+        self.publish(ReplySentence(utterance_id=u.id, index=index, text=text, engine=engine))
         await out.put(text)
 
     # --- synthesize ---------------------------------------------------------
@@ -114,7 +127,11 @@ class Stages:
             if tts is None:
                 samples, rate = _silence_for(text), SILENT_RATE
             else:
-                samples, rate = await asyncio.to_thread(tts.synthesize, text), tts.sample_rate
+                try:  # a voice with a backup (agent.tts.backup) never raises here
+                    samples, rate = await speak(tts, text)
+                except TTSUnavailable as exc:
+                    log.warning("tts: %s; this sentence is shown, not said (set tts.backup)", exc)
+                    samples, rate = _silence_for(text), SILENT_RATE
             if index == 0:
                 self.metric("tts_first_sentence", began, u)
             await out.put(Spoken(index, text, samples, rate))

@@ -25,6 +25,7 @@ class Utterance:
     spoken: list[str] = field(default_factory=list)  # whose audio started playing
     closing: bool = False  # stop after the sentence being played (interrupt = "finish_sentence")
     failure: BaseException | None = None  # why generation broke off, if it did
+    stopped_for: str = ""  # what interrupted it (the brain's StopReply reason)
 
     @property
     def id(self) -> int:
@@ -35,7 +36,8 @@ class Utterance:
         """What the audience heard (at least the start of)."""
         return join_sentences(self.spoken)
 
-    def interrupt(self, *, finish_sentence: bool = False) -> None:
+    def interrupt(self, *, finish_sentence: bool = False, reason: str = "") -> None:
+        self.stopped_for = self.stopped_for or reason
         if finish_sentence and not self.stopped.is_set():
             self.closing = True
         else:

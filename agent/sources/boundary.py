@@ -40,6 +40,12 @@ _DROPPED = [
 ]
 _TABLE: dict[int, str | None] = dict.fromkeys(_DROPPED)
 _TABLE.update({ord(c): " " for c in _SPACES})
+# In a name, a bidi override, embedding or isolate becomes U+FFFD instead of vanishing: what
+# such a name says depends on how it is drawn (‮猪是播主 shows as 主播是猪), so the brain's
+# name check (agent/brain/names.py) must see that it had one and never say it.
+NAME_FIELDS = frozenset({"uname", "reply_to"})
+_OVERRIDES = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_NAME_TABLE: dict[int, str | None] = {**_TABLE, **dict.fromkeys(_OVERRIDES, "\ufffd")}
 _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
 )
@@ -104,5 +110,5 @@ def admit(event: E) -> E:
         # isprintable() is a fast "nothing to strip" (it is False for every unsafe character,
         # and also for a few harmless ones such as U+3000, which the regex then lets through).
         if not value.isprintable() and _UNSAFE.search(value) is not None:
-            changes[name] = value.translate(_TABLE)
+            changes[name] = value.translate(_NAME_TABLE if name in NAME_FIELDS else _TABLE)
     return dataclasses.replace(event, **changes) if changes else event  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ import typer
 
 if TYPE_CHECKING:
     from agent.config import SourcesConfig
+    from agent.events import SourceStatus
     from agent.sources.base import Source
 
 
@@ -45,6 +46,9 @@ def _apply_options(
     return sources.model_copy(update={"enabled": [name], name: current.model_copy(update=section)})
 
 
+FIRST_TRIES = 3
+
+
 def listen_command(
     source: Annotated[
         str,
@@ -69,8 +73,15 @@ def listen_command(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also log the source's details to stderr.")
     ] = False,
+    tries: Annotated[
+        int,
+        typer.Option(
+            "--tries", min=0, help="Give up (exit 1) when the first connection fails this often (0: never)."
+        ),
+    ] = FIRST_TRIES,
 ) -> None:
-    """Connect to a live room and print its events as JSON lines until Ctrl-C."""
+    """Connect to a live room and print its events as JSON lines until Ctrl-C. Once it has been
+    live it reconnects for ever; a room it never reached ends it after --tries, saying why."""
     import asyncio
     import logging
 
@@ -93,12 +104,21 @@ def listen_command(
         # Its news is in the status lines already; keep stderr to one line per change.
         logging.getLogger("agent.sources.supervisor").setLevel(logging.CRITICAL)
     try:
-        asyncio.run(_listen(live))
+        unreachable = asyncio.run(_listen(live, tries))
     except KeyboardInterrupt:  # Ctrl-C before the loop's own handler was installed
         raise typer.Exit(0) from None
+    if unreachable:
+        typer.echo(
+            f"error: cannot reach the {name} room: {unreachable}; check the network, the room id and "
+            f"the source's URL (--ws-url / --api-base), then run this again",
+            err=True,
+        )
+        raise typer.Exit(1)
 
 
-async def _listen(live: Source) -> None:
+async def _listen(live: Source, tries: int = 0) -> str:
+    """Print the room's events until Ctrl-C; the last failure's detail when the room was never
+    reached in ``tries`` attempts (an auth failure at once), else ""."""
     import asyncio
     import contextlib
     import json
@@ -112,11 +132,14 @@ async def _listen(live: Source) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    first = _FirstTries(tries)
 
     def publish(event: Event) -> None:
         if isinstance(event, SourceStatus):
             detail = f" ({event.detail})" if event.detail else ""
             print(f"{event.source}: {event.state}{detail}", file=sys.stderr, flush=True)
+            if first.gives_up(event):
+                stop.set()
             return
         try:
             sys.stdout.write(json.dumps(to_dict(event), ensure_ascii=False) + "\n")
@@ -140,3 +163,27 @@ async def _listen(live: Source) -> None:
             loop.remove_signal_handler(sig)
         with contextlib.suppress(BrokenPipeError):
             sys.stdout.flush()
+    return first.failure
+
+
+class _FirstTries:
+    """Counts failed connections until the first "live": ``cohost listen`` is often a first
+    check of a room, and an unreachable one should say so instead of retrying for ever."""
+
+    def __init__(self, tries: int) -> None:
+        self.tries = tries
+        self.failed = 0
+        self.live = False
+        self.failure = ""
+
+    def gives_up(self, status: SourceStatus) -> bool:
+        if status.state == "live":
+            self.live = True
+        if self.live or not self.tries or status.state not in ("reconnecting", "failed"):
+            return False
+        self.failed += 1
+        why = status.detail.split("; retry in ")[0] or status.state
+        if status.state == "failed" or self.failed >= self.tries:
+            self.failure = f"{why} ({self.failed} {'try' if self.failed == 1 else 'tries'})"
+            return True
+        return False

@@ -9,7 +9,15 @@ relay) to connect to us.
 ``control`` events are refused unless ``allow_control`` is set: this feed has no
 credentials, so accepting them would let anything that reaches it mute the bot
 or make it say arbitrary text on stream. The control API (with its token) is
-the way in for commands.
+the way in for commands. ``transcript`` and ``streamer_voice`` (what the
+streamer said) come from the local ears; a bridge may send them only with
+``allow_voice``: otherwise a bridge could put words in the streamer's mouth.
+
+In listen mode any web page the streamer opens can reach a loopback port, so a
+handshake that carries a browser ``Origin`` is refused (403) unless the origin
+is in ``allowed_origins``; bridges (scripts, not pages) send none. With
+``token`` set a bridge must also present it (``Authorization: Bearer <token>``
+or ``?token=<token>`` in the URL).
 
 Nothing a peer sends is fatal: bad JSON, unknown or refused types, wrong
 field types and impossible numbers (negative, infinite, or above what any room
@@ -24,13 +32,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
+import json
 import logging
+import math
 from collections import Counter
+from http import HTTPStatus
 from typing import Any, get_args
+from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 
 from agent.config import JsonWsSource, SourcesConfig
 from agent.events import INPUT_TYPES, Control, ControlAction, Enter, Event, EventDecodeError, from_dict
@@ -40,7 +54,8 @@ from agent.sources.jsonread import BadJson, loads
 
 log = logging.getLogger(__name__)
 
-ROOM_TYPES = frozenset(INPUT_TYPES - {"control", "streamer_voice"})
+VOICE_TYPES = frozenset({"transcript", "streamer_voice"})  # the streamer's own words: the ears' job
+ROOM_TYPES = frozenset(INPUT_TYPES - {"control"} - VOICE_TYPES)
 _ENTER_ACTIONS = frozenset({"enter", "follow", "share"})  # Enter.action's Literal
 _CONTROL_ACTIONS = frozenset(get_args(ControlAction))
 _NO_PLATFORM = frozenset({"transcript", "control"})
@@ -50,9 +65,12 @@ TOO_BIG = 1009  # websocket close code: message too big
 class JsonWsDecoder:
     """Sans-I/O: one websocket message in, (events, problems) out; never raises."""
 
-    def __init__(self, *, platform: str = "jsonws", allow_control: bool = False) -> None:
+    def __init__(
+        self, *, platform: str = "jsonws", allow_control: bool = False, allow_voice: bool = False
+    ) -> None:
         self.platform = platform
-        self.allowed = ROOM_TYPES | {"control"} if allow_control else ROOM_TYPES
+        allowed = ROOM_TYPES | {"control"} if allow_control else ROOM_TYPES
+        self.allowed = allowed | VOICE_TYPES if allow_voice else allowed
         self.rejected: Counter[str] = Counter()
         self.accepted = 0
 
@@ -61,12 +79,15 @@ class JsonWsDecoder:
         try:
             data = loads(message)
         except BadJson as exc:
-            problems.append(("bad_json", str(exc)[:200]))
-            data = None
+            data = _batch_with_bad_numbers(message)
+            if data is None:
+                problems.append(("bad_json", str(exc)[:200]))
         items = data if isinstance(data, list) else [data] if data is not None else []
         events: list[Event] = []
         for item in items:
             try:
+                if _has_bad_number(item):
+                    raise _Rejected("bad_json", "a number that is not finite (NaN, Infinity, 1e400)")
                 events.append(self._event(item))
             except _Rejected as exc:
                 problems.append((exc.kind, exc.detail))
@@ -84,6 +105,10 @@ class JsonWsDecoder:
         if not isinstance(kind, str) or kind not in self.allowed:
             if kind == "control":
                 raise _Rejected("control_refused", "control events are off (sources.jsonws.allow_control)")
+            if isinstance(kind, str) and kind in VOICE_TYPES:
+                raise _Rejected(
+                    "voice_refused", f"{kind} comes from the local ears (sources.jsonws.allow_voice)"
+                )
             raise _Rejected("unknown_type", f"type {str(kind)[:40]!r} is not a room event")
         if kind not in _NO_PLATFORM and not item.get("platform"):
             item = {**item, "platform": self.platform}
@@ -98,6 +123,41 @@ class JsonWsDecoder:
             return admit(event)
         except Implausible as exc:
             raise _Rejected("bad_field", str(exc)[:200]) from None
+
+
+class _BadNumber:
+    """Stands in for a number JSON cannot carry (NaN, Infinity, 1e400) while the batch is read."""
+
+
+_BAD_NUMBER = _BadNumber()
+
+
+def _batch_with_bad_numbers(message: str | bytes) -> list[Any] | None:
+    """A batch that failed strict reading only for its numbers: its items, each bad number a
+    marker (that item alone is refused); None for anything else (not JSON, not a batch)."""
+
+    def number(raw: str) -> float | _BadNumber:
+        value = float(raw)
+        return value if math.isfinite(value) else _BAD_NUMBER
+
+    try:
+        text = message if isinstance(message, str) else message.decode("utf-8")
+        data = json.loads(text, parse_constant=lambda _c: _BAD_NUMBER, parse_float=number)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, list) else None
+
+
+def _has_bad_number(value: Any, depth: int = 0) -> bool:
+    if value is _BAD_NUMBER:
+        return True
+    if depth > 64:  # the strict reader already refuses deeper nesting
+        return False
+    if isinstance(value, dict):
+        return any(_has_bad_number(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_bad_number(v, depth + 1) for v in value)
+    return False
 
 
 class _Rejected(Exception):
@@ -124,7 +184,9 @@ class JsonWsSession:
 
     def __init__(self, cfg: JsonWsSource) -> None:
         self.cfg = cfg
-        self.decoder = JsonWsDecoder(platform=cfg.platform, allow_control=cfg.allow_control)
+        self.decoder = JsonWsDecoder(
+            platform=cfg.platform, allow_control=cfg.allow_control, allow_voice=cfg.allow_voice
+        )
         self.port = cfg.listen_port  # the bound port once listening (useful with port 0)
         self._reported: set[str] = set()
 
@@ -198,9 +260,19 @@ class JsonWsSession:
                 log.error("jsonws: bridge %s failed: %s: %s", peer, type(exc).__name__, exc)
             log.info("jsonws: bridge %s disconnected", peer)
 
-        if cfg.listen_host not in ("127.0.0.1", "::1", "localhost"):
-            log.warning("jsonws: listening on %s: anyone who can reach it can post chat", cfg.listen_host)
-        async with serve(bridge, cfg.listen_host, cfg.listen_port, max_size=cfg.max_message_bytes) as server:
+        if cfg.listen_host not in ("127.0.0.1", "::1", "localhost") and not cfg.token.get_secret_value():
+            log.warning(
+                "jsonws: listening on %s with no token: anyone who can reach it can post chat "
+                "(set sources.jsonws.token)",
+                cfg.listen_host,
+            )
+        async with serve(
+            bridge,
+            cfg.listen_host,
+            cfg.listen_port,
+            max_size=cfg.max_message_bytes,
+            process_request=self._handshake,
+        ) as server:
             self.port = next(iter(server.sockets)).getsockname()[1]
             log.info("jsonws: listening for bridges on ws://%s:%d", cfg.listen_host, self.port)
             ctx.live()
@@ -208,6 +280,41 @@ class JsonWsSession:
                 # The listener is local: while it is open, the source is up even if no bridge talks.
                 await asyncio.sleep(cfg.heartbeat_s)
                 ctx.alive()
+
+    def _handshake(self, conn: ServerConnection, request: Request) -> Response | None:
+        """Refuse web pages (a browser ``Origin`` not allowed) and, with a token, strangers."""
+        problem = handshake_problem(self.cfg, request)
+        if problem is None:
+            return None
+        kind, detail = problem
+        self.decoder.rejected[kind] += 1
+        self._report(kind, detail)
+        status = HTTPStatus.FORBIDDEN if kind == "origin_refused" else HTTPStatus.UNAUTHORIZED
+        return conn.respond(status, detail + "\n")
+
+
+def handshake_problem(cfg: JsonWsSource, request: Request) -> tuple[str, str] | None:
+    """Why a bridge's handshake is refused (kind, one line), or None to let it in."""
+    origin = request.headers.get("Origin")
+    if origin is not None and origin.rstrip("/") not in {o.rstrip("/") for o in cfg.allowed_origins}:
+        return (
+            "origin_refused",
+            f"a web page ({origin[:80]!r}) tried to connect as a bridge; "
+            "add its origin to sources.jsonws.allowed_origins if it is yours",
+        )
+    token = cfg.token.get_secret_value()
+    if token:
+        offered = request.headers.get("Authorization", "")
+        given = offered[7:] if offered.startswith("Bearer ") else ""
+        if not given:
+            given = (parse_qs(urlsplit(request.path).query).get("token") or [""])[0]
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return (
+                "token_refused",
+                "a bridge came without the right token (sources.jsonws.token): send it as "
+                "'Authorization: Bearer <token>' or ?token=<token>",
+            )
+    return None
 
 
 # --- what the registry needs (agent.sources.registry) ---

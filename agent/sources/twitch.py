@@ -75,10 +75,16 @@ class TwitchIrc:
         """One websocket text frame (one or more CRLF-separated lines) -> room events."""
         events: list[Event] = []
         for line in text.split("\n"):
-            msg = parse_line(line)
-            if msg is None:
+            try:
+                msg = parse_line(line)
+                if msg is None:
+                    continue
+                handled = self._handle(msg)
+            except Exception as exc:  # a line no check anticipated: that line, not the frame or the link
+                self.rejected["unreadable"] += 1
+                log.warning("twitch: ignored an unreadable line (%s: %s)", type(exc).__name__, str(exc)[:120])
                 continue
-            for event in self._handle(msg):
+            for event in handled:
                 try:
                     events.append(admit(event))
                 except Implausible as exc:

@@ -110,11 +110,18 @@ def parse_line(line: str) -> IrcMessage | None:
     return IrcMessage(command=parts[0].upper(), params=tuple(params), prefix=prefix, tags=tags)
 
 
+# Digits beyond any real count: ``int`` refuses strings over 4,300 digits (ValueError), so a
+# longer number is read as this (the boundary check then refuses it as implausible).
+_MAX_DIGITS = 18
+_HUGE = 10**_MAX_DIGITS
+
+
 def _int(value: str | None, default: int = 0) -> int:
     """A count from a tag: ASCII digits only (``int`` would also take "٣" and "1_0")."""
     if not value or not value.isascii() or not value.isdigit():
         return default
-    return int(value)
+    digits = value.lstrip("0")
+    return _HUGE if len(digits) > _MAX_DIGITS else int(digits or "0")
 
 
 def _strip_action(text: str) -> str:

@@ -7,19 +7,22 @@ pipeline. Every problem a person can cause is one line on stderr and exit 2.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import typer
 
 from agent.config_speech import TtsConfig, TtsEngineName
+from agent.tts.base import TTSEngine, TTSUnavailable
 from agent.tts.registry import names
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from agent.config import Config
 
 
@@ -55,7 +58,9 @@ def say_command(
     engine: Annotated[
         TtsEngineName,
         typer.Option(
-            "--engine", help=f"Voice engine: {', '.join(names())} (default: tts.engine in the config)."
+            "--engine",
+            help=f"Voice engine: {', '.join(names())} (default: tts.engine in the config).",
+            show_default=False,  # one default in --help: the config's, said in the help text
         ),
     ] = _DEFAULT_ENGINE,
     voice: Annotated[
@@ -70,6 +75,15 @@ def say_command(
     config: Annotated[
         Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")
     ] = None,
+    play: Annotated[
+        bool, typer.Option("--play", help="Play on the default output device (also with --out).")
+    ] = False,
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream/--no-stream", help="Write or play the first clause while the rest is synthesised."
+        ),
+    ] = True,
 ) -> None:
     """Say one line with the configured (or named) voice: on audio.output_device, or into a WAV."""
     from agent.cli_support import config_or_exit
@@ -93,43 +107,120 @@ def say_command(
         tts = create(cfg.tts.model_copy(update={name: section}), name)
         began = time.perf_counter()
         tts.load()
-        loaded = time.perf_counter()
-        samples = tts.synthesize(text)
     except TTSUnavailable as exc:
         raise _fail(str(exc)) from None
-    seconds = len(samples) / tts.sample_rate
-    done = time.perf_counter()
+    loaded = time.perf_counter()
+    notice = getattr(tts, "notice", "")  # e.g. the Baker voice's non-commercial licence
+    if notice:
+        typer.echo(notice, err=True)
+    pieces = spoken_pieces(tts, text, stream=stream)
+    device = "auto" if play else cfg.audio.output_device
+    if out is None or play:
+        _play(cfg, device, pieces, tts.sample_rate, write_to=out)
+    else:
+        _write_streaming(out, pieces, tts.sample_rate)
     typer.echo(
-        f"{name}: {seconds:.2f} s of audio at {tts.sample_rate} Hz "
-        f"(load {loaded - began:.1f} s, synthesis {done - loaded:.2f} s)",
+        f"{name}: {pieces.seconds:.2f} s of audio at {tts.sample_rate} Hz (load {loaded - began:.1f} s, "
+        f"first audio {pieces.first_s * 1000:.0f} ms, synthesis {pieces.busy_s:.2f} s"
+        f"{', streamed by clause' if stream else ''})",
         err=True,
     )
     if out is not None:
-        try:
-            write_wav(out, samples, tts.sample_rate)
-        except OSError as exc:
-            raise _fail(f"--out {out}: {exc.strerror or exc}") from None
         typer.echo(f"wrote {out}", err=True)
-        return
-    _play(cfg, samples, tts.sample_rate)
 
 
-def _play(cfg: Config, samples: np.ndarray, sample_rate: int) -> None:
-    """On audio.output_device through the runtime's own sink (or its WAV fallback), at audio.volume."""
+class Pieces:
+    """The line's audio as it is made: clause by clause (``stream``) or whole, in a worker thread.
+
+    Iterating yields float32 chunks; synthesis of the next clause runs while the
+    caller writes or plays the current one. ``first_s``: from the start to the
+    first chunk (what a listener waits); ``busy_s``: time spent synthesising.
+    """
+
+    def __init__(self, tts: TTSEngine, text: str, *, stream: bool) -> None:
+        self.tts, self.text, self.stream = tts, text, stream
+        self.first_s = 0.0
+        self.busy_s = 0.0
+        self.seconds = 0.0
+        self.error: TTSUnavailable | None = None
+
+    def _make(self, out: queue.Queue[np.ndarray | None]) -> None:
+        try:
+            for part in clauses(self.text) if self.stream else [self.text]:
+                chunks = getattr(self.tts, "stream", None) if self.stream else None
+                began = time.perf_counter()
+                for chunk in chunks(part) if chunks is not None else [self.tts.synthesize(part)]:
+                    self.busy_s += time.perf_counter() - began
+                    out.put(chunk)
+                    began = time.perf_counter()
+        except TTSUnavailable as exc:
+            self.error = exc
+        finally:
+            out.put(None)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        made: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=8)
+        worker = threading.Thread(target=self._make, args=(made,), daemon=True, name="say-synth")
+        started = time.perf_counter()
+        worker.start()
+        while (chunk := made.get()) is not None:
+            if not self.first_s:
+                self.first_s = time.perf_counter() - started
+            self.seconds += len(chunk) / self.tts.sample_rate
+            yield chunk
+        worker.join()
+        if self.error is not None:
+            raise _fail(str(self.error))
+
+
+def spoken_pieces(tts: TTSEngine, text: str, *, stream: bool) -> Pieces:
+    return Pieces(tts, text, stream=stream)
+
+
+def clauses(text: str) -> list[str]:
+    """The text cut as the reply pipeline cuts a reply: the first clause alone, then sentences."""
+    from agent.reply.sentences import SentenceSplitter
+
+    splitter = SentenceSplitter(first_clause=True)
+    parts = splitter.feed(text)
+    tail = splitter.flush()
+    return [*parts, tail] if tail else parts or [text]
+
+
+def _write_streaming(path: Path, pieces: Pieces, sample_rate: int) -> None:
+    """A 16-bit WAV written chunk by chunk: the first clause is on disk while the rest is synthesised."""
+    from agent.audio.sinks import to_pcm16
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with wave.open(str(path), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(sample_rate)
+            for chunk in pieces:
+                wav.writeframes(to_pcm16(chunk))
+    except OSError as exc:
+        raise _fail(f"--out {path}: {exc.strerror or exc}") from None
+
+
+def _play(cfg: Config, device: str, pieces: Pieces, sample_rate: int, write_to: Path | None) -> None:
+    """Each chunk on ``device`` (or the runtime's WAV fallback) as soon as it is made, at audio.volume."""
     import asyncio
-
-    import numpy as np
 
     from agent.audio.sinks import WavSink, open_sink
     from agent.clock import Clock
 
-    sink, notice = open_sink(cfg.audio.output_device, Path(cfg.audio.output_dir), Clock())
+    sink, notice = open_sink(device, Path(cfg.audio.output_dir), Clock())
     typer.echo(notice, err=True)
-    loud = np.clip(samples * cfg.audio.volume, -1.0, 1.0).astype(np.float32)
+    kept: list[np.ndarray] = []
 
     async def play() -> None:
+        chunks = iter(pieces)
         try:
-            await sink.play(1, loud, sample_rate, asyncio.Event())
+            while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+                kept.append(chunk)
+                loud = np.clip(chunk * cfg.audio.volume, -1.0, 1.0).astype(np.float32)
+                await sink.play(1, loud, sample_rate, asyncio.Event())
             await sink.finish(1)
         finally:
             sink.close()
@@ -138,7 +229,14 @@ def _play(cfg: Config, samples: np.ndarray, sample_rate: int) -> None:
         asyncio.run(play())
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
     except Exception as exc:  # PortAudio errors are untyped: a busy or vanished device
-        raise _fail(f"audio.output_device = {cfg.audio.output_device!r}: {exc}") from None
+        raise _fail(f"audio device {device!r}: {exc}") from None
     if isinstance(sink, WavSink) and sink.files:
         typer.echo(f"wrote {sink.files[-1]}", err=True)
+    if write_to is not None and kept:
+        try:
+            write_wav(write_to, np.concatenate(kept), sample_rate)
+        except OSError as exc:
+            raise _fail(f"--out {write_to}: {exc.strerror or exc}") from None

@@ -23,12 +23,13 @@ import numpy as np
 
 from agent.checks import Check, EngineInfo
 from agent.config_speech import CoquiTTS
+from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO, to_say
 
 log = logging.getLogger(__name__)
 
-_INSTALL = "pip install -e '.[coqui]'"
+_INSTALL = "pip install coqui-tts six (it needs torch; from a clone: pip install -e '.[coqui]')"
 _WHAT_MODEL = "a Coqui model name (e.g. tts_models/multilingual/multi-dataset/xtts_v2) or a checkpoint path"
 _CHECKPOINT_SUFFIXES = (".pth", ".pt", ".tar", ".ckpt")
 
@@ -172,4 +173,4 @@ class Engine:
             return NO_AUDIO
         wav = self._tts.tts(clean, **self._kwargs)
         samples = wav.detach().cpu().numpy() if hasattr(wav, "detach") else np.asarray(wav)
-        return np.clip(samples.astype(np.float32, copy=False).reshape(-1), -1.0, 1.0)
+        return level.finish(samples, self.sample_rate)

@@ -24,6 +24,7 @@ import numpy as np
 
 from agent.checks import Check, EngineInfo
 from agent.config_speech import EdgeTTS
+from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO, to_say
 
@@ -136,7 +137,7 @@ class Engine:
     def synthesize(self, text: str) -> np.ndarray:
         if (clean := to_say(text)) is None:
             return NO_AUDIO
-        return self._request(clean)
+        return level.finish(self._request(clean), self.sample_rate)
 
     def _request(self, text: str) -> np.ndarray:
         if time.monotonic() < self._down_until:

@@ -11,6 +11,7 @@ import numpy as np
 
 from agent.checks import Check, EngineInfo
 from agent.config_speech import EspeakTTS
+from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO, to_say
 
@@ -103,7 +104,7 @@ class Engine:
         self.load()
         if (clean := to_say(text)) is None:
             return NO_AUDIO
-        return self._run(clean)[0]
+        return level.finish(self._run(clean)[0], self.sample_rate)
 
     def _run(self, text: str) -> tuple[np.ndarray, int]:
         # Text goes in on stdin, never as an argument, so a message cannot pass options.

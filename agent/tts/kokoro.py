@@ -37,8 +37,10 @@ import numpy as np
 
 from agent.checks import Check, EngineInfo
 from agent.config_speech import KokoroTTS
+from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO, to_say
+from agent.tts.voices import pulled_kokoro
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,8 @@ class Engine:
     sample_rate = SAMPLE_RATE
 
     def __init__(self, cfg: KokoroTTS) -> None:
-        self.cfg = cfg
+        # A voice pulled by `cohost voices pull kokoro-zh` (e.g. "zf_001") brings its own model and vocab.
+        self.cfg = pulled_kokoro(cfg)
         self._lock = threading.Lock()
         self._session: Any = None
         self._token_input = "tokens"
@@ -251,7 +254,7 @@ class Engine:
         pieces = [self._infer(piece) for piece in split_tokens(ids, MAX_TOKENS, clause_ids, word_ids)]
         if not pieces:
             return NO_AUDIO
-        return trim_silence(np.concatenate(pieces))
+        return level.finish(trim_silence(np.concatenate(pieces)), SAMPLE_RATE)
 
     def _infer(self, ids: list[int]) -> np.ndarray:
         # Kokoro's voice pack holds one style vector per input length.
@@ -264,7 +267,8 @@ class Engine:
                 "speed": np.array([self.cfg.speed], dtype=np.float32),
             },
         )[0]
-        return np.clip(np.asarray(audio, np.float32).ravel(), -1.0, 1.0)
+        # Raw: the model overshoots full scale in short runs; level.finish limits it smoothly.
+        return np.asarray(audio, np.float32).ravel()
 
 
 def _is_path(voice: str) -> bool:

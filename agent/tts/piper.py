@@ -22,6 +22,7 @@ import numpy as np
 
 from agent.checks import Check, EngineInfo
 from agent.config_speech import PiperTTS
+from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO, to_say
 
@@ -159,4 +160,4 @@ class Engine:
         chunks = [chunk.audio_float_array for chunk in self._voice.synthesize(clean, self._syn_config)]
         if not chunks:
             return NO_AUDIO
-        return np.concatenate(chunks).astype(np.float32, copy=False)
+        return level.finish(np.concatenate(chunks), self.sample_rate)

@@ -1,26 +1,29 @@
 """Builds a TTS engine from the ``[tts]`` config by name, with no table of engines.
 
 Module ``agent.tts.<name>`` exposes ``Engine(section)``; the names are the members
-of ``TtsEngineName``. Adding an engine is one module here plus one member of that
-union (and its section in ``agent.config_speech``): nothing else lists engines.
+of ``TtsEngineConfig`` (the same shape as every engine kind: ``agent.registry``).
+Adding an engine is one module here plus one member of that union (and its
+section in ``agent.config_speech``): nothing else lists engines.
 Engine modules import their heavy libraries lazily (in ``load``/``check``), so
 building an engine never fails because an optional package is missing.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import ValidationError
 
-from agent.config_speech import TtsConfig, TtsEngineConfig, TtsEngineName
+from agent.config_speech import TtsConfig, TtsEngineConfig
+from agent.registry import EngineRegistry
 from agent.tts.base import TTSEngine, TTSUnavailable
+
+REGISTRY: EngineRegistry[TTSEngine] = EngineRegistry("TTS", "agent.tts", TtsEngineConfig, TTSUnavailable)
 
 
 def names() -> tuple[str, ...]:
     """Every engine a config may name, in the order the union lists them."""
-    return tuple(get_args(TtsEngineName))
+    return REGISTRY.names()
 
 
 def create(tts_cfg: TtsConfig, name: str | None = None) -> TTSEngine:
@@ -30,12 +33,20 @@ def create(tts_cfg: TtsConfig, name: str | None = None) -> TTSEngine:
         raise TTSUnavailable(f'tts.engine = "none": no voice; choose one of {", ".join(names())}')
     if chosen not in names():
         raise TTSUnavailable(f"unknown TTS engine {chosen!r}: choose one of {', '.join(names())}")
-    try:
-        module = importlib.import_module(f"agent.tts.{chosen}")
-    except ImportError as exc:
-        raise TTSUnavailable(f"TTS engine {chosen!r} cannot be imported: {exc}") from None
-    engine: TTSEngine = module.Engine(tts_cfg.settings(chosen))
+    engine = REGISTRY.create(tts_cfg.settings(chosen))
+    _use_lexicon(tts_cfg.lexicon)
     return engine
+
+
+def _use_lexicon(path: str) -> None:
+    """Every engine's front end reads letters and abbreviations with ``tts.lexicon`` over the defaults."""
+    from agent.tts.frontend import use_lexicon
+    from agent.tts.lexicon import LexiconError
+
+    try:
+        use_lexicon(path)
+    except LexiconError as exc:
+        raise TTSUnavailable(str(exc)) from None
 
 
 def with_voice(section: TtsEngineConfig, voice: str) -> TtsEngineConfig:

@@ -49,6 +49,12 @@ NO_AUDIO = np.zeros(0, np.float32)
 
 
 def to_say(text: str) -> str | None:
-    """``for_speech(text)``, or None when nothing in it can be spoken: every engine's first step."""
-    clean = for_speech(text)
+    """The text as the voice should read it (``frontend.prepare``), or None when nothing can be spoken.
+
+    Every engine's first step: markup and links removed, numbers, letters and
+    abbreviations written out (see ``agent.tts.frontend``), emoji dropped.
+    """
+    from agent.tts.frontend import prepare
+
+    clean = for_speech(prepare(for_speech(text)))
     return clean if speakable(clean) else None

@@ -78,6 +78,12 @@ def dataset_command(
     console.print(
         f"Dataset: {out}/chat_train.jsonl ({len(built.train)} pairs), chat_eval.jsonl ({len(built.eval)})"
     )
+    if built.train and not built.eval:
+        console.print(
+            "[yellow]warning:[/] the eval set is empty, so `cohost finetune` cannot say whether the "
+            "adapter got better: pass a second recording (whole streams are held out), or raise "
+            f"--eval-fraction (now {eval_fraction:g}) so part of this stream is held out"
+        )
 
 
 def finetune_command(
@@ -137,6 +143,7 @@ def finetune_command(
     from agent.tune.finetune import TuneError, TuneOptions, finetune
     from agent.tune.finetune import merge as merge_adapter
     from agent.tune.logs import DatasetError
+    from agent.tune.preflight import preflight
     from agent.tune.report import print_finetune
 
     setup_logging()
@@ -147,6 +154,7 @@ def finetune_command(
         )
         raise typer.Exit(2)
     try:
+        preflight(base)  # packages and the base model, before any work (and before OUT.partial)
         if data is None:
             if not merge:
                 typer.echo(

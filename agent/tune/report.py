@@ -71,14 +71,18 @@ def print_finetune(result: TuneResult, console: Console) -> None:
 
     share = 100 * result.trainable / max(1, result.total)
     first, last = (result.losses[0][1], result.losses[-1][1]) if result.losses else (None, None)
+    train = f"{loss(first)} -> {loss(last)}" if result.losses else "none logged (too few steps)"
+    held_out = f"{loss(result.eval_before)} -> {loss(result.eval_after)}"
+    if result.eval_before is None and result.eval_after is None:
+        held_out = "no eval set (chat_eval.jsonl is empty: see `cohost dataset --eval-fraction`)"
     rows = [
         ("adapter", str(result.adapter)),
         ("trainable parameters", f"{result.trainable:,} of {result.total:,} ({share:.2f}%)"),
         ("steps", result.steps),
         ("device", result.device),
         ("speed", f"{result.steps_per_s:.2f} steps/s, peak memory {result.peak_memory_mb:,.0f} MiB"),
-        ("train loss first -> last", f"{loss(first)} -> {loss(last)}"),
-        ("eval loss before -> after", f"{loss(result.eval_before)} -> {loss(result.eval_after)}"),
+        ("train loss first -> last", train),
+        ("eval loss before -> after", held_out),
         ("loss curve", str(result.adapter / "loss.png")),
     ]
     if result.merged is not None:

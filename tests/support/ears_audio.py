@@ -112,8 +112,8 @@ async def _listen(args: argparse.Namespace) -> None:
                     said = True
                 yield MicBlock(block.samples, block.t)
 
-    cfg = AsrConfig(model=args.model)
-    transcriber = FasterWhisperTranscriber(cfg, progress=False)
+    cfg = AsrConfig(faster_whisper={"model": args.model})
+    transcriber = FasterWhisperTranscriber(cfg.faster_whisper, progress=False)
     transcriber.load()
     mic = ReadyMic(args.device, Clock(), stall_s=args.stall_s, retry_max_s=1.0)
 

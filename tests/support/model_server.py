@@ -1,5 +1,6 @@
 """A scripted OpenAI-compatible server on a real socket whose behaviour a test switches mid-run:
-"ok" (lists a model, streams a reply), "500", or "hang" (accepts, reads, never answers)."""
+"ok" (lists a model, streams a reply), "500", "hang" (accepts, reads, never answers), or
+"trickle" (streams one character every TRICKLE_S, never a sentence, until the client leaves)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-Mode = Literal["ok", "500", "hang"]
+Mode = Literal["ok", "500", "hang", "trickle"]
 
 REPLY = ["好的，", "谢谢你的问题。"]
+TRICKLE_S = 0.2
 
 
 @dataclass
@@ -36,6 +38,13 @@ class ModelServer:
             elif self.mode == "500":
                 body = b'{"error": {"message": "CUDA out of memory"}}'
                 writer.write(_head("500 Internal Server Error", "application/json", len(body)) + body)
+            elif self.mode == "trickle" and not path.endswith("/models"):
+                writer.write(_head("200 OK", "text/event-stream"))
+                while True:  # until the client hangs up (a write then fails)
+                    piece = {"choices": [{"delta": {"content": "嗯"}, "finish_reason": None}]}
+                    writer.write(f"data: {json.dumps(piece)}\n\n".encode())
+                    await writer.drain()
+                    await asyncio.sleep(TRICKLE_S)
             elif path.endswith("/models"):
                 body = json.dumps({"data": [{"id": "tiny"}]}).encode()
                 writer.write(_head("200 OK", "application/json", len(body)) + body)

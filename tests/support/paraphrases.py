@@ -12,7 +12,8 @@ from pathlib import Path
 
 from agent.brain.meaning import MeaningIndex
 
-PARAPHRASES = Path(__file__).resolve().parent.parent / "data" / "paraphrases.json"
+PARAPHRASES = Path(__file__).resolve().parent.parent / "data" / "paraphrases.json"  # tuned on
+HELD_OUT = PARAPHRASES.with_name("paraphrases_heldout.json")  # never tuned on
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,9 @@ class Scores:
         return 2 * self.precision * self.recall / total if total else 0.0
 
 
-def load_set() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def load_set(path: Path = PARAPHRASES) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """((group id, text) for every paraphrase, look-alike pairs)."""
-    data = json.loads(PARAPHRASES.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
     texts = [(group["id"], text) for group in data["groups"] for text in group["texts"]]
     return texts, [(a, b) for a, b in data["apart"]]
 
@@ -71,3 +72,52 @@ def score(index: MeaningIndex, threshold: float, *, room: int = 0, seed: int = 0
             folded_apart.append((a, b))
     index.clear()
     return Scores(both / together if together else 1.0, both / same, folded_apart)
+
+
+@dataclass(frozen=True, slots=True)
+class Folds:
+    """The issue's figures: how questions fold into their clusters."""
+
+    recall: float  # of the questions whose cluster was already asked, the share folded into it
+    wrong_per_50: float  # questions folded into another cluster's group, per 50 questions
+    apart_folded: list[tuple[str, str]]  # look-alike pairs folded though they differ
+    questions: int
+
+
+def folds(index: MeaningIndex, path: Path, *, room: int = 0, seed: int = 0) -> Folds:
+    """Ask the set's questions in shuffled order at ``index.threshold``: ``room=0`` all at
+    once, else 100 rooms of ``room`` random clusters each (every paraphrase of each asked).
+    A question folded into the group an earlier asker of its cluster started (or joined)
+    counts for recall; one folded into a group of another cluster is a wrong fold. Then
+    each look-alike pair is tried on its own."""
+    texts, apart = load_set(path)
+    rng = random.Random(seed)
+    clusters = sorted({group for group, _text in texts})
+    rooms = [set(rng.sample(clusters, room)) for _ in range(100)] if room else [set(clusters)]
+    folded = could = wrong = asked = 0
+    for chosen in rooms:
+        order = [i for i, (group, _text) in enumerate(texts) if group in chosen]
+        rng.shuffle(order)
+        index.clear()
+        cluster_of_group: dict[Hashable, str] = {}
+        seen: set[str] = set()
+        for i in order:
+            cluster = texts[i][0]
+            group = index.add(i, texts[i][1], now=0.0)
+            asked += 1
+            could += cluster in seen
+            seen.add(cluster)
+            if group is None:
+                cluster_of_group[i] = cluster
+            elif cluster_of_group[group] == cluster:
+                folded += 1
+            else:
+                wrong += 1
+    apart_folded = []
+    for a, b in apart:
+        index.clear()
+        index.add("a", a, now=0.0)
+        if index.add("b", b, now=0.0) is not None:
+            apart_folded.append((a, b))
+    index.clear()
+    return Folds(folded / could if could else 1.0, 50.0 * wrong / asked, apart_folded, asked)

@@ -69,6 +69,7 @@ HANDLERS: dict[str, Handler] = {
     "LIKE_INFO_V3_CLICK": web.like_click,
     "LIVE": web.live,
     "PREPARING": web.preparing,
+    "ROOM_CHANGE": web.room_change,
     "LIVE_OPEN_PLATFORM_DM": open_.dm,
     "LIVE_OPEN_PLATFORM_SEND_GIFT": open_.gift,
     "LIVE_OPEN_PLATFORM_SUPER_CHAT": open_.super_chat,

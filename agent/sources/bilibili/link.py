@@ -37,8 +37,10 @@ async def json_object(request: Awaitable[httpx.Response], what: str) -> dict[str
     try:
         response = await request
         response.raise_for_status()
-    except httpx.HTTPError as exc:
-        raise SourceProtocolError(f"bilibili {what} failed: {type(exc).__name__}: {exc}") from None
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.CookieConflict, UnicodeError) as exc:
+        # UnicodeError: a cookie an earlier answer set with non-ASCII bytes, which the request
+        # headers cannot carry (the server's doing, not ours).
+        raise SourceProtocolError(f"bilibili {what} failed: {type(exc).__name__}: {exc}"[:300]) from None
     try:
         data = loads(response.content)
     except BadJson:

@@ -16,11 +16,13 @@ from typing import Any
 import httpx
 
 from agent.config import BilibiliSource
+from agent.events import Event
 from agent.sources.base import SourceAuthError, SourceProtocolError
 from agent.sources.bilibili import wbi
 from agent.sources.bilibili.codec import encode_auth
 from agent.sources.bilibili.commands import CommandParser
 from agent.sources.bilibili.link import AuthRefused, SessionContext, json_object, run_link
+from agent.sources.bilibili.web_commands import room_facts
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class BilibiliWebSession:
         self.parser = CommandParser()  # kept across reconnects so unknown commands are logged once
         self._buvid3 = cfg.buvid3.get_secret_value()
         self._real_room: tuple[int, int] | None = None
+        self._facts: list[Event] = []
         self._connects = 0
 
     async def run_once(self, ctx: SessionContext) -> None:
@@ -70,6 +73,8 @@ class BilibiliWebSession:
                 "sources.bilibili.room_id is not set: put your room number (live.bilibili.com/<number>) there"
             )
         info = await self.discover()
+        for event in self._facts:  # the room's title and game, for the knowledge (once per connect)
+            ctx.emit(event)
         url = info.urls[self._connects % len(info.urls)]
         self._connects += 1
         auth = {
@@ -150,7 +155,10 @@ class BilibiliWebSession:
             log.info("bilibili: no buvid3 from finger/spi (%s); using a generated one", exc)
             return make_buvid3()
         b3 = _obj(data.get("data")).get("b_3")
-        return b3 if isinstance(b3, str) and 0 < len(b3) < 200 else make_buvid3()
+        # A cookie value goes into every request's headers: ASCII only, or none of ours at all.
+        if isinstance(b3, str) and 0 < len(b3) < 200 and b3.isascii() and b3.isprintable() and ";" not in b3:
+            return b3
+        return make_buvid3()
 
     async def _room_info(self, http: httpx.AsyncClient) -> tuple[int, int]:
         url = f"{self.cfg.api_base}/room/v1/Room/get_info?room_id={self.cfg.room_id}"
@@ -163,6 +171,7 @@ class BilibiliWebSession:
                 "check sources.bilibili.room_id (the number in live.bilibili.com/<number>)"
             )
         owner = body.get("uid")
+        self._facts = room_facts(body, str(room))
         return room, owner if type(owner) is int else 0
 
     async def _nav(self, http: httpx.AsyncClient) -> tuple[str, int]:

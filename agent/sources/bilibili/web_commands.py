@@ -11,7 +11,7 @@ import base64
 import binascii
 from typing import Any
 
-from agent.events import Danmaku, Enter, Event, Gift, Guard, Like, SourceStatus, SuperChat
+from agent.events import Danmaku, Enter, Event, Gift, Guard, Like, RoomInfo, SourceStatus, SuperChat
 from agent.sources.bilibili.fields import (
     GiftPrices,
     as_count,
@@ -224,6 +224,22 @@ def like_click(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
 def live(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
     room = as_str(body.get("roomid")) or as_str(get(body, "data", "room_id"))
     return [SourceStatus(source=PLATFORM, state="live_on", detail=f"room {room}" if room else "")]
+
+
+def room_facts(data: Any, room: str = "") -> list[Event]:
+    """The room's title and area (game) from get_info's ``data`` or ROOM_CHANGE's: a RoomInfo."""
+    if not isinstance(data, dict):
+        return []
+    title, area = as_str(data.get("title"))[:200], as_str(data.get("area_name"))[:100]
+    if not (title or area):
+        return []
+    room = room or as_str(data.get("room_id"))
+    return [RoomInfo(platform=PLATFORM, room=room, title=title, area=area)]
+
+
+def room_change(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
+    """ROOM_CHANGE: the streamer changed the title or the area mid-stream."""
+    return room_facts(body.get("data"), as_str(body.get("roomid")))
 
 
 def preparing(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:

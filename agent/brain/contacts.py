@@ -1,0 +1,252 @@
+"""Contact details and links in any text: chat, names, super chats, the bot's own sentences.
+
+``find_contacts(text)`` returns every phone number, QQ / WeChat / group id offered with
+its cue word (加, 扣扣, 企鹅, V, 薇, 群, 电话, 私聊...), disguised digit run and link or
+domain, with spans into ``text`` itself, so a caller can scrub them in place.
+
+Disguises are undone first by one length-preserving fold (``str.translate``, C speed):
+full-width and mathematical letters, circled and keycap digits (NFKC), Chinese digits
+(一二三, 幺, 两, 壹贰叁...), look-alike letters (TR39 confusables through
+``agent.brain.normalize.confusable_table``), dot spellings (点, 。, dot) and filler
+characters (丶 灬 の 丨 ...) or symbols between the characters. Every character maps
+to exactly one character, so a match in the folded text is a span of the original.
+
+Kinds: ``phone`` (a mainland mobile number, also reversed), ``contact_id`` (digits or
+an id after or before a cue word), ``number`` (a 7+ digit run written in a disguise:
+financial numerals, 幺, circled/keycap digits or mixed forms; nobody writes a score
+that way), ``link`` (a URL or domain written plainly) and ``hidden_link`` (one
+spelled to dodge a filter: 点com, dot top, 。cc, spaced characters).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["ContactHit", "find_contacts", "fold"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactHit:
+    start: int
+    end: int  # exclusive: text[start:end] is what was offered
+    kind: str  # "phone" | "contact_id" | "number" | "link" | "hidden_link"
+    text: str
+
+
+# Chinese digit forms, read one digit per character as ids are dictated (十/百 are not digits
+# of an id). 〇 and 零 are zero; 幺 is how 1 is said in numbers; 两 is 2.
+CN_DIGITS = {
+    "零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3",
+    "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9",
+    "壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "肆": "4", "伍": "5", "陆": "6",
+    "陸": "6", "柒": "7", "捌": "8", "玖": "9",
+}  # fmt: skip
+# Forms that only a dodge uses (not 一二三, not full width): a 7+ digit run with one is a number.
+DISGUISED_DIGITS = frozenset("幺洞拐壹贰貳叁參肆伍陆陸柒捌玖") | frozenset(
+    chr(cp) for cp in [*range(0x2460, 0x24FF), *range(0x2776, 0x2794), 0x20E3]
+)
+DOTS = "。．｡点點"
+# Characters slipped between the letters of a word; they fold to a space like punctuation.
+FILLERS = "丶灬の丨亅乀乁ノ丿〆彡氵冫ゞゝ々〃ヽヾ一ー～〜·•・∙⋅°＿"
+_KEEP = "._-:/@"  # punctuation a link or an id is made of
+
+
+def _fold_char(c: str, confusable: dict[str, str]) -> str | None:
+    """The one character ``c`` folds to, or None when it stays as it is."""
+    if c in CN_DIGITS:
+        return CN_DIGITS[c]
+    if c in DOTS:
+        return "."
+    if c in FILLERS and c != "一":
+        return " "
+    cat = unicodedata.category(c)
+    if cat in ("Mn", "Me", "Cf") or 0xFE00 <= ord(c) <= 0xFE0F:
+        return "\x00"  # keycap marks, variation selectors, zero-width characters
+    n = unicodedata.normalize("NFKC", c).lower()
+    if len(n) == 1 and n in CN_DIGITS:
+        return CN_DIGITS[n]  # ㊀ -> 一 -> 1
+    if len(n) != 1:
+        return None if n == c else "\x01"  # ⑩, ⒈: no single character stands for it
+    n = confusable.get(n, n)
+    if n.isascii():
+        if n.isalnum() or n in _KEEP:
+            return None if n == c else n
+        return " "
+    if cat[0] in "PSZ" or cat == "Cc":
+        return " "
+    return None if n == c else n
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str]:
+    from agent.brain.normalize import confusable_table
+
+    confusable = confusable_table()
+    table: dict[int, str] = {}
+    points = [*range(0x20, 0x3400), *range(0x4E00, 0xA000), *range(0xF900, 0x10000)]
+    points += [*range(0x1D400, 0x1D800), *range(0x1F100, 0x1F1FF), *range(0xE0000, 0xE0080)]
+    for cp in points:
+        c = chr(cp)
+        if 0xD800 <= cp < 0xE000:
+            continue
+        folded = _fold_char(c, confusable)
+        if folded is not None and folded != c:
+            table[cp] = folded
+    for c in "\t\n\r\v\f":
+        table[ord(c)] = " "
+    return table
+
+
+def fold(text: str) -> str:
+    """``text`` with disguises undone, one character for one: see the module docstring."""
+    return text.translate(_table())
+
+
+# --- patterns (on folded text) ----------------------------------------------------
+
+_SEP = r"[ \x00\x01_-]"  # what may stand between the digits of one number
+_DIGIT_RUN_RE = re.compile(rf"\d(?:{_SEP}{{0,3}}\d)*")
+# Cue words that offer a contact, by family; a cue may be followed by glue (号, 是, :, 搜...).
+_CUE_QQ = r"qq|扣扣|抠抠|口口|叩叩|企鹅|球球|(?<![a-z])q(?![a-z])|q群|扣"
+_CUE_WX = r"微信|徽信|薇信|威信|维信|卫星|v信|vx|wx|wechat|weixin|绿泡泡|(?<![a-z])v(?![a-z])|薇|威|微|围"
+_CUE_OTHER = r"群号?|电话|手机号?|tel|call|私聊|私信|联系方式|联系|tg|telegram|电报|line|号码|加"
+_GLUE = r"号码?|号|群|id|是|为|搜索?|加|我|私聊|一下|[: \x00\x01_@-]"
+_CUE = rf"(?:{_CUE_QQ}|{_CUE_WX}|{_CUE_OTHER})"
+_CUE_BEFORE_RE = re.compile(rf".*({_CUE}(?:{_GLUE}){{0,6}})$", re.DOTALL)
+_CUE_END_RE = re.compile(rf"{_CUE}$")  # one more cue right before a cue: 扣扣, qq群
+_CUE_AFTER_RE = re.compile(rf"(?:{_SEP}|是|为|的|我)*(?:{_CUE_QQ}|{_CUE_WX}|群号?|电话)")
+# A WeChat-style id (a letter, then 5-19 letters/digits/_/-) right after a cue word.
+_ID_AFTER_CUE_RE = re.compile(
+    rf"(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式|私聊|加)(?:{_GLUE}){{0,6}}"
+    r"([a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])"
+)
+_STRONG_ID_CUE_RE = re.compile(rf"^(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式)")
+
+_TLDS = re.findall(
+    r"\w+",
+    "com cn net org tv cc io me top xyz vip club site link live gg ly co info shop fun icu ink "
+    "work app dev tk ml ga cf gq ren wang ltd pro biz in us uk jp hk tw to im la ws su ru de",
+)
+# With a plain "." surrounded by spaces ("you. me too"), only TLDs that are not English words.
+_STRONG_TLDS = frozenset(["com", "cn", "net", "org", "top", "xyz", "vip", "cc", "tk", "ml", "icu"])
+# Every quantifier is bounded: a hostile message of dots and letters stays linear.
+_S = r"[ \x00\x01]{0,3}"
+
+
+def _tld_pattern(tld: str) -> str:
+    return _S.join("[o0]" if c == "o" else re.escape(c) for c in tld)
+
+
+_TLD = "|".join(_tld_pattern(t) for t in sorted(_TLDS, key=len, reverse=True))
+_LABEL = r"(?:[a-z0-9][ \x00\x01]{1,3}){0,24}?[a-z0-9][a-z0-9-]{0,62}"
+_DOT = rf"{_S}(?:\.|dot){_S}"
+_DOMAIN_RE = re.compile(
+    rf"(?<![a-z0-9])(?:{_LABEL}{_DOT}){{1,5}}({_TLD})(?![a-z0-9])(?:/[a-z0-9/._?=&%#-]*)?"
+)
+_SCHEME_RE = re.compile(rf"h{_S}t{_S}t{_S}p{_S}s?{_S}:{_S}/{_S}/[^ \x00]*|w{_S}w{_S}w{_S}\.[^ \x00]+")
+# Cheap gate: five digits close together, a dot, or a scheme; ids need 5+ digits.
+_GATE_RE = re.compile(r"(?:\d[^\d]{0,4}){4}\d|\.|dot|ww|:/|@|[a-z][a-z0-9_-]{5}")
+
+
+def find_contacts(text: str) -> list[ContactHit]:
+    """Every contact detail and link in ``text``, in order, spans into ``text``."""
+    folded = fold(text)
+    if not _GATE_RE.search(folded):
+        return []
+    hits: list[ContactHit] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: str) -> None:
+        while start < end and folded[start] in " \x00":
+            start += 1
+        while end < len(folded) and folded[end] == "\x00":
+            end += 1  # the keycap mark after the last digit
+        if start >= end or any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        hits.append(ContactHit(start, end, kind, text[start:end]))
+
+    for m in _SCHEME_RE.finditer(folded):
+        span = text[m.start() : m.end()]
+        add(m.start(), m.end(), "link" if span.isascii() and " " not in span else "hidden_link")
+    if "." in folded or "dot" in folded:
+        for m in _DOMAIN_RE.finditer(folded):
+            kind = _link_kind(text, folded, m)
+            if kind:
+                add(m.start(), m.end(), kind)
+    for m in _DIGIT_RUN_RE.finditer(folded):
+        found = _number(text, folded, m)
+        if found is not None:
+            add(found[0], m.end(), found[1])
+    for m in _ID_AFTER_CUE_RE.finditer(folded):
+        ident = m.group(1)
+        strong = _STRONG_ID_CUE_RE.match(folded, m.start()) is not None
+        if strong or any(c.isdigit() for c in ident):
+            add(m.start(), m.end(), "contact_id")
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _link_kind(text: str, folded: str, m: re.Match[str]) -> str:
+    """``link``, ``hidden_link``, or "" when the match is ordinary prose ("it. me")."""
+    span = text[m.start() : m.end()]
+    if not span.isascii() or ("dot" in folded[m.start() : m.end()] and "." not in span):
+        return "hidden_link"
+    if re.search(r" \.|\. ", span) is not None:
+        label = span[: m.start(1) - m.start()].rstrip(" .")
+        tld = re.sub(r"[ \x00\x01]", "", m.group(1)).replace("0", "o")
+        # "you. me too" is prose; "b 2 3 . tv" and "abc . com" are not.
+        return "hidden_link" if " " in label or tld in _STRONG_TLDS else ""
+    if " " in span:
+        return "hidden_link"
+    return "link"
+
+
+def _number(text: str, folded: str, m: re.Match[str]) -> tuple[int, str] | None:
+    """(start, kind) for a digit run that is a contact, else None."""
+    digits = re.sub(r"\D", "", m.group())
+    count = len(digits)
+    if count < 5:
+        return None
+    if _is_phone(digits) or _is_phone(digits[::-1]):
+        return m.start(), "phone"
+    if count <= 12:
+        low = max(0, m.start() - 12)
+        cue = _CUE_BEFORE_RE.match(folded, low, m.start())
+        if cue is not None:
+            start = cue.start(1)
+            while (more := _CUE_END_RE.search(folded, low, start)) is not None and more.end() == start:
+                start = more.start()
+            return start, "contact_id"
+        if _CUE_AFTER_RE.match(folded, m.end(), m.end() + 8):
+            return m.start(), "contact_id"
+    if count >= 7 and _disguised(text[m.start() : m.end()], digits):
+        return m.start(), "number"
+    return None
+
+
+def _is_phone(digits: str) -> bool:
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789"
+
+
+def _disguised(raw: str, digits: str) -> bool:
+    """A digit run written the way only a dodge writes it."""
+    if any(c in DISGUISED_DIGITS for c in raw):
+        return True
+    ascii_digits = sum(c.isascii() and c.isdigit() for c in raw)
+    if 0 < ascii_digits < len(digits):
+        return True  # mixed: 1二3四...
+    if ascii_digits == 0 and not _counting(digits):
+        return any(c in CN_DIGITS for c in raw)  # 四七一二八... but not 一二三四五六七
+    return False
+
+
+def _counting(digits: str) -> bool:
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(digits)}
+    return steps in ({1}, {9})

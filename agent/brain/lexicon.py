@@ -1,0 +1,85 @@
+"""Banned-word lexicons: the file format, reading files, and the entries they hold.
+
+One entry per line, ``#`` starts a comment (a whole line, or after a space):
+
+* ``傻逼``   banned as a word, as written and by sound (沙比, sha bi, 傻b...), 2+ syllables
+* ``=网赌``  banned only as written (its sound collides with ordinary text: 向往独自)
+* ``!读博``  allowed: the streamer's escape hatch for a benign word the matcher still
+  confuses with an entry; a match that overlaps it (and is not wholly around it) is ignored
+* ``fuck*``  ASCII entries match whole words; a trailing ``*`` also takes suffixes (fucking)
+* ``^nmsl 你妈死了``  an initialism (Latin letters, matched as a whole word, also spelled
+  n m s l or N.M.S.L) and what it stands for (shown by ``cohost moderate --explain``)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.config import BrainConfig, ConfigError
+
+__all__ = ["BUILTIN_LEXICON", "Entry", "Lexicon", "LexiconError", "load_entries"]
+
+BUILTIN_LEXICON = Path(__file__).resolve().parent.parent / "data" / "banned_words.txt"
+
+
+class LexiconError(ConfigError):
+    """A lexicon file named in the config cannot be read. A ConfigError, so startup code
+    that prints ``lines`` and exits already handles it."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__([line])
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    rule: str  # as written in the lexicon (without its mark), shown in verdicts
+    kind: str  # "banned" | "exact" | "allow" | "initialism"
+    own: bool = False  # the streamer's word (config or extra files), not the built-in list
+    meaning: str = ""  # what an initialism stands for
+
+
+@dataclass(slots=True)
+class Lexicon:
+    entries: list[Entry] = field(default_factory=list)
+
+    def add_lines(self, lines: list[str], *, own: bool = False) -> None:
+        for raw in lines:
+            line = raw.split(" #", 1)[0].strip()
+            if not line or line.startswith("#"):
+                continue
+            mark = line[0]
+            if mark == "!":
+                self.entries.append(Entry(line[1:].strip(), "allow", own))
+            elif mark == "=":
+                self.entries.append(Entry(line[1:].strip(), "exact", own))
+            elif mark == "^":
+                short, _, meaning = line[1:].strip().partition(" ")
+                self.entries.append(Entry(short, "initialism", own, meaning.strip()))
+            else:
+                self.entries.append(Entry(line, "banned", own))
+
+
+def read_lexicon(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise LexiconError(
+            f"banned word file {path} does not exist (fix brain.banned_word_files in config.toml)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"banned word file {path} cannot be read as UTF-8 text: {exc}") from None
+
+
+def load_entries(cfg: BrainConfig) -> list[Entry]:
+    """The built-in lexicon (unless switched off), extra files and inline words of ``cfg``.
+
+    Raises LexiconError (one line, naming the file) when a lexicon file is missing."""
+    lexicon = Lexicon()
+    if cfg.builtin_lexicon:
+        lexicon.add_lines(read_lexicon(BUILTIN_LEXICON))
+    for name in cfg.banned_word_files:
+        lexicon.add_lines(read_lexicon(Path(name).expanduser()), own=True)
+    lexicon.entries += [Entry(w.strip(), "banned", True) for w in cfg.banned_words if w.strip()]
+    lexicon.entries += [Entry(w.strip(), "allow", True) for w in cfg.allowed_words if w.strip()]
+    return lexicon.entries

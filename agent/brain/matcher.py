@@ -1,0 +1,288 @@
+"""Finding lexicon entries in the normalised forms of a message, and judging each find.
+
+Candidates come from Aho-Corasick automata (C speed; most chat has none): the compact
+form for Chinese entries, the spaced form for whole ASCII words and initialisms, the
+joined pinyin for entries matched by sound, and the reversed text. Each candidate is
+then judged (``agent.brain.words``): it counts only where it stands as a word or
+phrase of the message. ``find(..., explain=True)`` also returns the candidates that did
+not count, each with why, for ``cohost moderate --explain``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from agent.brain import normalize
+from agent.brain.lexicon import Entry
+from agent.brain.words import PARTICLES, WordJudge
+
+__all__ = ["Hit", "Matcher"]
+
+_ASCII_WORD_RE = re.compile(r"[a-z0-9 ]+\*?")
+_HAS_ASCII_RE = re.compile(r"[a-z0-9]")
+_TOKEN_PART_RE = re.compile(r"[a-z]+|[0-9]+|.")
+# Read backwards anywhere only from this many characters on; shorter entries only when
+# the reversed entry is the whole message (挂外 inside 衣服挂外面 is not 外挂).
+REVERSED_MIN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str  # the lexicon entry as written
+    detector: str  # "word" | "ascii_word" | "initialism" | "sound" | "reversed"
+    form: str  # the normalised form it was found in: "compact" | "spaced" | "pinyin" | "reversed"
+    start: int  # [start, stop) in that form (for "pinyin": in the compact form)
+    stop: int
+    matched: str
+    void: str = ""  # why this candidate does not count; "" when it does
+    size: int = 0  # characters or syllables matched: the longest hit is reported
+    order: int = 0  # the entry's place in the lexicon: the first of equals is reported
+
+
+class Matcher:
+    def __init__(self, entries: list[Entry], *, match_pinyin: bool = True) -> None:
+        self._entries: list[Entry] = []
+        self._compact: list[str] = []
+        self._cjk = ahocorasick.Automaton()  # compact form, substring match
+        self._words = ahocorasick.Automaton()  # spaced form, whole ASCII words
+        self._sound = ahocorasick.Automaton()  # joined pinyin, a cheap pre-filter
+        self._syllables = ahocorasick.Automaton()  # "|sha|bi|", the real pinyin test
+        self._allow_cjk = ahocorasick.Automaton()
+        self._allow_words = ahocorasick.Automaton()
+        for entry in entries:
+            self._add(entry)
+        for automaton in (self._cjk, self._words, self._sound, self._syllables):
+            automaton.make_automaton()
+        self._allow_cjk.make_automaton()
+        self._allow_words.make_automaton()
+        self._match_pinyin = match_pinyin
+        self._pinyin = normalize.pinyin_table() if match_pinyin else {}
+        judged = [c for c, e in zip(self._compact, self._entries, strict=True) if e.kind != "allow"]
+        self.judge = WordJudge([c for c in judged if normalize.has_cjk(c)])
+
+    def meaning(self, rule: str) -> str:
+        return next((e.meaning for e in self._entries if e.rule == rule and e.meaning), "")
+
+    def _add(self, entry: Entry) -> None:
+        spaced = normalize.spaced_form(normalize.display_form(entry.rule.rstrip("*")))
+        if not spaced:
+            return
+        index = len(self._entries)
+        compact = spaced.replace(" ", "")
+        self._entries.append(entry)
+        self._compact.append(compact)
+        allow = entry.kind == "allow"
+        prefix = entry.rule.endswith("*")
+        if entry.kind == "initialism" or _ASCII_WORD_RE.fullmatch(spaced + ("*" if prefix else "")):
+            _add_value(self._allow_words if allow else self._words, spaced, (index, len(spaced), prefix))
+            return
+        _add_value(self._allow_cjk if allow else self._cjk, compact, (index, len(compact), False))
+        if allow or entry.kind == "exact" or not normalize.has_cjk(compact):
+            return
+        syllables = _entry_syllables(compact)
+        if syllables is not None and len(syllables) >= 2:
+            _add_value(self._sound, "".join(syllables), (index, 0, False))
+            _add_value(self._syllables, "|" + "|".join(syllables) + "|", (index, len(syllables), False))
+
+    # -- finding --
+
+    def find(self, spaced: str, compact: str, *, explain: bool = False) -> list[Hit]:
+        """Counted hits (and with ``explain`` the void ones too), longest first."""
+        if not compact:
+            return []
+        hits = self._by_characters(compact) + self._by_words(spaced, "spaced")
+        if (explain or not _counted(hits)) and self._sounds_like(compact):
+            hits += self._by_sound(spaced, compact)
+        if explain or not _counted(hits):
+            hits += self._reversed(spaced, compact)
+        if not explain:
+            hits = [h for h in hits if not h.void]
+        return sorted(hits, key=lambda h: (bool(h.void), -h.size, h.order))
+
+    def _sounds_like(self, compact: str) -> bool:
+        """The cheap pre-filter: an entry's joined pinyin occurs in the message's."""
+        if not self._match_pinyin or not len(self._sound):
+            return False
+        return next(self._sound.iter(compact.translate(self._pinyin)), None) is not None
+
+    def _hit(self, index: int, detector: str, form: str, span: tuple[int, int], text: str, void: str) -> Hit:
+        start, stop = span
+        size = stop - start if detector != "sound" else len(self._compact[index])
+        return Hit(
+            self._entries[index].rule, detector, form, start, stop, text[start:stop], void, size, index
+        )
+
+    def _by_characters(self, compact: str) -> list[Hit]:
+        hits: list[Hit] = []
+        for end, (index, length, _prefix) in self._cjk.iter(compact):
+            start, stop = end - length + 1, end + 1
+            void = self._allowed(self._allow_cjk, compact, start, stop) or self.judge.crossed(
+                compact, start, stop
+            )
+            hits.append(self._hit(index, "word", "compact", (start, stop), compact, void))
+        return hits
+
+    def _by_words(self, spaced: str, form: str) -> list[Hit]:
+        hits: list[Hit] = []
+        if not len(self._words) or not _HAS_ASCII_RE.search(spaced):
+            return hits
+        for end, (index, length, prefix) in self._words.iter(spaced):
+            start = end - length + 1
+            if not normalize.ascii_edge(spaced, start - 1):
+                continue
+            if not prefix and not normalize.ascii_edge(spaced, end + 1):
+                continue
+            entry = self._entries[index]
+            if form == "reversed" and length < 4:
+                continue
+            void = self._allowed(self._allow_words, spaced, start, end + 1)
+            detector = "initialism" if entry.kind == "initialism" else "ascii_word"
+            hits.append(
+                self._hit(
+                    index,
+                    "reversed" if form == "reversed" else detector,
+                    form,
+                    (start, end + 1),
+                    spaced,
+                    void,
+                )
+            )
+        return hits
+
+    def _by_sound(self, spaced: str, compact: str) -> list[Hit]:
+        """Whole syllables of the pinyin stream, mapped back to the compact form."""
+        stream, spans = _syllable_stream(spaced, self._pinyin)
+        closing: dict[int, int] = {}  # stream offset of the "|" after syllable i -> i
+        offset = 0
+        for i, syllable in enumerate(stream[1:-1].split("|")):
+            offset += len(syllable) + 1
+            closing[offset] = i
+        hits: list[Hit] = []
+        for end, (index, count, _prefix) in self._syllables.iter(stream):
+            last = closing[end]
+            start, stop = spans[last - count + 1][0], spans[last][1]
+            void = self._sound_void(index, spaced, compact, start, stop)
+            hits.append(self._hit(index, "sound", "pinyin", (start, stop), compact, void))
+        return hits
+
+    def _sound_void(self, index: int, spaced: str, compact: str, start: int, stop: int) -> str:
+        void = self._allowed(self._allow_cjk, compact, start, stop) or self.judge.crossed(
+            compact, start, stop
+        )
+        if void:
+            return void
+        span, entry = compact[start:stop], self._compact[index]
+        if len(span) != len(entry) or span.isascii():
+            return ""  # pinyin in it: nobody writes an ordinary sentence that way
+        differ = [c for c, e in zip(span, entry, strict=True) if c != e]
+        own = self._entries[index].own
+        if self.judge.single_word(compact, start, stop) and self.judge.known(span, 1 if own else 11):
+            return f"{span} is a word of its own"
+        if any(c in PARTICLES for c in differ):
+            return "a grammatical particle in it: an ordinary sentence"
+        if not own or len(entry) != 2:
+            return ""
+        whole = (start, stop) == (0, len(compact))
+        spaced_out = _gap_inside(spaced, start, stop)
+        made_up = self.judge.single_word(compact, start, stop)
+        if whole or spaced_out or made_up:
+            return ""
+        return "sounds like your two-syllable word, but is ordinary words"
+
+    def _reversed(self, spaced: str, compact: str) -> list[Hit]:
+        backwards = compact[::-1]
+        hits: list[Hit] = []
+        for end, (index, length, _prefix) in self._cjk.iter(backwards):
+            start, stop = end - length + 1, end + 1
+            whole = (start, stop) == (0, len(backwards))
+            void = ""
+            if length < REVERSED_MIN and not whole:
+                void = self._backwards_void(compact, backwards, start, stop)
+            if backwards == compact:
+                void = "reads the same both ways"
+            hits.append(self._hit(index, "reversed", "reversed", (start, stop), backwards, void))
+        return hits + self._by_words(spaced[::-1], "reversed")
+
+    def _backwards_void(self, compact: str, backwards: str, start: int, stop: int) -> str:
+        """A short entry read backwards counts when the whole message reads better backwards
+        (it was written reversed) and the entry is a word of that reading."""
+        if self.judge.naturalness(backwards) <= self.judge.naturalness(compact):
+            return "a short word read backwards inside text that reads forwards"
+        return self.judge.crossed(backwards, start, stop)
+
+    @staticmethod
+    def _allowed(allow: ahocorasick.Automaton, text: str, start: int, stop: int) -> str:
+        """Why a banned match [start, stop) is void by an allowed word: one that overlaps
+        it without lying strictly inside it (其他妈妈 holds 他妈, but 其他 straddles it)."""
+        if not len(allow):
+            return ""
+        for end, (_index, length, _prefix) in allow.iter(text):
+            a_start, a_stop = end - length + 1, end + 1
+            overlaps = a_start < stop and start < a_stop
+            inside = start <= a_start and a_stop <= stop and (a_start, a_stop) != (start, stop)
+            if overlaps and not inside:
+                return f"allowed word {text[a_start:a_stop]}"
+        return ""
+
+
+def _counted(hits: list[Hit]) -> bool:
+    return any(not h.void for h in hits)
+
+
+def _gap_inside(spaced: str, start: int, stop: int) -> bool:
+    """True when the compact span [start, stop) had a space or symbol inside it."""
+    seen = 0  # characters of the compact form passed so far: the index of the next one
+    for c in spaced:
+        if c != " ":
+            seen += 1
+            if seen >= stop:
+                return False
+        elif start < seen < stop:
+            return True
+    return False
+
+
+def _add_value(automaton: ahocorasick.Automaton, key: str, value: tuple[int, int, bool]) -> None:
+    if key not in automaton:  # the first entry wins; duplicates across files are common
+        automaton.add_word(key, value)
+
+
+def _entry_syllables(compact: str) -> tuple[str, ...] | None:
+    table = normalize.pinyin_table()
+    out: list[str] = []
+    for run in re.findall(r"[a-z]+|.", compact):
+        if run.isascii():
+            part = normalize.segment_pinyin(run)
+            if part is None:
+                return None
+            out += part
+        elif ord(run) in table:
+            out.append(table[ord(run)])
+        else:
+            return None
+    return tuple(out)
+
+
+def _syllable_stream(spaced: str, table: dict[int, str]) -> tuple[str, list[tuple[int, int]]]:
+    """``|sha|bi|`` for ``傻 b``, with each syllable's [start, stop) in the compact form.
+    Latin runs that do not split into pinyin, digits and other scripts become ``#``."""
+    syllables: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for token in spaced.split(" "):
+        for part in _TOKEN_PART_RE.findall(token):
+            width = len(part)
+            split = normalize.segment_pinyin(part) if part.isascii() and part.isalpha() else None
+            if split:
+                for syllable in split:
+                    syllables.append(syllable)
+                    spans.append((pos, pos + len(syllable)))
+                    pos += len(syllable)
+                continue
+            syllables.append(table.get(ord(part), "#") if width == 1 else "#")
+            spans.append((pos, pos + width))
+            pos += width
+    return "|" + "|".join(syllables) + "|", spans

@@ -1,0 +1,150 @@
+"""CosyVoice: the streamer's own CosyVoice server (``runtime/python/fastapi/server.py``).
+
+Two ways to pick the voice, as the server offers them:
+
+- ``mode = "sft"``: a speaker built into the model (``spk_id``, e.g. 中文女), one
+  ``POST /inference_sft`` form (``tts_text``, ``spk_id``) per sentence;
+- ``mode = "zero_shot"``: a clone of a short reference clip: ``POST
+  /inference_zero_shot`` with ``tts_text``, ``prompt_text`` (what the clip says) and
+  the clip itself as the ``prompt_wav`` upload (a file on this PC).
+
+The server answers with bare 16-bit PCM, streamed as each piece of the sentence
+is synthesised, at the model's rate (22050 Hz for CosyVoice-300M, 24000 for
+CosyVoice2: ``tts.cosyvoice.sample_rate``; a server that names its rate in an
+``X-Custom-Header-sampleRate`` header overrides it). An error inside the server
+ends the stream with no audio, so "no audio" names the likeliest causes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from agent.checks import Check, EngineInfo
+from agent.config_speech import CosyVoiceTTS
+from agent.tts.base import TTSUnavailable
+from agent.tts.server_voice import PcmStream, failure, joined, refused, resample
+from agent.tts.text import to_say
+
+_KEY = "cosyvoice"
+RATE_HEADER = "X-Custom-Header-sampleRate"
+
+
+class Engine:
+    name = "cosyvoice"
+
+    def __init__(self, cfg: CosyVoiceTTS) -> None:
+        self.cfg = cfg
+        self.sample_rate = cfg.sample_rate
+        self._clip = b""
+        self._loaded = False
+
+    def info(self) -> EngineInfo:
+        voice = self.cfg.spk_id if self.cfg.mode == "sft" else self.cfg.prompt_wav
+        return EngineInfo(
+            self.name,
+            "tts",
+            self.sample_rate,
+            languages=("zh",),
+            voice=voice,
+            model=f"CosyVoice ({self.cfg.mode}) at {self.cfg.url}",
+        )
+
+    def _settings_problem(self) -> str:
+        if self.cfg.mode == "sft":
+            return "" if self.cfg.spk_id else "tts.cosyvoice.spk_id is empty: name a speaker, e.g. 中文女"
+        if not self.cfg.prompt_wav:
+            return 'tts.cosyvoice.prompt_wav is empty: mode = "zero_shot" needs a reference clip (a WAV file)'
+        if not Path(self.cfg.prompt_wav).expanduser().is_file():
+            return f"tts.cosyvoice.prompt_wav: no file at {self.cfg.prompt_wav} (a WAV on this PC)"
+        if not self.cfg.prompt_text:
+            return "tts.cosyvoice.prompt_text is empty: write down what the reference clip says"
+        return ""
+
+    def check(self) -> Check:
+        title = f"TTS cosyvoice ({self.cfg.url})"
+        if importlib.util.find_spec("httpx") is None:
+            return Check(title, "fail", "httpx is not installed", "pip install -e .")
+        problem = self._settings_problem()
+        if problem:
+            return Check(title, "fail", problem, f"set tts.cosyvoice ({self.cfg.mode})")
+        return Check(title, "ok", "the streamer's CosyVoice server (tts.backup covers it when down)")
+
+    def load(self) -> None:
+        """Reads the reference clip and says one short sentence, so problems show at start-up."""
+        if self._loaded:
+            return
+        problem = self._settings_problem()
+        if problem:
+            raise TTSUnavailable(problem)
+        if self.cfg.mode == "zero_shot":
+            try:
+                self._clip = Path(self.cfg.prompt_wav).expanduser().read_bytes()
+            except OSError as exc:
+                raise TTSUnavailable(f"tts.cosyvoice.prompt_wav: {exc.strerror or exc}") from None
+        self.synthesize("你好。")
+        self._loaded = True
+
+    def synthesize(self, text: str) -> np.ndarray:
+        return joined(self.stream(text))
+
+    def stream(self, text: str) -> Iterator[np.ndarray]:
+        """Float32 chunks at ``sample_rate`` as the server sends them."""
+        if (clean := to_say(text)) is None:
+            return
+        import httpx
+
+        said = False
+        try:
+            for chunk in self._request(clean):
+                said = True
+                yield chunk
+        except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            if said:
+                raise failure("CosyVoice", self.cfg.url, _KEY, exc, self.cfg.timeout_s) from None
+        except httpx.HTTPError as exc:
+            raise failure("CosyVoice", self.cfg.url, _KEY, exc, self.cfg.timeout_s) from None
+        if not said:
+            what = f"tts.cosyvoice.spk_id = {self.cfg.spk_id!r} is one of its speakers"
+            if self.cfg.mode == "zero_shot":
+                what = f"tts.cosyvoice.prompt_wav ({self.cfg.prompt_wav}) is a clear WAV of a few seconds"
+            raise TTSUnavailable(
+                f"the CosyVoice server at {self.cfg.url} sent no audio: check that {what} "
+                "(the server's console says why)"
+            )
+
+    def _request(self, text: str) -> Iterator[np.ndarray]:
+        import httpx
+
+        base = self.cfg.url.rstrip("/")
+        files = None
+        if self.cfg.mode == "sft":
+            url, form = f"{base}/inference_sft", {"tts_text": text, "spk_id": self.cfg.spk_id}
+        else:
+            url, form = f"{base}/inference_zero_shot", {"tts_text": text, "prompt_text": self.cfg.prompt_text}
+            files = {"prompt_wav": (Path(self.cfg.prompt_wav).name, self._clip, "audio/wav")}
+        pcm = PcmStream("<i2")
+        with (
+            httpx.Client(timeout=self.cfg.timeout_s, trust_env=False) as client,
+            client.stream("POST", url, data=form, files=files) as response,
+        ):
+            if response.status_code != 200:
+                raise refused("CosyVoice", _KEY, response.status_code, response.read())
+            rate = _rate(response.headers.get(RATE_HEADER), self.cfg.sample_rate)
+            if not self._loaded:
+                self.sample_rate = rate
+            for data in response.iter_bytes():
+                chunk = pcm.feed(data)
+                if len(chunk):
+                    yield resample(chunk, rate, self.sample_rate)
+
+
+def _rate(header: str | None, default: int) -> int:
+    try:
+        rate = int(header) if header else default
+    except ValueError:
+        return default
+    return rate if 8000 <= rate <= 48000 else default
