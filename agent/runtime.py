@@ -327,7 +327,9 @@ class Pipeline:
         self.reply.interrupt(stop.utterance_id, finish_sentence=stop.finish_sentence, reason=stop.reason)
 
     def _think(self, batch: list[Event]) -> list[Decision]:
-        """In the brain's thread: each event of ``batch`` at its own stream time."""
+        """In the brain's thread: the batch's questions embedded in one model call, then each
+        event of ``batch`` at its own stream time."""
+        self.brain.prepare(batch)
         return [decision for event in batch for decision in self.brain.handle(event, self.clock.now())]
 
 

@@ -138,17 +138,19 @@ def test_two_long_combo_ids_of_one_viewer_stay_two() -> None:
 # --- text --------------------------------------------------------------------------
 
 
-def test_control_bidi_and_surrogates_are_stripped_from_text_and_names() -> None:
+def test_control_bidi_and_surrogates_are_stripped_from_text_and_marked_in_names() -> None:
+    # Text loses them; a name keeps U+FFFD where a bidi control was, so the name guard
+    # (agent/brain/names.py) refuses it rather than saying a name a page would draw reversed.
     body = danmu(2, "你好\x00\u202e世界\ud800", uname="\u202e坏人\u2066\x1b[31m")
     (event,) = CommandParser().parse(body)
     assert isinstance(event, Danmaku)
-    assert (event.text, event.uname) == ("你好世界", "坏人[31m")
+    assert (event.text, event.uname) == ("你好世界", "\ufffd坏人\ufffd[31m")
     open_body = {
         "cmd": "LIVE_OPEN_PLATFORM_DM",
         "data": {"open_id": "o", "uname": "\u2067名字\u2069", "msg": "行\n一\r二", "msg_id": "m"},
     }
     (event,) = CommandParser().parse(open_body)
-    assert (event.uname, event.text) == ("名字", "行 一 二")  # type: ignore[union-attr]
+    assert (event.uname, event.text) == ("\ufffd名字\ufffd", "行 一 二")  # type: ignore[union-attr]
 
 
 _weird = st.sampled_from([*ODD_NUMBERS, -1, -(10**20), 10**20, 1e300, float("nan"), "\ud800", "\u202e"])

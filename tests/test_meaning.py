@@ -225,3 +225,25 @@ def test_untrusted_text_is_cut_and_empty_text_ignored(model: Embedder) -> None:
     hostile.add("controls", "\x00\x07\ud800", now=0.0)
     assert len(hostile) == 3
     assert hostile.add("big", "again", now=0.0) is None  # a key is added once
+
+
+def test_the_brain_embeds_a_batch_of_questions_in_one_call() -> None:
+    """The runtime hands the brain's thread a batch of waiting events: their questions are
+    embedded together before each is handled (then found cached), and not at all when the
+    brain is hurried (a backlog: character folding)."""
+    from agent.brain.brain import Brain
+    from agent.brain.moderation import Moderator
+    from agent.config import BrainConfig
+    from agent.events import Danmaku
+
+    cfg = BrainConfig(sentiment_model=False)
+    brain = Brain(cfg, Moderator.from_config(cfg))
+    brain.start_loading()
+    assert brain.wait_loaded(300)
+    texts = ["几点下播", "今天吃什么呀", "主播好", "这游戏叫什么"]
+    batch = [Danmaku(uid=str(i), uname=f"v{i}", text=t) for i, t in enumerate(texts)]
+    brain.hurried = True
+    assert brain.prepare(batch) == 0
+    brain.hurried = False
+    assert brain.prepare(batch) == 3  # the three questions, not the greeting
+    assert brain.folding.prepare(["几点下播", "这游戏叫什么"]) == 0  # already embedded

@@ -36,9 +36,10 @@ def start_run(tmp_path: Path, record: Path) -> subprocess.Popen[str]:
     )
 
 
-def wait_for_lines(record: Path, count: int, timeout: float = 60.0, danmaku: int = 0) -> None:
+def wait_for_lines(record: Path, count: int, timeout: float = 240.0, danmaku: int = 0) -> None:
     """Until the log has ``count`` lines, ``danmaku`` of them danmaku (every other event the
-    brain adds, verdicts included, does not count toward those)."""
+    brain adds, verdicts included, does not count toward those). The deadline is only a hang
+    guard: on a loaded 2-core machine the voice and the brain's models load for a minute."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         lines = record.read_text(encoding="utf-8").splitlines() if record.exists() else []

@@ -7,6 +7,7 @@ It still never reads a clock or does I/O: ``now`` is passed in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from agent.brain import modes
@@ -20,6 +21,7 @@ from agent.brain.moderation import Moderator
 from agent.brain.names import ANONYMOUS as ANONYMOUS  # re-exported: tests and callers name it here
 from agent.brain.names import ANONYMOUS_EN as ANONYMOUS_EN
 from agent.brain.names import NameGuard
+from agent.brain.questions import is_question
 from agent.brain.queue import Candidate, Fold, classify
 from agent.brain.split_orders import SplitOrders
 from agent.brain.state import (
@@ -146,6 +148,16 @@ class Brain:
         if now - self._topic_at >= TOPIC_EVERY_S:
             decisions += self._topic(now)
         return decisions
+
+    def prepare(self, batch: Sequence[Event]) -> int:
+        """Before a batch of waiting events is handled (in the brain's thread): the questions
+        in it are embedded in one model call, so folding finds them cached instead of calling
+        the model once per question. Not when hurried (a backlog: character folding). Returns
+        how many texts were embedded."""
+        if self.hurried:
+            return 0
+        texts = [e.text for e in batch if type(e) is Danmaku and e.text and is_question(e.text)]
+        return self.folding.prepare(texts) if len(texts) > 1 else 0
 
     def start_loading(self) -> None:
         """Load the slow models (sentiment, meaning) in the background; rules meanwhile."""

@@ -25,6 +25,7 @@ import numpy as np
 
 from agent.checks import Check, EngineInfo
 from agent.config_speech import CosyVoiceTTS
+from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.server_voice import PcmStream, failure, joined, refused, resample
 from agent.tts.text import to_say
@@ -89,7 +90,8 @@ class Engine:
         self._loaded = True
 
     def synthesize(self, text: str) -> np.ndarray:
-        return joined(self.stream(text))
+        # The whole sentence at the common speech level, like every other engine's.
+        return level.finish(joined(self.stream(text)), self.sample_rate)
 
     def stream(self, text: str) -> Iterator[np.ndarray]:
         """Float32 chunks at ``sample_rate`` as the server sends them."""
@@ -139,7 +141,7 @@ class Engine:
             for data in response.iter_bytes():
                 chunk = pcm.feed(data)
                 if len(chunk):
-                    yield resample(chunk, rate, self.sample_rate)
+                    yield level.limit(resample(chunk, rate, self.sample_rate))
 
 
 def _rate(header: str | None, default: int) -> int:

@@ -19,6 +19,7 @@ import numpy as np
 
 from agent.checks import Check, EngineInfo
 from agent.config_speech import GptSovitsTTS
+from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.server_voice import WavStream, failure, joined, refused, resample
 from agent.tts.text import to_say
@@ -75,7 +76,8 @@ class Engine:
         self._loaded = True
 
     def synthesize(self, text: str) -> np.ndarray:
-        return joined(self.stream(text))
+        # The whole sentence at the common speech level, like every other engine's.
+        return level.finish(joined(self.stream(text)), self.sample_rate)
 
     def stream(self, text: str) -> Iterator[np.ndarray]:
         """Float32 chunks at ``sample_rate`` as the server sends them."""
@@ -125,7 +127,7 @@ class Engine:
                         continue  # leading silence is held back: it may be the server's failure answer
                     if not self._loaded and wav.sample_rate:
                         self.sample_rate = wav.sample_rate
-                    yield resample(chunk, wav.sample_rate, self.sample_rate)
+                    yield level.limit(resample(chunk, wav.sample_rate, self.sample_rate))
             except (httpx.RemoteProtocolError, httpx.ReadError):
                 if loud:
                     raise

@@ -120,10 +120,14 @@ def request(
         tags = asked.cleaned.tags
         kind = "mention" if "mention" in tags else "question" if "question" in tags else "chatter"
         event = Danmaku(uname=name, text=said)
+    # The live bot never shows the model an order its tags caught; the orders a model does see
+    # are the ones they missed. A refusal pair teaches exactly that case: the order quoted as
+    # an untagged message would be.
+    tags = frozenset(asked.cleaned.tags) - {"instruction"}
     order = ReplyOrder(
         utterance_id=0,
         kind=kind,  # type: ignore[arg-type]
-        asked=Ordered(event=event, name=name, text=said, tags=asked.cleaned.tags),
+        asked=Ordered(event=event, name=name, text=said, tags=tags),
         count=asked.duplicates + 1 if kind == "question" else 1,
         recall=Recall(older=tuple(chat), heard=(heard,) if heard else ()),
     )
