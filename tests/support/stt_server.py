@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from tests.support.threaded import served
+
 MODEL_ID = "Systran/faster-whisper-base"
 
 
@@ -168,12 +170,5 @@ class SpeechToTextServer(ThreadingHTTPServer):
 
 @contextmanager
 def running(model_dir: Path, api_key: str = "") -> Iterator[SpeechToTextServer]:
-    server = SpeechToTextServer(model_dir, api_key)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served(SpeechToTextServer(model_dir, api_key)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

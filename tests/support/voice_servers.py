@@ -22,7 +22,6 @@ import io
 import json
 import re
 import subprocess
-import threading
 import time
 import wave
 from collections.abc import Iterator
@@ -33,6 +32,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
+
+from tests.support.threaded import served
 
 LANGUAGES = {"zh", "en", "ja", "ko", "yue", "auto", "auto_yue", "all_zh", "all_ja", "all_yue", "all_ko"}
 SPEAKERS = ("中文女", "中文男")
@@ -242,12 +243,5 @@ class CosyVoiceHandler(_Handler):
 
 @contextmanager
 def serving(handler: type[_Handler]) -> Iterator[_Server]:
-    server = _Server(handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with served(_Server(handler)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
