@@ -155,7 +155,12 @@ def test_say_text_loses_control_characters_and_line_breaks(client: TestClient, f
     said = fake.sent[0].text
     assert not any(c in said for c in "\x00\x1b\x07\r\n\u202e")
     assert said.startswith("大家好") and said.endswith("INFO agent.control: muted by the streamer")
-    assert client.post("/api/say", json={"text": "\x00\x07\n"}).status_code == 422  # nothing visible left
+    # Nothing visible left: a valid request that says nothing, and the answer says why.
+    empty = client.post("/api/say", json={"text": "\x00\x07\n"})
+    assert empty.status_code == 200
+    assert empty.json() == {"ok": False, "action": "say", "refused": "empty", "rule": ""}
+    assert len(fake.sent) == 1
+    assert client.post("/api/say", json={"text": " \n "}).status_code == 422  # blank: refused by the schema
 
 
 def test_say_refuses_text_that_would_be_filtered_and_says_why(

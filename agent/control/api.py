@@ -59,12 +59,14 @@ class SayRequest(BaseModel):
         min_length=1, max_length=SAY_MAX_CHARS, pattern=r"\S", examples=["大家好，我是小助手！"]
     )
 
-    @field_validator("text", mode="before")
+    @field_validator("text", mode="after")
     @classmethod
-    def _one_clean_line(cls, value: object) -> object:
+    def _one_clean_line(cls, value: str) -> str:
         """NUL, ESC, BEL and other control or bidi characters go; line breaks become spaces:
-        the text reaches OBS, the overlay and the log, where they would forge lines or colours."""
-        return clean_text(value).strip() if isinstance(value, str) else value
+        the text reaches OBS, the overlay and the log, where they would forge lines or colours.
+        After the schema's checks: text that was nothing but such characters is valid input
+        that says nothing (the answer says so), not a malformed request."""
+        return clean_text(value).strip()
 
 
 class ActionResult(BaseModel):
@@ -181,6 +183,9 @@ def create_app(
 
     @api.post("/say", response_model=ActionResult, summary="Speak this text now (moderated like any reply)")
     async def say(body: SayRequest) -> ActionResult:
+        if not body.text:  # only control characters: nothing left to say
+            requests["say_refused"] += 1
+            return ActionResult(ok=False, action="say", refused="empty")
         rule = controller.refusal(body.text)
         if rule is not None:
             # Never {"ok": true} for text that would be filtered: the caller sees why.
