@@ -21,6 +21,9 @@ from collections.abc import AsyncGenerator
 
 import numpy as np
 
+from agent.app.runtime import BRAIN_INPUTS, Pipeline
+from agent.app.startup import Models
+from agent.app.stats import percentile
 from agent.audio.sinks import AudioSink
 from agent.brain import flood, normalize, sentiment
 from agent.brain.brain import Brain
@@ -32,10 +35,7 @@ from agent.events import Danmaku, UtteranceDone
 from agent.llm.base import ReplyRequest
 from agent.loading import ModelSlot
 from agent.reply.pipeline import ReplyPipeline
-from agent.runtime import BRAIN_INPUTS, Pipeline
 from agent.sources.replay import DEMO_RECORDING, read_recording
-from agent.startup import Models
-from agent.stats import percentile
 
 
 def _danmaku(n: int, first: int = 0, *, unique: bool = True) -> list[Danmaku]:

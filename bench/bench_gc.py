@@ -2,7 +2,7 @@
 
 With the models loaded the process holds a few hundred thousand objects the collector
 tracks; every full collection walks all of them while the event loop (audio pacing,
-the control API) waits. ``agent.startup.freeze_loaded_objects`` moves them out of the
+the control API) waits. ``agent.app.startup.freeze_loaded_objects`` moves them out of the
 collector's sight once start-up is done. The heap here is the agent's own imports plus
 400,000 long-lived container objects standing in for loaded models and vocabularies
 (what was measured with a GLM and snownlp in memory); the workload is the churn of a
@@ -14,10 +14,10 @@ from __future__ import annotations
 import gc
 import time
 
-from agent.assemble import build_pipeline  # noqa: F401  (the agent's own start-up imports)
+from agent.app.assemble import build_pipeline  # noqa: F401  (the agent's own start-up imports)
+from agent.app.startup import freeze_loaded_objects
+from agent.app.stats import percentile
 from agent.events import Danmaku
-from agent.startup import freeze_loaded_objects
-from agent.stats import percentile
 
 LOADED_OBJECTS = 400_000
 FULL_COLLECTIONS = 15

@@ -40,7 +40,7 @@ def rss_mb():
 async def base(folder):
     from agent.clock import Clock
     from agent.config import AsrConfig, AudioConfig, BrainConfig, Config, ControlConfig, LlmConfig, TtsConfig
-    from agent.assemble import build_pipeline
+    from agent.app.assemble import build_pipeline
     cfg = Config(brain=BrainConfig(sentiment_model=False, fold_by_meaning=False),
                  llm=LlmConfig(engine="template"), tts=TtsConfig(engine="none"), asr=AsrConfig(engine="none"),
                  audio=AudioConfig(output_device="none"), control=ControlConfig(enabled=False))

@@ -17,11 +17,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from agent.app.stats import percentile
 from agent.bus import Bus
 from agent.config import ObsConfig
 from agent.events import ReplySentence, Transcript
 from agent.obs.output import ObsOutput
-from agent.stats import percentile
 from tests.obs_harness import ObsSpec, headless_obs, missing_tools
 
 REPLY, SUBS, STATUS = "Cohost Reply", "Cohost Subtitles", "Cohost Status"

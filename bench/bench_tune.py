@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from agent.app.record import encode_line
 from agent.config import load_config
 from agent.events import ReplySentence, UtteranceDone
-from agent.record import encode_line
 from agent.sources.replay import DEMO_RECORDING
 from agent.tune.chatdata import DataFiles
 from agent.tune.dataset import build

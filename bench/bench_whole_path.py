@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
+from agent.app.stats import percentile
 from agent.clock import Clock
 from agent.config import (
     AsrConfig,
@@ -32,7 +33,6 @@ from agent.config import (
 )
 from agent.events import Danmaku
 from agent.sources.replay import DEMO_RECORDING, ReplaySource, read_recording
-from agent.stats import percentile
 
 EVENTS = 60_000
 VIEWERS = 20_000

@@ -56,7 +56,8 @@ class PulseServer:
         return {"XDG_RUNTIME_DIR": str(self.runtime_dir), "PULSE_SERVER": f"unix:{self.socket}"}
 
     def pactl(self, *args: str) -> str:
-        assert PACTL is not None
+        if PACTL is None:  # pulse_server() skips before this; a server made by hand still needs pactl
+            raise RuntimeError("pactl is not installed (apt-get install pulseaudio-utils)")
         done = subprocess.run(
             [PACTL, *args], env={**os.environ, **self.env}, capture_output=True, text=True, timeout=10
         )

@@ -13,7 +13,8 @@ from typing import TypeVar
 
 import pytest
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
+from agent.app.runtime import Pipeline
 from agent.bus import EventQueue
 from agent.clock import Clock
 from agent.config import (
@@ -34,7 +35,6 @@ from agent.llm.base import ReplyFailed, ReplyRequest
 from agent.llm.breaker import BreakerEngine
 from agent.llm.template import TemplateEngine
 from agent.obs.view import ObsView
-from agent.runtime import Pipeline
 from tests.support.model_server import REPLY, model_server
 
 
@@ -304,9 +304,9 @@ async def test_a_trickling_model_cut_off_by_the_pipeline_counts_as_hung(tmp_path
 async def test_start_up_freezes_what_it_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    import agent.startup
+    import agent.app.startup
 
-    monkeypatch.setattr(agent.startup, "_frozen", False)  # another test's pipeline may have frozen first
+    monkeypatch.setattr(agent.app.startup, "_frozen", False)  # another test's pipeline may have frozen first
 
     cfg = runtime_config("http://127.0.0.1:9/v1").model_copy(update={"llm": LlmConfig(engine="template")})
     pipeline = await build_pipeline(cfg, Clock(), [], out_dir=tmp_path)

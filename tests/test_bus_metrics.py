@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
 from agent.clock import Clock
 from agent.config import AsrConfig, AudioConfig, Config, ControlConfig, LlmConfig, TtsConfig
 from agent.control.metrics import render

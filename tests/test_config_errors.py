@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.app.cli import app
 
 
 def cohost(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

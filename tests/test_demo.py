@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from agent.app.narration import narration
+from agent.app.stats import Stats
 from agent.brain.moderation import Moderator
 from agent.config import BrainConfig
 from agent.events import Control, Danmaku, Filtered, Metric, Transcript, UtteranceDone
-from agent.narration import narration
 from agent.sources.replay import DEMO_RECORDING
-from agent.stats import Stats
 
 
 @pytest.fixture(scope="module")
@@ -54,24 +54,27 @@ def test_demo_exits_cleanly_with_a_summary(demo_run) -> None:
     assert "arrival_to_first_audio" not in result.stdout
 
 
+STREAMER_LINE = "INFO agent.app.demo: streamer: "
+
+
 def test_the_log_shows_each_reply_each_filtered_message_and_the_streamer(demo_run) -> None:
     result, record, _ = demo_run
     events = lines(record)
     log = result.stderr.splitlines()
     for done in (e for e in events if e["type"] == "utterance_done"):
         if done["outcome"] == "spoken":
-            assert f"INFO agent.demo: bot (spoken): {done['text'] or '(nothing said)'}" in log
+            assert f"INFO agent.app.demo: bot (spoken): {done['text'] or '(nothing said)'}" in log
         else:  # cut off: what cut it off and what it meant to say
-            assert any(line.startswith(f"INFO agent.demo: bot ({done['outcome']}, by ") for line in log)
-    assert "INFO agent.demo: streamer pressed mute (from demo)" in log  # the recording's scripted mute
+            assert any(line.startswith(f"INFO agent.app.demo: bot ({done['outcome']}, by ") for line in log)
+    assert "INFO agent.app.demo: streamer pressed mute (from demo)" in log  # the recording's scripted mute
     filtered = [e for e in events if e["type"] == "filtered"]
-    prefixes = ("INFO agent.demo: not answered (", "INFO agent.demo: ignoring viewer")
+    prefixes = ("INFO agent.app.demo: not answered (", "INFO agent.app.demo: ignoring viewer")
     said = [line for line in log if line.startswith(prefixes)]
     assert len(said) == len(filtered) > 0
-    assert any(line.startswith("INFO agent.demo: not answered (banned_word, ") for line in said)
+    assert any(line.startswith("INFO agent.app.demo: not answered (banned_word, ") for line in said)
     heard = [e["text"] for e in events if e["type"] == "transcript" and e["text"]]
     assert [
-        line.removeprefix("INFO agent.demo: streamer: ") for line in log if "agent.demo: streamer: " in line
+        line.removeprefix(STREAMER_LINE) for line in log if line.startswith(STREAMER_LINE)
     ] == heard
     assert "template mode: no language model loaded" in result.stdout
     assert "no GLM model configured" in result.stdout  # the notice says how to configure one
@@ -285,8 +288,8 @@ def test_no_overlay_url_is_announced_when_the_overlay_is_off(tmp_path: Path) -> 
 def test_above_speed_4_the_demo_streamer_goes_to_the_bot_as_text() -> None:
     from rich.console import Console
 
+    from agent.app.demo import EARS_UP_TO, _sped_up
     from agent.config import Config
-    from agent.demo import EARS_UP_TO, _sped_up
 
     console = Console(record=True, width=200)
     cfg = Config()

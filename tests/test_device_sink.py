@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +13,7 @@ import pytest
 from tests.pulse import pulse_server, requires_pulseaudio
 
 SCRIPT = Path(__file__).parent / "scripts" / "play_on_pulse.py"
-pytestmark = [
-    requires_pulseaudio,
-    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"),
-]
+pytestmark = [requires_pulseaudio]
 
 
 def play(*args: str) -> dict[str, float | str]:
@@ -42,7 +38,8 @@ def test_speech_reaches_the_device() -> None:
     # Speech (with its pauses) is heard on the sink's monitor for about half its length,
     # and play() returns only once the device has played it (plus the device's latency).
     assert float(report["loud_s"]) > 0.35 * duration
-    assert duration * 0.95 < float(report["played_s"]) < duration + 2.0
+    # Never before the device has played it (a busy machine can only make it later).
+    assert float(report["played_s"]) > duration * 0.95
     assert float(report["reported_s"]) == pytest.approx(duration, abs=0.05)  # what play() says it played
 
 
@@ -51,7 +48,8 @@ def test_interrupt_stops_the_device_at_once() -> None:
     assert report["sink"] == "device"
     duration = float(report["duration_s"])
     assert duration > 4.0
-    # Stopped at 2 s of a speech over 4 s long: well short of its end, however busy the machine.
-    assert 1.9 < float(report["played_s"]) < duration - 1.0
+    # Stopped at 2 s of a speech over 4 s long: play() returns well before the speech's end
+    # (a busy machine only delays the stop; over a second of headroom is left for that).
+    assert float(report["played_s"]) < duration - 1.0
     assert float(report["reported_s"]) < duration - 1.0
     assert 0 < float(report["loud_s"]) < 0.3 * duration  # cut short: most of the speech never played

@@ -42,10 +42,17 @@ def test_pulse_device_is_listed_and_found(pulse: PulseServer) -> None:
 
 @requires_pulseaudio
 def test_auto_is_the_default_output(pulse: PulseServer) -> None:
+    import sounddevice as sd
+
     index = find_output_device("auto")
-    assert index is not None
     (chosen,) = [d for d in list_devices() if d.index == index]
     assert chosen.default_output and chosen.outputs > 0
+    # PortAudio's own default output, which on this machine is ALSA's "default" (routed to the
+    # private PulseAudio server), not merely the first output device ("pulse" comes first).
+    assert index == sd.query_devices(kind="output")["index"]
+    assert (chosen.name, chosen.hostapi) == ("default", "ALSA")
+    first = next(d for d in list_devices() if d.outputs > 0)
+    assert first.index != index, "the first output is the default here: this test would not tell them apart"
 
 
 @requires_pulseaudio
@@ -69,7 +76,7 @@ def test_found_device_really_plays(pulse: PulseServer) -> None:
 
 
 def cohost(*args: str, env: dict[str, str], python_prefix: str = "") -> subprocess.CompletedProcess[str]:
-    code = python_prefix + "from agent.cli import app; app(" + repr(list(args)) + ")"
+    code = python_prefix + "from agent.app.cli import app; app(" + repr(list(args)) + ")"
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1", **env},
@@ -122,7 +129,7 @@ def test_no_portaudio_means_wav_files(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @requires_pulseaudio
 def test_doctor_sees_the_pulse_device(pulse: PulseServer) -> None:
-    from agent import doctor
+    from agent.app import doctor
     from agent.config import AudioConfig
 
     listed = doctor.check_audio_devices()
@@ -131,3 +138,11 @@ def test_doctor_sees_the_pulse_device(pulse: PulseServer) -> None:
     assert named.status == "ok" and named.detail.endswith(" pulse")
     auto = doctor.check_output_device(AudioConfig(output_device="auto"))
     assert auto.status == "ok" and "auto -> #" in auto.detail
+
+
+def test_pactl_missing_is_one_error_naming_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import pulse as pulse_module
+
+    monkeypatch.setattr(pulse_module, "PACTL", None)
+    with pytest.raises(RuntimeError, match=r"^pactl is not installed \(apt-get install pulseaudio-utils\)$"):
+        PulseServer(Path("/nonexistent"), 0, "vsink").pactl("info")

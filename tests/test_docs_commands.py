@@ -36,7 +36,7 @@ import pytest
 import typer
 from typer.exceptions import TyperException
 
-from agent.cli import app
+from agent.app.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]

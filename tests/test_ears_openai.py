@@ -148,7 +148,7 @@ def test_a_wrong_key_model_or_url_is_one_line_naming_the_key(server: SpeechToTex
 
 
 def test_doctor_checks_the_server_it_is_pointed_at(server: SpeechToTextServer) -> None:
-    from agent import doctor
+    from agent.app import doctor
 
     ok = doctor.check_asr(openai_asr(server))
     assert ok.status == "ok" and server.url in ok.detail and MODEL_ID in ok.detail
@@ -216,7 +216,7 @@ def test_cohost_transcribe_with_the_server_down_is_one_line(tmp_path: Path) -> N
 async def test_the_runtime_hears_the_streamer_through_the_server(
     server: SpeechToTextServer, streamer: Path, tmp_path: Path
 ) -> None:
-    from agent.assemble import build_pipeline
+    from agent.app.assemble import build_pipeline
     from agent.clock import Clock
     from agent.ears.capture import WavMic
     from agent.events import Transcript

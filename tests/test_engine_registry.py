@@ -114,7 +114,7 @@ def test_old_flat_whisper_keys_still_mean_the_section() -> None:
 
 
 def test_doctor_with_an_openai_language_model_never_looks_for_torch_or_a_transformers_model() -> None:
-    from agent import doctor
+    from agent.app import doctor
 
     llm = LlmConfig(engine="openai", openai=OpenAILLM(base_url="http://127.0.0.1:9/v1"))
     torch = doctor.check_torch(llm)
@@ -127,7 +127,7 @@ def test_doctor_with_an_openai_language_model_never_looks_for_torch_or_a_transfo
 async def test_doctor_reports_the_openai_server_it_finds() -> None:
     import asyncio
 
-    from agent import doctor
+    from agent.app import doctor
 
     async with model_server() as server:
         llm = LlmConfig(engine="openai", openai=OpenAILLM(base_url=server.url))

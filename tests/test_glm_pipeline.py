@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
+from agent.app.startup import plan_models
 from agent.audio.sinks import WavSink
 from agent.clock import Clock
 from agent.config import AsrConfig, Config, ControlConfig, LlmConfig, TransformersLLM, TtsConfig
 from agent.events import Audio, Danmaku, Event, ReplySentence, UtteranceDone
 from agent.llm.base import ChatMessage, ReplyRequest
 from agent.reply.pipeline import ReplyPipeline
-from agent.startup import plan_models
 from agent.tts.espeak import EspeakEngine
 from tests.tiny_glm import DEFAULT_REPLY, DEFAULT_SYSTEM, build_tiny_glm
 

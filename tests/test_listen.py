@@ -12,7 +12,7 @@ import pytest
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.app.cli import app
 from agent.config import (
     BilibiliOpenSource,
     BilibiliSource,

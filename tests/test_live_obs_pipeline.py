@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
+from agent.app.runtime import Pipeline
 from agent.clock import Clock
 from agent.config import AudioConfig, Config, ControlConfig, ObsConfig, TtsConfig
 from agent.events import Danmaku
-from agent.runtime import Pipeline
 from tests.obs_harness import SCRIPT, HeadlessObs, ObsSpec, free_port, headless_obs, missing_tools
 
 pytestmark = pytest.mark.slow

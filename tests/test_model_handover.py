@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
+from agent.app.startup import token_counter
 from agent.clock import Clock
 from agent.config import AsrConfig, Config, ControlConfig, LlmConfig, TtsConfig
 from agent.config_speech import VadConfig
@@ -18,7 +19,6 @@ from agent.ears.capture import Level, MicBlock
 from agent.ears.stage import Ears
 from agent.llm.template import TemplateEngine
 from agent.loading import ModelSlot
-from agent.startup import token_counter
 
 
 @dataclass

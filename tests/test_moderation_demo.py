@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from agent.app.record import encode_line
 from agent.brain.moderation import Moderator
 from agent.config import BrainConfig
 from agent.events import Danmaku
-from agent.record import encode_line
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data"

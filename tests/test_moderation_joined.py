@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from agent.app.cli import app
 from agent.brain.brain import Brain
 from agent.brain.joined import MAX_CHARS, WINDOW_S, RecentChat
 from agent.brain.moderation import Moderator
 from agent.brain.state import Emit
-from agent.cli import app
 from agent.config import BrainConfig
 from agent.control.overlay_chat import ChatGate
 from agent.events import Admitted, Danmaku, Filtered

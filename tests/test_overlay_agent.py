@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import connect
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
 from agent.clock import Clock
 from agent.config import (
     AudioConfig,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from agent.app.record import Recorder
 from agent.bus import EventQueue
 from agent.clock import Clock
 from agent.events import Danmaku, Event
-from agent.record import Recorder
 
 
 async def record(path: Path, events: list[Event]) -> Recorder:
@@ -47,7 +47,7 @@ async def test_an_event_that_will_not_encode_is_counted_and_recording_goes_on(
     path = tmp_path / "run.jsonl"
     broken = Danmaku(text=object(), uname="x")  # type: ignore[arg-type]
     events: list[Event] = [broken, broken, Danmaku(text="after", uname="y")]
-    with caplog.at_level(logging.ERROR, logger="agent.record"):
+    with caplog.at_level(logging.ERROR, logger="agent.app.record"):
         recorder = await record(path, events)
     assert (recorder.lines, recorder.failed) == (1, 2)
     assert json.loads(path.read_text(encoding="utf-8"))["text"] == "after"
@@ -65,7 +65,7 @@ async def test_an_unwritable_path_is_one_error_line_and_the_queue_keeps_draining
 ) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with caplog.at_level(logging.ERROR, logger="agent.record"):
+    with caplog.at_level(logging.ERROR, logger="agent.app.record"):
         recorder = await record(blocker / "run.jsonl", [Danmaku(text="m", uname="u")] * 3)
     assert (recorder.lines, recorder.failed) == (0, 3)
     assert [r.getMessage().startswith("record: cannot write") for r in caplog.records] == [True]

@@ -35,11 +35,12 @@ async def speak(
     timeout: float = 20.0,
     first_clause: bool = False,
     volume: float = 1.0,
+    speed: float = 20.0,
 ):
     events: list[Event] = []
     tts = EspeakEngine(EspeakTTS())
     tts.load()
-    clock = Clock(speed=20.0)
+    clock = Clock(speed=speed)
     sink = WavSink(tmp_path, clock)
     voice = ReplyPipeline(
         engine,
@@ -116,7 +117,7 @@ async def test_a_banned_sentence_never_reaches_tts_or_the_bus(tmp_path: Path) ->
 
 async def test_interrupt_stops_playback_and_generation(tmp_path: Path) -> None:
     engine = ScriptedEngine(["这是第一句话，比较长一点。"] + ["后面还有很多很多话要说。"] * 20, hang=True)
-    outcome, events, sink = await speak(engine, tmp_path, interrupt_after_audio=True)
+    outcome, events, sink = await speak(engine, tmp_path, interrupt_after_audio=True, speed=1.0)
     assert outcome == "interrupted"
     assert len(of(Audio, events)) < 5
     assert engine.cancelled
@@ -192,7 +193,9 @@ async def test_volume_scales_what_is_played(tmp_path: Path) -> None:
 
 async def test_an_interrupted_sentence_ends_with_a_cut_audio_ended(tmp_path: Path) -> None:
     engine = ScriptedEngine(["这是第一句话，比较长一点，还要更长一些才好。", "第二句。"], hang=True)
-    _, events, _ = await speak(engine, tmp_path, interrupt_after_audio=True)
+    # Played in real time (speed 1): the first sentence lasts seconds, so the interrupt sent
+    # once its audio starts lands well inside it even when the machine is busy.
+    _, events, _ = await speak(engine, tmp_path, interrupt_after_audio=True, speed=1.0)
     ended = of(AudioEnded, events)
     assert len(ended) == 1 and ended[0].cut
     assert ended[0].played_s < of(Audio, events)[0].duration_s

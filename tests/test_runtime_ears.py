@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
 from agent.clock import Clock
 from agent.config import AsrConfig, Config, ControlConfig, LlmConfig, TtsConfig
 from agent.ears.capture import Level, MicBlock
@@ -70,7 +70,8 @@ async def test_a_broken_mic_is_one_error_and_the_bot_keeps_answering_chat(
         stop.set()
         await runner
     assert got[0].type == "utterance_done"
-    errors = [r.getMessage() for r in caplog.records if r.name == "agent.runtime" and r.levelname == "ERROR"]
+    runtime_errors = (r for r in caplog.records if r.name == "agent.app.runtime" and r.levelname == "ERROR")
+    errors = [r.getMessage() for r in runtime_errors]
     assert len(errors) == 1
     assert "Unanticipated host error" in errors[0] and "keeps answering chat" in errors[0]
     assert pipeline.status()["mic"]["mic"] == "broken"

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,7 +17,6 @@ from tests.pulse import pulse_server, requires_pulseaudio
 
 REPO = Path(__file__).resolve().parent.parent
 LINE = "大家好，欢迎来到直播间！今天我们一起玩游戏。"
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
 
 def read(path: Path) -> tuple[np.ndarray, int]:

@@ -10,29 +10,14 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
-import time
 from pathlib import Path
 
 from websockets.asyncio.client import connect
 
+from tests.obs_harness import free_port
+from tests.support.waiting import wait_for_file_text
 from tests.twitch_server import TwitchTestServer, privmsg
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def wait_for_file_text(path: Path, needle: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and needle in path.read_text(encoding="utf-8"):
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{needle!r} never appeared in {path}")
 
 
 async def test_twitch_and_a_json_bridge_feed_one_bot(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.app.cli import app
 from agent.config import SourcesConfig, TwitchSource, load_config
 from agent.events import Danmaku, Gift, Guard, SuperChat
 from agent.sources import registry

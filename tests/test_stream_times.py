@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from agent.app.record import Recorder
 from agent.audio.sinks import WavSink
 from agent.bus import EventQueue
 from agent.clock import Clock
 from agent.events import Danmaku
-from agent.record import Recorder
 
 
 class SetClock(Clock):

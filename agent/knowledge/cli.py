@@ -9,7 +9,7 @@ answers cut for length and answers the reply guard would refuse to say; it exits
 there is anything to fix.
 
 These tools load the brain's meaning model themselves (they are the wiring, like
-agent/assemble.py): the knowledge package itself never imports the brain.
+agent/app/assemble.py): the knowledge package itself never imports the brain.
 """
 
 from __future__ import annotations

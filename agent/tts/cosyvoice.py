@@ -17,31 +17,29 @@ ends the stream with no audio, so "no audio" names the likeliest causes.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
+from agent.checks import EngineInfo
 from agent.config_speech import CosyVoiceTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
-from agent.tts.server_voice import PcmStream, failure, joined, refused, resample
+from agent.tts.server_voice import PcmStream, ServerVoice, failure, refused, resample
 from agent.tts.text import to_say
 
 _KEY = "cosyvoice"
 RATE_HEADER = "X-Custom-Header-sampleRate"
 
 
-class Engine:
+class Engine(ServerVoice):
     name = "cosyvoice"
 
     def __init__(self, cfg: CosyVoiceTTS) -> None:
         self.cfg = cfg
         self.sample_rate = cfg.sample_rate
         self._clip = b""
-        self._loaded = False
 
     def info(self) -> EngineInfo:
         voice = self.cfg.spk_id if self.cfg.mode == "sft" else self.cfg.prompt_wav
@@ -54,7 +52,11 @@ class Engine:
             model=f"CosyVoice ({self.cfg.mode}) at {self.cfg.url}",
         )
 
-    def _settings_problem(self) -> str:
+    @property
+    def title(self) -> str:
+        return self.cfg.url
+
+    def settings_problem(self) -> str:
         if self.cfg.mode == "sft":
             return "" if self.cfg.spk_id else "tts.cosyvoice.spk_id is empty: name a speaker, e.g. 中文女"
         if not self.cfg.prompt_wav:
@@ -65,33 +67,16 @@ class Engine:
             return "tts.cosyvoice.prompt_text is empty: write down what the reference clip says"
         return ""
 
-    def check(self) -> Check:
-        title = f"TTS cosyvoice ({self.cfg.url})"
-        if importlib.util.find_spec("httpx") is None:
-            return Check(title, "fail", "httpx is not installed", "pip install -e .")
-        problem = self._settings_problem()
-        if problem:
-            return Check(title, "fail", problem, f"set tts.cosyvoice ({self.cfg.mode})")
-        return Check(title, "ok", "the streamer's CosyVoice server (tts.backup covers it when down)")
+    def settings_fix(self) -> str:
+        return f"set tts.cosyvoice ({self.cfg.mode})"
 
-    def load(self) -> None:
-        """Reads the reference clip and says one short sentence, so problems show at start-up."""
-        if self._loaded:
-            return
-        problem = self._settings_problem()
-        if problem:
-            raise TTSUnavailable(problem)
+    def prepare(self) -> None:
+        """Zero-shot: the reference clip is read once and sent with every sentence."""
         if self.cfg.mode == "zero_shot":
             try:
                 self._clip = Path(self.cfg.prompt_wav).expanduser().read_bytes()
             except OSError as exc:
                 raise TTSUnavailable(f"tts.cosyvoice.prompt_wav: {exc.strerror or exc}") from None
-        self.synthesize("你好。")
-        self._loaded = True
-
-    def synthesize(self, text: str) -> np.ndarray:
-        # The whole sentence at the common speech level, like every other engine's.
-        return level.finish(joined(self.stream(text)), self.sample_rate)
 
     def stream(self, text: str) -> Iterator[np.ndarray]:
         """Float32 chunks at ``sample_rate`` as the server sends them."""

@@ -11,17 +11,16 @@ re-raises), so silence is treated as a failure, with the likeliest cause named.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
+from agent.checks import EngineInfo
 from agent.config_speech import GptSovitsTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
-from agent.tts.server_voice import WavStream, failure, joined, refused, resample
+from agent.tts.server_voice import ServerVoice, WavStream, failure, refused, resample
 from agent.tts.text import to_say
 
 # What the server says before it has been asked (v2 models speak at 32 kHz); load() learns the real rate.
@@ -30,13 +29,12 @@ _KEY = "gpt_sovits"
 _SILENT = 1e-4
 
 
-class Engine:
+class Engine(ServerVoice):
     name = "gpt_sovits"
 
     def __init__(self, cfg: GptSovitsTTS) -> None:
         self.cfg = cfg
         self.sample_rate = DEFAULT_RATE
-        self._loaded = False
 
     def info(self) -> EngineInfo:
         return EngineInfo(
@@ -48,7 +46,11 @@ class Engine:
             model=f"GPT-SoVITS api_v2 at {self.cfg.url}",
         )
 
-    def _settings_problem(self) -> str:
+    @property
+    def title(self) -> str:
+        return self.cfg.url
+
+    def settings_problem(self) -> str:
         if not self.cfg.ref_audio_path:
             return (
                 "tts.gpt_sovits.ref_audio_path is empty: set it to the reference clip "
@@ -56,28 +58,8 @@ class Engine:
             )
         return ""
 
-    def check(self) -> Check:
-        title = f"TTS gpt_sovits ({self.cfg.url})"
-        if importlib.util.find_spec("httpx") is None:
-            return Check(title, "fail", "httpx is not installed", "pip install -e .")
-        problem = self._settings_problem()
-        if problem:
-            return Check(title, "fail", problem, "set tts.gpt_sovits.ref_audio_path")
-        return Check(title, "ok", "the streamer's GPT-SoVITS server (tts.backup covers it when down)")
-
-    def load(self) -> None:
-        """One short sentence, so a server that is down or misconfigured is told at start-up."""
-        if self._loaded:
-            return
-        problem = self._settings_problem()
-        if problem:
-            raise TTSUnavailable(problem)
-        self.synthesize("你好。")
-        self._loaded = True
-
-    def synthesize(self, text: str) -> np.ndarray:
-        # The whole sentence at the common speech level, like every other engine's.
-        return level.finish(joined(self.stream(text)), self.sample_rate)
+    def settings_fix(self) -> str:
+        return "set tts.gpt_sovits.ref_audio_path"
 
     def stream(self, text: str) -> Iterator[np.ndarray]:
         """Float32 chunks at ``sample_rate`` as the server sends them."""

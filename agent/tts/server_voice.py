@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from agent.checks import Check
+from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO
 
@@ -153,3 +155,52 @@ def _reason(exc: Exception) -> str:
         if marker in text:
             return marker.lower()
     return text[:160] or type(exc).__name__
+
+
+class ServerVoice:
+    """What a voice on the streamer's own TTS server shares: settings checked before any request,
+    one short sentence at load so a server that is down shows at start-up, and whole sentences
+    brought to the common speech level. A subclass names itself (``name``, ``title``), says
+    what is wrong with its settings and streams a sentence's audio."""
+
+    name = ""
+    sample_rate = 0
+    _loaded = False
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+    def settings_problem(self) -> str:
+        """What is wrong with the settings, in one line; empty when nothing is."""
+        return ""
+
+    def settings_fix(self) -> str:
+        return f"set tts.{self.name}"
+
+    def stream(self, text: str) -> Iterator[np.ndarray]:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Before the first request (after the settings passed): read what the requests need."""
+
+    def check(self) -> Check:
+        title = f"TTS {self.name} ({self.title})"
+        problem = self.settings_problem()
+        if problem:
+            return Check(title, "fail", problem, self.settings_fix())
+        return Check(title, "ok", f"the streamer's {self.name} server (tts.backup covers it when down)")
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        problem = self.settings_problem()
+        if problem:
+            raise TTSUnavailable(problem)
+        self.prepare()
+        self.synthesize("你好。")
+        self._loaded = True
+
+    def synthesize(self, text: str) -> np.ndarray:
+        # The whole sentence at the common speech level, like every other engine's.
+        return level.finish(joined(self.stream(text)), self.sample_rate)

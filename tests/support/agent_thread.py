@@ -15,10 +15,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
+from agent.app.runtime import Pipeline
 from agent.clock import Clock
 from agent.config import Config
-from agent.runtime import Pipeline
 from agent.sources.factory import build_live_sources
 
 

@@ -1,8 +1,8 @@
-"""Runs every stage of the pipeline under one TaskGroup (``agent.assemble`` builds it).
+"""Runs every stage of the pipeline under one TaskGroup (``agent.app.assemble`` builds it).
 
 sources and the ears -> bus -> brain -> reply pipeline -> sink, with the
 recorder, stats, OBS and the control API as further bus subscribers. Models
-load in the background (``agent.startup``). Ctrl-C / SIGTERM stop it cleanly.
+load in the background (``agent.app.startup``). Ctrl-C / SIGTERM stop it cleanly.
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from agent.app.record import Recorder
+from agent.app.startup import Models, behind_breaker, freeze_loaded_objects
+from agent.app.stats import Stats
 from agent.brain.brain import Brain, Decision, Speak
 from agent.brain.state import Emit, StopReply
 from agent.bus import Bus, EventQueue
@@ -23,11 +26,8 @@ from agent.config import Config
 from agent.events import INPUT_TYPES, Control, Event, ModelStatus, Tick
 from agent.llm.base import ReplyEngine
 from agent.llm.breaker import BreakerEngine
-from agent.record import Recorder
 from agent.reply.pipeline import ReplyPipeline
 from agent.sources.base import Source
-from agent.startup import Models, behind_breaker, freeze_loaded_objects
-from agent.stats import Stats
 
 if TYPE_CHECKING:  # imported when asr is on (faster-whisper's stack), in _ears
     from agent.ears.stage import Ears

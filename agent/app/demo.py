@@ -17,18 +17,18 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from agent.assemble import build_pipeline
+from agent.app.assemble import build_pipeline
+from agent.app.demo_track import SPOKEN_BY_MIC, build_track, streamer_lines, track_path
+from agent.app.narration import NARRATED, narrator
+from agent.app.runtime import Pipeline, install_stop_signals
+from agent.app.stats import Stats, percentile
 from agent.brain.ledger import accounts, waiting
 from agent.cli_support import StoppedEarly
 from agent.clock import Clock
 from agent.config import Config, ConfigError
-from agent.demo_track import SPOKEN_BY_MIC, build_track, streamer_lines, track_path
 from agent.knowledge.entries import DEMO_KNOWLEDGE
-from agent.narration import NARRATED, narrator
-from agent.runtime import Pipeline, install_stop_signals
 from agent.sources.base import Source
 from agent.sources.replay import DEMO_RECORDING, ReplaySource
-from agent.stats import Stats, percentile
 from agent.tts.base import TTSUnavailable
 
 log = logging.getLogger(__name__)

@@ -8,6 +8,9 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agent.app.record import Recorder
+from agent.app.runtime import Pipeline
+from agent.app.startup import Models, plan_models, token_counter
 from agent.audio.sinks import open_sink
 from agent.brain.brain import Brain
 from agent.brain.meaning import MeaningIndex, MeaningUnavailable
@@ -20,12 +23,9 @@ from agent.knowledge.entries import KnowledgeError
 from agent.knowledge.match import Embed
 from agent.knowledge.viewers import LiveViewers, open_store, store_path
 from agent.llm.template import TemplateEngine
-from agent.record import Recorder
 from agent.reply.pipeline import ReplyPipeline
 from agent.reply.prompt import Prompter
-from agent.runtime import Pipeline
 from agent.sources.base import Source
-from agent.startup import Models, plan_models, token_counter
 
 if TYPE_CHECKING:  # imported when asr is on (faster-whisper's stack), in _ears
     from agent.ears.capture import Mic

@@ -12,7 +12,7 @@ from typing import Any
 from agent.bus import EventQueue
 from agent.events import Control, Event, Filtered, Transcript, UtteranceDone
 
-log = logging.getLogger("agent.demo")
+log = logging.getLogger("agent.app.demo")
 
 NARRATED = frozenset({UtteranceDone.type, Filtered.type, Transcript.type, Control.type})
 # Not answered, shown without -v: money and the viewers the bot stops listening to.

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
+from agent.app.doctor import doctor_command
 from agent.audio.devices import devices_command
 from agent.brain.moderate_cli import moderate_command
 from agent.cli_support import config_or_exit, exit_if_stopped, run_or_exit, setup_logging
 from agent.config import ConfigError
-from agent.doctor import doctor_command
 from agent.ears.cli import transcribe_command
 from agent.knowledge.cli import ask_command, knowledge_app
 from agent.knowledge.memory_cli import memory_app
@@ -62,7 +62,7 @@ def demo(
     (Ctrl-C stops it early: the summary of what played, exit code 130)."""
     from rich.console import Console
 
-    from agent.demo import print_summary, run_demo
+    from agent.app.demo import print_summary, run_demo
     from agent.sources.replay import DEMO_RECORDING
 
     setup_logging()
@@ -104,8 +104,8 @@ def run(
     """Go live: connect the configured sources and co-host until Ctrl-C (exit code 0)."""
     from rich.console import Console
 
+    from agent.app.demo import print_summary, run_live
     from agent.clock import Clock
-    from agent.demo import print_summary, run_live
     from agent.sources.base import Source
     from agent.sources.factory import build_live_sources
     from agent.sources.replay import ReplaySource
