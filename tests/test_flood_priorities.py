@@ -16,6 +16,7 @@ from websockets.sync.client import connect
 
 from agent.config import (
     AudioConfig,
+    BusConfig,
     Config,
     ControlConfig,
     JsonWsSource,
@@ -97,6 +98,9 @@ def test_every_super_chat_of_a_flood_reaches_the_overlay(browser: Any, tmp_path:
         asr=AsrConfig(engine="none"),
         tts=TtsConfig(engine="none"),
         audio=AudioConfig(output_device="none", output_dir=str(tmp_path / "audio")),
+        # A brain queue far smaller than one batch: the flood overflows it however fast the
+        # machine is, so drops happen on every run and the test sees which kind they fell on.
+        bus=BusConfig(queue_size=8),
     )
     with running(cfg, tmp_path) as agent:
         for _ in range(600):  # the brain's models are in: the flood costs what it costs live
