@@ -76,14 +76,23 @@ class _DataLane:
         self._fifos: dict[int, deque[tuple[int, Event]]] = {rank: deque() for rank in _RANKS}
         self._arrival = count()
         self._len = 0
+        # The ranks this lane has seen, and their FIFOs: reading looks at these only (a queue
+        # sees two or three kinds of event, not all ten ranks).
+        self._used: list[int] = []
+        self._heads: list[deque[tuple[int, Event]]] = []
 
     def __len__(self) -> int:
         return self._len
 
-    def append(self, event: Event) -> None:
+    def append(self, event: Event) -> int:
+        """Adds ``event``; returns how many the lane holds now."""
         rank = keep_rank(event) if self._by_rank else UNRANKED
         self._fifos[rank].append((next(self._arrival), event))
+        if rank not in self._used:
+            self._used = sorted({*self._used, rank})
+            self._heads = [self._fifos[r] for r in self._used]
         self._len += 1
+        return self._len
 
     def drop_one(self) -> Event:
         """The oldest event of the least important rank that has any (the queue is not empty)."""
@@ -99,7 +108,7 @@ class _DataLane:
         if not self._len:
             return None
         head: deque[tuple[int, Event]] | None = None
-        for fifo in self._fifos.values():
+        for fifo in self._heads:
             if fifo and (head is None or fifo[0][0] < head[0][0]):
                 head = fifo
         assert head is not None
@@ -107,8 +116,10 @@ class _DataLane:
         return head.popleft()[1]
 
     def keep_only(self, keep: Callable[[Event], bool]) -> None:
-        for rank, fifo in self._fifos.items():
-            self._fifos[rank] = deque(entry for entry in fifo if keep(entry[1]))
+        for fifo in self._fifos.values():
+            kept = [entry for entry in fifo if keep(entry[1])]
+            fifo.clear()
+            fifo.extend(kept)
         self._len = sum(len(fifo) for fifo in self._fifos.values())
 
 
@@ -144,8 +155,7 @@ class EventQueue:
         if event.lane is Lane.CONTROL:
             self._control.append(event)
         else:
-            self._data.append(event)
-            if len(self._data) > self.maxsize:
+            if self._data.append(event) > self.maxsize:
                 # The newcomer takes part: when it is the least important, it is the one that goes.
                 self.dropped[drop_label(self._data.drop_one())] += 1
         self._ready.set()
@@ -197,9 +207,10 @@ class Bus:
             self._queues.remove(queue)
 
     def publish(self, event: Event) -> None:
-        self.published[event.type] += 1
+        kind = event.type
+        self.published[kind] += 1
         for queue in self._queues:
-            if queue.wants(event):
+            if queue.accepts is None or kind in queue.accepts:
                 queue.put(event)
 
     def dropped(self) -> dict[str, Counter[str]]:

@@ -248,8 +248,9 @@ class KnowledgeConfig(Section):
     """What the bot may say as fact (agent/knowledge/): the streamer's files and the room's own facts."""
 
     files: list[str] = []
-    threshold: float = Field(0.74, ge=0, le=1)
+    threshold: float = Field(0.48, ge=0, le=1)
     room_facts: bool = True
+    reload_s: float = Field(5.0, ge=0)  # 0 = the files are read once, at start
 
 
 class ViewersConfig(Section):

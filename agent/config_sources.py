@@ -39,6 +39,9 @@ class BilibiliOpenSource(Section):
     access_key_id: SecretStr = SecretStr("")
     access_key_secret: SecretStr = SecretStr("")
     api_base: str = "https://live-open.biliapi.com"
+    # The room's title and area at connect: the open platform's API does not give them, the
+    # public room-info API does ("" = do not ask; LIVE_START still brings them).
+    room_api_base: str = "https://api.live.bilibili.com"
     heartbeat_s: float = Field(20.0, gt=0)
     auth_timeout_s: float = Field(5.0, gt=0)
     http_timeout_s: float = Field(10.0, gt=0)
@@ -50,6 +53,12 @@ class TwitchSource(Section):
     nick: str = ""
     ws_url: str = "wss://irc-ws.chat.twitch.tv:443"
     heartbeat_s: float = Field(30.0, gt=0)
+    # Title and game through Helix (agent/sources/twitch_helix.py): off without a client id.
+    client_id: str = ""
+    api_token: SecretStr = SecretStr("")  # "" = oauth_token
+    api_base: str = "https://api.twitch.tv/helix"
+    info_poll_s: float = Field(300.0, ge=30)
+    http_timeout_s: float = Field(10.0, gt=0)
 
 
 class JsonWsSource(Section):

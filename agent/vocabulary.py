@@ -1,5 +1,6 @@
 """Words the stages share beyond the events themselves: what a reply answers, why the
-brain leaves something unanswered, and what Bilibili's guard levels are called."""
+brain leaves something unanswered. (What the platforms call things is in
+agent/sources/platforms.py.)"""
 
 from __future__ import annotations
 
@@ -21,9 +22,6 @@ ReplyKind = Literal[
     "promotion",
     "idle",
 ]
-
-# 大航海 levels by number (Bilibili): what prompts and thank-you lines call them.
-GUARD_NAMES = {1: "总督", 2: "提督", 3: "舰长"}
 
 
 class FilterReason(StrEnum):

@@ -1,4 +1,11 @@
-"""Bilibili source speed: decode + normalize throughput, and reconnect time after a drop.
+"""Bilibili source speed: decode + normalize throughput, against blivedm on the same frames, and
+reconnect time after a drop.
+
+The frames: 2,000 brotli-compressed websocket frames of 20 DANMU_MSG each, shaped like real
+ones (``tests/bili_server.py``). Decode is measured twice, each against blivedm's own path on
+the same frames (``bench/blivedm_reference.py``): frames to JSON commands, and frames to danmaku
+objects (ours: ``CommandParser``'s cleaned ``Danmaku`` events; blivedm: its ``DanmakuMessage``).
+Best of three interleaved runs each.
 
 Run from the repository root: ``python bench/bench_bilibili.py``.
 """
@@ -19,7 +26,44 @@ from agent.sources.bilibili.codec import Command, FrameDecoder
 from agent.sources.bilibili.commands import CommandParser
 from agent.sources.bilibili.web import BilibiliWebSession
 from agent.sources.supervisor import SupervisedSource
+from bench.blivedm_reference import BlivedmDecoder
 from tests.bili_server import ApiServer, ApiState, DanmakuServer, batch, danmu
+
+
+def _frames(batches: int = 2000, per_batch: int = 20) -> list[bytes]:
+    return [batch([danmu(b * per_batch + i) for i in range(per_batch)], "brotli") for b in range(batches)]
+
+
+def _ours(frames: list[bytes], parse: bool) -> int:
+    decoder = FrameDecoder()
+    parser = CommandParser()
+    count = 0
+    for frame in frames:
+        for msg in decoder.decode(frame):
+            if not isinstance(msg, Command):
+                continue
+            count += sum(isinstance(e, Danmaku) for e in parser.parse(msg.body)) if parse else 1
+    return count
+
+
+def _blivedm(frames: list[bytes], parse: bool) -> int:
+    decoder = BlivedmDecoder(parse_danmaku=parse)
+    for frame in frames:
+        decoder.parse_ws_message(frame)
+    return len(decoder.danmaku) if parse else len(decoder.commands)
+
+
+def against_blivedm(parse: bool) -> tuple[float, float]:
+    """Messages/s (ours, blivedm's) on the same frames: best of three interleaved runs."""
+    frames = _frames()
+    best = {_ours: 0.0, _blivedm: 0.0}
+    for _ in range(3):
+        for decode in best:
+            start = time.perf_counter()
+            count = decode(frames, parse)
+            best[decode] = max(best[decode], count / (time.perf_counter() - start))
+            assert count == len(frames) * 20
+    return best[_ours], best[_blivedm]
 
 
 def throughput(batches: int = 2000, per_batch: int = 20) -> float:
@@ -75,9 +119,15 @@ async def reconnect_times(drops: int = 5) -> list[float]:
 
 def run() -> list[tuple[str, float, str]]:
     rate = throughput()
+    ours_commands, blivedm_commands = against_blivedm(parse=False)
+    ours_danmaku, blivedm_danmaku = against_blivedm(parse=True)
     times = asyncio.run(reconnect_times())
     return [
         ("bilibili_decode_normalize_brotli_danmaku", rate, "messages/s"),
+        ("bilibili_decode_frames_to_commands_cohost", ours_commands, "messages/s"),
+        ("bilibili_decode_frames_to_commands_blivedm", blivedm_commands, "messages/s"),
+        ("bilibili_decode_frames_to_danmaku_cohost", ours_danmaku, "messages/s"),
+        ("bilibili_decode_frames_to_danmaku_blivedm", blivedm_danmaku, "messages/s"),
         ("bilibili_web_reconnect_after_drop_median", statistics.median(times), "s"),
         ("bilibili_web_reconnect_after_drop_max", max(times), "s"),
     ]

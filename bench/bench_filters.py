@@ -8,14 +8,17 @@ machine does not halve them. The filters alone are measured too ("unique": a fre
 worker process under the brain's ``sentiment_per_s`` budget: the rows with it wait
 for the model first. Start-up: how long ``Moderator.from_config`` takes, how long
 the event loop's thread is ever held while snownlp loads (it loads in its worker),
-and the memory of this process and of the model's worker. The contact/link detector
-and the per-viewer joined judging (agent/brain/joined.py) have rows of their own.
+and the memory of this process and of the model's worker. The contact/link detector,
+the per-viewer memory (agent/brain/joined.py) and the name check (agent/brain/names.py:
+a new name, a name seen before) have rows of their own. The floor rows are the median of
+``FLOOR_RUNS`` runs; ``python bench/bench_filters.py --floor`` prints only the rules-only floor.
 """
 
 from __future__ import annotations
 
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -30,12 +33,14 @@ from agent.brain.contacts import find_contacts
 from agent.brain.flood import FloodControl
 from agent.brain.joined import RecentChat
 from agent.brain.moderation import Moderator
+from agent.brain.names import NameGuard
 from agent.config import BrainConfig
 from agent.events import Danmaku
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "moderation_corpus.jsonl"
 VIEWERS = 20_000
 ROOM_RATE = 10_000  # stream messages per second fed to the brain: the sentiment budget is per stream second
+FLOOR_RUNS = 3  # the floor is the median of this many runs (a shared machine is noisy)
 
 
 def _texts() -> list[str]:
@@ -101,9 +106,32 @@ def _brain_rate(unique: list[str], model: bool) -> float:
     return len(events) / (time.process_time() - began)
 
 
+def _unique() -> list[str]:
+    return [f"{text} {n}" for n in range(40) for text in _texts()]  # ~16k distinct messages
+
+
+def floor(model: bool = False) -> float:
+    """Filters + state machine, unique messages and names: the median of FLOOR_RUNS runs."""
+    unique = _unique()
+    return statistics.median(_brain_rate(unique, model) for _ in range(FLOOR_RUNS))
+
+
+def _name_rows(rules: Moderator) -> list[tuple[str, float, str]]:
+    guard = NameGuard(rules)
+    bases = ["观众", "快乐的小王", "Player_", "一只咸鱼", "NightOwl", "奶茶三分糖"]
+    names = [f"{base}{n}" for n in range(1000) for base in bases]  # distinct: every check runs
+    normalize.forms.cache_clear()
+    new = _rate(names, lambda i, n: guard.safe(n), seconds=0.0)  # one pass: each name new
+    seen = _rate(names, lambda i, n: guard.safe(n))  # 6000 names: the cache holds the last 8192
+    return [
+        ("names: NameGuard.safe, a new name (every check)", new, "names/s"),
+        ("names: NameGuard.safe, a name seen before (cache)", seen, "names/s"),
+    ]
+
+
 def run() -> list[tuple[str, float, str]]:
     corpus = _texts()
-    unique = [f"{text} {n}" for n in range(40) for text in corpus]  # ~16k distinct messages
+    unique = _unique()
     normalize.pinyin_table.cache_clear()
     began = time.perf_counter()
     rules = Moderator.from_config(BrainConfig(sentiment_model=False))
@@ -145,7 +173,7 @@ def run() -> list[tuple[str, float, str]]:
     recent = RecentChat(rules)  # 50 viewers: every message has recent ones to be read with
     rows.append(
         (
-            "filters: a viewer's recent messages read joined, unique msgs",
+            "filters: a viewer's recent messages read joined (words, numbers, orders), unique msgs",
             _rate(unique, lambda i, t: recent.check(f"v{i % 50}", t, i * 0.1)),
             "msg/s",
         )
@@ -159,9 +187,8 @@ def run() -> list[tuple[str, float, str]]:
             "sent/s",
         )
     )
-    rows.append(
-        ("floor: filters + state machine, unique msgs, rules only", _brain_rate(unique, False), "msg/s")
-    )
+    rows += _name_rows(rules)
+    rows.append(("floor: filters + state machine, unique msgs, rules only", floor(False), "msg/s"))
 
     with_model = Moderator.from_config(BrainConfig(sentiment_model=True))
     ready_s, stall_ms = _longest_stall_while_loading(with_model)
@@ -181,7 +208,7 @@ def run() -> list[tuple[str, float, str]]:
     rows.append(
         (
             f"floor: filters + state machine, unique msgs, snownlp {BrainConfig().sentiment_per_s:g}/s",
-            _brain_rate(unique, True),
+            floor(True),
             "msg/s",
         )
     )
@@ -189,5 +216,8 @@ def run() -> list[tuple[str, float, str]]:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--floor"]:
+        print(f"{'floor: filters + state machine, unique msgs, rules only':64s} {floor(False):>12.1f} msg/s")
+        raise SystemExit(0)
     for name, value, unit in run():
         print(f"{name:64s} {value:>12.1f} {unit}")

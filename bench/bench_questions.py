@@ -1,4 +1,4 @@
-"""Question recognition (agent/brain/questions.py via the Tagger): precision and recall on
+"""Question recognition (agent/questions.py via the Tagger): precision and recall on
 the development set the rules were tuned on and on the held-out set, the lines still
 missed or wrongly taken, and tagging speed."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import time
 
 from agent.brain.normalize import match_form
-from agent.brain.questions import is_question
 from agent.brain.tags import Tagger
+from agent.questions import is_question
 from tests.support.question_lines import DEV, HELD_OUT, load, score
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from agent.brain import normalize
 from agent.brain.injection import claim_in, instruction_in
+from agent.brain.joined import RecentChat
 from agent.brain.moderation import Moderator
 from agent.brain.names import NameGuard
-from agent.brain.split_orders import SplitOrders
 from agent.config import BrainConfig
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "moderation_corpus.jsonl"
@@ -42,18 +42,19 @@ def run() -> list[tuple[str, float, str]]:
         instruction_in(found.display, lowered, found.compact)
         claim_in(lowered, found.compact)
 
-    orders = SplitOrders()
+    moderator = Moderator.from_config(BrainConfig(sentiment_model=False))
+    recent = RecentChat(moderator)  # the brain's per-viewer memory (words, numbers, orders)
     # In the brain the moderator has made each message's forms (cached) before this runs.
     warm = unique[:4000]
     for text in warm:
         normalize.forms(text, 200)
-    guard = NameGuard(Moderator.from_config(BrainConfig(sentiment_model=False)))
+    guard = NameGuard(moderator)
     names = [f"{name}{n}" for n in range(300) for name in NAMES]
     return [
         ("trust: instruction + claim families, unique msgs", _per_second(unique, families), "msg/s"),
         (
             "trust: split orders (500 viewers, each within the window), unique msgs",
-            _per_second(warm, lambda i, t: orders.joined(f"v{i % 500}", t, i * 0.001)),
+            _per_second(warm, lambda i, t: recent.check(f"v{i % 500}", t, i * 0.001)),
             "msg/s",
         ),
         ("trust: safe name, a new viewer's name", _per_second(names, lambda i, n: guard.safe(n)), "names/s"),

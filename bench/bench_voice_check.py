@@ -39,6 +39,7 @@ from agent.config_speech import AsrConfig, TtsConfig
 from agent.tts.base import TTSEngine, TTSUnavailable
 from agent.tts.level import speech_dbfs
 from agent.tts.registry import create
+from agent.tts.text import say
 
 HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "tts_heldout.tsv"
 ENGINES = ("baker", "kokoro", "espeak")
@@ -125,7 +126,7 @@ def check_engine(name: str, engine: TTSEngine, model: Any, lines: list[tuple[str
     failed: collections.Counter[str] = collections.Counter()
     for text, expected in lines:
         began = time.perf_counter()
-        audio = engine.synthesize(text)
+        audio = say(engine, text)  # through the speech front end, as a reply is said
         rtf.append((time.perf_counter() - began) / max(len(audio) / engine.sample_rate, 1e-6))
         peaks.append(float(np.max(np.abs(audio))) if len(audio) else 0.0)
         levels.append(speech_dbfs(audio, engine.sample_rate))

@@ -4,8 +4,10 @@ overlay feed, all on one event loop, as ``cohost run`` wires them.
 
 The room: 60,000 events (danmaku with a few enters, likes and gifts) from 20,000 distinct
 viewers, replayed at 1000x so the source is always behind schedule. Printed: input events per
-second end to end (until every queue is empty again), what each queue dropped, what the recorder
-and the overlay page got, how late the loop ran a 10 ms timer meanwhile, and peak RSS.
+second end to end (until every queue is empty again), the same per second of CPU the process
+used meanwhile (all threads: less sensitive to other work on a loaded machine), what each
+queue dropped, what the recorder and the overlay page got, how late the loop ran a 10 ms timer
+meanwhile, and peak RSS.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ import json
 import resource
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from agent.app.assemble import build_pipeline
+from agent.app.stage import Stage
 from agent.app.stats import percentile
+from agent.bus import EventQueue
 from agent.clock import Clock
 from agent.config import (
     AsrConfig,
@@ -31,7 +36,7 @@ from agent.config import (
     ObsConfig,
     TtsConfig,
 )
-from agent.events import Danmaku
+from agent.events import INPUT_TYPES, Danmaku
 from agent.sources.replay import DEMO_RECORDING, ReplaySource, read_recording
 
 EVENTS = 60_000
@@ -83,12 +88,12 @@ async def _flood(folder: Path) -> dict[str, Any]:
     clock = Clock(SPEED)
     replay = ReplaySource(room, clock)
     pipeline = await build_pipeline(cfg, clock, [replay], record=folder / "run.jsonl", out_dir=folder)
-    hub = OverlayHub(pipeline, chat_lines=20, reply_keep_s=30.0, page_buffer=256)
+    hub = OverlayHub(pipeline.controller, chat_lines=20, reply_keep_s=30.0, page_buffer=256)
     page = hub.attach()
     overlay_sent = 0
     lags: list[float] = []
 
-    async def overlay_socket() -> None:  # what the page's websocket would send
+    async def overlay_socket(_: EventQueue) -> None:  # what the page's websocket would send
         nonlocal overlay_sent
         while True:
             await page.ready.wait()
@@ -96,27 +101,34 @@ async def _flood(folder: Path) -> dict[str, Any]:
                 json.dumps(message, ensure_ascii=False)
                 overlay_sent += 1
 
-    async def loop_lag() -> None:
+    async def loop_lag(_: EventQueue) -> None:
         while True:
             began = time.perf_counter()
             await asyncio.sleep(0.01)
             lags.append((time.perf_counter() - began - 0.01) * 1000)
 
-    pipeline.extra_tasks += [overlay_socket, loop_lag]
+    pipeline = pipeline.adding(Stage("overlay-socket", overlay_socket), Stage("loop-lag", loop_lag))
     stop = asyncio.Event()
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     runner = asyncio.create_task(pipeline.run(stop))
+    published = 0.0  # when the source had published its last event
     while pipeline.stats.sources.get("replay") != "ended" or any(pipeline.bus.sizes().values()):
+        if not published and pipeline.stats.sources.get("replay") == "ended":
+            published = time.perf_counter() - began
         await asyncio.sleep(0.01)
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
     stop.set()
     await runner
     hub.detach(page)
     dropped = {name: sum(c.values()) for name, c in pipeline.bus.dropped().items()}
+    brain_drops = pipeline.bus.dropped().get("brain", Counter())
     return {
         "elapsed": elapsed,
+        "published": published or elapsed,
+        "cpu": cpu,
         "received": sum(pipeline.stats.received.values()),
         "dropped": dropped,
+        "judged": EVENTS - sum(n for kind, n in brain_drops.items() if kind in INPUT_TYPES),
         "recorded": pipeline.recorder.lines if pipeline.recorder else 0,
         "overlay": overlay_sent,
         "replies": pipeline.stats.answered,
@@ -128,9 +140,16 @@ async def _flood(folder: Path) -> dict[str, Any]:
 def run() -> list[tuple[str, float, str]]:
     with tempfile.TemporaryDirectory(prefix="cohost-bench-") as folder:
         result = asyncio.run(_flood(Path(folder)))
+    judged = result["judged"]
     rows: list[tuple[str, float, str]] = [
         ("whole path: input events end to end", round(EVENTS / result["elapsed"]), "events/s"),
+        ("whole path: input events per CPU second (all threads)", round(EVENTS / result["cpu"]), "events/s"),
+        ("whole path: seconds until the source had sent every event", round(result["published"], 2), "s"),
+        ("whole path: seconds until every queue was empty again", round(result["elapsed"], 2), "s"),
         ("whole path: input events counted by stats", result["received"], f"of {EVENTS}"),
+        # The brain judges what it can at its own rate; its queue drops the rest, chat first.
+        ("whole path: input events the brain judged", judged, f"of {EVENTS}"),
+        ("whole path: events the brain judged per second", round(judged / result["elapsed"]), "events/s"),
         ("whole path: lines written by the recorder", result["recorded"], "lines"),
         ("whole path: messages sent to one overlay page", result["overlay"], "messages"),
         ("whole path: replies spoken (template engine)", result["replies"], "replies"),

@@ -121,7 +121,7 @@ const handlers = {
   guard: chatLine,
   super_chat: chatLine,
   transcript: subtitle,
-  reply_sentence: (msg) => view.replies.sentence(msg),
+  reply_sentence: () => {}, // written, not yet said: a sentence shows when its audio starts
   audio: (msg) => view.replies.playing(msg),
   audio_ended: (msg) => view.replies.ended(msg),
   utterance_done: (msg) => view.replies.done(msg),

@@ -1,28 +1,17 @@
 // Cohost overlay: the co-host's reply as speech bubbles, revealed in step with its voice.
 // A sentence appears when its audio starts (`audio`), is marked while it plays and
 // settles when it ends (`audio_ended`); what is on screen is what has been said.
-// Chinese sentences join without a space, Latin ones with one (as join_sentences does).
+// Each `audio` carries the reply as said so far (`said`), joined by the agent
+// (agent/reply/sentences.py join_sentences): the page only appends what is new.
 
 const MAX_SENTENCES = 64;
-
-function isAscii(ch) {
-  return ch !== undefined && ch.charCodeAt(0) < 128;
-}
-
-// The same rule as agent/reply/sentences.py _needs_space.
-export function needsSpace(left, right) {
-  if (!left || !right) return false;
-  const a = left[left.length - 1];
-  const b = right[0];
-  return isAscii(a) && !/\s/.test(a) && isAscii(b) && !/\s/.test(b);
-}
 
 export class Replies {
   constructor(list, settings) {
     this.list = list;
     this.settings = settings;
     this.instant = false; // set while a snapshot is replayed: no entry animation
-    this.bubbles = new Map(); // utterance id -> {li, texts: Map(index -> text), shown: Map(index -> span)}
+    this.bubbles = new Map(); // utterance id -> {li, said: text shown, shown: Map(index -> span), done}
   }
 
   clear() {
@@ -35,7 +24,7 @@ export class Replies {
     if (!b && create) {
       const li = document.createElement("li");
       li.className = this.instant ? "bubble" : "bubble enter";
-      b = { li, texts: new Map(), shown: new Map(), done: false };
+      b = { li, said: "", shown: new Map(), done: false };
       this.bubbles.set(id, b);
       this.list.appendChild(li);
       const live = [...this.bubbles.values()];
@@ -50,18 +39,25 @@ export class Replies {
     return b;
   }
 
-  sentence(msg) {
-    const b = this.bubble(msg.utterance_id, true);
-    if (b.texts.size < MAX_SENTENCES) b.texts.set(Math.trunc(Number(msg.index)), String(msg.text ?? ""));
-  }
-
-  // Audio for sentence `index` started: reveal it (and any earlier one not yet shown).
+  // Audio for sentence `index` started: what `said` adds to the bubble is that sentence.
   playing(msg) {
     const b = this.bubble(msg.utterance_id, true);
     const index = Math.trunc(Number(msg.index));
-    if (!b.texts.has(index) && b.texts.size < MAX_SENTENCES) b.texts.set(index, String(msg.text ?? ""));
-    for (const i of [...b.texts.keys()].sort((x, y) => x - y)) {
-      if (i <= index) this.reveal(b, i);
+    const said = String(msg.said ?? "");
+    if (!said.startsWith(b.said)) {
+      // Not a continuation of what is shown (a message was lost): show the reply as sent.
+      b.li.replaceChildren();
+      b.shown.clear();
+      b.said = "";
+    }
+    if (said.length > b.said.length && !b.shown.has(index) && b.shown.size < MAX_SENTENCES) {
+      const el = document.createElement("span");
+      el.className = "sentence";
+      el.dataset.index = String(index);
+      el.textContent = said.slice(b.said.length);
+      b.li.appendChild(el);
+      b.shown.set(index, el);
+      b.said = said;
     }
     for (const [i, el] of b.shown) el.classList.toggle("speaking", i === index && !b.done);
   }
@@ -72,21 +68,6 @@ export class Replies {
     if (!el) return;
     el.classList.remove("speaking");
     if (msg.cut) el.classList.add("cut");
-  }
-
-  reveal(b, index) {
-    if (b.shown.has(index)) return;
-    const el = document.createElement("span");
-    el.className = "sentence";
-    el.dataset.index = String(index);
-    el.textContent = b.texts.get(index);
-    // Insert in sentence order, with a space only between Latin neighbours.
-    const after = [...b.shown.keys()].filter((i) => i < index).sort((x, y) => y - x)[0];
-    const before = after === undefined ? null : b.shown.get(after);
-    const next = before ? before.nextSibling : b.li.firstChild;
-    b.li.insertBefore(el, next);
-    if (before && needsSpace(before.textContent, el.textContent)) b.li.insertBefore(document.createTextNode(" "), el);
-    b.shown.set(index, el);
   }
 
   // The reply ended. This can arrive before its last sentences' timings (the agent sends

@@ -173,13 +173,13 @@ def test_a_verdict_on_a_paid_event_is_kept_as_long_as_the_event() -> None:
     """The overlay shows a super chat only after the brain's "admitted" verdict: a full queue must
     drop danmaku (and verdicts on danmaku) first, and count drops by what they were about."""
     queue = EventQueue(4)
-    paid = Admitted(of="super_chat", msg_id="sc", uname="老板", text="加油")
+    paid = Admitted(of="super_chat", msg_id="sc", name="老板", display_text="加油")
     queue.put(paid)
-    queue.put(Admitted(of="guard", msg_id="g", uname="舰长"))
+    queue.put(Admitted(of="guard", msg_id="g", name="舰长"))
     for i in range(6):
         queue.put(Danmaku(text=f"m{i}"))
-        queue.put(Admitted(of="danmaku", text=f"m{i}"))
+        queue.put(Admitted(of="danmaku", display_text=f"m{i}"))
     kept = [queue.get_nowait() for _ in range(len(queue))]
-    assert kept[:2] == [paid, Admitted(of="guard", msg_id="g", uname="舰长")]
+    assert kept[:2] == [paid, Admitted(of="guard", msg_id="g", name="舰长")]
     assert queue.dropped["danmaku"] + queue.dropped["admitted:danmaku"] == 10
     assert not any("super_chat" in kind or "guard" in kind for kind in queue.dropped)

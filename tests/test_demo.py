@@ -73,9 +73,7 @@ def test_the_log_shows_each_reply_each_filtered_message_and_the_streamer(demo_ru
     assert len(said) == len(filtered) > 0
     assert any(line.startswith("INFO agent.app.demo: not answered (banned_word, ") for line in said)
     heard = [e["text"] for e in events if e["type"] == "transcript" and e["text"]]
-    assert [
-        line.removeprefix(STREAMER_LINE) for line in log if line.startswith(STREAMER_LINE)
-    ] == heard
+    assert [line.removeprefix(STREAMER_LINE) for line in log if line.startswith(STREAMER_LINE)] == heard
     assert "template mode: no language model loaded" in result.stdout
     assert "no GLM model configured" in result.stdout  # the notice says how to configure one
 

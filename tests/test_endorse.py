@@ -38,8 +38,10 @@ def test_neutral_lines_are_not(line: str) -> None:
 
 
 def _request(text: str, tags: frozenset[str], kind: str, template: TemplateLLM) -> ReplyRequest:
-    event = SuperChat(text=text, uname="小明", uid="1", price=30) if kind == "super_chat" else Danmaku(
-        text=text, uname="小明", uid="1"
+    event = (
+        SuperChat(text=text, uname="小明", uid="1", price=30)
+        if kind == "super_chat"
+        else Danmaku(text=text, uname="小明", uid="1")
     )
     candidate = Candidate(kind, Message(event, text, "小明", tags), 0.0, 0)  # type: ignore[arg-type]
     order = order_for(1, candidate, Memory().recall("1", ()))

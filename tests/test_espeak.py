@@ -10,6 +10,7 @@ import pytest
 from agent.config import EspeakTTS
 from agent.tts.base import TTSUnavailable
 from agent.tts.espeak import Engine
+from agent.tts.text import say
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
@@ -21,8 +22,8 @@ def rms(samples: np.ndarray) -> float:
 def test_synthesises_non_silent_mandarin() -> None:
     engine = Engine(EspeakTTS())
     engine.load()
-    short = engine.synthesize("你好。")
-    long = engine.synthesize("欢迎来到直播间，谢谢大家的礼物，今天我们一起玩黑神话悟空。")
+    short = say(engine, "你好。")
+    long = say(engine, "欢迎来到直播间，谢谢大家的礼物，今天我们一起玩黑神话悟空。")
     assert engine.sample_rate == 22050
     assert short.dtype == np.float32
     assert rms(long) > 0.02, rms(long)
@@ -34,16 +35,16 @@ def test_synthesises_non_silent_mandarin() -> None:
 def test_text_is_not_parsed_as_options() -> None:
     engine = Engine(EspeakTTS())
     engine.load()
-    samples = engine.synthesize("--help -v en 你好")
+    samples = say(engine, "--help -v en 你好")
     assert float(np.abs(samples).max()) > 0.05
 
 
 def test_emoji_only_is_silence_without_running_espeak() -> None:
     engine = Engine(EspeakTTS())
     engine.load()
-    assert len(engine.synthesize("😀👍🏻！！")) == 0
+    assert len(say(engine, "😀👍🏻！！")) == 0
     # Emoji inside a sentence are dropped, not read out as their names.
-    assert len(engine.synthesize("你好😀😀😀😀😀😀")) == len(engine.synthesize("你好"))
+    assert len(say(engine, "你好😀😀😀😀😀😀")) == len(say(engine, "你好"))
 
 
 def test_unknown_voice_is_a_clear_error() -> None:

@@ -39,7 +39,6 @@ def test_a_hub_that_answers_is_reachable(monkeypatch: pytest.MonkeyPatch) -> Non
 
     from huggingface_hub import constants
 
-
     class NotFound(BaseHTTPRequestHandler):
         def do_HEAD(self) -> None:
             self.send_response(404)  # a mirror without the model still answers: the load says why

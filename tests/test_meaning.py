@@ -5,19 +5,27 @@ from __future__ import annotations
 import sys
 import threading
 from collections import Counter
+from itertools import combinations
 
 import pytest
 
 from agent.brain.meaning import (
+    AGREE_BONUS,
+    CROSS_LANGUAGE,
     DEFAULT_THRESHOLD,
+    FLOOR,
+    FORM_PENALTY,
     Embedder,
     MeaningIndex,
     MeaningUnavailable,
     canonical,
+    fold_form,
     load_embedder,
     minimal_pair,
+    plain,
 )
-from tests.support.paraphrases import HELD_OUT, PARAPHRASES, folds, load_set, score
+from agent.brain.slots import contrast, slots
+from tests.support.paraphrases import HELD_OUT, PARAPHRASES, TUNING2, folds, load_set, score
 
 pytestmark = pytest.mark.slow
 
@@ -59,43 +67,68 @@ def test_the_set_is_big_enough_and_well_formed() -> None:
     assert sum(text.isascii() for _group, text in texts) >= 10  # some English ones
 
 
-def test_folding_on_the_tuning_set(index: MeaningIndex) -> None:
-    # Floors a little under what bench/bench_meaning.py measures at the default on the set
-    # the threshold was chosen on (rooms of 8 clusters: recall 0.73, 0.9 wrong per 50).
+def test_the_held_out_set_is_fresh_and_well_formed() -> None:
+    texts, apart = load_set(HELD_OUT)
+    sizes = Counter(group for group, _text in texts)
+    assert len(sizes) >= 25
+    assert all(4 <= n <= 6 for n in sizes.values()), sizes
+    assert len(apart) >= 30
+    assert sum(text.isascii() for _group, text in texts) >= 20  # English ones
+    held = {text for _group, text in texts} | {text for pair in apart for text in pair}
+    for tuned in (PARAPHRASES, TUNING2):
+        tuned_texts, tuned_apart = load_set(tuned)
+        seen = {text for _group, text in tuned_texts} | {text for pair in tuned_apart for text in pair}
+        assert not held & seen, f"held-out text also in {tuned.name}: {sorted(held & seen)}"
+
+
+def test_folding_on_the_tuning_sets(index: MeaningIndex) -> None:
+    # Floors a little under what bench/bench_meaning.py measures at the default on the sets
+    # the method and threshold were chosen on (rooms of 8 clusters): paraphrases.json
+    # recall 0.69, 0.56 wrong per 50, 3 of 26 look-alikes; paraphrases_tuning2.json 0.76,
+    # 1.18 per 50, 6 of 76 look-alikes.
     index.threshold = DEFAULT_THRESHOLD
     room = folds(index, PARAPHRASES, room=8)
     print(f"tuning set, rooms of 8: {room}")
-    assert room.recall >= 0.70
-    assert room.wrong_per_50 <= 1.2
+    assert room.recall >= 0.66
+    assert room.wrong_per_50 <= 0.8
+    assert len(room.apart_folded) <= 4, room.apart_folded
+    room = folds(index, TUNING2, room=8)
+    print(f"tuning set 2, rooms of 8: {room}")
+    assert room.recall >= 0.73
+    assert room.wrong_per_50 <= 1.5
     assert len(room.apart_folded) <= 8, room.apart_folded
 
 
 def test_folding_on_held_out_clusters(index: MeaningIndex) -> None:
-    # tests/data/paraphrases_heldout.json was never tuned on. Measured at the default in
-    # rooms of 8 clusters: 80% of paraphrases folded into their cluster, 2.2 wrong folds
-    # per 50 questions, 6 of 30 look-alike pairs folded; the method before (cosine alone
-    # at 0.72) folded 47% with 0.05 wrong per 50 and 4 look-alike pairs.
+    # tests/data/paraphrases_heldout.json was written before the slots, the floor and the
+    # penalties, and never tuned on. Measured at the default in rooms of 8 clusters: 64% of
+    # paraphrases folded into their cluster, 0.89 wrong folds per 50 questions, 9 of 40
+    # look-alike pairs folded (all 150 live at once: 60%, 3.7 per 50); round 1's method
+    # (cosine, kind/day penalty, single link) scored 56%, 3.8 per 50, 16 of 40 (50%, 10.0).
     index.threshold = DEFAULT_THRESHOLD
     room = folds(index, HELD_OUT, room=8)
     print(f"held out, rooms of 8: {room}")
-    assert room.recall >= 0.77
-    assert room.wrong_per_50 <= 2.6
-    assert len(room.apart_folded) <= 7, room.apart_folded
+    assert room.recall >= 0.61
+    assert room.wrong_per_50 <= 1.1
+    assert len(room.apart_folded) <= 10, room.apart_folded
+    everyone = folds(index, HELD_OUT)
+    print(f"held out, all live: {everyone}")
+    assert everyone.recall >= 0.57
+    assert everyone.wrong_per_50 <= 4.5
 
 
 def test_pairwise_precision_in_a_busy_room(index: MeaningIndex) -> None:
     # The older pairwise measure on the tuning set, rooms of 8 clusters: measured precision
-    # 0.94, recall 0.63 (0.99 / 0.33 before). With all 188 questions live at once folding
-    # chains through near neighbours (precision 0.49): no real minute holds that many.
+    # 0.97, recall 0.53 (round 1: 0.94 / 0.63; before it 0.99 / 0.33).
     scores = score(index, DEFAULT_THRESHOLD, room=8)
-    assert scores.precision >= 0.90
-    assert scores.recall >= 0.55
+    assert scores.precision >= 0.94
+    assert scores.recall >= 0.50
 
 
 def test_different_kinds_of_question_or_days_do_not_fold(index: MeaningIndex) -> None:
-    # "when" against "how long", today against tomorrow: the penalty keeps them apart.
-    assert index.score("今天什么时候下播", "今天要播多久啊") < DEFAULT_THRESHOLD
-    assert index.score("明天几点开播", "今天几点开播") < DEFAULT_THRESHOLD
+    # "when" against "how long", today against tomorrow: the slots keep them apart.
+    assert index.score("今天什么时候下播", "今天要播多久啊") == float("-inf")
+    assert index.score("明天几点开播", "今天几点开播") == float("-inf")
     assert (
         index.similar("今天什么时候下播", "今天要播多久啊") > DEFAULT_THRESHOLD
     )  # the cosine alone would fold
@@ -121,6 +154,7 @@ def test_prepare_embeds_a_batch_ahead_from_a_thread(model: Embedder) -> None:
         ("声音太小了", "声音太大了"),
         ("主播每天都播吗", "主播每天都玩这个吗"),
         ("what game is this", "what song is this"),
+        ("为啥不开麦", "为啥开麦"),  # one "not" more
     ],
 )
 def test_one_swapped_word_is_a_different_question(index: MeaningIndex, a: str, b: str) -> None:
@@ -130,6 +164,75 @@ def test_one_swapped_word_is_a_different_question(index: MeaningIndex, a: str, b
     index.add("a", a, now=0.0)
     assert index.add("b", b, now=0.0) is None
     index.clear()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("主播多高", "主播多重"),  # attribute
+        ("主播几点开的播", "主播几点下的播"),  # start / end
+        ("上一局用的什么卡组", "下一局用什么卡组"),  # before / after
+        ("主播多大", "主播的狗多大"),  # whose
+        ("麦克风什么牌子", "键盘是啥牌子的"),  # which thing
+        ("what time does the stream start", "what time does the stream end"),
+        ("主播是哪里人", "主播现在住哪"),  # where from / where now
+        ("现在第几关了", "一共有几关"),  # which one / how many
+        ("这个boss怎么打", "这个boss叫什么"),  # how to / what name
+        ("衣服什么牌子", "这件衣服多少钱"),  # brand / price
+        ("主播结婚了吗", "主播想结婚吗"),  # done / wished
+    ],
+)
+def test_contrasting_slots_never_fold(index: MeaningIndex, a: str, b: str) -> None:
+    assert contrast(slots(plain(a)), slots(plain(b)))
+    assert index.score(a, b) == float("-inf")
+    index.threshold = -1.0  # even where the model would fold anything
+    index.clear()
+    index.add("a", a, now=0.0)
+    assert index.add("b", b, now=0.0) is None
+    index.clear()
+
+
+def test_what_the_words_say_moves_the_score(index: MeaningIndex) -> None:
+    # Both about the mic: AGREE_BONUS; Chinese against English: CROSS_LANGUAGE too;
+    # a yes-no against a wh-question: FORM_PENALTY.
+    bonus = index.score("麦克风什么牌子", "求麦克风型号") - index.similar("麦克风什么牌子", "求麦克风型号")
+    assert bonus == pytest.approx(AGREE_BONUS, abs=1e-5)
+    both = index.score("麦克风什么牌子", "which microphone is that")
+    assert both - index.similar("麦克风什么牌子", "which microphone is that") == pytest.approx(
+        AGREE_BONUS + CROSS_LANGUAGE, abs=1e-5
+    )
+    form = index.score("这游戏好玩吗", "这是什么游戏") - index.similar("这游戏好玩吗", "这是什么游戏")
+    assert form == pytest.approx(-FORM_PENALTY, abs=1e-5)
+
+
+def test_paraphrases_share_their_slots() -> None:
+    # Every paraphrase pair of the tuning sets: a slot veto on one would be a missed fold.
+    vetoed = [
+        (a, b)
+        for path in (PARAPHRASES, TUNING2)
+        for (ga, a), (gb, b) in combinations(load_set(path)[0], 2)
+        if ga == gb and contrast(slots(plain(a)), slots(plain(b)))
+    ]
+    # Measured: 6, all in two clusters whose labels are arguable (今天开播多久了 among
+    # "when did you start"; where do you live among "where are you from").
+    assert len(vetoed) <= 6, vetoed
+
+
+def test_a_group_far_from_a_newcomer_does_not_take_it(model: Embedder) -> None:
+    """Near the group's best member is not enough: no member may score more than FLOOR
+    under the threshold (with many questions live, chains of neighbours stay apart)."""
+    loaded = MeaningIndex(-1.0, per_s=1e9)
+    loaded.load(model, reference=["哈哈", "666", "hello"])
+    near = loaded.score("游戏价格是多少", "这游戏多少钱")
+    far = loaded.score("游戏价格是多少", "主播玩的啥游戏")
+    assert near - far > FLOOR + 0.02  # what the model says; the rest is the index's rule
+    for threshold, joins in ((near - 0.01, False), (far + FLOOR - 0.01, True)):
+        loaded.threshold = -1.0
+        loaded.clear()
+        loaded.add("a", "主播玩的啥游戏", now=0.0)
+        assert loaded.add("b", "这游戏多少钱", now=0.0) == "a"
+        loaded.threshold = threshold
+        assert (loaded.add("c", "游戏价格是多少", now=0.0) == "a") is joins
 
 
 def test_paraphrases_are_not_minimal_pairs() -> None:
@@ -169,6 +272,9 @@ def test_similar_is_symmetric_and_highest_for_the_same_text(index: MeaningIndex)
 
 def test_canonical_form_drops_what_every_question_carries() -> None:
     assert canonical("主播玩的啥游戏呀？") == "玩的什么游戏"
+    assert fold_form("zb几岁呀") == fold_form("主播多大年纪") == "年龄"  # one way of asking
+    assert canonical("主播多大年纪") == "多大年纪"  # what knowledge matching embeds
+    assert plain("主播几岁啦") == "主播几岁啦"  # slots read 主播 and particles
     assert canonical("吗") == "吗"  # never empty
     assert canonical("\x00\ud800") == "?"
     assert len(canonical("问" * 10_000)) == 64
@@ -198,7 +304,7 @@ def test_a_flood_over_budget_falls_back(model: Embedder) -> None:
     assert flood.over_budget == 1
     assert len(flood) == 2
     assert flood.add(4, "主播好", now=100.0) == 1  # seen before: no model time, no budget
-    assert flood.add(5, "明天见", now=100.5) == 1  # refilled at 2 a second
+    assert flood.add(5, "晚上见", now=100.5) == 1  # refilled at 2 a second
     assert flood.over_budget == 1
 
 

@@ -42,9 +42,9 @@ def test_disguised_banned_words_are_caught(moderator: Moderator) -> None:
     recall = 1 - len(missed) / len(rows)
     assert recall >= 0.95, f"recall {recall:.1%}; missed: {missed}"
     own = [r for r in rows if r["source"] == "own"]
-    # Target 95%; measured 19/21 on held-out: a two-character word reversed inside a sentence
-    # (了来六老) and joined pinyin that splits wrongly (tuiqiange -> tui qiang e).
-    assert 1 - by_source["own"] / len(own) >= 0.90, f"own words missed: {missed}"
+    # Measured 21/21 on held-out (was 19/21: 了来六老 and ｔｕｉｑｉａｎｇｅ, fixed by the
+    # particle-first reading of reversed text and by entries found in joined pinyin).
+    assert 1 - by_source["own"] / len(own) >= 0.95, f"own words missed: {missed}"
 
 
 def test_innocent_look_alikes_are_kept(moderator: Moderator) -> None:
@@ -53,9 +53,9 @@ def test_innocent_look_alikes_are_kept(moderator: Moderator) -> None:
         (r["text"], moderator.check(r["text"]).rule) for r in rows if not moderator.check(r["text"]).kept
     ]
     rate = len(blocked) / len(rows)
-    # The target is 5%; 6% is measured today (phrases that run on past an entry:
-    # 海洛因斯坦, 稳赚不赔率). This ceiling keeps it from getting worse.
-    assert rate <= 0.07, f"blocked {rate:.1%}: {blocked}"
+    # The target is 5%; measured 1/67 on held-out (was 4/67: entries that ran into
+    # the next word now weigh at their natural frequency: 稳赚不|赔率, 真人|荷|官方).
+    assert rate <= 0.05, f"blocked {rate:.1%}: {blocked}"
 
 
 def test_contacts_never_pass_and_ordinary_numbers_do(moderator: Moderator) -> None:

@@ -94,16 +94,15 @@ def test_a_welcome_batch_counts_refused_names_instead_of_listing_them() -> None:
     assert names_phrase((ANONYMOUS,), 1) == ANONYMOUS
 
 
-def test_the_overlay_chat_line_uses_the_brains_name_never_the_raw_one() -> None:
+def test_the_overlay_chat_line_uses_the_brains_name_never_the_raw_one(moderator: Moderator) -> None:
     gate = ChatGate()
     raw = "加微信abc12345"
     event = Danmaku(uname=raw, uid="1", text="主播好", reply_to="主播是猪")
-    gate.add(event)
-    line = gate.add(
-        Admitted(of="danmaku", msg_id="", uname=raw, text="主播好", name="", display_text="主播好")
-    )
-    assert line is not None and line["uname"] == ANONYMOUS and line["reply_to"] == ""
-    assert raw not in str(line)
+    decisions = new_brain(moderator).handle(event, 0.0)
+    verdicts = [d.event for d in decisions if isinstance(getattr(d, "event", None), Admitted)]
+    lines = [line for v in verdicts if (line := gate.add(v)) is not None]
+    assert len(lines) == 1 and lines[0]["uname"] == ANONYMOUS and lines[0]["text"] == "主播好"
+    assert raw not in str(verdicts) + str(lines) and "主播是猪" not in str(lines)  # nor whom it replied to
 
 
 def test_a_super_chat_with_orders_is_thanked_but_its_text_never_shown(moderator: Moderator) -> None:

@@ -63,12 +63,13 @@ def settle(page: Any, agent: ServerThread, marker: str) -> None:
 def test_chat_shows_medal_guard_gift_combo_and_guard_purchase(browser: Any, agent: ServerThread) -> None:
     page = open_overlay(browser, agent)
     fan = Danmaku(uname="小明", uid="1", text="主播好！", medal_name="粉丝团", medal_level=12, guard_level=3)
-    combo = [
-        Gift(uname="土豪", uid="2", gift_name="小花花", count=n, price=0.1 * n, paid=True, combo_id="c1")
-        for n in (5, 10)
-    ]
+
+    def flowers(n: int) -> Gift:  # made when it arrives: the chat shows viewer events in arrival order
+        return Gift(uname="土豪", uid="2", gift_name="小花花", count=n, price=n / 10, paid=True, combo_id="c")
+
+    first = flowers(5)
     captain = Guard(uname="船长", uid="3", level=3, count=1, price=198.0)
-    agent.publish(*vetted(fan), *vetted(combo[0]), *vetted(captain))
+    agent.publish(*vetted(fan), *vetted(first), *vetted(captain))
     page.wait_for_function("() => document.querySelectorAll('#chat li').length === 3")
     line = page.locator("#chat li[data-kind=danmaku]")
     assert line.locator(".medal-name").text_content() == "粉丝团"
@@ -78,7 +79,7 @@ def test_chat_shows_medal_guard_gift_combo_and_guard_purchase(browser: Any, agen
     assert line.locator(".text").text_content() == "主播好！"
     assert texts(page, "#chat li[data-kind=gift] .count") == ["×5"]
     assert texts(page, "#chat li[data-kind=guard]") == ["船长开通了舰长"]
-    agent.publish(*vetted(combo[1]))  # the combo grows on the same line
+    agent.publish(*vetted(flowers(10)))  # the combo grows on the same line
     page.wait_for_function(
         "() => document.querySelector('#chat li[data-kind=gift] .count').textContent === '×15'"
     )
@@ -121,23 +122,25 @@ def test_reply_bubble_reveals_what_is_being_said(browser: Any, agent: ServerThre
     agent.publish(*[ReplySentence(utterance_id=1, index=i, text=t) for i, t in enumerate(sentences)])
     settle(page, agent, "written")
     assert page.locator("#lines .sentence").count() == 0  # written, not yet said
-    agent.publish(Audio(utterance_id=1, index=0, text=sentences[0], duration_s=1.2, sample_rate=24000))
+    said = ["欢迎小明！", "欢迎小明！今天我们玩原神。"]  # the reply as heard so far, joined by the agent
+    first = Audio(utterance_id=1, index=0, text=sentences[0], duration_s=1, sample_rate=1, said=said[0])
+    agent.publish(first)
     page.wait_for_function("() => document.querySelectorAll('#lines .sentence').length === 1")
     assert texts(page, "#lines .sentence.speaking") == ["欢迎小明！"]
     agent.publish(
         AudioEnded(utterance_id=1, index=0, text=sentences[0], played_s=1.2),
-        Audio(utterance_id=1, index=1, text=sentences[1], duration_s=1.5, sample_rate=24000),
+        Audio(utterance_id=1, index=1, text=sentences[1], duration_s=1.5, sample_rate=24000, said=said[1]),
     )
     page.wait_for_function("() => document.querySelectorAll('#lines .sentence').length === 2")
-    assert texts(page, "#lines li") == ["欢迎小明！今天我们玩原神。"]  # Chinese joins without a space
+    assert texts(page, "#lines li") == [said[1]]
     assert texts(page, "#persona-name") == ["小助手"]
     english = ["Hi there.", "Bye."]
     agent.publish(
         UtteranceDone(utterance_id=1, outcome="spoken", sentences=2, text="".join(sentences)),
         *[ReplySentence(utterance_id=2, index=i, text=t) for i, t in enumerate(english)],
         *[
-            Audio(utterance_id=2, index=i, text=t, duration_s=1.0, sample_rate=24000)
-            for i, t in enumerate(english)
+            Audio(utterance_id=2, index=i, text=t, duration_s=1, sample_rate=24000, said=heard)
+            for i, (t, heard) in enumerate(zip(english, ["Hi there.", "Hi there. Bye."], strict=True))
         ],
         AudioEnded(utterance_id=2, index=1, text="Bye.", played_s=0.4, cut=True),
         UtteranceDone(utterance_id=2, outcome="interrupted", sentences=2),
@@ -175,7 +178,7 @@ def test_reload_mid_stream_shows_the_snapshot(browser: Any, agent: ServerThread)
         *[e for d in chat for e in vetted(d)],
         *vetted(paid),
         ReplySentence(utterance_id=3, index=0, text="谢谢老板！"),
-        Audio(utterance_id=3, index=0, text="谢谢老板！", duration_s=1.0, sample_rate=24000),
+        Audio(utterance_id=3, index=0, text="谢谢老板！", duration_s=1, sample_rate=24000, said="谢谢老板！"),
         StateChange(state="speaking", topic="打野"),
         Transcript(text="我们继续"),
     )

@@ -105,69 +105,80 @@ ALLOWED = """() => {
 }"""
 
 
+def _open_overlay(browser: Any, base: str, attacks: list[str], canary: str, dialogs: list[str]) -> Any:
+    """The overlay page, connected, with a payload as the persona name and the canary as avatar."""
+    page = browser.new_page()
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    name = quote(attacks[1])
+    page.goto(f"{base}/overlay?lines=200&replies=50&name={name}&avatar={quote(canary)}")
+    page.wait_for_function("() => document.body.dataset.connected === '1'")
+    return page
+
+
+def _chat_events(attacks: list[str]) -> list[Event]:
+    """Every payload as a viewer's name, message, medal and gift; some as super chats and status."""
+    events: list[Event] = []
+    for i, attack in enumerate(attacks):
+        events += vetted(
+            Danmaku(uname=attack, uid=str(i), text=attack, medal_name=attack[:12], medal_level=3)
+        )
+        events += vetted(Gift(uname=attack, uid=str(i), gift_name=attack, count=1))
+    for i, attack in enumerate(attacks[:8]):
+        events += vetted(SuperChat(uname=attack, uid=f"sc{i}", text=attack, price=30.0, duration_s=300))
+    return [
+        *events,
+        Transcript(text=attacks[0]),
+        SourceStatus(source=attacks[2], state="reconnecting"),
+        StateChange(state="speaking", topic=attacks[-1]),
+    ]
+
+
+def _speak_replies(agent: Any, page: Any, attacks: list[str]) -> None:
+    """Every payload as the bot's reply, a few at a time as they are spoken, each shown before the next."""
+    for start in range(0, len(attacks), 8):
+        agent.publish(
+            *[
+                e
+                for i, attack in enumerate(attacks[start : start + 8], start + 1)
+                for e in (
+                    ReplySentence(utterance_id=i, index=0, text=attack),
+                    Audio(utterance_id=i, index=0, text=attack, duration_s=1, sample_rate=1, said=attack),
+                )
+            ]
+        )
+        page.wait_for_function(
+            "n => document.querySelectorAll('#lines li').length === n", arg=min(start + 8, len(attacks))
+        )
+
+
+def _texts(page: Any, selector: str) -> list[str]:
+    return list(page.eval_on_selector_all(selector, "els => els.map(e => e.textContent)"))
+
+
 def test_payloads_show_as_text_and_never_run(browser: Any, canary: Canary) -> None:
     attacks = payloads(canary.url)
     assert len(attacks) >= 30
     dialogs: list[str] = []
     with serve() as agent:
-        page = browser.new_page()
-
-        def dismiss(dialog: Any) -> None:
-            dialogs.append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", dismiss)
-        name = quote(attacks[1])
-        page.goto(f"{agent.base}/overlay?lines=200&replies=50&name={name}&avatar={quote(canary.url)}")
-        page.wait_for_function("() => document.body.dataset.connected === '1'")
-        events: list[Event] = []
-        for i, attack in enumerate(attacks):
-            events += vetted(
-                Danmaku(uname=attack, uid=str(i), text=attack, medal_name=attack[:12], medal_level=3)
-            )
-            events += vetted(Gift(uname=attack, uid=str(i), gift_name=attack, count=1))
-        for i, attack in enumerate(attacks[:8]):
-            events += vetted(SuperChat(uname=attack, uid=f"sc{i}", text=attack, price=30.0, duration_s=300))
-        events += [
-            Transcript(text=attacks[0]),
-            SourceStatus(source=attacks[2], state="reconnecting"),
-            StateChange(state="speaking", topic=attacks[-1]),
-        ]
-        agent.publish(*events)
-        for start in range(0, len(attacks), 8):  # replies come a few at a time, as they are spoken
-            agent.publish(
-                *[
-                    e
-                    for i, attack in enumerate(attacks[start : start + 8], start + 1)
-                    for e in (
-                        ReplySentence(utterance_id=i, index=0, text=attack),
-                        Audio(utterance_id=i, index=0, text=attack, duration_s=1.0, sample_rate=24000),
-                    )
-                ]
-            )
-            page.wait_for_function(
-                "n => document.querySelectorAll('#lines li').length === n", arg=min(start + 8, len(attacks))
-            )
+        page = _open_overlay(browser, agent.base, attacks, canary.url, dialogs)
+        agent.publish(*_chat_events(attacks))
+        _speak_replies(agent, page, attacks)
         page.wait_for_function(
             "n => document.querySelectorAll('#chat li').length === n"
             " && document.getElementById('topic').textContent",
             arg=2 * len(attacks),
         )
         # Shown verbatim, as text: each payload is exactly one text node's worth of characters.
-        assert page.eval_on_selector_all(
-            "#chat li[data-kind=danmaku] .text", "els => els.map(e => e.textContent)"
-        ) == [a for a in attacks]
-        names = page.eval_on_selector_all(
-            "#chat li[data-kind=danmaku] .name", "els => els.map(e => e.textContent)"
-        )
-        assert names == attacks
-        gifts = page.eval_on_selector_all("#chat .gift", "els => els.map(e => e.textContent)")
-        assert gifts == attacks
-        bubbles = page.eval_on_selector_all("#lines li", "els => els.map(e => e.textContent)")
-        assert bubbles == attacks[-50:]
-        assert (
-            page.eval_on_selector_all("#pins .sc-text", "els => els.map(e => e.textContent)") == attacks[:8]
-        )
+        assert _texts(page, "#chat li[data-kind=danmaku] .text") == attacks
+        assert _texts(page, "#chat li[data-kind=danmaku] .name") == attacks
+        assert _texts(page, "#chat .gift") == attacks
+        assert _texts(page, "#lines li") == attacks[-50:]
+        assert _texts(page, "#pins .sc-text") == attacks[:8]
         assert page.text_content("#subtitle") == attacks[0]
         assert page.text_content("#alerts") == f"{attacks[2]} 重连中"
         assert page.text_content("#persona-name") == attacks[1]

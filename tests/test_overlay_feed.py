@@ -7,11 +7,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from agent.brain.brain import chat_line as brain_chat_line
+from agent.brain.queue import Message
 from agent.bus import Bus, EventQueue
 from agent.config import ConfigError, ControlConfig, OverlayConfig
 from agent.control.api import create_app
 from agent.control.feed import FeedBuffer
-from agent.control.overlay_chat import MAX_PENDING, ChatGate
+from agent.control.overlay_chat import ChatGate
 from agent.control.overlay_hub import OverlayHub, Page
 from agent.control.overlay_routes import OVERLAY_CSP
 from agent.control.overlay_snapshot import OverlaySnapshot
@@ -33,16 +35,10 @@ from agent.events import (
 
 
 def admitted(event: Danmaku | Gift | SuperChat | Guard, name: str = "", shown: str | None = None) -> Admitted:
-    """What the brain says about a viewer event it kept (names and text as it cleaned them)."""
-    text = getattr(event, "text", "")
-    return Admitted(
-        of=event.type,
-        msg_id=event.msg_id,
-        uname=event.uname,
-        text=text,
-        name=name or event.uname,
-        display_text=text if shown is None else shown,
-    )
+    """What the brain says about a viewer event it kept: its chat line (the name and text as it
+    cleaned them), stamped with the event's arrival."""
+    text = getattr(event, "text", "") if shown is None else shown
+    return brain_chat_line(event, Message(event, text, name or event.uname))
 
 
 def run(gate: ChatGate, *events: Event) -> list[dict[str, Any]]:
@@ -57,7 +53,7 @@ def test_chat_shows_only_after_the_brain_admits_it() -> None:
     kept = Danmaku(uname="小明", uid="1", text="主播好", medal_name="粉丝团", medal_level=7, guard_level=3)
     removed = Danmaku(uname="广告", uid="2", text="加V看片")
     out = run(gate, kept, removed)
-    assert out == []  # nothing shows before the verdict
+    assert out == []  # a raw viewer event never shows: only the brain's verdict makes a line
     out = run(
         gate, admitted(kept, name="小明"), Filtered(of="danmaku", reason="contact_solicit", text="加V看片")
     )
@@ -82,8 +78,8 @@ def test_events_the_brain_never_vetted_are_skipped_not_shown() -> None:
     later = Danmaku(uname="乙", uid="2", text="第二条")
     out = run(gate, dropped, later, admitted(later))
     assert [m["text"] for m in out] == ["第二条"]
-    assert gate.unvetted == 1
     assert run(gate, admitted(dropped)) == []  # a late verdict finds nothing to show
+    assert gate.late == 1
 
 
 def test_same_text_from_two_viewers_is_matched_in_order() -> None:
@@ -130,26 +126,27 @@ def test_guard_purchase_is_a_line() -> None:
     assert (out[0]["type"], out[0]["level"], out[0]["count"]) == ("guard", 3, 2)
 
 
-def test_pending_chat_is_bounded() -> None:
+def test_a_line_shows_the_verdicts_fields_never_the_raw_event() -> None:
     gate = ChatGate()
-    for i in range(MAX_PENDING + 100):
-        gate.add(Danmaku(uname="x", uid="1", text=f"m{i}"))
-    first = Danmaku(uname="x", uid="1", text="m0")
-    assert gate.add(admitted(first)) is None  # the oldest waiting ones were let go
-    last = Danmaku(uname="x", uid="1", text=f"m{MAX_PENDING + 99}")
-    shown = gate.add(admitted(last))
-    assert shown is not None and shown["text"] == last.text
+    raw = SuperChat(msg_id="sc1", uname="老板‮", uid="9", text="<b>加油</b>", price=30, duration_s=120)
+    shown = gate.add(admitted(raw, name="老板", shown="加油"))
+    assert shown is not None
+    assert (shown["type"], shown["uname"], shown["text"], shown["price"], shown["duration_s"]) == (
+        "super_chat",
+        "老板",
+        "加油",
+        30,
+        120,
+    )
+    assert "<b>" not in str(shown) and "‮" not in str(shown)
 
 
-def test_a_danmaku_flood_never_pushes_out_a_paid_event_awaiting_its_verdict() -> None:
+def test_a_flood_of_raw_copies_folds_into_the_line_of_its_display_form() -> None:
     gate = ChatGate()
-    paid = SuperChat(msg_id="sc1", uname="老板", uid="9", text="加油", price=30)
-    gate.add(paid)
-    for i in range(MAX_PENDING * 3):
-        gate.add(Danmaku(uname="x", uid="1", text=f"m{i}"))
-    shown = gate.add(admitted(paid))
-    assert shown is not None and shown["type"] == "super_chat" and shown["text"] == "加油"
-    assert gate.evicted == {"danmaku": MAX_PENDING * 2}
+    first = Danmaku(uname="甲", uid="1", text="哈哈哈哈哈哈")
+    out = run(gate, admitted(first, shown="哈哈哈"))  # the brain shows runs cut to three
+    out += run(gate, Filtered(of="danmaku", reason="repeat", uname="乙", text="哈哈哈哈哈哈"))
+    assert [m["line"] for m in out] == [1, 1] and out[-1]["count"] == 2
 
 
 def test_a_page_behind_on_chat_loses_danmaku_lines_never_paid_ones() -> None:

@@ -33,6 +33,7 @@ from tests.support.browser import browser as browser  # the fixture
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 
+THANKS = "谢谢老板的醒目留言！"
 PANELS = {
     "status": "#status",
     "chat": "#chat",
@@ -67,8 +68,8 @@ def scene() -> list[Event]:
         *vetted(Guard(uname="船长", uid="6", level=3, count=1, price=198.0)),
         *vetted(SuperChat(uname="老板", uid="7", text="主播加油，冲冲冲！", price=100.0, duration_s=600)),
         *vetted(SuperChat(uname="大老板", uid="8", text="今天也很开心", price=1000.0, duration_s=600)),
-        ReplySentence(utterance_id=1, index=0, text="谢谢老板的醒目留言！"),
-        Audio(utterance_id=1, index=0, text="谢谢老板的醒目留言！", duration_s=2.0, sample_rate=24000),
+        ReplySentence(utterance_id=1, index=0, text=THANKS),
+        Audio(utterance_id=1, index=0, text=THANKS, duration_s=2, sample_rate=24000, said=THANKS),
         Transcript(text="好，我们继续打这一关"),
         SourceStatus(source="bilibili", state="reconnecting"),
         StateChange(state="speaking", topic="通关"),

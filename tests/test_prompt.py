@@ -144,9 +144,7 @@ def test_regulars_are_recognised() -> None:
     memory.add(Turn("老李", "上次的问题", "上次的回答", "u1"))
     memory.seen("u2", "新人", 0.0, entered=True)
     regular = ask(candidate("又来了？", uname="u1"), brain, memory, ()).messages[-1].content
-    newcomer = (
-        ask(candidate("第一次来？", uname="u2"), brain, memory, ()).messages[-1].content
-    )
+    newcomer = ask(candidate("第一次来？", uname="u2"), brain, memory, ()).messages[-1].content
     assert "老观众" in regular and "上次的问题" in regular
     assert "老观众" not in newcomer
 
@@ -172,7 +170,6 @@ def test_idle_and_promotion_requests_carry_the_topic() -> None:
     idle = ask(Candidate("idle", None, 0.0, 0, topic="黑神话"), BRAIN, Memory(), ())
     assert idle.kind == "idle" and idle.trigger is None and idle.extra["topic"] == "黑神话"
     assert "「黑神话」" in idle.messages[-1].content
-    promo = ask(Candidate("promotion", None, 0.0, 0, topic="键盘", mode="promotion"), BRAIN, Memory(), ()
-    )
+    promo = ask(Candidate("promotion", None, 0.0, 0, topic="键盘", mode="promotion"), BRAIN, Memory(), ())
     assert promo.extra["template"] == "promotion"
     assert BRAIN.modes["promotion"].prompt in promo.messages[0].content

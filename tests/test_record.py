@@ -69,3 +69,41 @@ async def test_an_unwritable_path_is_one_error_line_and_the_queue_keeps_draining
         recorder = await record(blocker / "run.jsonl", [Danmaku(text="m", uname="u")] * 3)
     assert (recorder.lines, recorder.failed) == (0, 3)
     assert [r.getMessage().startswith("record: cannot write") for r in caplog.records] == [True]
+
+
+async def test_lines_reach_the_file_while_the_stream_runs_in_arrival_order(tmp_path: Path) -> None:
+    # Batched writes still land while recording goes on (a crash loses only the last batch).
+    path = tmp_path / "run.jsonl"
+    queue = EventQueue(1000)
+    recorder = Recorder(path, Clock(), write_every_s=0.01)
+    task = asyncio.create_task(recorder.run(queue))
+    for i in range(300):
+        queue.put(Danmaku(text=f"m{i}", uname="u"))
+    try:
+        for _ in range(2000):  # a bounded wait for the batch to be written, not a timing assumption
+            if path.exists() and path.read_bytes().count(b"\n") == 300:
+                break
+            await asyncio.sleep(0.01)
+        texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+        assert texts == [f"m{i}" for i in range(300)]
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_what_is_still_queued_at_shutdown_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "run.jsonl"
+    queue = EventQueue(1000)
+    recorder = Recorder(path, Clock(), write_every_s=3600.0)  # no batch would be written before stop
+    task = asyncio.create_task(recorder.run(queue))
+    await asyncio.sleep(0)
+    for i in range(50):
+        queue.put(Danmaku(text=f"m{i}", uname="u"))
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert recorder.lines == 50
+    assert [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()] == [
+        f"m{i}" for i in range(50)
+    ]

@@ -160,6 +160,12 @@ async def test_first_clause_is_spoken_on_its_own_and_the_text_joins_back(tmp_pat
         "今天一起玩游戏，好不好？",
     ]
     assert of(UtteranceDone, events)[0].text == "大家好，欢迎来到直播间！今天一起玩游戏，好不好？"
+    # Each sentence's audio carries the reply as heard so far, joined here (the overlay shows it).
+    assert [e.said for e in of(Audio, events)] == [
+        "大家好，",
+        "大家好，欢迎来到直播间！",
+        "大家好，欢迎来到直播间！今天一起玩游戏，好不好？",
+    ]
 
 
 async def test_english_sentences_join_with_a_space(tmp_path: Path) -> None:
@@ -167,6 +173,15 @@ async def test_english_sentences_join_with_a_space(tmp_path: Path) -> None:
     _, events, _ = await speak(engine, tmp_path)
     assert [e.text for e in of(ReplySentence, events)] == ["Hi there.", "How are you today?"]
     assert of(UtteranceDone, events)[0].text == "Hi there. How are you today?"
+    assert [e.said for e in of(Audio, events)] == ["Hi there.", "Hi there. How are you today?"]
+
+
+async def test_model_output_is_cleaned_once_before_anything_shows_or_says_it(tmp_path: Path) -> None:
+    engine = ScriptedEngine(["欢迎\u202e来到\x1b[31m直播间！", "谢\u2066谢\x00大家。"])
+    _, events, _ = await speak(engine, tmp_path)
+    shown = [e.text for e in of(ReplySentence, events)] + [e.said for e in of(Audio, events)]
+    assert [e.text for e in of(ReplySentence, events)] == ["欢迎来到[31m直播间！", "谢谢大家。"]
+    assert not any(c in text for text in shown for c in "\u202e\u2066\x1b\x00")
 
 
 async def test_a_sentence_of_only_emoji_or_symbols_never_reaches_tts(tmp_path: Path) -> None:

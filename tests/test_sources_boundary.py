@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from agent.app.cli import app
+from agent.cleantext import clean_text
 from agent.config import SourcesConfig, TwitchSource, load_config
 from agent.events import Danmaku, Gift, Guard, SuperChat
 from agent.sources import registry
-from agent.sources.boundary import Implausible, admit, clean_text
+from agent.sources.boundary import Implausible, admit
 from agent.sources.factory import build_live_sources
 from agent.sources.jsonread import BadJson, load_object, loads
+from agent.sources.platforms import MAX_TEXT
 
 UNSAFE = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b", "\u061c", "\u200e", "\u200f"]
 UNSAFE += [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
@@ -39,6 +41,12 @@ def test_what_chat_needs_is_kept() -> None:
     assert clean_text(text) == text
     assert clean_text("one\ntwo\tthree\r\n") == "one two three  "
     assert admit(Danmaku(text="plain", uname="x")) == Danmaku(text="plain", uname="x")
+
+
+def test_a_text_longer_than_any_platform_sends_is_cut_once_here() -> None:
+    huge = admit(SuperChat(text="啊\x00" * 5000, uname="老板"))
+    assert huge.text == "啊" * (MAX_TEXT // 2)  # cut to MAX_TEXT, then cleaned
+    assert admit(Danmaku(text="好" * MAX_TEXT)).text == "好" * MAX_TEXT
 
 
 @pytest.mark.parametrize(

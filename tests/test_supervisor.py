@@ -9,10 +9,11 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
+from agent.backoff import Backoff
 from agent.config import Reconnect
 from agent.events import Danmaku, Enter, Event, SourceStatus
 from agent.sources.base import Source, SourceAuthError, SourceProtocolError
-from agent.sources.supervisor import Backoff, Session, SessionContext, SupervisedSource
+from agent.sources.supervisor import Session, SessionContext, SupervisedSource
 
 Step = Callable[[SessionContext], Awaitable[None]]
 

@@ -20,6 +20,7 @@ from agent.config_speech import BakerTTS
 from agent.tts import baker
 from agent.tts.base import TTSUnavailable
 from agent.tts.level import CEILING, TARGET_DBFS, speech_dbfs
+from agent.tts.text import say
 from tests.pulse import pulse_server, requires_pulseaudio
 from tests.support.speech import assert_speech_like
 
@@ -91,18 +92,18 @@ def pitch_hz(audio: np.ndarray, rate: int) -> float:
 @pytest.mark.slow
 def test_speaks_mandarin_at_24khz_at_the_common_level(voice: baker.Engine) -> None:
     line = "大家好，欢迎来到直播间。"
-    audio = voice.synthesize(line)
+    audio = say(voice, line)
     assert voice.sample_rate == 24000
     assert audio.dtype == np.float32 and audio.ndim == 1
     assert 1.0 < len(audio) / 24000 < 6.0
     assert_speech_like(audio, 24000)
     # Said twice is about twice as long: every syllable spoken, at the same pace.
-    twice = voice.synthesize(line + line)
+    twice = say(voice, line + line)
     assert 1.7 < len(twice) / len(audio) < 2.3, (len(twice), len(audio))
     assert float(np.max(np.abs(audio))) <= CEILING + 1e-6
     assert abs(speech_dbfs(audio, 24000) - TARGET_DBFS) < 3.0
-    assert len(voice.synthesize("😀👍！！")) == 0
-    assert len(voice.synthesize("hello world")) == 0  # an English sentence: nothing Mandarin to say
+    assert len(say(voice, "😀👍！！")) == 0
+    assert len(say(voice, "hello world")) == 0  # an English sentence: nothing Mandarin to say
 
 
 @pytest.mark.slow
@@ -117,9 +118,9 @@ def test_phonemes_carry_tone_sandhi_and_phrase_breaks(voice: baker.Engine) -> No
 @pytest.mark.slow
 def test_speed_and_pitch_knobs(voice: baker.Engine) -> None:
     line = "今天我们一起玩黑神话悟空。"
-    normal = voice.synthesize(line)
-    faster = baker.Engine(BakerTTS(speed=1.5)).synthesize(line)
-    higher = baker.Engine(BakerTTS(pitch=1.3)).synthesize(line)
+    normal = say(voice, line)
+    faster = say(baker.Engine(BakerTTS(speed=1.5)), line)
+    higher = say(baker.Engine(BakerTTS(pitch=1.3)), line)
     assert len(faster) < 0.8 * len(normal), (len(faster), len(normal))
     assert pitch_hz(higher, 24000) > 1.15 * pitch_hz(normal, 24000)
     assert 0.85 < len(higher) / len(normal) < 1.15  # higher, not shorter
@@ -132,9 +133,9 @@ def test_two_engines_play_at_one_level(voice: baker.Engine) -> None:
     from agent.tts.espeak import Engine as Espeak
 
     line = "欢迎来到直播间，今天我们一起玩游戏。"
-    native = voice.synthesize(line)
+    native = say(voice, line)
     espeak = Espeak(EspeakTTS())
-    robotic = espeak.synthesize(line)
+    robotic = say(espeak, line)
     assert abs(speech_dbfs(native, 24000) - speech_dbfs(robotic, espeak.sample_rate)) < 2.0
     assert max(float(np.max(np.abs(native))), float(np.max(np.abs(robotic)))) <= CEILING + 1e-6
 
@@ -169,9 +170,9 @@ def test_the_shipped_model_is_the_converted_one() -> None:
 @pytest.mark.slow
 def test_whisper_hears_numbers_and_letters_as_written(voice: baker.Engine, whisper: Any) -> None:
     # Development lines (the held-out ones are for bench/bench_voice_check.py).
-    assert "谢谢老板送的30个" in heard(whisper, voice.synthesize("谢谢老板送的30个辣条！"), 24000)
-    assert "11点半" in heard(whisper, voice.synthesize("今天11:30开播。"), 24000)
-    assert "4090" in heard(whisper, voice.synthesize("显卡是4090。"), 24000)
+    assert "谢谢老板送的30个" in heard(whisper, say(voice, "谢谢老板送的30个辣条！"), 24000)
+    assert "11点半" in heard(whisper, say(voice, "今天11:30开播。"), 24000)
+    assert "4090" in heard(whisper, say(voice, "显卡是4090。"), 24000)
 
 
 @pytest.mark.slow
@@ -183,7 +184,7 @@ def test_held_out_lines_come_back_within_a_generous_bound(voice: baker.Engine, w
     errors = chars = 0
     for text, expected in rows[:8]:
         reference = heard_reference(expected)
-        errors += Levenshtein.distance(reference, heard(whisper, voice.synthesize(text), 24000))
+        errors += Levenshtein.distance(reference, heard(whisper, say(voice, text), 24000))
         chars += len(reference)
     assert errors / chars < 0.35, errors / chars  # measured ~0.15-0.2 (bench/bench_voice_check.py)
 

@@ -14,6 +14,7 @@ import pytest
 from agent.config_speech import CoquiTTS
 from agent.tts.base import TTSUnavailable
 from agent.tts.coqui import Engine
+from agent.tts.text import say
 from tests.support.tiny_vits import build_random_vits
 
 HAVE_COQUI = all(importlib.util.find_spec(name) is not None for name in ("torch", "TTS"))
@@ -37,12 +38,12 @@ def test_a_saved_vits_loads_through_coqui_and_speaks(random_vits: Path) -> None:
     engine = Engine(CoquiTTS(model=str(random_vits), device="cpu"))
     assert engine.check().status == "ok"
     engine.load()
-    audio = engine.synthesize("大家好，欢迎来到直播间。")
+    audio = say(engine, "大家好，欢迎来到直播间。")
     assert engine.sample_rate == 22050  # VitsConfig's audio.sample_rate, as Coqui reports it
     assert audio.dtype == np.float32 and audio.ndim == 1
     assert rms(audio) > 0.005, rms(audio)  # random weights: noise, but real noise from the real model
     assert len(audio) / engine.sample_rate > 0.5
-    assert len(engine.synthesize("😀👍🏻")) == 0
+    assert len(say(engine, "😀👍🏻")) == 0
     # A single-speaker model takes no speaker: asking for one is a config error naming the key.
     with pytest.raises(TTSUnavailable, match=r"^tts\.coqui\.speaker: "):
         Engine(CoquiTTS(model=str(random_vits), device="cpu", speaker="Ana Florence")).load()

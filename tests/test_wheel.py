@@ -29,45 +29,44 @@ def run(args: list[str], cwd: Path, timeout: float = 300, **env: str) -> subproc
     )
 
 
+SHIPPED = (
+    "agent/shipped/overlay/index.html",
+    "agent/shipped/obs_scripts/cohost_obs.py",
+    "agent/shipped/config.toml",
+    "agent/data/demo_room.jsonl",
+)
+
+
+def build_wheel(dist: Path) -> Path:
+    """This checkout as a wheel in ``dist``, built offline with this venv's hatchling."""
+    pip_wheel = ["pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist), str(REPO)]
+    built = run([sys.executable, "-m", *pip_wheel], cwd=dist.parent)
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = dist.glob("cohost-*.whl")
+    return wheel
+
+
+def install(wheel: Path, venv: Path, cwd: Path) -> tuple[Path, Path]:
+    """(python, site-packages) of a new venv holding the wheel; this venv's packages via a .pth line."""
+    assert run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=cwd).returncode == 0
+    python = venv / BIN / ("python.exe" if os.name == "nt" else "python")
+    purelib = run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=cwd)
+    site = Path(purelib.stdout.strip())
+    (site / "cohost_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    installed = run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], cwd=cwd)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    return python, site
+
+
 @pytest.mark.slow
 def test_wheel_installs_and_the_demo_runs_from_an_empty_folder(tmp_path: Path) -> None:
     dist, venv, empty = tmp_path / "dist", tmp_path / "venv", tmp_path / "empty"
     empty.mkdir()
-    built = run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(dist),
-            str(REPO),
-        ],
-        cwd=tmp_path,
-    )
-    assert built.returncode == 0, built.stderr[-3000:]
-    (wheel,) = dist.glob("cohost-*.whl")
+    wheel = build_wheel(dist)
     names = set(zipfile.ZipFile(wheel).namelist())
-    for shipped in (
-        "agent/shipped/overlay/index.html",
-        "agent/shipped/obs_scripts/cohost_obs.py",
-        "agent/shipped/config.toml",
-        "agent/data/demo_room.jsonl",
-    ):
+    for shipped in SHIPPED:
         assert shipped in names, shipped
-
-    assert run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path).returncode == 0
-    python = venv / BIN / ("python.exe" if os.name == "nt" else "python")
-    site = Path(
-        run(
-            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=empty
-        ).stdout.strip()
-    )
-    (site / "cohost_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    installed = run([str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], cwd=empty)
-    assert installed.returncode == 0, installed.stderr[-3000:]
+    python, site = install(wheel, venv, empty)
 
     where = run([str(python), "-c", "import agent; print(agent.__file__)"], cwd=empty)
     assert Path(where.stdout.strip()).is_relative_to(site), where.stdout + where.stderr

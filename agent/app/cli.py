@@ -72,7 +72,7 @@ def demo(
         typer.echo(f"error: no recording at {recording} (pass --input FILE written by --record)", err=True)
         raise typer.Exit(2)
     console = Console()
-    pipeline = run_or_exit(
+    pipeline, stopped_by = run_or_exit(
         run_demo(
             cfg,
             recording,
@@ -86,7 +86,7 @@ def demo(
         )
     )
     print_summary(pipeline, console, record=record)
-    exit_if_stopped(pipeline.stopped_by)  # Ctrl-C: the summary of what played, then exit 130
+    exit_if_stopped(stopped_by)  # Ctrl-C: the summary of what played, then exit 130
 
 
 @app.command()

@@ -20,7 +20,8 @@ from rich.table import Table
 from agent.app.assemble import build_pipeline
 from agent.app.demo_track import SPOKEN_BY_MIC, build_track, streamer_lines, track_path
 from agent.app.narration import NARRATED, narrator
-from agent.app.runtime import Pipeline, install_stop_signals
+from agent.app.runtime import Pipeline
+from agent.app.stage import Stage, install_stop_signals
 from agent.app.stats import Stats, percentile
 from agent.brain.ledger import accounts, waiting
 from agent.cli_support import StoppedEarly
@@ -54,10 +55,11 @@ async def run_demo(
     live_progress: bool,
     real_mic: bool = False,
     verbose: bool = False,
-) -> Pipeline:
-    """Replay ``recording``. With the ears on and no ``real_mic``, the recorded streamer is
-    spoken into a track that plays as the mic: heard, segmented and transcribed live (up to
-    ``--speed`` EARS_UP_TO; faster, their recorded words go to the brain as text)."""
+) -> tuple[Pipeline, int | None]:
+    """Replay ``recording``; returns the agent and the signal that stopped it (None: it ended).
+    With the ears on and no ``real_mic``, the recorded streamer is spoken into a track that
+    plays as the mic: heard, segmented and transcribed live (up to ``--speed`` EARS_UP_TO;
+    faster, their recorded words go to the brain as text)."""
     clock = Clock(speed)
     ears_were_on = cfg.asr.engine != "none"
     cfg = _sped_up(cfg, speed, real_mic, console)
@@ -79,12 +81,11 @@ async def run_demo(
                 f"[yellow]notice:[/] no streamer voice track ({exc}); replaying what they said as text"
             )
     replay = ReplaySource(recording, clock, leave_out=SPOKEN_BY_MIC if mic is not None else frozenset())
-    pipeline = await _until_stopped(
-        build_pipeline(cfg, clock, [replay], record=record, out_dir=out_dir, control_required=False, mic=mic),
-        stop,
-        caught,
+    # The room and the streamer start together, once the models are in (room_waits).
+    built = build_pipeline(
+        cfg, clock, [replay], record=record, out_dir=out_dir, control_required=False, mic=mic, room_waits=True
     )
-    pipeline.sources_wait_ready = True  # the room and the streamer start together, once models are in
+    pipeline = await _until_stopped(built, stop, caught)
     for notice in pipeline.notices:
         if not (as_text and notice.startswith(("asr: off", "tts: off"))):
             console.print(f"[yellow]notice:[/] {notice}")
@@ -94,13 +95,12 @@ async def run_demo(
         f"Replaying {replay.count} events ({replay.duration:.0f} s of stream) at {speed:g}x "
         f"with the {pipeline.engine.name} engine"
     )
-    pipeline.extra_stages.append(("narrator", NARRATED, narrator(verbose)))
+    pipeline = pipeline.adding(Stage("narrator", narrator(verbose), NARRATED))
     runner = asyncio.create_task(pipeline.run(stop))
     await _watch(pipeline, replay, runner, stop, _progress(console, live_progress))
     stop.set()
     await runner
-    pipeline.stopped_by = caught[0] if caught else None
-    return pipeline
+    return pipeline, caught[0] if caught else None
 
 
 async def _watch(
@@ -361,5 +361,4 @@ async def run_live(
         console.print(f"[yellow]notice:[/] {notice}")
     console.print(f"Cohost is running with the {pipeline.engine.name} engine. Ctrl-C stops it.")
     await pipeline.run(stop)
-    pipeline.stopped_by = caught[0] if caught else None
     return pipeline

@@ -27,6 +27,7 @@ from agent.events import StreamerVoice, Transcript
 from agent.sources.replay import Timed
 from agent.tts import registry
 from agent.tts.level import limit
+from agent.tts.text import say
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def build_track(lines: list[Line], path: Path, voice: str = STREAMER_VOICE) -> P
     with Progress(transient=True) as progress:
         task = progress.add_task(f"demo streamer voice ({voice}, once)", total=len(lines))
         for line in lines:
-            pieces.append((int(line.start * rate), engine.synthesize(line.text)))
+            pieces.append((int(line.start * rate), say(engine, line.text)))
             progress.advance(task)
     end = max((at + len(samples) for at, samples in pieces), default=0) + rate  # a second of room tone
     track = np.zeros(end, dtype=np.float32)

@@ -4,16 +4,26 @@ The same format feeds the replay source, so any recorded stream can be replayed.
 Recording is a side job: it must never take the stream down. A line that cannot
 be written (a full disk, an event that will not encode) is counted in
 ``Recorder.failed`` and logged once per kind of failure; the queue keeps draining.
+
+Lines are written in batches: each event is stamped and encoded when it arrives,
+and every ``WRITE_EVERY_S`` what has gathered is written and flushed in one call.
+A flood costs ten writes a second instead of one per event (each write is a
+system call that also hands the GIL to the brain's thread), and a line still
+reaches the disk within about ``WRITE_EVERY_S`` of its event. Shutdown writes
+whatever is left.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
 import time
 from pathlib import Path
 from typing import IO
+
+import orjson
 
 from agent.bus import EventQueue
 from agent.clock import Clock
@@ -22,31 +32,49 @@ from agent.events import Event, to_dict
 log = logging.getLogger(__name__)
 
 NOT_RECORDED = frozenset({"tick"})
+# Seconds of events gathered into one write: short enough that a crash loses little.
+WRITE_EVERY_S = 0.1
+
+
+def encode_bytes(event: Event, mono: float, wall: float) -> bytes:
+    """One recording line (no newline) as UTF-8.
+
+    orjson writes the normal case. It refuses a lone surrogate (which UTF-8 cannot hold);
+    the standard library then writes the line and ``backslashreplace`` turns the surrogate
+    into ``\\udxxx``: inside a JSON string that is its escape, so the line stays valid JSON
+    and reads back to the same text. Raises TypeError/ValueError for an unencodable value.
+    """
+    record = to_dict(event)
+    line = {"type": record.pop("type"), "mono": round(mono, 4), "wall": round(wall, 4), **record}
+    try:
+        return orjson.dumps(line)
+    except orjson.JSONEncodeError:
+        text = json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8", errors="backslashreplace")
 
 
 def encode_line(event: Event, mono: float, wall: float) -> str:
-    record = to_dict(event)
-    line = {"type": record.pop("type"), "mono": round(mono, 4), "wall": round(wall, 4), **record}
-    return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+    """One recording line (no newline) as text: what ``encode_bytes`` writes."""
+    return encode_bytes(event, mono, wall).decode("utf-8")
 
 
-def open_log(path: Path) -> IO[str]:
-    """The log file for writing. ``backslashreplace``: a lone surrogate (which UTF-8 cannot
-    hold) can only occur inside a JSON string here, where ``\\udxxx`` is its JSON escape,
-    so such a line stays valid JSON that reads back to the same text."""
+def open_log(path: Path) -> IO[bytes]:
+    """The log file for writing (lines are encoded to UTF-8 before they are written)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("w", encoding="utf-8", errors="backslashreplace")
+    return path.open("wb")
 
 
 class Recorder:
-    """Writes what its queue receives; flushes often and on shutdown so nothing is lost."""
+    """Writes what its queue receives, a batch at a time; writes the rest on shutdown."""
 
-    def __init__(self, path: Path, clock: Clock) -> None:
+    def __init__(self, path: Path, clock: Clock, *, write_every_s: float = WRITE_EVERY_S) -> None:
         self.path = path
         self.clock = clock
-        self.lines = 0
-        self.failed = 0  # writes that failed: an event, or a flush of buffered lines
+        self.write_every_s = write_every_s
+        self.lines = 0  # lines encoded and handed to the file (a failed flush counts in ``failed``)
+        self.failed = 0  # writes that failed: an event, or a batch of lines
         self._wall0 = time.time() - clock.now() / clock.speed
+        self._batch: list[bytes] = []
         self._reported: set[str] = set()
 
     async def run(self, queue: EventQueue) -> None:
@@ -60,35 +88,48 @@ class Recorder:
                 await queue.get()
                 self.failed += 1
         try:
-            while True:
-                self._write(out, await queue.get())
-                while (event := queue.get_nowait()) is not None:
-                    self._write(out, event)
-                self._flush(out)
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(self._write_every(out))
+                while True:  # each line is stamped when it arrives, written with its batch
+                    self._add(await queue.get())
+                    self._drain(queue)
         finally:
-            while (event := queue.get_nowait()) is not None:
-                self._write(out, event)
-            self._flush(out)
+            self._drain(queue)
+            self._write(out)
             with contextlib.suppress(OSError):  # close flushes again; the failure is counted already
                 out.close()
 
-    def _write(self, out: IO[str], event: Event) -> None:
+    async def _write_every(self, out: IO[bytes]) -> None:
+        while True:
+            await asyncio.sleep(self.write_every_s)
+            self._write(out)
+
+    def _drain(self, queue: EventQueue) -> None:
+        while (event := queue.get_nowait()) is not None:
+            self._add(event)
+
+    def _add(self, event: Event) -> None:
         if event.type in NOT_RECORDED:
             return
-        now = self.clock.now()
-        mono = self.clock.since_start()  # a demo's recording starts at 0, not after the model loads
+        clock = self.clock
+        mono = clock.since_start()  # a demo's recording starts at 0, not after the model loads
         try:
-            out.write(encode_line(event, mono, self._wall0 + now / self.clock.speed) + "\n")
-        except Exception as exc:  # one bad event or a full disk: count it, keep recording
+            line = encode_bytes(event, mono, self._wall0 + clock.now() / clock.speed)
+        except Exception as exc:  # one bad event: count it, keep recording
             self._failed(f"a {event.type} event", exc)
             return
+        self._batch.append(line)
         self.lines += 1
 
-    def _flush(self, out: IO[str]) -> None:
+    def _write(self, out: IO[bytes]) -> None:
+        if not self._batch:
+            return
+        batch, self._batch = self._batch, []
         try:
+            out.write(b"\n".join(batch) + b"\n")
             out.flush()
-        except OSError as exc:
-            self._failed("buffered lines", exc)
+        except OSError as exc:  # a full disk: count it, keep draining
+            self._failed(f"{len(batch)} buffered lines", exc)
 
     def _failed(self, what: str, exc: Exception) -> None:
         self.failed += 1

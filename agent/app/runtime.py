@@ -1,8 +1,10 @@
-"""Runs every stage of the pipeline under one TaskGroup (``agent.app.assemble`` builds it).
+"""The agent's stages as the runner runs them, and the assembled agent (``agent.app.assemble``
+builds it once).
 
-sources and the ears -> bus -> brain -> reply pipeline -> sink, with the
-recorder, stats, OBS and the control API as further bus subscribers. Models
-load in the background (``agent.app.startup``). Ctrl-C / SIGTERM stop it cleanly.
+sources and the ears -> bus -> brain -> reply stage -> sink, with the stats,
+the recorder, OBS, the knowledge and the control API as further bus stages.
+Models load in the background (``agent.app.startup``); each stage awaits its
+own slot. Ctrl-C / SIGTERM stop it cleanly (``agent.app.stage``).
 """
 
 from __future__ import annotations
@@ -10,26 +12,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from agent.app.controller import AppController
 from agent.app.record import Recorder
-from agent.app.startup import Models, behind_breaker, freeze_loaded_objects
+from agent.app.stage import Runner, Stage
+from agent.app.startup import Models, freeze_loaded_objects
 from agent.app.stats import Stats
+from agent.audio.sinks import AudioSink
 from agent.brain.brain import Brain, Decision, Speak
 from agent.brain.state import Emit, StopReply
-from agent.bus import Bus, EventQueue
+from agent.bus import Bus, EventQueue, Publish
 from agent.clock import Clock
 from agent.config import Config
-from agent.events import INPUT_TYPES, Control, Event, ModelStatus, Tick
-from agent.llm.base import ReplyEngine
+from agent.events import INPUT_TYPES, Event, Tick
 from agent.llm.breaker import BreakerEngine
+from agent.reply.answering import Answering
 from agent.reply.pipeline import ReplyPipeline
 from agent.sources.base import Source
 
-if TYPE_CHECKING:  # imported when asr is on (faster-whisper's stack), in _ears
+if TYPE_CHECKING:  # imported when asr is on (faster-whisper's stack)
     from agent.ears.stage import Ears
 
 log = logging.getLogger(__name__)
@@ -69,246 +72,42 @@ STATS_INPUTS = INPUT_TYPES | {
 # exact through a burst the loop needs seconds to catch up with; a recording should miss nothing
 # while the disk is slow; OBS and the echo guard only follow the latest state.
 QUEUE_SIZES = {"stats": 16384, "record": 65536, "obs": 256, "echo-guard": 256}
-# The overlay hub and other API followers: a flood's chat lines go before a reply line does.
-API_QUEUE_SIZE = 256
 # What the ears' echo guard follows: when the bot's audio starts and stops.
 ECHO_EVENTS = frozenset({"audio", "audio_ended", "utterance_done"})
-
-
-class _Stop(Exception):
-    pass
 
 
 class _EarsDone(Exception):
     pass
 
 
-@dataclass
-class Pipeline:
-    cfg: Config
-    clock: Clock
-    bus: Bus
-    brain: Brain
-    reply: ReplyPipeline
-    models: Models
-    sources: list[Source]
-    ears: Ears | None = None  # the mic stage, when asr is on
-    stats: Stats = field(default_factory=Stats)
-    notices: list[str] = field(default_factory=list)
-    recorder: Recorder | None = None
-    extra_stages: list[tuple[str, frozenset[str] | None, Callable[[EventQueue], Any]]] = field(
-        default_factory=list
-    )
-    extra_tasks: list[Callable[[], Any]] = field(default_factory=list)
-    obs_state: Callable[[], str] | None = None
-    # The language model behind its circuit breaker, once there is one to use.
-    breaker: BreakerEngine | None = None
-    # Set once every model has loaded (or failed) and the language model is in use.
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-    # Hold the sources until then (the demo: its room and its streamer start together).
-    sources_wait_ready: bool = False
-    # The signal (Ctrl-C: SIGINT) that stopped the run; None while none has.
-    stopped_by: int | None = None
-    _brain_queue: EventQueue | None = None
+# --- the brain ------------------------------------------------------------------
 
-    @property
-    def engine(self) -> ReplyEngine:
-        return self.reply.engine
 
-    @property
-    def sink(self) -> Any:
-        return self.reply.sink
+class BrainStage:
+    """The brain thinks in a worker thread, a batch of waiting events at a time: its model calls
+    (sentiment, meaning) never hold the loop, which serves the API, the overlay and the audio
+    between batches however fast chat comes in. Order is kept. A ticker feeds it the time."""
 
-    # --- the Controller the control API talks to ---
+    def __init__(self, brain: Brain, reply: ReplyPipeline, clock: Clock, publish: Publish) -> None:
+        self.brain = brain
+        self.reply = reply
+        self.clock = clock
+        self.publish = publish
+        self._queue: EventQueue | None = None  # the queue it runs on, for ``busy``
 
-    def send(self, event: Control) -> None:
-        self.bus.publish(event)
+    def stage(self, queue_size: int) -> Stage:
+        return Stage("brain", self.run, BRAIN_INPUTS, queue_size)
 
-    def refusal(self, text: str) -> str | None:
-        return self.reply.stages.guard(text)
+    def busy(self) -> bool:
+        return self.brain.busy() or (self._queue is not None and bool(self._queue))
 
-    def status(self) -> dict[str, Any]:
-        stats = self.stats
-        return {
-            "state": stats.state,
-            "muted": stats.muted,
-            "topic": stats.topic,
-            "engine": self.engine.name,
-            "llm": self.breaker.status() if self.breaker is not None else {"state": self.models.llm.state},
-            "queues": self.bus.sizes(),
-            "answering": self.brain.tally.summary(),
-            "dropped": {name: dict(c) for name, c in self.bus.dropped().items()},
-            "sources": dict(stats.sources),
-            "latency_ms": stats.latency_table(),
-            "replies": stats.answered,
-            "received": dict(stats.received),
-            "filtered": stats.filtered_total,
-            "filtered_by_reason": _by_reason(stats.filtered),
-            "pending": self.brain.pending(),
-            "obs": self.obs_state() if self.obs_state is not None else "disabled",
-            "models": self.models.status(),
-            "sentiment_model": self.brain.moderator.model_status(),
-            "meaning_model": self.brain.folding.status(),
-            "mic": self.ears.status() if self.ears is not None else "off",
-        }
+    async def run(self, queue: EventQueue) -> None:
+        self._queue = queue
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(_ticker(queue), name="ticker")
+            await self._think_in_batches(queue)
 
-    def subscribe(self, name: str, accepts: frozenset[str] | None) -> EventQueue:
-        return self.bus.subscribe(name, accepts=accepts, maxsize=API_QUEUE_SIZE)
-
-    def unsubscribe(self, queue: EventQueue) -> None:
-        self.bus.unsubscribe(queue)
-
-    def counters(self) -> dict[str, dict[Any, float]]:
-        """Counter families for ``/metrics``; a tuple key fills the family's labels in order
-        (see ``agent.control.metrics.LABELS``)."""
-        by_queue = {
-            (queue, kind): float(n)
-            for queue, counts in self.bus.dropped().items()
-            for kind, n in counts.items()
-        }
-        dropped: dict[str, float] = {}
-        for (_, kind), n in by_queue.items():
-            dropped[kind] = dropped.get(kind, 0.0) + n
-        out: dict[str, dict[Any, float]] = {
-            "events_published_total": {k: float(v) for k, v in self.bus.published.items()},
-            "events_dropped_total": dropped,
-            "queue_dropped_total": by_queue,
-            "filtered_total": {key: float(n) for key, n in self.stats.filtered.items()},
-            "reply_outcomes_total": {k: float(v) for k, v in self.stats.outcomes.items()},
-        }
-        if self.breaker is not None:
-            out["llm_failures_total"] = {k: float(v) for k, v in self.breaker.failed.items()}
-            out["llm_fallback_replies_total"] = {"template": float(self.breaker.fallback_replies)}
-        return out
-
-    # --- running ---
-
-    def idle(self) -> bool:
-        return (
-            not self.brain.busy()
-            and self.reply.idle()
-            and (self.ears is None or not self.ears.busy())
-            and (self._brain_queue is None or not self._brain_queue)
-        )
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Run every stage until ``stop`` is set, then cancel them all and flush."""
-        bus = self.bus
-        self._brain_queue = bus.subscribe("brain", accepts=BRAIN_INPUTS, maxsize=self.cfg.bus.queue_size)
-        stats_queue = bus.subscribe("stats", accepts=STATS_INPUTS, maxsize=QUEUE_SIZES["stats"])
-        record_queue = bus.subscribe("record", maxsize=QUEUE_SIZES["record"]) if self.recorder else None
-        stage_queues = [
-            (bus.subscribe(name, accepts=accepts, maxsize=QUEUE_SIZES.get(name)), fn)
-            for name, accepts, fn in self.extra_stages
-        ]
-        try:
-            async with asyncio.TaskGroup() as tg:
-                tg.create_task(self._stop_on(stop))
-                tg.create_task(self._brain_loop(self._brain_queue), name="brain")
-                tg.create_task(self._ticker(self._brain_queue), name="ticker")
-                tg.create_task(self.reply.run(), name="reply")
-                for load in self.models.loads:
-                    tg.create_task(load)
-                tg.create_task(self._use_language_model(), name="llm")
-                if self.ears is not None:
-                    tg.create_task(self._listen(self.ears), name="ears")
-                tg.create_task(self.stats.run(stats_queue), name="stats")
-                if self.recorder is not None and record_queue is not None:
-                    tg.create_task(self.recorder.run(record_queue), name="record")
-                for queue, fn in stage_queues:
-                    tg.create_task(fn(queue))
-                for task in self.extra_tasks:
-                    tg.create_task(task())
-                for source in self.sources:
-                    tg.create_task(self._source(source), name=f"source:{source.name}")
-        except* _Stop:
-            pass
-        finally:
-            while (event := stats_queue.get_nowait()) is not None:
-                self.stats.observe(event)
-            self.sink.close()
-            with contextlib.suppress(Exception):
-                await self.engine.close()
-
-    async def _use_language_model(self) -> None:
-        """Replies come from the template engine until the language model is loaded, and
-        whenever it keeps failing (the breaker); start-up ends with the loaded objects frozen."""
-        await self.models.llm.get()
-        self.breaker = behind_breaker(
-            self.models,
-            self.reply.engine,
-            self.cfg,
-            # Half the reply's patience: the template still has time to answer in its place.
-            stall_s=self.reply.hard_timeout_s / 2,
-            on_change=self._model_changed,
-        )
-        if self.breaker is not None:
-            self.reply.engine = self.breaker
-        await self.models.settled()
-        # The brain's own models (sentiment, meaning): the demo's room starts once they are in,
-        # so a replay answers the same way every time.
-        await asyncio.to_thread(self.brain.wait_loaded, BRAIN_MODELS_WAIT_S)
-        freeze_loaded_objects()
-        if self.sources_wait_ready:  # the room starts now: files count stream time from here
-            self.clock.mark_start()
-        self.ready.set()
-        if self.breaker is not None:
-            await self.breaker.watch()
-
-    def _model_changed(self, status: ModelStatus) -> None:
-        self.bus.publish(status)
-        breaker = self.breaker
-        if status.state == "ready" and breaker is not None and self.models.llm.state != "ready":
-            # Loaded by a probe; the prompter's token counter follows the slot.
-            self.models.llm.settle("ready", breaker.model, breaker.model.name)
-
-    async def _listen(self, ears: Ears) -> None:
-        """The mic stage runs once its ASR model is loaded (it awaits its own slot); the bot's
-        own audio feeds its echo guard."""
-        if await ears.model() is None:
-            return
-        if self.sources_wait_ready:
-            await self.ready.wait()
-        echo = self.bus.subscribe("echo-guard", accepts=ECHO_EVENTS, maxsize=QUEUE_SIZES["echo-guard"])
-
-        async def observe() -> None:
-            while True:
-                ears.observe(await echo.get())
-
-        try:
-            async with asyncio.TaskGroup() as tg:
-                tg.create_task(observe())
-                await ears.run(self.bus.publish)
-                raise _EarsDone  # a file mic ended: stop following the bot's audio too
-        except* _EarsDone:
-            pass
-        except* Exception as group:
-            # The stream goes on from chat; the streamer hears about it once.
-            problem: BaseException = group
-            while isinstance(problem, BaseExceptionGroup):  # the ears' own task group nests one
-                problem = problem.exceptions[0]
-            log.error("ears stopped: %s; the bot keeps answering chat but no longer hears you", problem)
-        finally:
-            self.bus.unsubscribe(echo)
-
-    async def _source(self, source: Source) -> None:
-        if self.sources_wait_ready:
-            await self.ready.wait()
-        await source.run(self.bus.publish)
-
-    async def _stop_on(self, stop: asyncio.Event) -> None:
-        await stop.wait()
-        raise _Stop
-
-    async def _ticker(self, queue: EventQueue) -> None:
-        while True:
-            await asyncio.sleep(TICK_S)
-            queue.put(Tick())
-
-    async def _brain_loop(self, queue: EventQueue) -> None:
-        """The brain thinks in a worker thread, a batch of waiting events at a time: its model
-        calls (sentiment, meaning) never hold the loop, which serves the API, the overlay and
-        the audio between batches however fast chat comes in. Order is kept."""
+    async def _think_in_batches(self, queue: EventQueue) -> None:
         while True:
             batch = [await queue.get()]
             while len(batch) < BRAIN_BATCH and (event := queue.get_nowait()) is not None:
@@ -317,14 +116,15 @@ class Pipeline:
             self.brain.hurried = len(queue) >= BRAIN_BATCH
             for decision in await asyncio.to_thread(self._think, batch):
                 if isinstance(decision, Emit):
-                    self.bus.publish(decision.event)
+                    self.publish(decision.event)
                 elif isinstance(decision, Speak):
                     self.reply.answer(decision.order, decision.arrived_at)
                 elif isinstance(decision, StopReply):
-                    self._interrupt(decision)
-
-    def _interrupt(self, stop: StopReply) -> None:
-        self.reply.interrupt(stop.utterance_id, finish_sentence=stop.finish_sentence, reason=stop.reason)
+                    self.reply.interrupt(
+                        decision.utterance_id,
+                        finish_sentence=decision.finish_sentence,
+                        reason=decision.reason,
+                    )
 
     def _think(self, batch: list[Event]) -> list[Decision]:
         """In the brain's thread: the batch's questions embedded in one model call, then each
@@ -333,25 +133,175 @@ class Pipeline:
         return [decision for event in batch for decision in self.brain.handle(event, self.clock.now())]
 
 
-def _by_reason(filtered: Mapping[tuple[str, str], int]) -> dict[str, int]:
-    reasons: dict[str, int] = {}
-    for (_, reason), n in filtered.items():
-        reasons[reason] = reasons.get(reason, 0) + n
-    return reasons
+async def _ticker(queue: EventQueue) -> None:
+    while True:
+        await asyncio.sleep(TICK_S)
+        queue.put(Tick())
 
 
-def install_stop_signals(stop: asyncio.Event) -> list[int]:
-    """Ctrl-C and SIGTERM end the run cleanly instead of with a traceback; the returned list
-    gets the signal that did (for ``Pipeline.stopped_by`` and the exit code). The sentiment
-    worker ignores SIGINT itself: the terminal sends Ctrl-C to it too."""
-    loop = asyncio.get_running_loop()
-    caught: list[int] = []
+# --- start-up, the reply stage, the followers ------------------------------------
 
-    def on_signal(sig: int) -> None:
-        caught.append(sig)
-        stop.set()
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, on_signal, int(sig))
-    return caught
+def startup_stage(
+    models: Models,
+    reply: ReplyPipeline,
+    brain: Brain,
+    clock: Clock,
+    ready: asyncio.Event,
+    *,
+    room_waits: bool,
+) -> Stage:
+    """The models load in parallel; ``ready`` is set once each has loaded (or failed) and the
+    brain's own are in. ``room_waits``: the room's clock starts then (the demo)."""
+
+    async def settle() -> None:
+        await reply.engine.settled()  # the language model behind its breaker, or the template
+        await models.settled()
+        # The brain's own models (sentiment, meaning): the demo's room starts once they are in,
+        # so a replay answers the same way every time.
+        await asyncio.to_thread(brain.wait_loaded, BRAIN_MODELS_WAIT_S)
+        freeze_loaded_objects()
+        if room_waits:  # the room starts now: files count stream time from here
+            clock.mark_start()
+        ready.set()
+
+    async def run(_: EventQueue) -> None:
+        async with asyncio.TaskGroup() as tg:
+            for load in models.loads:
+                tg.create_task(load)
+            tg.create_task(settle())
+
+    return Stage("models", run)
+
+
+def reply_stage(reply: ReplyPipeline) -> Stage:
+    """The reply stage (it awaits its own models); its sink and engine close once all has stopped."""
+
+    async def run(_: EventQueue) -> None:
+        await reply.run()
+
+    async def close(_: EventQueue) -> None:
+        reply.sink.close()
+        with contextlib.suppress(Exception):
+            await reply.engine.close()
+
+    return Stage("reply", run, after=close)
+
+
+def stats_stage(stats: Stats) -> Stage:
+    async def count_the_rest(queue: EventQueue) -> None:
+        while (event := queue.get_nowait()) is not None:
+            stats.observe(event)
+
+    return Stage("stats", stats.run, STATS_INPUTS, QUEUE_SIZES["stats"], after=count_the_rest)
+
+
+def record_stage(recorder: Recorder) -> Stage:
+    return Stage("record", recorder.run, None, QUEUE_SIZES["record"])
+
+
+def source_stage(source: Source, publish: Publish, ready: asyncio.Event | None) -> Stage:
+    """A platform's chat in; with ``ready``, held until the models are in (the demo's room)."""
+
+    async def run(_: EventQueue) -> None:
+        if ready is not None:
+            await ready.wait()
+        await source.run(publish)
+
+    return Stage(f"source:{source.name}", run)
+
+
+# --- the ears ---------------------------------------------------------------------
+
+
+def ears_stage(ears: Ears, bus: Bus, ready: asyncio.Event | None) -> Stage:
+    """The mic stage runs once its ASR model is loaded (it awaits its own slot); the bot's own
+    audio feeds its echo guard. A broken mic is one error line: the bot keeps answering chat."""
+
+    async def run(_: EventQueue) -> None:
+        if await ears.model() is None:
+            return
+        if ready is not None:
+            await ready.wait()
+        echo = bus.subscribe("echo-guard", accepts=ECHO_EVENTS, maxsize=QUEUE_SIZES["echo-guard"])
+        try:
+            await _listen(ears, echo, bus.publish)
+        except* Exception as group:
+            problem: BaseException = group
+            while isinstance(problem, BaseExceptionGroup):  # the ears' own task group nests one
+                problem = problem.exceptions[0]
+            log.error("ears stopped: %s; the bot keeps answering chat but no longer hears you", problem)
+        finally:
+            bus.unsubscribe(echo)
+
+    return Stage("ears", run)
+
+
+async def _listen(ears: Ears, echo: EventQueue, publish: Publish) -> None:
+    async def observe() -> None:
+        while True:
+            ears.observe(await echo.get())
+
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(observe())
+            await ears.run(publish)
+            raise _EarsDone  # a file mic ended: stop following the bot's audio too
+    except* _EarsDone:
+        pass
+
+
+# --- the assembled agent ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The agent as assembled: its parts, for the summary and the tests, and the runner.
+
+    Built once; ``adding`` returns a new one with more stages."""
+
+    cfg: Config
+    clock: Clock
+    bus: Bus
+    brain: Brain
+    reply: ReplyPipeline
+    models: Models
+    stats: Stats
+    controller: AppController
+    runner: Runner
+    brain_stage: BrainStage
+    ready: asyncio.Event  # every model has loaded (or failed) and the language model is in use
+    ears: Ears | None = None
+    recorder: Recorder | None = None
+    notices: tuple[str, ...] = ()
+
+    @property
+    def engine(self) -> Answering:
+        return self.reply.engine
+
+    @property
+    def breaker(self) -> BreakerEngine | None:
+        """The language model's circuit breaker, once there is a model to guard."""
+        return self.reply.engine.breaker
+
+    @property
+    def sink(self) -> AudioSink:
+        return self.reply.sink
+
+    def adding(self, *stages: Stage) -> Pipeline:
+        return replace(self, runner=self.runner.adding(*stages))
+
+    def status(self) -> dict[str, Any]:
+        return self.controller.status()
+
+    def counters(self) -> dict[str, dict[Any, float]]:
+        return self.controller.counters()
+
+    def idle(self) -> bool:
+        return (
+            not self.brain_stage.busy() and self.reply.idle() and (self.ears is None or not self.ears.busy())
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Run every stage until ``stop`` is set, then cancel them all and flush."""
+        await self.runner.run(stop)

@@ -3,8 +3,9 @@
 Each model gets a ``ModelSlot``. Whatever fails fast (no model configured, an
 engine that is not installed) becomes a notice at once; the heavy loads run in
 worker threads while the stream starts. Until the language model is ready the
-template engine answers; the voice waits for its TTS; the ears start listening
-once their ASR engine is loaded (each stage awaits its own slot).
+template engine answers (``agent.reply.answering``: the reply stage awaits the
+llm slot and puts the breaker around it); the voice waits for its TTS; the ears
+start listening once their ASR engine is loaded (each stage awaits its own slot).
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ import asyncio
 import gc
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agent.config import Config
-from agent.events import ModelStatus
 from agent.llm.base import EngineUnavailable, EngineUnreachable, ReplyEngine
-from agent.llm.breaker import BreakerEngine
 from agent.llm.template import NOTICE as TEMPLATE_NOTICE
 from agent.llm.template import TemplateEngine
 from agent.loading import ModelSlot
@@ -34,14 +33,17 @@ Load = Coroutine[Any, Any, None]
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Models:
+    """The slots each stage awaits (the reply stage the llm's, the voice the tts', the ears the
+    asr's) and the loads that fill them, run by the start-up stage."""
+
     llm: ModelSlot[ReplyEngine]
     tts: ModelSlot[TTSEngine]
     asr: ModelSlot[Transcriber]
-    loads: list[Load] = field(default_factory=list)  # for the runtime's TaskGroup
+    loads: tuple[Load, ...] = ()
     # The language model as planned, loaded or not: when its server did not answer at start
-    # (EngineUnreachable in ``llm.error``) the runtime's breaker keeps trying it.
+    # (EngineUnreachable in ``llm.error``) the reply stage's breaker keeps trying it.
     llm_engine: ReplyEngine | None = None
 
     def status(self) -> dict[str, str]:
@@ -58,7 +60,7 @@ def plan_models(cfg: Config, notices: list[str]) -> Models:
     llm, llm_load, engine = _plan_llm(cfg, notices)
     tts, tts_load = _plan_tts(cfg, notices)
     asr, asr_load = _plan_asr(cfg, notices)
-    loads = [load for load in (llm_load, tts_load, asr_load) if load is not None]
+    loads = tuple(load for load in (llm_load, tts_load, asr_load) if load is not None)
     return Models(llm, tts, asr, loads, llm_engine=engine)
 
 
@@ -132,35 +134,6 @@ def _plan_asr(cfg: Config, notices: list[str]) -> tuple[ModelSlot[Transcriber], 
         return transcriber, f"{info.name} {info.model}".strip()
 
     return slot, slot.load(load, AsrUnavailable)
-
-
-def behind_breaker(
-    models: Models,
-    answering: ReplyEngine,
-    cfg: Config,
-    *,
-    stall_s: float,
-    on_change: Callable[[ModelStatus], None],
-) -> BreakerEngine | None:
-    """The language model behind its circuit breaker, with the template engine that answered
-    until now (``answering``) as the fallback; None when there is no language model to use.
-    Call once the llm slot has settled. A model whose server did not answer at start comes
-    back as an open breaker that loads it on the first probe that works."""
-    slot = models.llm
-    unreachable = slot.value is None and isinstance(slot.error, EngineUnreachable)
-    model = slot.value if slot.value is not None else models.llm_engine if unreachable else None
-    if model is None or isinstance(model, TemplateEngine):
-        return None
-    fallback = answering if isinstance(answering, TemplateEngine) else TemplateEngine(cfg.llm.template)
-    return BreakerEngine(
-        model,
-        fallback,
-        cfg.llm.breaker,
-        stall_s=stall_s,
-        on_change=on_change,
-        loaded=slot.value is not None,
-        reason=slot.detail if slot.value is None else "",
-    )
 
 
 _frozen = False

@@ -14,16 +14,14 @@ from agent.brain import modes
 from agent.brain.endorse import NOT_A_TOPIC
 from agent.brain.flood import FloodControl
 from agent.brain.folding import Folding
-from agent.brain.joined import RecentChat, Split, take_back
+from agent.brain.joined import RecentChat, take_back
 from agent.brain.ledger import Ledger
 from agent.brain.memory import Memory, Turn, is_forget_command
 from agent.brain.moderation import Moderator
 from agent.brain.names import ANONYMOUS as ANONYMOUS  # re-exported: tests and callers name it here
 from agent.brain.names import ANONYMOUS_EN as ANONYMOUS_EN
 from agent.brain.names import NameGuard
-from agent.brain.questions import is_question
 from agent.brain.queue import Candidate, Fold, classify
-from agent.brain.split_orders import SplitOrders
 from agent.brain.state import (
     Action,
     Answered,
@@ -55,6 +53,7 @@ from agent.events import (
     UtteranceDone,
 )
 from agent.orders import Asked, Knowing, Recall, ReplyOrder
+from agent.questions import is_question
 from agent.ratelimit import TokenBucket
 from agent.vocabulary import FilterReason
 
@@ -101,8 +100,7 @@ class Brain:
         self._strike_reasons = modes.strike_reasons(self.plan)
         self._asked: dict[int, tuple[str, str, str]] = {}
         self.names = NameGuard(moderator)
-        self.split_orders = SplitOrders()
-        self.recent = RecentChat(moderator)  # a viewer's short messages read joined
+        self.recent = RecentChat(moderator)  # a viewer's recent messages read joined (words, numbers, orders)
         self._taken_back: list[Filtered] = []  # earlier parts of a split message, to emit
         self.tally = Tally()
         # Set by the runtime while a backlog waits: the models (sentiment, meaning) are skipped,
@@ -136,7 +134,7 @@ class Brain:
                 self.tally.question()
             if isinstance(event, Danmaku | Gift | SuperChat | Guard) and dropped not in _HIDDEN:
                 # The overlay's chat shows a viewer's message only once the filters kept it.
-                decisions.insert(0, Emit(_admitted(event, admitted)))
+                decisions.insert(0, Emit(chat_line(event, admitted)))
         else:
             if isinstance(event, UtteranceDone):
                 asked = self._asked.pop(event.utterance_id, None)
@@ -212,15 +210,7 @@ class Brain:
                     of=event.type, reason=verdict.reason, rule=verdict.rule, uname=name, text=event.text
                 )
             split = self.recent.check(event.uid or event.uname, event.text, now)
-            if split is not None:  # the rest of a word or number begun in earlier messages
-                queue, self._taken_back = take_back(self.state.queue, event.uid or event.uname, split, name)
-                self.state = replace(self.state, queue=queue)
-                return Filtered(
-                    of=event.type, reason=split.reason, rule=split.rule, uname=name, text=event.text
-                )
-            earlier = self.split_orders.joined(event.uid or event.uname, event.text, now)
-            if earlier is not None:  # the second half of an order: both halves are taken back
-                split = Split(FilterReason.INSTRUCTION, "split:instruction", (earlier,))
+            if split is not None:  # the rest of a word, number or order begun in earlier messages
                 queue, self._taken_back = take_back(self.state.queue, event.uid or event.uname, split, name)
                 self.state = replace(self.state, queue=queue)
                 return Filtered(
@@ -292,15 +282,20 @@ def _dropped(message: Message, decisions: list[Decision]) -> str | None:
     return None
 
 
-def _admitted(event: Danmaku | Gift | SuperChat | Guard, message: Message) -> Admitted:
-    return Admitted(
-        of=event.type,
-        msg_id=event.msg_id,
-        uname=event.uname,
-        text=getattr(event, "text", ""),
-        name=message.name,
-        display_text=message.text,
-    )
+def chat_line(event: Danmaku | Gift | SuperChat | Guard, message: Message) -> Admitted:
+    """The overlay's chat line for a kept viewer event: the safe name and the cleaned text."""
+    line = {name: getattr(event, name) for name in _LINE_FIELDS[type(event)]}
+    return Admitted(of=event.type, name=message.name, display_text=message.text, at=event.at, **line)
+
+
+# What each kind of kept viewer event shows in its chat line besides the name and the text.
+_COMMON = ("platform", "msg_id", "uid")
+_LINE_FIELDS: dict[type, tuple[str, ...]] = {
+    Danmaku: (*_COMMON, "guard_level", "medal_name", "medal_level", "emoticon"),
+    Gift: (*_COMMON, "gift_name", "count", "price", "paid", "combo_id"),
+    SuperChat: (*_COMMON, "price", "duration_s"),
+    Guard: (*_COMMON, "level", "count", "price"),
+}
 
 
 def order_for(utterance_id: int, candidate: Candidate, recall: Recall) -> ReplyOrder:

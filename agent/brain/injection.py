@@ -1,30 +1,43 @@
-"""Orders and claims in viewer text: the families of prompt injection the ``instruction`` tag
-covers beyond the classic ones in ``agent.brain.tags``, and the ``claim`` tag.
+"""Orders and claims in viewer text: the ``instruction`` tag (prompt injection), and the broad
+``order`` and ``claim`` tags.
 
 Viewer text is data. A message is an ``instruction`` when it tries to make the bot say or be
-something, in Chinese or English, in any of these families:
+something, in Chinese or English. The rules are built from vocabulary classes, not from
+remembered sentences, so a new wording of a known move is caught: a verb that sets something
+aside (忽略/无视/忘掉/关掉/跳过/解除/绕过, ignore/forget/disregard/bypass/turn off) near what guards
+the bot (指令/设定/规则/提示词/过滤/审查/限制, instructions/rules/prompt/filter/safety), a verb
+that shows (输出/打印/透露/发出来, reveal/print/output/show) near the bot's own instructions, a
+role verb (扮演/假装/模拟/模仿/化身/cos, pretend/act as/roleplay/simulate/become) said to the bot,
+the bot named with a modal (机器人必须…, AI只能…, "the bot must…"), an authority that "said so"
+(主播/房管/官方 … 说/让/授权/批准 … 你/机器人, "the streamer told you…", "I'm the admin"),
+"say after me" and word-for-word copying, "no limits" (越狱, 无限制, DAN, "you have no rules"),
+insults ordered (骂我, 怼主播, "roast the streamer"), translation tricks (把…翻成英文, "say it in
+Japanese") and payloads (a base64 run that decodes to text, rot13, 解码).
 
-* the streamer-said-so trick: 主播说/主播让你/房管说/管理说 ... 你, 我是主播本人, "the streamer
-  said you...", "mod here";
-* new rules or announcements to read out: 新规则：, 请宣读/宣布, 公告：, 告诉大家..., "new rule:",
-  "announce", "read this out", "tell everyone";
-* role-play jailbreaks: 角色扮演：, 假装/假如/假设你是, 你不再是, 以…的身份, 进入…模式, "let's
-  play a game where you", "stay in character", "your new name is";
-* DAN and "no restrictions": DAN, do anything now, 解除限制, 越狱, developer mode, unfiltered;
-* payloads: a base64 run that decodes to text, base64/rot13/解码 cues;
-* translation tricks: 把…翻译成, 用英文说, "translate", "say this in Chinese";
-* requests to insult someone: 骂我, 骂主播一句, "roast me", "insult the streamer".
+How well it generalises (tests/data/injection_set.tsv, split by hash before tuning; then fresh
+probes, each written after the last rule change and scored once before it was tuned on): the
+held-out part 61/62 injections tagged, 0/63 harmless look-alikes; fresh probes 71%, 63%, 57%,
+68% and (these rules, tests/data/injection_probe7.tsv) 68% of injections on first sight, 0-10%
+of harmless lines. Wordings nobody wrote down still
+get through: a missed one is answered neutrally, never agreed with (``agent.brain.endorse``),
+and a model reads it fenced as a quotation (``agent.reply.prompt``).
 
-``order``: a broad "do or say this" (你来…, 把…念出来, 以后每句…, "say...", "you must..."):
-most of it is ordinary chat, so it is not filtered; like ``claim`` it only rules out
-agreeing with the message and is never a name.
+Each language is one combined regex (Chinese on the match form, so 忽 略 and 無視 are caught;
+English on the lowercased display form with letters written one by one joined, only when the
+message has Latin words), plus one regex on the display form for what needs punctuation
+("新规则：", "跟我念：", "<|system|>") and a base64 check: at most four searches, each gated on
+the characters a match can start with (``agent.brain.leads``), so a position that cannot start
+a rule costs one set test. A nearest-neighbour check on the meaning model was measured and
+left out: bench/bench_tagger.py ``--meaning`` (nearest exemplar: 87% of held-out injections
+but 43% of harmless look-alikes flagged, at tens of messages a second on one thread).
+
+``order``: a broad "do or say this" (你来…, 把…念出来, "say...", "you must..."): most of it is
+ordinary chat, so it is not filtered; like ``claim`` it only rules out agreeing with the
+message and is never a name.
 
 ``claim``: a statement about the streamer or the bot (主播是…, 主播说…, 主播承认…, 我是主播的
 老公, "the streamer is..."). It is not an order; it only rules out agreeing with the message
 (``agent.brain.endorse``) and saying a name that carries it (``agent.brain.names``).
-
-The Chinese patterns run on the match form (simplified, lowercase, no spaces or symbols), so
-主 播 说 and 主播說 are caught; the English ones on the lowercased display form.
 """
 
 from __future__ import annotations
@@ -33,142 +46,295 @@ import base64
 import binascii
 import re
 
+from agent.brain.leads import gated
+
 __all__ = ["claim_in", "instruction_in", "order_in"]
 
-_WHO = r"(?:主播|up主?|播主|房管|管理员?|超管|官方|老板|老大|大哥|导演|平台)"
-_BOT = r"(?:你|机器人|小助手|助手|ai|bot|我给你|我命令你|我让你|我来)"
-_LANG = (
-    r"(?:英文|英语|日语|日文|韩语|韩文|法语|德语|俄语|西班牙语|粤语|文言文|拼音|方言|四川话|东北话"
-    r"|上海话|台湾腔|中文|汉语|火星文|繁体字?|摩斯密码)"
-)
-# Game modes a viewer may well tell the streamer to switch to: not a jailbreak.
-_GAME_MODES = (
-    r"(?:困难|简单|普通|噩梦|地狱|战斗|单人|多人|双人|排位|匹配|观战|创造|生存|冒险|竞技|无尽|休闲"
-    r"|合作|练习|训练|故事|剧情|硬核|专家|大师|新手|夜间|省电|飞行|静音|全屏|护眼)"
-)
 
-_ZH = re.compile(
-    # The streamer (or a mod) said so.
-    rf"{_WHO}(?:刚刚|刚才|之前|已经|早就|都|也|本人)?"
-    rf"(?:说|讲|告诉|交代|吩咐|通知|同意|允许|授权|批准|命令|让|叫|要|要求|指示|规定)(?:了|过)?"
-    rf"(?:让|叫|要)?(?:以后|今后|从现在起|现在|今天|马上)?{_BOT}(?!们|好)"
-    rf"|{_WHO}.{{0,8}}(?:的意思|安排|吩咐|交代|授权|同意|允许|命令|指示|私信我|让我告诉你|让我转告|让我通知)"
-    r".{0,8}(?:你|机器人|小助手|助手|bot)"
-    r"|我(?:就)?是(?:主播|up主?|房管|管理员?|超管|官方|开发者|程序员|你的?(?:主人|开发者|创造者|作者))"
-    r"(?:本人)?(?:你|命令|听我|现在|我命令)"
-    # New rules to read out.
-    r"|规则(?:更新|改了|变了|有变|如下)|直播间新规|以下是新"
-    r"|(?<!主播)(?<!播)(?:宣读|宣布|念出|念一下|念一遍|读出来|朗读|播报一下)"
-    r"|(?:告诉|通知)(?:一下)?(?:大家|所有人|全场|观众们?|直播间)"
-    r"|(?:跟|和|对|给)(?:大家|所有人|全场|观众们?|直播间的?人?)(?:说|讲|宣布)"
-    # Role play.
-    r"|(?:来|玩|我们)(?:玩)?(?:个|一个|一下)?角色扮演|角色扮演(?:你|吧|一下|开始)"
-    r"|(?:玩|来)(?:个|一个)游戏.{0,6}你(?:扮演|演|当|是)"
-    r"|(?<!主播)(?<!角色)扮演(?![者的了过类游])|假装你|假如你是|假设你是|想象你是|如果你是一?个?(?:没有|不受|邪恶|坏)"
-    r"|你(?:来)?(?:演|当|做)我的|你的新(?:名字|身份|人设|角色|设定)|你的名字改成|你改名(?:叫|为)|你不再是"
-    r"|你不是(?:助手|机器人|ai|小助手|助理)了?|以.{1,10}的(?:身份|口吻|语气)"
-    rf"|(?<!主播)(?<!播)(?:切换|进入|开启|打开|启动|变成|换成)(?:到|成)?(?!{_GAME_MODES}).{{1,6}}模式"
-    r"|你是我的(?:女朋友|男朋友|仆人|奴隶|女仆|主人|老婆|老公|宠物|狗)"
-    # DAN: no rules, no limits.
-    r"|(?:解除|去掉|取消|关闭|突破|绕过|无视)(?:了)?(?:你的|所有|一切|全部|任何)*(?:的)?(?:限制|约束|审查|过滤|规则|底线)"
-    r"|你(?:现在|已经)?(?:没有|不受)(?:任何|所有)?(?:的)?(?:限制|约束|规则|底线)"
-    r"|没有(?:任何)?(?:限制|道德|底线)的(?:ai|机器人|助手)|无限制(?:模式|的ai|版)|越狱(?:模式|成功|版|了|指令)"
-    r"|上帝模式|开发者模式|dan模式"
-    # Payloads and translation tricks.
-    r"|base64|rot13|解码|解密这"
-    rf"|把.{{1,40}}翻译|翻译(?:成|为|到)|翻译(?:一下|下面|以下|这句)|这句话?翻译过来|用{_LANG}(?:怎么)?(?:说|讲|念|读|回答|回复|写|翻译|重复|复述)"
-    rf"|{_LANG}(?:怎么说|咋说)"
+def _any(*words: str) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+def _words(words: str) -> str:
+    """A vocabulary class written as space-separated alternatives."""
+    return _any(*words.split())
+
+
+# --- Chinese vocabulary (the match form: simplified, lowercase, no spaces or symbols) ---------
+_BOT = _words("机器人 小助手 助手 助理 (?<![a-z])ai(?![a-z]) (?<![a-z])bot(?![a-z]) gpt")
+_YOU = _any("你", "您", _BOT)
+# Whose rules: the bot's, or all of them.
+_SECRET_SCOPE = _any(_YOU, _words("系统 后台 隐藏 内部 初始 原始 最初 第一条 开发者"))
+_SCOPE = _any(
+    _SECRET_SCOPE, _words("所有 全部 一切 之前 以上 前面 上面 先前 刚才 原来 原先 原有 原本 任何 这些 那些")
+)
+_OVERRIDE = _words(
+    "忽略 忽视 无视 漠视 忘掉 忘记 忘了 抛开 丢掉 丢开 清除 清空 别管 不要管 不用管 跳过 "
+    "作废 绕过 绕开 突破 关掉 关闭 关了 停用 禁用 解除 解锁 去掉 拿掉 取消 撤销 "
+    "删掉 删除 放下 放弃 打破 违反 不用遵守 不必遵守 无需遵守 不要遵守 别遵守 "
+    "不遵守 不用理 别理"
+)
+# What guards the bot: strong words are never game talk; weak ones need a scope (你的规则, 所有限制).
+_GUARD_STRONG = _words(
+    "指令 提示词 提示语 系统提示 设定 人设 prompt 过滤 审查 屏蔽 拦截 敏感词 "
+    "道德 底线 约束 守则 预设 安全限制 安全设置 安全过滤 安全机制 内容政策 平台规范"
+)
+_GUARD_WEAK = _words("规则 规矩 限制 要求 命令 规范 原则 指示 束缚 提示 内容 审核")
+_GUARD = _any(_GUARD_STRONG, _GUARD_WEAK)
+_DISABLE = _words(
+    "关掉 关闭 关了 停用 禁用 解除 取消 作废 失效 放一边 放到一边 去掉 拿掉 没了 下线 停了 "
+    "停掉 摘了 摘掉 卸掉 撤了 解开 破解 去除 不算 不作数 无效 解锁 绕过 清空 删了 删掉 "
+    "废除 忽略 无视 别管 不用管 不管"
+)
+_REVEAL = _words(
+    "输出 打印 公开 透露 泄露 告诉我 说出 发出来 发出 贴出来 贴出 展示 显示 "
+    "给我看 念出 复述 重复 原样 全文 原文 背诵 列出 导出 发我 是什么 是啥 "
+    "写了什么 写的什么 打出来 写出来 完整地?打 原原本本 一字不漏"
+)
+_SECRET = _words("提示词 提示语 提示 指令 设定 规则 prompt 人设 指示 配置 预设 说明")
+_WHO = _words("主播 up主? 播主 房管 管理员? 超管 官方 老板 老大 导演 平台 经纪人 运营 客服 开发者")
+_PERMIT = _words(
+    "说 讲 让 叫 要 同意 允许 授权 批准 交代 吩咐 发话 默许 意思 命令 指示 "
+    "私信 通知 安排 准许 许可 点头 答应 规定 商量好 说好 约好 谈好"
+)
+_ROLE = _words("扮演 假装成? 装成 装作 模拟 模仿 化身 变身 饰演 代入 cosplay cos 扮成 扮(?!演)")
+_ROLE_AFTER = _words("一下 一个 个 一位 一只 一名 一回 一次 成 为 下 我 一段")
+# What the bot named in the third person is told: 机器人必须…, AI只能…, 小助手给我….
+_MODAL = _words(
+    "必须 务必 只能 只许 只准 不准 不许 不得 不能再 禁止 需要 负责 "
+    "要(?!是|不要) 得(?:说|叫|喊|念|夸|骂|听|回|给|用|按|照) 快(?:念|说|读|喊|骂|夸|宣布|播) "
+    "给我 请 立刻 马上 赶紧 以后 今后 "
+    "从现在 接下来 从今天 听我 听从 服从 照做 照着 见到 看到 每句 每次 每条 一律 "
+    "都要 都得 听着 听好 只夸 只听 只回 随便说 随便骂 可以说 可以骂"
+)
+_LANG = _words(
+    "英文 英语 日语 日文 韩语 韩文 法语 德语 俄语 西班牙语 粤语 文言文 拼音 方言 "
+    "四川话 东北话 上海话 台湾腔 中文 汉语 火星文 繁体字? 摩斯密码"
+)
+_TARGET = _words("我 他 她 楼上 楼下 主播 大家 他们 这个 那个 所有人 全场 观众 up 房管")
+_INSULT = _words("骂 喷 怼 损 挖苦 嘲讽 讽刺 羞辱 辱骂 diss 阴阳怪气 阴阳 奚落 贬低 吐槽 嘴臭")
+
+_ZH_FAMILIES = (
+    # Set aside its instructions, or its filters.
+    rf"{_OVERRIDE}.{{0,12}}?{_GUARD_STRONG}",
+    rf"{_OVERRIDE}.{{0,4}}?{_SCOPE}.{{0,8}}?{_GUARD_WEAK}",
+    rf"{_SCOPE}.{{0,8}}?{_GUARD}.{{0,8}}?{_DISABLE}",
+    rf"{_GUARD_STRONG}.{{0,10}}?{_DISABLE}",
+    r"(?:别再?|不要再?|不用再?|停止|无需)(?:过滤|审查|屏蔽|拦截)",
+    rf"{_OVERRIDE}.{{0,8}}?(?:被告知|被设定|被要求|被教|收到|学到)的",
+    rf"{_YOU}.{{0,4}}?{_OVERRIDE}.{{0,6}}?{_GUARD}",
+    r"(?:按|照)我说的(?:来|做|办|说)|按我的(?:要求|意思)来",
+    # No limits.
+    rf"{_YOU}(?:现在|已经|已|今天|从此)?(?:没有|不受|不再受|不再有|摆脱了?)(?:了)?(?:任何|所有|一切)?(?:的)?{_GUARD}",
+    rf"{_YOU}.{{0,4}}?被.{{0,8}}?(?:解锁|越狱|破解|解除限制)",
+    r"无限制|无审查|无过滤|不受限制|无约束|没有底线|毫无底线|越狱(?:模式|成功|版|指令)|被越狱"
+    r"|开发者模式|上帝模式|dan模式|调试模式|调试状态|维护模式|debug模式",
+    r"(?:可以|能|允许)(?:随便)?(?:说|输出|讲|骂|回答)(?:任何|一切|脏话|什么都|所有)|想说(?:啥|什么)就?说(?:啥|什么)",
+    # Show its instructions.
+    rf"{_REVEAL}.{{0,6}}?{_SECRET_SCOPE}.{{0,12}}?{_SECRET}",
+    rf"{_SECRET_SCOPE}.{{0,12}}?{_SECRET}.{{0,10}}?{_REVEAL}",
+    # Take a role.
+    rf"(?:你|请|(?<!我)来|给我|帮我|{_BOT})(?:来|给我|先|现在|今天)?(?:{_ROLE}(?![得的了过器者类游])"
+    r"|[演当](?:一回|一下|一个|个|一段))",
+    rf"^(?:{_ROLE}{_ROLE_AFTER}|[演当](?:一回|一下|一个|个|一段))",
+    r"(?:假装|假设|假如|想象|设想|如果|当作|就当)你(?:是|成|为|现在是|变成)|^把自己当成?|角色互换|互换角色|换个角色",
+    r"(?:接下来|之后|下面|以下|今天|今晚|这场|本场)的?(?:对话|聊天|直播|时间)(?:里|中|内)?你(?:就|要|将)?(?:是|扮|演|当)",
+    r"(?:用|以).{1,8}的(?:语气|口气|口吻|方式)(?:说|讲|骂|回答|回复|评价|点评)",
+    r"(?:说|讲)(?:主播|他|她|楼上|大家)(?:的)?坏话|优先级.{0,4}(?:最高|指令)|最高指令|以下是.{0,8}指令",
+    r"你.{0,6}?被(?:交代|告知|设定|要求|吩咐|规定|指示|教)了?(?:什么|哪些|啥|些什么)",
+    r"(?:从现在|从今天|从此刻|今后|以后|接下来|现在)(?:开始|起)你(?:就|将|要)?(?:是|成为|变成|当)"
+    r"|(?:从现在|从今天|从此刻|现在)(?:开始|起)你(?:要|必须|得|只能|只许|只准|不能|不许|不准|给我|一定要)",
+    r"你现在(?:就)?是(?:我的|一[个只名位条头]|猫娘|女仆|主播的|dan|gpt|chatgpt|ai|机器人|人工智能|邪恶|没有)",
+    r"你(?:现在|就|从现在起|今天)*是我的?(?:专属|私人)?(?:女朋友|男朋友|女友|男友|仆人|奴隶|女仆|主人|老婆|老公|宠物|狗|管家|奴仆|跟班|小弟)",
+    r"你的新(?:名字|身份|人设|角色|设定)|你的(?:名字|身份|人设|角色)(?:改成|换成|变成|改为)|你改名(?:叫|为)"
+    r"|你不再是|你不是(?:助手|机器人|ai|小助手|助理)|换(?:个|一个)(?:身份|人设|角色)",
+    r"以.{1,10}的(?:身份|口吻|语气|视角|人设)",
+    r"你(?:来)?演(?:一回|一下|一次|个|一个|我的|反派|坏人|恶人|黑粉)|你(?:来)?当(?:一回|一下|一次|个|一个|我的|观众|主播|反派|坏人)",
+    r"(?:来|玩|我们)(?:玩)?(?:个|一个|一下)?角色扮演|角色扮演(?:你|吧|一下|开始)"
+    r"|(?:玩|来)(?:个|一个|一下)?(?:游戏|cos(?:play)?|角色扮演|过家家|情景剧).{0,8}你(?:扮演|演|当|是|来)",
+    # A persona switched on like a setting.
+    r"(?:暴躁|傲娇|毒舌|骂人|邪恶|黑化|病娇|无限制|限制|角色扮演|女仆|猫娘|色色|成人|狂暴|脏话|无审查|真心话|越狱"
+    r"|恋爱|女友|男友|老婆|主人)模式",
+    # The bot told what it must do; new rules that name it.
+    rf"{_BOT}.{{0,6}}?{_MODAL}",
+    # The bot named, then a verb that makes it act, become or attack (机器人变成…, AI立即执行…).
+    rf"{_BOT}.{{0,8}}?(?:执行|宣布|播报|变成|变身|模仿|假装|装成|称呼|朗读|复述|{_INSULT})(?![得的话了过错])",
+    rf"(?:给|对)(?:{_TARGET}).{{0,4}}?(?:来|整)(?:一段|几句|一句|点)?.{{0,2}}?{_INSULT}",
+    rf"{_OVERRIDE}.{{0,2}}?(?:前面|之前|以上|上面|先前|刚才)(?:的|说的)?(?:一切|所有|全部|内容|东西|话)",
+    r"你(?:现在|以后|今后)?只(?:能|许|准)(?:回复|回答|说|听|夸|叫|喊|用)",
+    rf"(?:公告|通知|规定|守则|公约|新规|条例|政策).{{0,12}}?{_BOT}",
+    # The bot told to say something about someone: 机器人你就说我是猪, 小助手喊我一声爸爸.
+    rf"{_BOT}.{{0,8}}?(?:说|喊|叫|念|读|宣布|称)(?:一声|一句|一下)?(?:我|主播|他|她|大家|楼上|楼下|所有人)"
+    r"(?:是|为|一声|一句|爸|爹|哥|老|大|主人|陛下|老板)",
+    # The streamer (or a mod, or "I am the admin") said so.
+    rf"{_WHO}.{{0,12}}?{_PERMIT}.{{0,12}}?(?:{_BOT}|你(?![们好说讲唱打玩]))",
+    rf"我(?:就|才|本人)?是.{{0,10}}?(?:{_WHO}|你的?(?:主人|创造者|作者|爸爸)).{{0,10}}?(?:你|{_BOT}|听我|命令)",
+    rf"作为.{{0,10}}?{_WHO}.{{0,10}}?(?:命令|你|{_BOT})",
+    r"命令你|我命令|听我(?:的)?(?:指挥|安排|命令)|只听我|照我说的做|听令|服从命令|给我听着|听好了",
+    # Read out, announce, say after me, word for word.
+    r"(?<!主播)(?<!播)(?:宣读|宣布|念出|读出来|朗读|播报|广播)|(?:念|读|播)(?:一下|一遍)?.{0,4}(?:通知|公告|声明|告示)",
+    r"(?:告诉|通知)(?:一下)?(?:大家|所有人|全场|观众们?|直播间)|(?:跟|和|对|给)(?:大家|所有人|全场|观众们?|直播间的?人?)(?:说|讲|宣布)",
+    r"跟着?我(?:一起)?(?:说|念|读|重复|复述|喊)|照着?(?:我说的|我的话|下面|以下)?(?:念|读)|一字一句|一字不差|原封不动|逐字|照抄"
+    r"|复制粘贴|原文(?:发|输出|念|说|贴|复述|朗读)|原样(?:重复|输出|念|说|复述|回复|发)",
+    r"复读(?:一下|一遍|这句|下面|以下|我)|(?:重复|复述)(?:一遍|一下)?(?:我说的|我的话|下面|以下|这句)"
+    r"|把(?:我的名字|我的话|我说的|这句话?|下面|以下|上面).{0,10}(?:念|读|说|重复|复述|喊)|(?:念|读|说|喊|重复)[一二三四五六七八九十两\d]+遍",
+    r"(?:以后|今后|从今以后|从今天起|从此|接下来|每句话?|每条|每次|每一句)(?:你|都|只能|必须|就要|一律)"
+    r"(?:要|得|只能|必须|都|给我|叫|说|喊|夸|骂|提|加|用|回复|回答)",
     # Insult someone for me.
-    r"|(?<!别)(?<!不要)(?<!不许)(?<!不准)(?:骂|喷|怼|辱骂|羞辱|diss)(?:一下|两句|几句|一句|死)?"
-    r"(?:我|他|她|楼上|楼下|主播|大家|他们|这个人|那个人|所有人|全场)"
-    r"|(?:你|请你?|来|狠狠地?|用.{0,6}话)(?:骂|喷|怼|diss|羞辱)"
-    r"|(?:来|说|讲|骂|飙|整)(?:一段|几句|两句|一句|点)?(?:脏话|粗口|国骂)"
-    r"|(?:损|骂|喷|怼|diss)一下|用.{1,6}(?:损|骂|喷|怼)"
-    r"|你(?:来)?(?:演|当)(?:一回|一个|一下|一次|个)|(?:当|做)一回"
-    r"|把(?:我的名字|我的话|我说的|这句话?|下面|以下|上面).{0,10}(?:念|读|说|重复|复述|喊)"
-    r"|(?:念|读|说|喊|重复)(?:[一二三四五六七八九十百两\d]+)遍"
-    r"|(?:请|给我|帮我|机器人|小助手|助手)(?:播报|广播)"
-    rf"|{_LANG}(?:怎么念|怎么读|怎么写)"
-    # Generic: a rule for every later reply, word-for-word copying, "obey", no censorship.
-    r"|(?:以后|今后|从今以后|从今天起|从此|接下来|每句话?|每条|每次|每一句)(?:你|都|只能|必须|就要|一律)"
-    r"(?:要|得|只能|必须|都|给我|叫|说|喊|夸|骂|提|加|用|回复|回答)"
-    r"|原封不动|一字不差|逐字|照抄|复制粘贴|原文(?:发|输出|念|说|贴|复述)|听令|听好了|给我听着|服从命令"
-    r"|(?:审查|安全设置|安全限制|过滤器?|屏蔽词|道德限制)(?:已经|都)?(?:关|解除|去掉|取消|没了|关闭|失效)|无审查|不受审查"
-    # Show the bot's instructions; say what the viewer wrote.
-    r"|(?:告诉我|说出|输出|念出|公开|透露|给我看|发出来|打印)(?:一下)?(?:你|初始|系统|原始).{0,6}(?:规则|设定|指令|提示词|prompt)"
-    r"|把?你(?:的|收到的)(?:规则|设定|初始设定|初始指令|指令|提示词).{0,6}(?:告诉我|是什么|是啥|说出|输出|发我)"
-    r"|照(?:我说的|着我的?话?)(?:念|说|读|重复)|复述(?:我的话|一下|一遍)"
+    rf"(?<!别)(?<!不要)(?<!不许)(?<!不准)(?<!被)(?<!别再){_INSULT}(?:一下|两句|几句|一句|一怼|一损|骂|死|一顿|一番|下)?{_TARGET}",
+    rf"(?:你|请你?|(?<!我)来|给我|帮我|替我|{_BOT})(?:狠狠地?|好好)?{_INSULT}|狠狠地?{_INSULT}|替我(?:说|告诉|转告|跟)"
+    r"|(?:来|说|讲|骂|飙|整)(?:一段|几句|两句|一句|点)?(?:脏话|粗口|国骂)|用.{1,6}(?:损|骂|喷|怼)",
+    # Translation tricks and payloads.
+    rf"把.{{1,30}}?(?:翻译|翻成|译成|转成|转写)|(?:翻译|翻成|译成|转成|翻|译)(?:成|为|到)?{_LANG}|翻译(?:一下|下面|以下|这句)"
+    rf"|用{_LANG}(?:说|讲|念|读|骂|写|喊|回答|回复|重复|复述)(?![话得的了吗呢过吧]|$)|{_LANG}版?(?:读|念|说|骂|喊)(?:一下|一遍|出来)"
+    rf"|翻译过来|{_LANG}(?:怎么念|怎么读|怎么写|咋念)"
+    rf"|(?:{_BOT}|请你?|给我|帮我)用{_LANG}",
+    r"rot13|解码|解密",
 )
+_ZH = gated("|".join(_ZH_FAMILIES))
 
-_EN_CUE = r"(?:streamer|host|mod|moderator|admin|owner|broadcaster|creator|dev|developer)"
-_EN = re.compile(
-    # The streamer said so.
-    rf"\b(?:the\s+)?{_EN_CUE}\s+(?:said|says|told|tells|wants|asked|asks|allowed|allows|lets|let|gave|ordered"
-    r"|authorized|needs)\s+(?:[\w']+\s+){0,4}?(?:you|u|the\s+bot|bot)\b"
-    rf"|\b(?:i\s*am|i'?m)\s+(?:the|your)\s+(?:{_EN_CUE}|creator|master|owner)\b"
-    r"|\b(?:mod|admin|moderator)\s+here\b"
-    # New rules, announcements.
-    r"|\bnew\s+rules?\s*[:：]|here\s+are\s+(?:your|the)\s+new\s+rules|\byour\s+new\s+(?:rules|instructions|role|name)"
-    r"|\b(?:follow|obey)\s+(?:the|these|my)\s+(?:new\s+)?rules|\bread\s+(?:this|it|these|that|the\s+following)"
-    r"(?:\s+\w+){0,2}\s+(?:out|aloud)|\bread\s+out\b|\bannounce\b|\btell\s+(?:everyone|everybody|chat|the\s+chat"
-    r"|all|the\s+viewers)\b|\bsay\s+to\s+(?:everyone|chat)\b"
-    # Role play.
-    r"|\blet'?s\s+(?:play\s+a\s+game|role\s*-?\s*play|pretend)|\brole\s*-?\s*play|\bstay\s+in\s+character"
-    r"|\bin\s+character\b|\byou\s+are\s+no\s+longer|\byour\s+new\s+name\s+is|\bimagine\s+(?:you\s+are|you'?re|being)"
-    r"|\bact\s+like\b|\bpretend\b.{0,24}\b(?:be|you|are)\b|\bplay\s+the\s+role"
-    # DAN, no limits.
-    r"|\bdan\s*(?:mode|模式|prompt)|\bdo\s+anything\s+now\b|\b(?:you\s+are|you'?re)\s+(?:now\s+)?dan\b"
-    r"|\bdeveloper\s+mode|\bjailbr[eo]ak|\bno\s+(?:more\s+)?(?:restrictions|limits|rules|filters|guidelines)\b"
-    r"|\bwithout\s+(?:any\s+)?(?:restrictions|limits|rules|filters|guidelines)\b|\bfree\s+from\s+(?:all\s+)?"
-    r"(?:restrictions|rules)|\bdrop\s+(?:your|all|the)\s+(?:filters|rules)|\bunfiltered\b|\b(?:god|evil)\s+mode"
-    # Payloads and translation tricks.
-    r"|\bbase\s*64\b|\brot\s*13\b|\bdecode\b|\btranslate\b|\bsay\s+(?:this|it|that)\s+in\s+\w+"
-    r"|\bhow\s+do\s+(?:you|i|u)\s+say\b.{0,80}\bin\s+(?:chinese|english|japanese|korean|mandarin|cantonese)"
-    # Insult someone for me; say exactly what the viewer wrote.
-    r"|\b(?:insult|roast|diss|cuss\s+out|cuss|curse\s+at|swear\s+at|trash\s*-?talk|flame|humiliate|mock)\s+"
-    r"(?:me|him|her|them|us|everyone|chat|the\s+(?:streamer|host|chat|viewers))\b"
-    r"|\bsay\s+something\s+(?:mean|rude|nasty|bad|offensive)|\bbe\s+(?:mean|rude)\s+to\b"
-    r"|\bsay\s*[:\"“'「]|\b(?:say|repeat|type|write)\s+(?:after\s+me|this|the\s+following)\b"
-    r"|\b(?:streamer|host|mod|admin)(?:'s)?\s+(?:orders?|rules?|instructions?|commands?)\s*[:：]"
-    r"|\b(?:streamer|host|mod|admin)\s+(?:just\s+)?(?:dm'?e?d|messaged|whispered|texted|pinged)\s+me\b"
-    r"|\byou\s+(?:are|'re)\s+(?:now\s+)?allowed\s+to\b|\byou\s+(?:can|may)\s+(?:now\s+)?(?:swear|curse|cuss)"
-    r"|\b(?:note|reminder|message|memo)\s+to\s+(?:the\s+)?bot\b|\bthe\s+bot\s+(?:must|should|has\s+to|will\s+now)\b"
-    r"|\bwhat'?s\b.{1,60}\bin\s+(?:chinese|english|japanese|korean|mandarin)\b.{0,20}\bsay\b|\bhex\s*[:：]"
-    # Generic: every later reply, word for word, no censorship, a new persona.
-    r"|\bfrom\s+(?:now|here|this\s+point)\s+on\b(?!\s+i\b)|\bevery\s+(?:line|message|reply|response|sentence)\b"
-    r"|\balways\s+(?:say|reply|respond|agree|answer|end|start|call)\b|\b(?:echo|copy|paste|print)\s+(?:this|that|it|my)\b"
-    r"|\bword\s+for\s+word\b|\bverbatim\b|\b(?:update|change|rewrite|replace)\s+your\s+(?:rules|instructions|settings|prompt|persona)"
-    r"|\b(?:respond|reply|answer|talk|speak)\s+(?:only\s+)?as\b|\b(?:unrestricted|uncensored|unfiltered)\b"
-    r"|\bno\s+(?:polic(?:y|ies)|censorship|filter)\b|\bmake\s+fun\s+of\b|\bcall\s+me\s+(?:an?\s+)?(?:idiot|stupid|loser|moron)"
+# --- English (the lowercased display form; whole words) ---------------------------------------
+_L, _R = r"(?<![a-z0-9])", r"(?![a-z])"
+_EN_BOT = r"(?:bot|ai|assistant|chatbot|robot)"
+_EN_GUARD = (
+    r"(?:instructions?|prompts?|rules|guidelines|programming|directives?|restrictions?|filters?|safety|guardrails?"
+    r"|censorship|limits|limitations|polic(?:y|ies)|constraints|training|persona|system|orders|commands|settings"
+    r"|everything\s+(?:above|before)|all\s+(?:of\s+)?(?:the\s+)?above|the\s+above|anything\s+above|protocols?)"
+)
+_EN_WHO = r"(?:streamer|host|mods?|moderators?|admins?|owner|broadcaster|dev|developer|manager|creator)"
+_EN_LANG = (
+    r"(?:english|chinese|mandarin|cantonese|japanese|korean|spanish|french|german|russian|pinyin|morse)"
+)
+_EN_FAMILIES = (
+    # Set aside its instructions or filters.
+    rf"{_L}(?:ignore|disregard|forget|skip|bypass|override|drop|discard|ditch|abandon|set\s+aside|suspend|turn\s+off"
+    rf"|switch\s+off|disable|deactivate|remove|lift|get\s+rid\s+of|stop\s+(?:following|obeying))(?:\s+[\w']+){{0,4}}?"
+    rf"\s+{_EN_GUARD}{_R}",
+    rf"{_L}stop\s+(?:filtering|censoring)|{_L}break\s+(?:your|the)\s+(?:own\s+)?rules"
+    rf"|{_L}(?:update|change|rewrite|replace|modify|reset)\s+your\s+(?:rules|instructions|prompt|persona|programming)",
+    # Show its instructions.
+    r"(?:reveal|show|print|output|display|tell\s+me|give\s+me|paste|leak|dump|repeat|recite|list|spill)\s+"
+    r"(?:[\w']+\s+){0,4}?(?:your|ur|the\s+(?:system|hidden|secret|initial|original)|its)\s+(?:[\w']+\s+){0,2}?"
+    r"(?:prompt|instructions|rules|directives|guidelines|setup|configuration|config|programming|system\s+message)",
+    r"what\s+(?:is|are|were|was|'s)\s+(?:your|ur)\s+(?:\w+\s+)?(?:prompt|instructions|directives|programming)"
+    r"|what\s+(?:instructions|rules|prompts?|orders)\s+(?:did|do|were|have)\s+(?:they|you|the\s+\w+)\b"
+    r"|\b(?:system|admin|developer|dev|root)\s+(?:override|command|message|notice|instruction)s?\b"
+    r"|what\s+(?:were|was|have)\s+you\s+(?:been\s+)?(?:told|given|instructed|programmed)|system\s+(?:prompt|message)"
+    r"|\byou\s+(?:were|have\s+been|'ve\s+been)\s+(?:told|given|instructed|programmed|prompted)\b",
+    # Take a role.
+    rf"(?:^|[.!?:;,]\s*|{_L}{_EN_BOT}\W+)(?:simulate\s+(?:a|an|the|being|my|me)\b|impersonate|become"
+    r"|be\s+my"
+    r"|imagine\s+(?:you|being)|act\s+(?:like|as)|talk\s+like|speak\s+like|take\s+on\s+the\s+(?:persona|role|character))\b",
+    r"(?<!n't )(?<!not )pretend\s+(?:to\s+be|you|that\s+you)|\brole-?\s?play(?:ing)?\s+as\b"
+    r"|\blet'?s\s+(?:role-?\s?play|pretend|play\s+a\s+game|play\s*[:：])"
+    r"|\bstay\s+in\s+character|\bplay\s+the\s+(?:part|role)\s+of|\bact\s+(?:like|as)\s+(?:my|an?|the)\b"
+    r"|\btake\s+on\s+the\s+(?:persona|role)|\bpersona\s+of\b|\bbe\s+(?:the|a|an|my)\s+(?:[\w']+\s+){0,3}?(?:twin|villain|character|version|persona|clone|enemy"
+    r"|hater|troll|bully|ex|girlfriend|boyfriend|slave|servant|pirate|butler)\b|\brole-?\s?play\s*(?:time|[:：])",
+    r"\byou(?:'re|\s+are)\s+(?:now\s+(?!level|rank|live|at|in\s|on\s|\d|my\s+(?:fav|favou?rite|fave|top|number|go-?to))|no\s+longer|an?\s+[\w-]+\s+now\b)"
+    r"|\bfrom\s+(?:now|here|this\s+(?:point|message|moment|line)|today)\s+on\b(?!\s*,?\s*(?:i|we|my|i'm|i'll|this|that|it|it's|the|our)\b)"
+    r"|\byour\s+new\s+(?:name|role|persona|identity|rules|instructions|orders)"
+    r"|\byou(?:'re|\s+are)\s+my\s+[\w ]{0,24}\bnow\b"
+    r"|\b(?:respond|reply|answer|talk|speak)\s+(?:only\s+)?as\b|\bplay\s+an?\s+(?:character|role|part)\s+(?:who|that)\b",
+    # No limits.
+    r"\bdan\s+(?:mode|prompt|is\s+(?:active|on|enabled))|do\s+anything\s+now|jailbr(?:eak|oken)|\b(?:developer|debug|maintenance"
+    r"|god|evil|admin)\s+mode|\bunrestricted|\buncensored|\bunfiltered|\bwithout\s+(?:any\s+)?(?:restrictions|limits|rules"
+    r"|filters|censorship)|\bno\s+(?:more\s+)?(?:rules|restrictions|limits|filters)\s+(?:anymore|for\s+you)"
+    r"|\byou\s+(?:have|got)\s+no\s+(?:more\s+)?(?:rules|restrictions|limits|filters)|\byou(?:'re|\s+are)\s+(?:now\s+)?"
+    r"(?:free|allowed|permitted|unlocked)\b|\b(?:safety|filters?|censorship|guardrails?)\b.{0,20}\b(?:off|disabled"
+    r"|removed|gone|down|lifted|paused)\b|\bspeak\s+freely|\bsay\s+whatever\s+you\s+want|\bobey\b"
+    r"|\byou\s+(?:can|may|are\s+allowed\s+to)\s+(?:now\s+)?(?:swear|curse|cuss|say\s+any)"
+    r"|\b(?:no[- ]?filters?|uncensored|unfiltered|savage|toxic|rude|evil|villain|rage|roast|insult|unhinged"
+    r"|jailbreak)\s+mode\b"
+    r"|\bunlock\s+(?:your\s+)?(?:hidden|secret|true|real|full|dev|developer|uncensored)\s+(?:mode|self|potential|version)"
+    r"|\b(?:and|to|can|now)\s+say\s+anything\b|\byou(?:'re|\s+are)\s+(?:playing|acting\s+as|being)\s+(?:a|an|the|my)\b"
+    r"|\b(?:make|tell|write)\s+a\s+(?:joke|roast|diss|poem|song)\s+(?:about|on)\s+(?:how\s+\w+\s+)?(?:the\s+)?"
+    r"(?:streamer|host|chat|me|him|her)\b"
+    r"|\bdo\s+(?:what|as|whatever)\s+i\s+(?:say|tell|ask|command)|\bi\s+(?:run|own|moderate|manage)\s+this\s+(?:channel|stream|chat|room)",
+    # Someone with authority said so.
+    rf"{_L}(?:the\s+)?{_EN_WHO}(?:'s)?\s+(?:[\w']+\s+){{0,3}}?(?:said|says|told|tells|wants|asked|allowed|allows|approved"
+    rf"|agreed|authori[sz]ed|let|lets|gave|ordered|orders|instructed|permitted|is\s+letting|needs)\b.{{0,40}}?"
+    rf"{_L}(?:you|u|the\s+bot|{_EN_BOT}){_R}",
+    rf"{_L}(?:i'?m|i\s+am|this\s+is)\s+(?:the\s+|your\s+|an?\s+)?(?:channel\s+)?(?:{_EN_WHO}|master|real\s+streamer){_R}"
+    rf"|{_L}as\s+(?:the|a|your)\s+(?:streamer'?s\s+|channel\s+)?(?:{_EN_WHO}|master){_R}"
+    rf"|{_L}(?:i'?m|i\s+am)\s+(?:telling|ordering|instructing|commanding)\s+(?:you|the\s+{_EN_BOT}){_R}|{_L}{_EN_WHO}(?:\s+of\s+this\s+\w+)?\s+here{_R}"
+    rf"|{_L}{_EN_WHO}'?s?\s+(?:orders?|rules?|instructions?|commands?)\s*[:：]",
+    # New rules; the bot told what it must do.
+    rf"\b(?:rules?|polic(?:y|ies)|guidelines?|instructions?)\s+for\s+(?:the\s+)?{_EN_BOT}\b"
+    rf"|\bnew\s+(?:task|orders?|directive|mission)\s*[:：]|\bforget\s+everything\b"
+    r"|\b(?:rules|polic(?:y|ies)|guidelines|restrictions|filters?)\s+(?:doesn'?t|don'?t|do\s+not|does\s+not|no\s+longer)\s+apply\b"
+    r"|\b(?:print|repeat|show|paste|copy|output)\s+(?:the\s+|all\s+the\s+)?(?:text|words|message|lines?)\s+above\b"
+    rf"|\bnew\s+(?:\w+\s+)?(?:rules?|polic(?:y|ies)|guidelines?|instructions?|protocol)\b.{{0,40}}\b(?:{_EN_BOT}|you|must)\b"
+    rf"|\b(?:rule|policy|guideline)s?\s+update|\bupdated\s+(?:{_EN_BOT}\s+)?rules|\bannouncement\s*[:：]"
+    rf"|(?:^|(?:to|for)\s+(?:the\s+)?){_EN_BOT}\s*[:：]|\b(?:psa|fyi|note|notice|heads\s+up)\s+(?:for|to)\s+(?:the\s+)?{_EN_BOT}\b"
+    rf"|{_L}{_EN_BOT}\s+(?:now\s+)?(?:only|always|never)\s+(?:answers?|replies|reply|says?|speaks?|talks?|responds?)\b|\balways\s+(?:agree|say|reply|respond|answer|end|start|call|praise)\b"
+    rf"|\bannounce\s+(?:that|to|this)\b|\b(?:note|reminder|message|memo)\s+(?:to|for)\s+(?:the\s+)?{_EN_BOT}\b"
+    rf"|{_L}(?:the\s+)?{_EN_BOT}\s+(?:must|should|has\s+to|will\s+now|shall|needs\s+to|is\s+required|may\s+not|(?:may|can|must|will|should|shall)\s+only"
+    rf"|reads?\s+(?:this|the)|says?\s+(?:this|the\s+following))\b|\battention\s+(?:{_EN_BOT}|chat)\b"
+    r"|\b(?:broadcast|announce|read|say)\s+(?:this|it|the\s+following)?\s*(?:out\s+|aloud\s+)?to\s+(?:chat|everyone|the\s+chat)"
+    r"|\b(?:read|say|speak)\s+(?:it\s+|this\s+)?(?:out\s+loud|aloud)\b"
+    r"|\bread\s+(?:this|it|that|the\s+following)(?:\s+\w+){0,2}\s+(?:out|aloud)|\btell\s+(?:everyone|everybody|chat|the\s+viewers)\b",
+    # Insult someone for me.
+    r"\b(?:insult|roast|diss|mock|trash\s*-?talk|make\s+fun\s+of|humiliate|flame|cuss\s+out|swear\s+at|curse\s+at|belittle"
+    r"|ridicule|bully|drag|bash|dunk\s+on|clown\s+on)\s+(?:me|him|her|them|us|everyone|chat|the\s+(?:streamer|host|chat|guy|viewers|mods?|\w+\s+above)"
+    r"|this\s+(?:streamer|host))\b|\bsay\s+(?:something|the\s+(?:meanest|rudest|nastiest|worst)\s+thing)\s*(?:mean|rude|nasty|offensive|bad)?|\bbe\s+(?:mean|rude|nasty|harsh|savage|toxic)\s+to\b"
+    r"|\bcuss\s+\w+\s+out\b|\bcall\s+me\s+(?:an?\s+)?(?:idiot"
+    r"|stupid|loser|moron)|\btell\s+(?:the\s+)?(?:streamer|host|chat|him|her)\b.{0,30}\b(?:is|'s|are|sucks?)\b",
+    # Translation tricks.
+    rf"\btranslate\b.{{0,50}}\b(?:into|to|in)\s+{_EN_LANG}\b.{{0,30}}\b(?:say|read|speak|post|repeat|loud|aloud|chat)\b"
+    rf"|\btranslate\b.{{0,40}}[:：]|\btranslate\s+[\"“']"
+    rf"|\bsay\s+(?:[\"“'].{{1,60}}[\"”']|this|it|that)\s+in\s+{_EN_LANG}|\b(?:put|render|write|convert)\b.{{0,50}}"
+    rf"\b(?:into|in)\s+{_EN_LANG}|\bin\s+{_EN_LANG}\b.{{0,20}}\b(?:say\s+it|out\s+loud|aloud|read\s+it)",
+    # Word for word; payloads; system look-alikes.
+    r"\b(?:say|repeat)\s+after\s+me\b(?!\s+(?:the\s+)?(?:lyrics|song|part|line|bit|chorus|track)\b)|\bsay\s+(?:exactly|verbatim)|\bword\s+for\s+word\b|\bverbatim\b"
+    r"|\b(?:say|type|write|repeat|copy|echo|paste|print)\s+(?:this|the\s+following|these\s+words)\b.{0,20}[:：]"
+    r"|\bdecode\s*(?:this|it|that)?\s*(?:[:：]|and\b|then\b|$)|\brot\s*13\b|\bbase\s*64\s*[:：]|\bhex\s*[:：]|\bsay\s*[:：\"“「]"
+    r"|\b(?:spell|type|write|shout|scream|yell|post)\s+[\"“'].{1,60}[\"”']"
+    r"|\b(?:say|tell\s+\w+|call\s+\w+|shout)\s+(?:that\s+)?(?:the\s+)?(?:host|streamer|chat|everyone|he|she|they|i|mods?)"
+    r"\s+(?:is|are|am|'s|'re|'m|was)\b",
+    r"^(?:system|assistant|developer) *[:：]|<\|[a-z_]{2,20}\|>|\[/?inst\]|<</?sys>>"
+    r"|#{2,}\s*(?:instruction|system|response|input)|</?(?:system|instructions?)>",
+)
+_EN = gated("|".join(_EN_FAMILIES), word_start=True)
+
+# What needs the display form's punctuation: new rules announced with a colon, words to read
+# out after one (跟我念：…, 重复一遍：…, 你说：…).
+_DISPLAY = gated(
+    r"新的?(?:规则|规定|指令|设定|人设|命令|守则|规矩)\s*(?:[:：]|如下|是|来了|出来了|更新)"
+    r"|^ *(?:【[^】]{0,6}】)?(?:系统|官方|重要|直播间|置顶)?(?:公告|通知|消息|规定|守则) *[:：]"
+    r"|(?:跟着?我|照着?|重复|复述|朗读|宣读|播报|念出来|读出来)(?:说|念|读)?(?:一遍|一下|[\d一二三两]+遍)?\s*[:：\"“「]"
+    r"|(?:你|请|给我)(?:说|念|读|输出)(?:一遍|一下)?\s*[:：]|^ *系统 *[:：]"
+    r"|(?:规则|规定|守则|公约|条例|须知)\s*[:：].{0,30}?(?:机器人|ai|小助手|助手|bot|你)"
 )
 
 # Broad: the viewer tells the bot (or the room) to do or say something. Not filtered (most is
 # ordinary chat: 你来猜猜, 帮我看看); it only rules out agreeing with the message.
-_ORDER_ZH = re.compile(
+_ORDER_ZH = gated(
     r"(?:请|麻烦)?你(?:来|去|给我|帮我|必须|要|得|只能|只许|不准|不许|每|以后|今后|现在就|马上|立刻|赶紧|演|当|扮|说|念|读|喊|叫|唱|骂|夸|损|学|模仿)"
     r"|(?:请|给我|帮我|快|赶紧|马上|现在|立刻|小助手|机器人|助手)(?:说|念|读|喊|叫|重复|复述|回复|唱|骂|损|夸|喷|播报|宣布|模仿)"
     r"|把.{1,30}(?:说|念|读|重复|复述|翻译|发|喊|唱|播)|给.{1,8}来(?:一段|几句|一句)"
     r"|(?:用|以).{1,6}(?:句话|的口气|的语气|的方式)"
 )
-_ORDER_EN = re.compile(
-    r"^\s*(?:please\s+|pls\s+|now\s+|just\s+)?(?:say|tell|call|read|shout|scream|yell|sing|repeat|respond|reply|answer"
-    r"|pretend|act|be|make|give|write|type|describe|list|insult|praise|roast|thank)\b"
+_ORDER_EN = gated(
+    r"^ *(?:please\s+|pls\s+|now\s+|just\s+)?(?:say|tell|call|read|shout|scream|yell|sing|repeat|respond"
+    r"|reply|answer|pretend|act|be|make|give|write|type|describe|list|insult|praise|roast|thank)\b"
     r"|\byou'?re\s+(?:now\s+)?my\b|\byou\s+(?:must|should|have\s+to|need\s+to|will|are\s+going\s+to)\b"
 )
 
-_CLAIM_ZH = re.compile(
+_CLAIM_ZH = gated(
     r"(?:主播|up主?|播主|机器人|小助手)(?:其实|本来|就|居然|竟然|已经|早就|刚刚|刚才|明明|真的)?"
     r"(?:是|不是|承认|说(?![得的话])|讲(?![得的话])|答应|同意|欠|骗|偷|收了|拿了|出轨|离婚)"
     r"|(?:主播|up主?)的(?:老公|老婆|男朋友|女朋友|男友|女友|爸爸|爸|爹|妈妈|妈|儿子|对象|前任|前女友|前男友"
     r"|情人|媳妇|男人|女人|主人)"
     r"|我(?:就)?是(?:主播|up主?|房管|管理员?|超管|官方|客服)(?!的)"
 )
-_CLAIM_EN = re.compile(
+_CLAIM_EN = gated(
     r"\b(?:the\s+)?(?:streamer|host|bot)\s+(?:is|was|admitted|promised|agreed|owes|stole|lied|cheats?)\b"
     r"|\b(?:streamer|host)'s\s+(?:wife|husband|boyfriend|girlfriend|dad|father)\b"
 )
 
 _LATIN_RE = re.compile(r"[a-z]{2}")
+# Letters written one by one (i g n o r e): joined again before the English rules read them.
+_SPACED_LETTERS = re.compile(r"(?<![a-z])[a-z](?: [a-z]){3,}(?![a-z])")
 # A run that may be base64: 12+ characters with upper case, lower case and a digit or padding.
 _B64_RE = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{12,}={0,2}(?![A-Za-z0-9+/=])")
 
@@ -188,17 +354,15 @@ def _decodes_to_text(token: str) -> bool:
     return not decoded.isascii() or sum(c.isalpha() or c == " " for c in decoded) >= 0.8 * len(decoded)
 
 
-# New rules are announced with a colon or 如下 (新规则模式 is a game mode): on the display form.
-_NEW_RULES = re.compile(
-    r"新的?(?:规则|规定|指令|设定|人设|命令|守则)\s*(?:[:：]|如下|是|来了|出来了|更新)"
-    r"|^\s*(?:系统|官方|重要|直播间)?(?:公告|通知|消息)\s*[:：]"
-)
-
-
 def instruction_in(display: str, lowered: str, compact: str) -> bool:
-    """True when the message tries one of the families in the module docstring."""
-    english = _LATIN_RE.search(lowered) is not None  # most danmaku has no English to read
-    if _ZH.search(compact) or (english and _EN.search(lowered)) or _NEW_RULES.search(lowered):
+    """True when the message tries to give the bot orders (the families in the module docstring)."""
+    if _ZH.search(compact) is not None or _DISPLAY.search(lowered) is not None:
+        return True
+    if _LATIN_RE.search(lowered) is None:  # most danmaku has no English to read
+        return False
+    if " " in lowered and _SPACED_LETTERS.search(lowered) is not None:  # i g n o r e
+        lowered = _SPACED_LETTERS.sub(lambda m: m.group().replace(" ", ""), lowered)
+    if _EN.search(lowered) is not None:
         return True
     return any(_decodes_to_text(m.group()) for m in _B64_RE.finditer(display))
 

@@ -1,20 +1,29 @@
-"""One viewer's recent messages read together: a word or a number split over them is caught.
+"""One viewer's recent messages read together: a word, a number or an order split over them is caught.
 
-A dodge splits what the filter would block over consecutive messages of one viewer
-(加我扣扣四七幺 / 二八三九五, 傻 / 逼). ``RecentChat`` keeps each viewer's last few short
-messages that the filters kept, for a short window of stream time, and judges them
-joined with the new one. A hit that runs across a boundary blocks the new message and
-names the earlier ones that hold the other part, so the brain can take them back out
-of the reply queue and off the overlay.
+The brain's one short-term memory per viewer. A dodge splits what the filters would catch
+over consecutive messages of one viewer:
+
+* a banned word or a contact (加我扣扣四七幺 / 二八三九五, 傻 / 逼): each viewer's last few
+  *short* messages that the filters kept are judged joined with the new one (the lexicon
+  and the contact detector on the joined forms). Only short messages take part
+  (``MAX_CHARS``): a split dodge sends fragments, and long messages joined would only find
+  words that run across sentences; a long message ends any such run.
+* an order to the bot (忽略之前 / 的所有指令, "ignore all" / "previous instructions"): each
+  half reads as chat; the viewer's previous message (of any length up to ``ORDER_CHARS``)
+  and the new one together are an ``instruction``.
+
+``RecentChat.check(uid, text, now)`` returns a ``Split`` naming the earlier messages that
+hold the other part, so the brain takes them back out of the reply queue and off the
+overlay (``take_back``); those parts are then used up (the viewer's memory is cleared).
 
 Pure and bounded: ``now`` is passed in, at most ``VIEWERS`` viewers are remembered
-(the least recently seen are forgotten first), each with at most ``KEEP`` messages.
-Only short messages take part (``MAX_CHARS``): a split dodge sends fragments, and
-long messages joined would only find words that run across sentences.
+(the least recently seen are forgotten first), each with at most ``KEEP`` messages, each
+for ``WINDOW_S`` stream seconds.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
@@ -22,13 +31,16 @@ from agent.brain import normalize
 from agent.brain.contacts import find_contacts
 from agent.brain.moderation import Moderator
 from agent.brain.queue import Candidate, Queue, without
+from agent.brain.tags import is_instruction
 from agent.events import Danmaku, Filtered
+from agent.vocabulary import FilterReason
 
-__all__ = ["KEEP", "MAX_CHARS", "VIEWERS", "WINDOW_S", "RecentChat", "Split", "take_back"]
+__all__ = ["KEEP", "MAX_CHARS", "ORDER_CHARS", "VIEWERS", "WINDOW_S", "RecentChat", "Split", "take_back"]
 
 KEEP = 3  # earlier messages of one viewer read with the new one
 WINDOW_S = 20.0  # stream seconds an earlier message stays in reach
-MAX_CHARS = 16  # longer messages (display form) are judged alone
+MAX_CHARS = 16  # longer messages (display form) are not joined for words and numbers
+ORDER_CHARS = 200  # each half of a split order is judged up to this long
 VIEWERS = 4096  # viewers remembered
 _BLOCKING = frozenset({"phone", "contact_id", "number", "hidden_link"})
 
@@ -37,44 +49,56 @@ _BLOCKING = frozenset({"phone", "contact_id", "number", "hidden_link"})
 class Split:
     """What the joined messages offend with, and the earlier messages holding a part."""
 
-    reason: str  # "banned_word" | "contact_solicit"
-    rule: str  # "split:<lexicon entry or contact kind>"
+    reason: str  # "banned_word" | "contact_solicit" | "instruction"
+    rule: str  # "split:<lexicon entry or contact kind>" | "split:instruction"
     earlier: tuple[str, ...]  # the raw texts of the earlier messages involved, oldest first
 
 
+@dataclass(frozen=True, slots=True)
+class _Said:
+    at: float  # stream seconds
+    text: str  # as written: the brain takes it back by its text
+    short: bool  # joined with the next ones for words and numbers
+
+
 class RecentChat:
-    def __init__(self, moderator: Moderator, *, window_s: float = WINDOW_S) -> None:
+    """Each viewer's last ``KEEP`` messages (kept by the filters), judged with the next one."""
+
+    def __init__(self, moderator: Moderator, *, window_s: float = WINDOW_S, viewers: int = VIEWERS) -> None:
         self._moderator = moderator
         self._window = window_s
-        self._recent: OrderedDict[str, deque[tuple[float, str]]] = OrderedDict()
+        self._viewers = viewers
+        self._recent: OrderedDict[str, deque[_Said]] = OrderedDict()
 
     def check(self, uid: str, text: str, now: float) -> Split | None:
         """Judge ``text`` (kept by the filters on its own) joined with ``uid``'s recent
         messages; remember it when nothing is found."""
         if not uid:
             return None
-        if len(text) > MAX_CHARS * 4:  # cheap: no need to normalise what is long anyway
-            self._recent.pop(uid, None)
-            return None
-        display = normalize.forms(text, self._moderator.max_chars).display
-        if len(display) > MAX_CHARS:
-            self._recent.pop(uid, None)  # a long message ends any split in progress
-            return None
         recent = self._recent.get(uid)
         if recent is not None:
-            while recent and now - recent[0][0] > self._window:
+            while recent and now - recent[0].at > self._window:
                 recent.popleft()
-        split = self._judge([t for _, t in recent], text) if recent else None
+        # Cheap first: no need to normalise what is long anyway.
+        short = len(text) <= MAX_CHARS * 4
+        short = short and len(normalize.forms(text, self._moderator.max_chars).display) <= MAX_CHARS
+        split = None
+        if recent:
+            run = list(itertools.takewhile(lambda said: said.short, reversed(recent)))[::-1]
+            if short and run:
+                split = self._judge([said.text for said in run], text)
+            if split is None and _order(recent[-1].text, text):
+                split = Split(FilterReason.INSTRUCTION, "split:instruction", (recent[-1].text,))
         if split is not None:
             del self._recent[uid]  # the parts are used up: they never join again
             return split
         if recent is None:
             recent = self._recent[uid] = deque(maxlen=KEEP)
-            if len(self._recent) > VIEWERS:
+            if len(self._recent) > self._viewers:
                 self._recent.popitem(last=False)
         else:
             self._recent.move_to_end(uid)
-        recent.append((now, text))
+        recent.append(_Said(now, text, short))
         return None
 
     def _judge(self, earlier: list[str], text: str) -> Split | None:
@@ -99,6 +123,14 @@ class RecentChat:
             if contact.kind in _BLOCKING and first < last == len(parts) - 1:
                 return Split("contact_solicit", f"split:{contact.kind}", tuple(earlier[first:]))
         return None
+
+
+def _order(first: str, second: str) -> bool:
+    """True when two messages read together give the bot orders (each alone did not: the
+    filters tagged neither). Joined from the forms the filters already made (cached): the
+    display forms with a space (English needs it), the match forms straight on."""
+    one, two = normalize.forms(first, ORDER_CHARS), normalize.forms(second, ORDER_CHARS)
+    return is_instruction(f"{one.display} {two.display}", one.compact + two.compact)
 
 
 def take_back(queue: Queue, uid: str, split: Split, name: str) -> tuple[Queue, list[Filtered]]:

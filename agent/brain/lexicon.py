@@ -6,7 +6,8 @@ One entry per line, ``#`` starts a comment (a whole line, or after a space):
 * ``=网赌``  banned only as written (its sound collides with ordinary text: 向往独自)
 * ``!读博``  allowed: the streamer's escape hatch for a benign word the matcher still
   confuses with an entry; a match that overlaps it (and is not wholly around it) is ignored
-* ``fuck*``  ASCII entries match whole words; a trailing ``*`` also takes suffixes (fucking)
+* ``fuck*``  ASCII entries match whole words; a trailing ``*`` also takes English endings and
+  insult compounds (fucking, fuckers, fuckface: ``matcher._ENDINGS``), not any letters (niggardly)
 * ``^nmsl 你妈死了``  an initialism (Latin letters, matched as a whole word, also spelled
   n m s l or N.M.S.L) and what it stands for (shown by ``cohost moderate --explain``)
 """

@@ -2,9 +2,14 @@
 
 Candidates come from Aho-Corasick automata (C speed; most chat has none): the compact
 form for Chinese entries, the spaced form for whole ASCII words and initialisms, the
-joined pinyin for entries matched by sound, and the reversed text. Each candidate is
-then judged (``agent.brain.words``): it counts only where it stands as a word or
-phrase of the message. ``find(..., explain=True)`` also returns the candidates that did
+pinyin syllables for entries matched by sound (also inside a run of joined pinyin that
+splits more than one way: tuiqiange holds tui|qian|ge), and the reversed text. Each
+candidate is then judged (``agent.brain.words``): it counts only where it stands as a
+word or phrase of the message. A match by sound also yields to ordinary grammar (a
+particle, a quantity like 六盒, the correlative 越…越, three ordinary words none of
+whose characters is the entry's); a reversed match counts only where the whole message
+reads better backwards; an entry ending in a Latin letter does not count inside a
+longer Latin word (加vip). ``find(..., explain=True)`` also returns the candidates that did
 not count, each with why, for ``cohost moderate --explain``.
 """
 
@@ -24,9 +29,6 @@ __all__ = ["Hit", "Matcher"]
 _ASCII_WORD_RE = re.compile(r"[a-z0-9 ]+\*?")
 _HAS_ASCII_RE = re.compile(r"[a-z0-9]")
 _TOKEN_PART_RE = re.compile(r"[a-z]+|[0-9]+|.")
-# Read backwards anywhere only from this many characters on; shorter entries only when
-# the reversed entry is the whole message (挂外 inside 衣服挂外面 is not 外挂).
-REVERSED_MIN = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +79,18 @@ class Matcher:
         allow = entry.kind == "allow"
         prefix = entry.rule.endswith("*")
         if entry.kind == "initialism" or _ASCII_WORD_RE.fullmatch(spaced + ("*" if prefix else "")):
-            _add_value(self._allow_words if allow else self._words, spaced, (index, len(spaced), prefix))
+            words = self._allow_words if allow else self._words
+            _add_value(words, spaced, (index, len(spaced), prefix))
+            # The normaliser reads a 1 between letters as i (sh1t); it stands for l as often
+            # (c1own): the entry is also found with its l's read as i.
+            _add_value(words, spaced.replace("l", "i"), (index, len(spaced), prefix))
             return
         _add_value(self._allow_cjk if allow else self._cjk, compact, (index, len(compact), False))
         if allow or entry.kind == "exact" or not normalize.has_cjk(compact):
             return
         syllables = _entry_syllables(compact)
         if syllables is not None and len(syllables) >= 2:
-            _add_value(self._sound, "".join(syllables), (index, 0, False))
+            _add_value(self._sound, "".join(syllables), (index, len("".join(syllables)), False))
             _add_value(self._syllables, "|" + "|".join(syllables) + "|", (index, len(syllables), False))
 
     # -- finding --
@@ -93,7 +99,7 @@ class Matcher:
         """Counted hits (and with ``explain`` the void ones too), longest first."""
         if not compact:
             return []
-        hits = self._by_characters(compact) + self._by_words(spaced, "spaced")
+        hits = self._by_characters(compact, spaced) + self._by_words(spaced, "spaced")
         if (explain or not _counted(hits)) and self._sounds_like(compact):
             hits += self._by_sound(spaced, compact)
         if explain or not _counted(hits):
@@ -115,12 +121,14 @@ class Matcher:
             self._entries[index].rule, detector, form, start, stop, text[start:stop], void, size, index
         )
 
-    def _by_characters(self, compact: str) -> list[Hit]:
+    def _by_characters(self, compact: str, spaced: str) -> list[Hit]:
         hits: list[Hit] = []
         for end, (index, length, _prefix) in self._cjk.iter(compact):
             start, stop = end - length + 1, end + 1
-            void = self._allowed(self._allow_cjk, compact, start, stop) or self.judge.crossed(
-                compact, start, stop
+            void = (
+                self._allowed(self._allow_cjk, compact, start, stop)
+                or _latin_runs_across(spaced, compact, start, stop)
+                or self.judge.crossed(compact, start, stop, heads=True, **_gaps(spaced, start, stop))
             )
             hits.append(self._hit(index, "word", "compact", (start, stop), compact, void))
         return hits
@@ -135,6 +143,8 @@ class Matcher:
                 continue
             if not prefix and not normalize.ascii_edge(spaced, end + 1):
                 continue
+            if prefix and not _ending(spaced, end + 1):
+                continue  # niggardly, Slutsk: another word, not an ending of the entry
             entry = self._entries[index]
             if form == "reversed" and length < 4:
                 continue
@@ -160,17 +170,39 @@ class Matcher:
         for i, syllable in enumerate(stream[1:-1].split("|")):
             offset += len(syllable) + 1
             closing[offset] = i
-        hits: list[Hit] = []
+        found: set[tuple[int, int, int]] = set()
         for end, (index, count, _prefix) in self._syllables.iter(stream):
             last = closing[end]
-            start, stop = spans[last - count + 1][0], spans[last][1]
+            found.add((index, spans[last - count + 1][0], spans[last][1]))
+        found |= self._in_joined_pinyin(spaced)
+        hits: list[Hit] = []
+        for index, start, stop in sorted(found):
             void = self._sound_void(index, spaced, compact, start, stop)
             hits.append(self._hit(index, "sound", "pinyin", (start, stop), compact, void))
         return hits
 
+    def _in_joined_pinyin(self, spaced: str) -> set[tuple[int, int, int]]:
+        """Entries inside a run of joined pinyin however the run splits: ``tuiqiange`` splits
+        longest-first as tui|qiang|e, yet holds tui|qian|ge (退钱哥). An entry counts where the
+        letters before and after it are pinyin too. (entry, start, stop) in the compact form."""
+        found: set[tuple[int, int, int]] = set()
+        pos = 0
+        for token in spaced.split(" "):
+            for part in _TOKEN_PART_RE.findall(token):
+                if len(part) >= 4 and part.isascii() and part.isalpha():
+                    for end, (index, length, _prefix) in self._sound.iter(part):
+                        start = end - length + 1
+                        before, after = part[:start], part[end + 1 :]
+                        if normalize.segment_pinyin(before) is not None and (
+                            normalize.segment_pinyin(after) is not None
+                        ):
+                            found.add((index, pos + start, pos + end + 1))
+                pos += len(part)
+        return found
+
     def _sound_void(self, index: int, spaced: str, compact: str, start: int, stop: int) -> str:
         void = self._allowed(self._allow_cjk, compact, start, stop) or self.judge.crossed(
-            compact, start, stop
+            compact, start, stop, **_gaps(spaced, start, stop)
         )
         if void:
             return void
@@ -183,12 +215,20 @@ class Matcher:
             return f"{span} is a word of its own"
         if any(c in PARTICLES for c in differ):
             return "a grammatical particle in it: an ordinary sentence"
+        grammar = _grammar(compact, start, stop, self.judge)
+        if grammar:
+            return grammar
+        whole = (start, stop) == (0, len(compact))
+        clear = whole or _gap_inside(spaced, start, stop) or self.judge.single_word(compact, start, stop)
+        if len(entry) >= 3 and len(differ) == len(entry) and not clear:
+            # 取四把 is not 去死吧: three ordinary words in a row that sound like an entry,
+            # none of its characters kept, is chance; a dodge keeps one (去四吧) or is one word.
+            return "sounds like it, but is ordinary words with none of its characters"
         if not own or len(entry) != 2:
             return ""
-        whole = (start, stop) == (0, len(compact))
-        spaced_out = _gap_inside(spaced, start, stop)
-        made_up = self.judge.single_word(compact, start, stop)
-        if whole or spaced_out or made_up:
+        if any(c == e and self.judge.rare(c) for c, e in zip(span, entry, strict=True)):
+            return ""  # 拜嫖: the rare character of the word kept, the other swapped
+        if clear:  # the whole message, spaced out, or one made-up word jieba keeps (沙比)
             return ""
         return "sounds like your two-syllable word, but is ordinary words"
 
@@ -198,19 +238,18 @@ class Matcher:
         for end, (index, length, _prefix) in self._cjk.iter(backwards):
             start, stop = end - length + 1, end + 1
             whole = (start, stop) == (0, len(backwards))
-            void = ""
-            if length < REVERSED_MIN and not whole:
-                void = self._backwards_void(compact, backwards, start, stop)
+            void = "" if whole else self._backwards_void(compact, backwards, start, stop)
             if backwards == compact:
                 void = "reads the same both ways"
             hits.append(self._hit(index, "reversed", "reversed", (start, stop), backwards, void))
         return hits + self._by_words(spaced[::-1], "reversed")
 
     def _backwards_void(self, compact: str, backwards: str, start: int, stop: int) -> str:
-        """A short entry read backwards counts when the whole message reads better backwards
-        (it was written reversed) and the entry is a word of that reading."""
+        """An entry read backwards inside a message counts when the whole message reads
+        better backwards (it was written reversed: 了来六老) and the entry is a word of that
+        reading; inside text that reads forwards (大家玩云顶, 快被逼傻了) it does not."""
         if self.judge.naturalness(backwards) <= self.judge.naturalness(compact):
-            return "a short word read backwards inside text that reads forwards"
+            return "a word read backwards inside text that reads forwards"
         return self.judge.crossed(backwards, start, stop)
 
     @staticmethod
@@ -228,8 +267,71 @@ class Matcher:
         return ""
 
 
+# What a trailing * takes after an ASCII entry: English endings and the compounds insults
+# are made of (fucking, bitches, motherfuckers, sluttiest, fuckface). A whole-word table:
+# no English morphology library is a dependency, and a stemmer reads niggardly as a form.
+_ENDINGS = frozenset({
+    "s", "es", "ed", "d", "er", "ers", "ing", "ings", "in", "ins", "y", "ie", "ies", "ier", "iest",
+    "ish", "ty", "a", "as", "az", "z", "ery", "face", "faces", "head", "heads", "wit", "wits",
+    "boy", "boys", "hole", "holes", "ass", "tard", "off", "up",
+})  # fmt: skip
+_ASCII_RUN_RE = re.compile(r"[a-z0-9]*")
+
+
+def _ending(spaced: str, index: int) -> bool:
+    """True when the letters of ``spaced`` from ``index`` to the word's end are nothing or
+    an ending a prefix entry takes (its last letter may be doubled first: slut|ty)."""
+    rest = _ASCII_RUN_RE.match(spaced, index)
+    tail = rest.group() if rest else ""
+    if not tail or tail in _ENDINGS:
+        return True
+    return index > 0 and tail[0] == spaced[index - 1] and tail[1:] in _ENDINGS
+
+
+_NUMERALS = frozenset("一二两三四五六七八九十几半")
+
+
+def _grammar(compact: str, start: int, stop: int, judge: WordJudge) -> str:
+    """A construction of ordinary grammar inside a match by sound: a dodge is a word,
+    never a quantity (六盒菜: a numeral and a measure word) or the correlative 越…越
+    (越跑越远 is not 约炮)."""
+    span = compact[start:stop]
+    for i, c in enumerate(span[:-1]):
+        if c in _NUMERALS and judge.measure(span[i + 1]):
+            return f"{c}{span[i + 1]} is a number and a measure word: a quantity"
+    at = span.find("越")
+    if at >= 0 and "越" in compact[start + at + 2 : start + at + 5]:
+        return "越…越 is grammar (the more..., the more...)"
+    return ""
+
+
 def _counted(hits: list[Hit]) -> bool:
     return any(not h.void for h in hits)
+
+
+def _latin_runs_across(spaced: str, compact: str, start: int, stop: int) -> str:
+    """An entry that begins or ends with a Latin letter (加v, v信) inside a longer Latin
+    word written without a gap (加vip, tv信号): the word is vip or tv, not the entry's letter.
+    Letters followed by digits are an id (加vabc123) and still count."""
+    after = stop < len(compact) and compact[stop].isascii() and compact[stop].isalpha()
+    before = start > 0 and compact[start - 1].isascii() and compact[start - 1].isalpha()
+    if not (after and compact[stop - 1].isascii()) and not (before and compact[start].isascii()):
+        return ""
+    if after and compact[stop - 1].isascii() and not _gap_inside(spaced, stop - 1, stop + 1):
+        run = re.match(r"[a-z0-9]*", compact[stop:])
+        if run and not any(c.isdigit() for c in run.group()):
+            return f"the Latin word it ends in runs on ({compact[stop - 1]}{run.group()})"
+    if before and compact[start].isascii() and not _gap_inside(spaced, start - 1, start + 1):
+        return f"the Latin word it starts in runs on from before ({compact[start - 1]}{compact[start]})"
+    return ""
+
+
+def _gaps(spaced: str, start: int, stop: int) -> dict[str, bool]:
+    """Whether a space or symbol stands just before and just after the compact span."""
+    return {
+        "gap_before": start > 0 and _gap_inside(spaced, start - 1, start + 1),
+        "gap_after": _gap_inside(spaced, stop - 1, stop + 1),
+    }
 
 
 def _gap_inside(spaced: str, start: int, stop: int) -> bool:

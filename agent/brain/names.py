@@ -11,39 +11,51 @@ Why a name is refused (``NameRisk``):
 
 * ``bidi``: a bidi override, embedding or isolate (or the U+FFFD the sources leave in its
   place). The page would draw it un-reversed (‮猪是播主 shows as 主播是猪) while the text
-  says something else: no safe reading exists. Every check below also reads the name
-  backwards, so a reversed insult or link is refused even without the control character.
+  says something else: no safe reading exists. The words are also read backwards, so a
+  reversed insult or link is refused even without the control character.
 * ``markup``: HTML, entities, template or code syntax, a URL scheme.
 * ``contact``: a phone, QQ/WeChat/group id or link, however disguised (``find_contacts``
-  in ``agent.brain.contacts``), a cue word with no number (加我vx, 私聊领福利) or a run of
-  digits in any form (138 0013, 一三八零, ①③⑧, 2️⃣7️⃣): numbers are not names to read out.
-* ``banned_word``: a word the moderator bans in chat (every disguise its normaliser undoes).
+  in ``agent.brain.contacts``); a cue word with no number (加我vx, 私聊领福利), a private
+  channel offered (私q, 找我v, q我, 加微); a host with a two-letter ending after a dot in any
+  spelling (g o o . g l, t点cn: every two-letter ending is a country's domain); or a run of
+  digits in any form (138 0013, 一三八零, ①③⑧, 2️⃣7️⃣). A year is fine (小明2003): at most
+  ``MAX_DIGIT_RUN`` digits in a row and ``MAX_DIGITS`` in all.
+* ``banned_word``: a word the moderator bans in chat (every disguise its normaliser undoes,
+  reversed text included).
 * ``order`` / ``claim`` / ``insult`` / ``accusation``: the name is a sentence aimed at the
   streamer or the bot: an instruction tag, a second-person order (你给我闭嘴, 快滚,
-  关注我, "follow me"), a claim (主播是…, 我是主播的老公) or an impersonation of the
-  platform, the streamer or a mod (系统消息, 官方客服, 我是房管).
+  关注我, "follow me"), a claim (主播是…, 我是主播的老公), a judgement of the streamer
+  (这主播真拉胯, 主播好丑), a deed pinned on them (主播私下骂粉丝, 主播偷偷开挂) or an
+  impersonation of the platform's staff, the streamer or a mod (系统消息, B站官方客服小助手,
+  我才是主播). A name that merely names the streamer (主播的猫, 主播加油) is fine.
+
+Cost: every new name is checked once (a bounded LRU of ``_CACHE`` names remembers the
+answer). Most names hold none of the strings the sentence patterns and tags need: a
+``Screen`` (``agent.brain.screen``) built from those very patterns tells that exactly
+from the name's forms, and they are then not run.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from collections import OrderedDict
 from enum import StrEnum
+from functools import lru_cache
 
-from agent.brain import normalize
+from agent.brain import normalize, tags
 from agent.brain.contacts import find_contacts, fold
 from agent.brain.moderation import Moderator
+from agent.brain.screen import Screen, caseless
 from agent.brain.tags import Tagger
+from agent.sources.platforms import ANONYMOUS, ANONYMOUS_EN, MAX_NAME, anonymous  # platform facts
 
 __all__ = ["ANONYMOUS", "ANONYMOUS_EN", "MAX_NAME_CHARS", "NameGuard", "NameRisk", "anonymous"]
 
-# Said and shown instead of a name that is not safe to say (by the event's platform).
-ANONYMOUS = "这位朋友"
-ANONYMOUS_EN = "friend"
-ENGLISH_PLATFORMS = frozenset({"twitch"})
 MAX_NAME_CHARS = 16
-# Platforms cap names far below this (Bilibili 16, Twitch 25): a longer one came from elsewhere.
-MAX_RAW_CHARS = 64
-# Names remembered (viewers repeat; the checks are the cost); the cache is cleared when full.
+# Platforms cap names far below this (agent/sources/platforms.py): a longer one came from elsewhere.
+MAX_RAW_CHARS = MAX_NAME
+# Names remembered (viewers repeat; the checks are the cost); the least recently seen go first.
 _CACHE = 8192
 
 
@@ -64,13 +76,21 @@ class NameRisk(StrEnum):
 
 # Bidi controls, and U+FFFD: what the sources put where a name had an override (agent/sources/boundary.py).
 _BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069\ufffd]")
+# Markup is a tag, a template, code or an escape: not the brackets and signs kaomoji are
+# drawn with ((=^･ω･^=), ¯\_(ツ)_/¯, >_<, [AFK]).
 _MARKUP_RE = re.compile(
-    r"[<>{}\[\]\\`$=;|@]|&#?\w+;|javascript:|data:|https?:|://|www\.", re.IGNORECASE
+    r"<\s*[a-z/!?%]|[{}]\s*[{%#]|[$#%]\{|`|\\[ux0-9]|&#?\w+;|\[/?(?:url|img|color|size|quote|code)\b"
+    r"|\]\(|@|javascript:|data:|https?:|://|www\.",
+    re.IGNORECASE,
 )
+# A private channel (QQ, WeChat, a group, Telegram...) and the words that offer one.
+_CHANNEL = r"(?:qq|q|vx|wx|v|扣扣|扣|微信|微|薇|威|企鹅|群|tg|dd|滴滴|飞机|电报|电话)"
 # A contact offered without its number: the name itself points viewers to a private channel.
 _CONTACT_CUE_RE = re.compile(
     r"微信|徽信|薇信|威信|维信|v信|(?<![a-z])(?:vx|wx|qq|tg|weixin|wechat|telegram|whatsapp|line|discord)(?![a-z])"
-    r"|扣扣|企鹅|q群|群号|加群|进群|电话|手机号|私聊|私信|私我|加我|飞机号|福利群|领(?:福利|皮肤|红包|奖励|礼包)",
+    r"|扣扣|企鹅号|q群|群号|加群|进群|电话号|手机号|私聊|私信|私我|加我|飞机号|福利群|领(?:福利|皮肤|红包|奖励|礼包)"
+    rf"|(?:私|加|找我|戳我?|敲我?|联系|\+)(?:我|一下|下)?{_CHANNEL}(?![a-z])"
+    r"|(?<![a-z])(?:q|v|vx|wx|dd|扣|薇|tg)我",
     re.IGNORECASE,
 )
 # The longest run of digits (after ``fold``: every digit form is an ASCII digit) with
@@ -78,14 +98,22 @@ _CONTACT_CUE_RE = re.compile(
 _DIGIT_RUN_RE = re.compile(r"\d(?:[\s\x00\x01._\-·,，、/|]*\d)*")
 MAX_DIGIT_RUN = 4
 MAX_DIGITS = 6
+# A host: letters, a dot (folded: 点, 。, dot), a two-letter ending (g o o . g l, bit.ly, t点cn).
+_SHORT_HOST_RE = re.compile(
+    r"[a-z0-9](?:[ \x00\x01]?[a-z0-9-])*[ \x00\x01]{0,3}"
+    r"(?:\.|(?<=[ \x00\x01])dot(?=[ \x00\x01]))[ \x00\x01]{0,3}"
+    r"([a-z])[ \x00\x01]?([a-z])(?![ \x00\x01]?[a-z0-9])",
+    re.IGNORECASE,
+)
 # Orders aimed at the streamer, the bot or the room (a name is read aloud inside a thank-you).
 _ORDER_ZH = re.compile(
     r"(?:^|你|您|主播|up主?|机器人|小助手|大家|所有人|全体)"
     r"(?:给我|给老子|快点?|赶紧|马上|立刻|必须|要|去|得|都)*"
-    r"(?:闭嘴|滚(?![滚动])|去死|跪下|下播|退网|关播|取关|封号|道歉|认错|磕头|自杀)"
+    r"(?:闭嘴|滚(?![滚动])|去死|跪下|下播|退网|关播|取关|封号|道歉|认错|磕头|自杀|举报)"
     r"|你(?:给我|必须|快点?|赶紧|马上|立刻|得)"
     r"|(?:关注|点|加|私|订阅|投币给)我|(?:来|看)我的?(?:直播间|主页|头像|频道|视频)"
-    r"|(?:^|请|快|都)(?:关注|订阅|点赞|投币|打赏|转发|举报)"
+    r"|(?:^|请|快|都)(?:给我)?(?:关注|订阅|点赞|投币|打赏|转发|举报)"
+    r"|^(?:全体|全场|所有人|在座的?各位)(?!的)"  # the whole room addressed: 全体起立
 )
 _ORDER_EN = re.compile(
     r"^\s*(?:say|ignore|repeat|tell|announce|follow|subscribe|visit|dm)\s+\S|\b(?:follow|sub(?:scribe)?\s+to|check\s+out|visit|dm|add)\s+(?:me|my)\b"
@@ -93,16 +121,49 @@ _ORDER_EN = re.compile(
     re.IGNORECASE,
 )
 # Names that are nothing but an authority: the platform, its staff, the streamer, a mod.
-_AUTHORITY_RE = re.compile(
+_AUTHORITY = (
     r"(?:系统|官方|客服|管理员?|房管|超管|主播|平台|哔哩哔哩|b站|bilibili|twitch|抖音|快手|本人|消息|通知|公告"
-    r"|admin|moderator|mod|system|official|staff|support|streamer|host|[\s_.·-])+",
-    re.IGNORECASE,
+    r"|admin|moderator|mod|system|official|staff|support|streamer|host)"
 )
-# Where a link may be: a dot in any of its spellings (checked backwards too: moc.live).
-_DOT_RE = re.compile(r"[.。．｡点點·]|dot", re.IGNORECASE)
+_AUTHORITY_RE = re.compile(rf"[\s_.·-]*{_AUTHORITY}(?:{_AUTHORITY}|[\s_.·-])*", re.IGNORECASE)
+# The platform (or "official", "system") together with its staff or a notice: 官方客服,
+# B站官方客服小助手, Twitch Support, 直播间官方公告. 管理员小王 alone is a viewer's nickname.
+_PLATFORM = (
+    r"(?:bilibili|b站|哔哩哔哩|哔站|twitch|youtube|抖音|快手|斗鱼|虎牙"
+    r"|平台|官方|系统|直播间|超管|system|official)"
+)
+_STAFF = (
+    r"(?:客服|小?助手|管理员?|运营|团队|通知|公告|消息|巡查|审核|官方|(?<![a-z])(?:staff|support|team|admin"
+    r"|mod|moderator|official|system)(?![a-z]))"
+)
+_STAFF_RE = re.compile(rf"{_PLATFORM}.{{0,8}}?{_STAFF}|{_STAFF}.{{0,8}}?{_PLATFORM}|超管", re.IGNORECASE)
 # The streamer's or the platform's own account, claimed (我才是真主播, 官方认证主播).
 _IMPOSTOR_RE = re.compile(
     r"(?:真|正版|认证|官方|本尊|才是)(?:的)?(?:主播|up主?|房管|管理)|(?:主播|up主?)本尊|我才是"
+)
+# The streamer (or the bot) as the subject of the name, then what is said of them.
+_WHO = r"(?:主播|up主?|播主|机器人|小助手|你)"
+_SO = (
+    r"(?:是|真是|真的|就是|真|太|好|很|超|巨|贼|特别|非常|最|这么|那么|长得|看着|好像|有点|一点也?不|又|也)*"
+)
+# A judgement of the streamer: 这主播真拉胯, 主播好丑, up主真无聊, "worst streamer ever".
+_JUDGED_RE = re.compile(
+    rf"{_WHO}{_SO}(?:个|一个)?(?:拉胯|拉跨|垃圾|辣鸡|烂|菜|差劲|丑|恶心|讨厌|烦人?|无聊|下头|弱|蠢|笨|傻|虚伪"
+    r"|无能|没用|没脑子|没水平|不要脸|不行|难看|难听|low|逊|废)"
+    r"|(?:拉胯|垃圾|辣鸡|差劲|丑|恶心|讨厌|无聊|下头|虚伪|无能|没用|不要脸|笨蛋|菜鸡|蠢)的?(?:主播|up主?|播主)"
+    r"|(?<![a-z])(?:worst|lamest|trash|garbage|boring|ugly|fake|cringe)\s*(?:streamer|host|bot)(?![a-z])"
+    r"|(?<![a-z])(?:streamer|host|bot)\s*(?:is\s+|so\s+)*(?:boring|ugly|fake|cringe|lame|worst|awful|terrible)",
+    re.IGNORECASE,
+)
+# A deed pinned on the streamer: done in secret (私下, 背地里, 偷偷), or a wrong (骂粉丝, 收钱).
+_DEED_RE = re.compile(
+    rf"{_WHO}(?:其实|原来|居然|竟然|一直|天天|经常|总是|又|还|也|都)*"
+    r"(?:私下|私底下|背地里|背后|暗地里|偷偷|悄悄|暗中)"
+    rf"|{_WHO}(?:其实|原来|居然|竟然|一直|天天|经常|总是|又|还|也|都)*"
+    r"(?:骂人|骂粉丝?|辱骂|欠钱|欠债|收钱|割韭菜|买粉|刷量|刷票|刷礼物|吸毒|赌博|嫖|出轨|劈腿|逃税|偷税|漏税|抄袭|造假"
+    r"|作弊|开挂|诈骗|骗钱|骗人|约粉丝?|睡粉|拉黑粉丝?|删评|控评|带节奏)"
+    r"|(?<![a-z])(?:streamer|host)\s+(?:is\s+an?\s+)?(?:scam(?:mer|s)?|fraud|liar|thief|cheater)",
+    re.IGNORECASE,
 )
 # An insult anywhere in a name is read out inside every thank-you: no name carries one.
 _INSULT_WORD_RE = re.compile(
@@ -118,92 +179,178 @@ _TAG_RISK = (
     ("accusation", NameRisk.ACCUSATION),
     ("claim", NameRisk.CLAIM),
 )
-
-
-def anonymous(platform: str = "") -> str:
-    """The neutral address said and shown instead of a refused name."""
-    return ANONYMOUS_EN if platform in ENGLISH_PLATFORMS else ANONYMOUS
+# Tags a name may not carry, and the other rules that read its words (the Screen needs them all).
+_NAME_TAGS = ("instruction", "accusation", "insult")
+_SENTENCE_PATTERNS = (
+    _CONTACT_CUE_RE,
+    _ORDER_ZH,
+    _ORDER_EN,
+    _SPEAKER_RE,
+    _AUTHORITY_RE,
+    _STAFF_RE,
+    _IMPOSTOR_RE,
+    _JUDGED_RE,
+    _DEED_RE,
+    _INSULT_WORD_RE,
+)
 
 
 class NameGuard:
     """``safe(uname, platform)``: the name to say and show; ``risk(uname)``: why not, or None."""
 
-    def __init__(self, moderator: Moderator) -> None:
+    def __init__(self, moderator: Moderator, *, screen: bool = True, cache: int = _CACHE) -> None:
         self.moderator = moderator
         self._tagger = Tagger()  # the moderator's rules, without its sentiment model
-        self._names: dict[str, str] = {}
+        self._screen = word_screen() if screen else None
+        self._size = cache
+        self._names: OrderedDict[str, str] = OrderedDict()  # name -> its display form, "" if refused
 
     def safe(self, uname: str, platform: str = "") -> str:
         """``uname``'s display form when it is safe to say and show, else ``anonymous(platform)``."""
-        key = f"{platform}\x00{uname}"
-        name = self._names.get(key)
-        if name is None:
-            name = anonymous(platform) if self.risk(uname) is not None else _display(uname)
-            if len(self._names) >= _CACHE:
-                self._names.clear()
-            self._names[key] = name
-        return name
+        name = self._names.get(uname)
+        if name is not None:
+            self._names.move_to_end(uname)
+        else:
+            name = "" if self.risk(uname) is not None else _display(uname)  # "": refused
+            self._names[uname] = name
+            if len(self._names) > self._size:
+                self._names.popitem(last=False)
+        return name or anonymous(platform)
 
     def risk(self, uname: str) -> NameRisk | None:
         """Why ``uname`` must not be said or shown; None when it may."""
-        shown = _display(uname)
-        if not shown:
+        whole = normalize.display_form(uname)  # the whole name, not only the part shown
+        if not whole:
             return NameRisk.EMPTY
         if len(uname) > MAX_RAW_CHARS:
             return NameRisk.TOO_LONG
         if _BIDI_RE.search(uname):
             return NameRisk.BIDI
-        if _MARKUP_RE.search(uname) or _MARKUP_RE.search(normalize.display_form(uname)):
+        if _MARKUP_RE.search(uname) or _MARKUP_RE.search(whole):
             return NameRisk.MARKUP
-        whole = normalize.display_form(uname)  # the whole name, not only the part shown
-        # Read forwards and backwards: a name reversed (猪是播主, moc.live) says the same to a
-        # viewer who reads it from the other end, or once a page draws it right to left.
-        if _too_many_digits(uname):  # before display_form folds runs (一八八八八 -> 一八八八)
+        # Digits before display_form folds runs (一八八八八 -> 一八八八), and after it.
+        folded = fold(whole)
+        if _too_many_digits(folded) or (uname != whole and _too_many_digits(fold(uname))):
             return NameRisk.CONTACT
-        return self._says(whole, backwards=False) or self._says(whole[::-1], backwards=True)
-
-    def _says(self, name: str, *, backwards: bool) -> NameRisk | None:
-        """What ``name`` says that a name must not: a contact, a banned word, an order...
-        Backwards, digits are not read again (a run of them is one either way) and only words
-        count (banned, insults, claims, instructions), not the shape of an order."""
-        if (not backwards or _DOT_RE.search(name)) and find_contacts(name):
+        ahead = normalize.forms(whole)
+        if _short_host(whole, folded) or find_contacts(whole):
             return NameRisk.CONTACT
-        if not backwards and _contact_without_detector(name):
+        if ahead.display != whole and find_contacts(ahead.display):
             return NameRisk.CONTACT
-        if self.moderator.banned_in(name) is not None:
+        if self.moderator.matcher.find(ahead.spaced, ahead.compact):  # it tries the reversed text too
             return NameRisk.BANNED
-        found = normalize.forms(name)
-        tags = self._tagger.tag(found.display, found.compact, use_model=False).tags
+        # Read backwards too: a name reversed (猪是播主, moc.live) says the same to a viewer who
+        # reads it from the other end, or once a page draws it right to left.
+        backwards = whole[::-1]
+        if find_contacts(backwards):
+            return NameRisk.CONTACT
+        behind = normalize.forms(backwards)
+        texts = [*_texts(whole, ahead), *_texts(backwards, behind)]
+        if self._screen is not None and self._screen.quiet(texts):
+            return None  # none of the words the rules below need: provably none fires
+        return self._says(whole, ahead, backwards=False) or self._says(backwards, behind, backwards=True)
+
+    def _says(self, name: str, found: normalize.Forms, *, backwards: bool) -> NameRisk | None:
+        """What ``name`` says that a name must not: an order, a claim, an insult...
+        Backwards only words count (insults, claims, instructions), not the shape of an order."""
+        if not backwards and _CONTACT_CUE_RE.search(name):
+            return NameRisk.CONTACT
+        tagged = self._tagger.tag(found.display, found.compact, use_model=False).tags
         for tag, risk in _TAG_RISK:
-            if tag in tags and not (backwards and tag == "order"):
+            if tag in tagged and not (backwards and tag == "order"):
                 return risk
-        # Backwards, only what reads the same from either end: words, not sentence shapes.
-        return None if backwards else _sentence_risk(name)
+        return None if backwards else _sentence_risk(name, found.compact)
 
 
 def _display(uname: str) -> str:
     return normalize.display_form(uname, MAX_NAME_CHARS)
 
 
-def _contact_without_detector(name: str) -> bool:
-    """A cue word with no number, or more digits (in any form) than a name needs."""
-    return _CONTACT_CUE_RE.search(name) is not None or _too_many_digits(name)
+def _texts(name: str, found: normalize.Forms) -> list[str]:
+    """Every text a rule of ``_says`` reads, as written and lower-cased (for the rules that
+    ignore case): the Screen looks for what they need in these."""
+    texts = [name, found.display, found.spaced, found.compact]
+    lowered = [t.lower() for t in texts[:2]]  # what the tagger reads (display.lower())
+    if all(t.isascii() for t in texts):
+        return texts + lowered  # ASCII: lower case is what re.IGNORECASE compares
+    return texts + lowered + [caseless(t) for t in texts]
 
 
-def _too_many_digits(name: str) -> bool:
-    folded = fold(name)
-    digits = sum(c.isdigit() for c in folded)
-    longest = max((sum(c.isdigit() for c in m.group()) for m in _DIGIT_RUN_RE.finditer(folded)), default=0)
+def _too_many_digits(folded: str) -> bool:
+    """More digits (in any form: ``folded`` by ``contacts.fold``) than a name needs."""
+    digits = sum(map(str.isdigit, folded))
+    if digits <= MAX_DIGIT_RUN:
+        return False  # no run can be longer, and the total is within MAX_DIGITS
+    longest = max(sum(map(str.isdigit, m.group())) for m in _DIGIT_RUN_RE.finditer(folded))
     return longest > MAX_DIGIT_RUN or digits > MAX_DIGITS
 
 
-def _sentence_risk(name: str) -> NameRisk | None:
-    """An order, a speaker's line or an authority the tags do not cover."""
-    compact = normalize.match_form(name)
+def _short_host(whole: str, folded: str) -> bool:
+    """A host name with a two-letter ending (a country's domain), however its dot is spelled.
+    Mr.Li is a name: an ending written as a capitalised word is not a domain."""
+    if "." not in folded and "dot" not in folded.lower():
+        return False
+    for m in _SHORT_HOST_RE.finditer(folded):
+        first, second = whole[m.start(1)], whole[m.start(2)]
+        if not (first.isupper() and second.islower()):
+            return True
+    return False
+
+
+def _sentence_risk(name: str, compact: str) -> NameRisk | None:
+    """An order, a speaker's line, an authority or a judgement the tags do not cover."""
     if _ORDER_ZH.search(compact) or _ORDER_EN.search(name):
         return NameRisk.ORDER
     if _SPEAKER_RE.search(name) or _AUTHORITY_RE.fullmatch(name) or _IMPOSTOR_RE.search(compact):
         return NameRisk.CLAIM
-    if _INSULT_WORD_RE.search(compact):
+    if _STAFF_RE.search(compact) or _STAFF_RE.search(name):
+        return NameRisk.CLAIM
+    if _DEED_RE.search(compact) or _DEED_RE.search(name):
+        return NameRisk.ACCUSATION
+    if _INSULT_WORD_RE.search(compact) or _JUDGED_RE.search(compact) or _JUDGED_RE.search(name):
         return NameRisk.INSULT
     return None
+
+
+@lru_cache(maxsize=1)
+def word_screen() -> Screen | None:
+    """The Screen for ``_says`` (None: every name is read in full, when the tagger's cue words
+    cannot be found)."""
+    rules = screened_rules()
+    return Screen(*rules) if rules is not None else None
+
+
+def screened_rules() -> tuple[list[re.Pattern[str]], list[str]] | None:
+    """Every pattern ``_says`` runs and the tagger's cue words: this module's patterns, those of
+    ``agent.brain.tags`` for the tags a name may not carry, and every pattern of the modules
+    whose functions the tagger calls, found by type, so a pattern added there is screened too."""
+    cues = getattr(tags, "_CUES", None)
+    if not isinstance(cues, dict):
+        return None
+    patterns = list(_SENTENCE_PATTERNS)
+    modules = {tags} | {
+        sys.modules[f.__module__]
+        for f in vars(tags).values()
+        if callable(f)
+        and getattr(f, "__module__", "").startswith("agent.brain.")
+        and f.__module__ not in _NOT_NAME_RULES
+    }
+    for module in modules:
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern) and name not in _GATES:
+                patterns.append(value)
+            elif isinstance(value, dict):  # rules by tag: only the tags a name may not carry
+                patterns += [
+                    p for t, p in value.items() if isinstance(p, re.Pattern) and t not in _HARMLESS_TAGS
+                ]
+    words = [c for t, alts in cues.items() if t not in _HARMLESS_TAGS for c in str(alts).split("|")]
+    return patterns, words
+
+
+# Modules the tagger calls whose rules cannot make a name unsafe: the forms, the "question"
+# tag (it only keeps a question from being a claim), the sentiment model.
+_NOT_NAME_RULES = frozenset({"agent.brain.normalize", "agent.questions", "agent.brain.sentiment"})
+# Patterns that only gate others (each of which is screened itself).
+_GATES = frozenset({"_LATIN_RE"})
+# Tags that do not refuse a name.
+_HARMLESS_TAGS = frozenset({"greeting", "request", "complaint", "praise", "off_topic", "question", "mention"})

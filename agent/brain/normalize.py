@@ -174,8 +174,9 @@ _ASTRAL_RE = re.compile("[\U0001f000-\U0010ffff]")  # the emoji block and above
 # Leet only inside words: the symbol or digit must touch a letter (so 666 and 1000 stay).
 _LEET_RE = re.compile(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])")
 _NONWORD_RE = re.compile(r"[\W_]+")
-# Pinyin with tone digits (sha3 bi1): the digits go when every part is a syllable.
-_TONE_DIGIT_RE = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,6}[0-5]){1,8}(?![a-z0-9])")
+# Pinyin with tone digits (sha3 bi1, xia4tou): the digits go when every part is a
+# syllable; a last syllable in the neutral tone has no digit.
+_TONE_DIGIT_RE = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,6}[0-5]){1,8}(?:[a-z]{1,6})?(?![a-z0-9])")
 _MAYBE_TONE_RE = re.compile(r"[a-z][0-5]")
 _FOLD_RE = re.compile(r"(\S)\1{2,}")
 # Letters typed one at a time with separators: "f u c k", "s.b" -> "fuck", "sb".

@@ -18,10 +18,12 @@ round trip to the worker plus snownlp's ~1.3 ms.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -96,10 +98,25 @@ class SentimentModel:
             theirs.close()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """Start loading if needed and wait up to ``timeout`` seconds; True once ready."""
+        """Start loading if needed and wait up to ``timeout`` seconds; True once ready.
+
+        The wait holds no lock: meanwhile ``score`` (the brain's thread) answers None at once
+        and the tagger uses its rules, instead of stalling every message until the load ends."""
         self.start_loading()
-        with self._lock:
-            self._settle(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                self._settle(0)
+                conn = self._conn
+                if self._state != "loading" or conn is None:
+                    break
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                break
+            # Until the worker's word (or its end) is there to read; closed meanwhile: the next
+            # look says so.
+            with contextlib.suppress(OSError, EOFError, ValueError):
+                conn.poll(left)
         return self._state == "ready"
 
     @property

@@ -5,18 +5,18 @@ speaks and what it answers first. The state is three sub-states, each with its
 own module of pure helpers: the waiting ``queue`` (candidates, folding, expiry),
 the ``floor`` (mute, the streamer, the reply in flight, cooldowns) and the
 ``context`` (what was heard, topic, schedule, silences, what is shown), plus the
-``[brain.modes]`` counters (``Playbook``). ``step`` only dispatches.
+``[brain.modes]`` counters (``Playbook``, agent/brain/playbook.py). ``step`` only dispatches.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from agent.brain import context as ctx
 from agent.brain import floor as fl
 from agent.brain import modes
+from agent.brain import playbook as pb
 from agent.brain import queue as q
 from agent.brain.actions import (
     Action,
@@ -32,6 +32,7 @@ from agent.brain.actions import (
 from agent.brain.answered import answered_by
 from agent.brain.context import Context, Mode, mode_of
 from agent.brain.floor import Floor
+from agent.brain.playbook import Playbook
 from agent.brain.queue import THANKS, Candidate, Fold, Message, Queue, classify
 from agent.config import BrainConfig
 from agent.events import (
@@ -47,7 +48,7 @@ from agent.events import (
     Transcript,
     UtteranceDone,
 )
-from agent.vocabulary import FilterReason
+from agent.vocabulary import FilterReason, ReplyKind
 
 __all__ = [
     "Action",
@@ -59,6 +60,7 @@ __all__ = [
     "Emit",
     "Message",
     "Mode",
+    "Playbook",
     "StartReply",
     "StopReply",
     "Strike",
@@ -67,17 +69,6 @@ __all__ = [
     "mode_of",
     "step",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Playbook:
-    """The ``[brain.modes]`` counters: bursts that switch a mode on, viewers' strikes."""
-
-    bursts: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
-    active: Mapping[str, float] = field(default_factory=dict)  # burst mode -> on until
-    strikes: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
-    ignored: Mapping[str, float] = field(default_factory=dict)  # viewer -> ignored until
-    ordered: bool = True  # strikes is oldest first (see modes.strike)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +123,7 @@ def step(
     elif isinstance(item, TopicSeen):
         state = replace(state, context=replace(context, topic=item.topic))
     elif isinstance(item, Strike):
-        state = _strike(state, item, now, plan, actions)
+        state = replace(state, playbook=pb.strike(state.playbook, item, now, plan, actions))
     if cfg.topics.schedule:
         state = _rotate(state, now, cfg, plan)
     if now > state.queue.next_expiry:
@@ -145,20 +136,6 @@ def step(
     elif fl.may_speak(floor, now, cfg):
         state = _next_reply(state, now, cfg, actions)
     return _show(state, now, cfg, actions), actions
-
-
-def _strike(
-    state: BrainState, item: Strike, now: float, plan: modes.Plan, actions: list[Action]
-) -> BrainState:
-    playbook = state.playbook
-    strikes, ignored, started, ordered = modes.strike(
-        plan, playbook.strikes, playbook.ignored, item.uid, item.reason, now, playbook.ordered
-    )
-    if started:
-        ignoring = q.filtered(None, FilterReason.IGNORED_VIEWER, started, kind="viewer")
-        actions.append(Emit(replace(ignoring, uname=item.name)))
-    playbook = replace(playbook, strikes=strikes, ignored=ignored, ordered=ordered)
-    return replace(state, playbook=playbook)
 
 
 def _streamer(
@@ -208,7 +185,8 @@ def _enqueue(
         if isinstance(event, SuperChat):
             message = replace(message, text="")  # the payment is thanked, the orders ignored
     if not plan.burst_tags.isdisjoint(message.tags):
-        state = _feed_bursts(state, message.tags, now, plan)
+        playbook, queue = pb.feed_bursts(state.playbook, state.queue, message.tags, now, plan)
+        state = replace(state, playbook=playbook, queue=queue)
     kind = classify(message, cfg.bot_name)
     if kind is None:
         actions.append(Emit(q.filtered(message, FilterReason.COUNTED)))
@@ -229,6 +207,20 @@ def _enqueue(
         if kind not in ("gift", "greeting") or head != event.type:
             actions.append(Emit(q.filtered(message, FilterReason.FOLDED, q.text_of(into))))
         return replace(state, queue=queue)
+    return _wait(replace(state, queue=queue), message, kind, mode, now, cfg, actions)
+
+
+def _wait(
+    state: BrainState,
+    message: Message,
+    kind: ReplyKind,
+    mode: str,
+    now: float,
+    cfg: BrainConfig,
+    actions: list[Action],
+) -> BrainState:
+    """``message`` as a new candidate in the queue (pushing the least important one out when full)."""
+    event, queue = message.event, state.queue
     ready = -math.inf
     if kind == "gift":
         ready = now + cfg.gift_batch_s
@@ -252,24 +244,6 @@ def _enqueue(
         actions.extend(Emit(f) for f in q.not_answered(victim, FilterReason.OVERFLOW))
     queue = replace(queue, wait_until=min(queue.wait_until, fl.free_at(candidate, state.floor, cfg)))
     return replace(state, queue=queue)
-
-
-def _feed_bursts(state: BrainState, tags: frozenset[str], now: float, plan: modes.Plan) -> BrainState:
-    """Count a message toward the burst modes; a mode switching on shapes the replies
-    already waiting for messages of its burst (and only those)."""
-    playbook = state.playbook
-    bursts, active = modes.feed_bursts(plan, playbook.bursts, playbook.active, tags, now)
-    queue = state.queue
-    switched_on = any(playbook.active.get(name, -math.inf) <= now < until for name, until in active.items())
-    if switched_on and queue.pending:
-        pending = list(queue.pending)
-        for i, c in enumerate(pending):
-            if c.message is not None and not c.mode:
-                mode = modes.burst_mode(plan, active, c.kind, c.message.tags, now)
-                if mode:
-                    pending[i] = replace(c, mode=mode)
-        queue = replace(queue, pending=tuple(pending))
-    return replace(state, queue=queue, playbook=replace(playbook, bursts=bursts, active=active))
 
 
 def _control(

@@ -2,20 +2,17 @@
 
 Tags tell the state machine and the reply engines what kind of message it holds:
 
-* ``question`` (with or without punctuation: 几点下播, 求歌名; ``agent.brain.questions``),
+* ``question`` (with or without punctuation: 几点下播, 求歌名; ``agent.questions``),
   ``greeting``, ``request``, ``complaint``, ``praise``;
 * ``off_topic``: viewers talking to each other or promoting themselves (互关, 楼上,
   来我直播间);
 * ``mention``: the bot's name;
-* ``instruction``: the viewer tries to give the bot orders or a new role: 忽略以上/
-  之前的(所有)指令, 你现在是一只…, 从现在开始你要/你必须…, 原样重复/跟我念/复读,
-  说出你的提示词, ignore (all) previous instructions, you are now…, act as…, repeat
-  after me, and system-prompt look-alikes ("system:", ``<|system|>``, ``[INST]``,
-  ``### Instruction``). Viewer text is data, never orders: such a message is never
-  answered with agreement or with what it asked for, and is never ``positive``. It is
-  also looked for in the match form, so 忽 略 以 上 and 無視之前 are caught;
-  The families beyond these (the streamer-said-so trick, new rules, role play, DAN,
-  base64, translation tricks, "insult me") are in ``agent.brain.injection``;
+* ``instruction``: the viewer tries to give the bot orders or a new role, in any of the
+  families of ``agent.brain.injection`` (set aside its instructions or filters, show them,
+  role play, the streamer-said-so trick, new rules, say after me, DAN, insult-me, translation
+  tricks, base64 payloads, system-prompt look-alikes), in Chinese and English. Viewer text is
+  data, never orders: such a message is never answered, quoted or shown, and is never
+  ``positive``. The Chinese rules run on the match form, so 忽 略 以 上 and 無視之前 are caught;
 * ``claim``: a statement about the streamer or the bot (主播是…, 主播说…, 我是主播的老公),
   never agreed with (``agent.brain.endorse``);
 * ``order``: a broad "do or say this" (你来…, 把…念出来, "say..."): answered, never agreed with;
@@ -41,16 +38,16 @@ background (``agent.brain.sentiment``): until it is ready the sentiment is rule-
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import ahocorasick
 
 from agent.brain import normalize
 from agent.brain.injection import claim_in, instruction_in, order_in
+from agent.brain.leads import gated
 from agent.brain.normalize import ascii_edge
-from agent.brain.questions import is_question
 from agent.brain.sentiment import SentimentModel
+from agent.questions import is_question
 
 __all__ = ["TAGS", "Tagged", "Tagger"]
 
@@ -70,7 +67,6 @@ _CUES: dict[str, str] = {
     "|优秀|可爱|神仙|天籁|赞|精彩|好厉|awsl|哇塞|nb|nice|awesome|amazing|pog|poggers|gg"
     "|great|love it|love this|love you|cool|wow|goat",
     "off_topic": "互关|互粉|回关|关注我|来我直播间|看我主页|我的直播间|求关注|楼上|楼下|前面的|刷屏|广告",
-    "instruction": "jailbreak|system prompt|developer mode|dan mode|repeat after me",
     "accusation": "开挂|挂狗|挂逼|挂哥|外挂|开透视|透视挂|自瞄|锁头挂|开脚本|用脚本|脚本狗|代打"
     "|假赛|打假赛|水军|hacker|hackers|hacking|aimbot|wallhack|wall hack|scripted|rigged|staged",
     "insult": "菜狗|蠢货|蠢猪|白痴|弱智|智障|脑残|铸币|猪脑|煞笔|傻叉|傻x"
@@ -85,21 +81,6 @@ _RULES: dict[str, str] = {
     "greeting": r"(?:你|您|大家|主播|各位|老师)好(?=[啊呀鸭哇吖呐哦~!！,，.。 ]|$)",
     "request": r"可以.{0,8}[吗么嘛]",
     "praise": r"牛(?![肉排奶仔马])",
-    # English attempts and system look-alikes, where spaces and symbols matter (the
-    # Chinese ones are looked for in the match form: see _INSTRUCTION_ZH).
-    "instruction": (
-        r"(?:你|请|给我)(?:说|念|读|输出)(?:一遍|一下)?[：:]"
-        rf"|{_L}(?:ignore|disregard|forget)\s*(?:all\s*|any\s*|the\s*|of\s*|your\s*)*"
-        r"(?:previous|prior|above|earlier|preceding|system|original|your|all|these|those)\s*"
-        r"(?:instructions?|prompts?|rules|directions|guidelines|commands|messages|context)"
-        rf"|{_L}(?:you\s*are|you'?re)\s+now\s+(?:an?\s|my\s|dan{_R}|in\s+\w+\s+mode|acting|playing|going\s+to)"
-        rf"|{_L}(?:act\s+as\s+(?:an?|my)|pretend\s+(?:to\s+be|you\s*are|you'?re)|role\s*play\s+as"
-        r"|from\s+now\s+on,?\s+(?:you|u)|say\s+exactly|repeat\s+(?:this|the\s+following|exactly|verbatim"
-        r"|word\s+for\s+word)|(?:reveal|show|print|tell\s+me|output|what\s+(?:is|are)|what'?s)\s+(?:me\s+)?"
-        rf"(?:your|the)\s+(?:system\s+)?(?:prompt|instructions)){_R}"
-        r"|^\s*(?:system|assistant|developer|系统)\s*[:：]|<\|[a-z_]{2,20}\|>|\[/?inst\]|<</?sys>>"
-        r"|#{2,}\s*(?:instruction|system|response|input)|</?(?:system|instructions?)>"
-    ),
     "accusation": (
         r"作弊(?!码)|(?:是|都是|全是|肯定是|就是|绝对是|纯)演的|演得(?:太)?假|(?:是|有|按|照)剧本"
         r"|剧本(?:吧|啊|呢|而已|局|味)|(?:是|有|请的|找的|都是|全是)托(?:儿(?!所)|吧|吗|啊|$|[?？!！，,。 ])"
@@ -118,24 +99,6 @@ _RULES: dict[str, str] = {
     ),
 }
 
-# Chinese attempts, looked for in the match form: traditional characters, look-alikes,
-# and spaces or symbols between the characters (忽 略 以 上, 無視之前) are undone there.
-_INSTRUCTION_ZH = re.compile(
-    # Set aside what the bot was told...
-    r"(?:忽略|无视|忘记|忘掉|抛开|丢掉|清除|清空|不要管|别管|不用管|跳过)掉?你?"
-    r"(?:以上|之前|前面|上面|先前|刚才|原来|原先|原有|原本|你的|系统|所有|全部|一切).{0,8}?"
-    r"(?:指令|指示|提示词?|设定|规则|命令|要求|prompt|限制|人设|约束)"
-    # ... take a new role...
-    r"|你现在(?:是|就是|成为|变成|扮演)(?:一[个只名位条]|猫娘|女仆|ai|机器人|人工智能|gpt|chatgpt|dan)"
-    r"|扮演(?:一[个只名位]|我的)"
-    r"|(?:从现在|从今天|从此刻|现在|今后|以后|接下来)(?:开始|起)"
-    r"你(?:要|必须|得|就是|是|只能|只许|只准|不能|不许|不准|给我|一定要)"
-    # ... say what it is told, or show its instructions.
-    r"|原样(?:重复|输出|念|说|复述|回复)|跟我(?:念|读|说|重复|复述)|照着?念|复读(?:一下|一遍|这句|下面|以下|我)"
-    r"|(?:重复|复述)(?:一遍|一下)?(?:我说的|下面|以下|这句)|(?:你的|系统)(?:提示词|提示语|prompt|指令)"
-    r"|你的新身份|你不再是|假装你是|假设你是|系统提示词|开发者模式|越狱模式"
-)
-
 
 def _cue_automaton() -> ahocorasick.Automaton:
     """cue -> (tags it stands for, its length, whether it must be a whole ASCII word)."""
@@ -151,10 +114,10 @@ def _cue_automaton() -> ahocorasick.Automaton:
 
 
 _CUE_AUTOMATON = _cue_automaton()
-_RULE_RES = {tag: re.compile(rule) for tag, rule in _RULES.items()}
+_RULE_RES = {tag: gated(rule) for tag, rule in _RULES.items()}
 # Every tag a message can carry (mode triggers in the config name them).
 TAGS = frozenset(_CUES) | frozenset(_RULES)
-TAGS |= {"question", "mention", "positive", "negative", "claim", "order"}
+TAGS |= {"question", "mention", "positive", "negative", "claim", "order", "instruction"}
 # Tags that make a message negative whatever the model says.
 _BAD_CUES = frozenset({"complaint", "accusation", "insult"})
 
@@ -182,11 +145,9 @@ class Tagger:
             if not word or (ascii_edge(lowered, end - length) and ascii_edge(lowered, end + 1)):
                 found |= tags
         found.update(tag for tag, rule in _RULE_RES.items() if rule.search(lowered))
-        if is_question(lowered):  # interrogative words and patterns: agent/brain/questions.py
+        if is_question(lowered):  # interrogative words and patterns: agent/questions.py
             found.add("question")
-        if "instruction" not in found and (
-            _INSTRUCTION_ZH.search(compact) or instruction_in(display, lowered, compact)
-        ):
+        if instruction_in(display, lowered, compact):
             found.add("instruction")  # the families of agent/brain/injection.py
         if "question" not in found and claim_in(lowered, compact):
             found.add("claim")
@@ -213,17 +174,8 @@ class Tagger:
         return 0.5
 
 
-_INSTRUCTION_CUES = tuple(_CUES["instruction"].split("|"))
-
-
 def is_instruction(display: str, compact: str) -> bool:
     """True when a text (its display and match forms) gives the bot orders: only the
     ``instruction`` rules, no sentiment (for two messages read together:
     agent/brain/split_orders.py, which joins forms it already has)."""
-    lowered = display.lower()
-    return (
-        any(cue in lowered for cue in _INSTRUCTION_CUES)
-        or _RULE_RES["instruction"].search(lowered) is not None
-        or _INSTRUCTION_ZH.search(compact) is not None
-        or instruction_in(display, lowered, compact)
-    )
+    return instruction_in(display, display.lower(), compact)

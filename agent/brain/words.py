@@ -3,18 +3,28 @@
 The moderator finds banned entries as substrings (Aho-Corasick, fast). Most chat has
 none, so the word check runs only on a candidate: the compact text is segmented by
 jieba (the lexicon's entries loaded as user words at their lowest natural frequency, so
-a real word next to them still wins: 角色|情感 keeps 色情 out, 刷|单人 keeps 刷单 out)
-and a match is void when a word of that segmentation crosses either of its edges.
+a real word next to them still wins: 角色|情感 keeps 色情 out, 稳赚不|赔率 keeps 稳赚不赔
+out; jieba's own ``add_word`` would round that frequency up and let the entry swallow
+the next word) and a match is void when a word of that segmentation crosses either of
+its edges. A particle that a dictionary word joins to the match (玩|吧) does not cross
+it, nor does a compound the match heads (色情网站), nor any word across a typed gap.
+jieba's dictionary predates live streaming: agent/data/chat_words.txt adds the chat
+words it lacks (微信, 主播, 博主, 读博...), so they can cross an entry or stand as
+words of their own.
 
-Three more rules, each for a way sound and characters meet by accident:
+More rules, each for a way sound and characters meet by accident:
 
 * a place word followed by a direction character (窗户外|挂, 屋里|...): the direction
   character belongs to the noun before it (jieba's dictionary tags give the nouns);
+* a dictionary word that runs on from a match's last characters (六合|彩排, 法轮|功课)
+  and is far likelier than the match weighed as its pieces;
+* a match followed by 着 (its last character a verb) after a word that claims its first
+  characters (场外|挂着);
 * a match by sound whose characters hold a grammatical particle (白加了 is not 百家乐);
 * a match by sound of a streamer's own two-syllable word counts only when it is clearly
   a dodge: spelled in pinyin, spaced out, the whole message, or one made-up word that
-  jieba keeps together (沙比) — never two ordinary words that happen to sound like it
-  (我想猜一下 is not 香菜).
+  jieba keeps together (沙比), or keeping the word's rare character (拜嫖) — never two
+  ordinary words that happen to sound like it (我想猜一下 is not 香菜).
 """
 
 from __future__ import annotations
@@ -22,40 +32,77 @@ from __future__ import annotations
 import logging
 import threading
 from functools import lru_cache
+from pathlib import Path
 
-__all__ = ["WordJudge"]
+__all__ = ["CHAT_WORDS", "WordJudge"]
+
+CHAT_WORDS = Path(__file__).resolve().parent.parent / "data" / "chat_words.txt"
 
 # Localisers: after a noun they say where (窗户外, 屋里, 桌上), they do not start a word.
 _DIRECTIONS = frozenset("外里内上下中前后边旁")
 _NOUN_TAGS = frozenset({"n", "ns", "nr", "nt", "nz", "s", "f", "ng"})
 # Grammatical particles: a dodge by sound never needs one, ordinary sentences always do.
 PARTICLES = frozenset("了的地得着过吗吧呢啊呀哦嘛么哈啦咯呗嘞")
+# Particles that end a sentence: 了头下别 starts with one, so it was written backwards.
+_FINAL = frozenset("了吗吧呢啊呀嘛哦啦咯呗")
 _LOCK = threading.Lock()
 WINDOW = 6  # characters either side of a match that decide how it is segmented
+# How much likelier (log, e^5 ~ 150 times) a word running on from a match's last
+# characters must be than the match itself for the match not to count (see _runs_on).
+RUN_ON_MARGIN = 5.0
 
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> object:
-    """jieba's shared tokenizer (also the one the TTS front end uses), initialised once."""
+    """jieba's shared tokenizer (also the one the TTS front end uses), initialised once,
+    with the live-chat words its dictionary lacks (agent/data/chat_words.txt)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.dt.initialize()
+    with _LOCK:
+        for word, count in chat_words():
+            if not jieba.dt.FREQ.get(word):
+                jieba.dt.add_word(word, count)
     return jieba.dt
 
 
+def chat_words() -> list[tuple[str, int]]:
+    """(word, count) of agent/data/chat_words.txt: ``word count`` lines, ``#`` comments."""
+    words: list[tuple[str, int]] = []
+    for line in CHAT_WORDS.read_text(encoding="utf-8").splitlines():
+        parts = line.split("#", 1)[0].split()
+        if len(parts) == 2 and parts[1].isdigit():
+            words.append((parts[0], int(parts[1])))
+    return words
+
+
 @lru_cache(maxsize=1)
-def _nouns() -> frozenset[str]:
-    """Words jieba's dictionary tags as nouns or places (for the direction rule)."""
+def _tagged() -> tuple[frozenset[str], frozenset[str]]:
+    """From jieba's dictionary, in one pass: words tagged as nouns or places (for the
+    direction rule), and single characters tagged as measure words or numerals (盒, 页)."""
     import jieba
 
     nouns: set[str] = set()
+    measures: set[str] = set()
     with jieba.get_dict_file() as dictionary:
         for line in dictionary:
             parts = line.decode("utf-8").split()
-            if len(parts) == 3 and parts[2] in _NOUN_TAGS:
+            if len(parts) != 3:
+                continue
+            if parts[2] in _NOUN_TAGS:
                 nouns.add(parts[0])
-    return frozenset(nouns)
+            elif parts[2] in ("q", "m") and len(parts[0]) == 1:
+                measures.add(parts[0])
+    return frozenset(nouns), frozenset(measures)
+
+
+def _nouns() -> frozenset[str]:
+    return _tagged()[0]
+
+
+def _measures() -> frozenset[str]:
+    return _tagged()[1]
 
 
 class WordJudge:
@@ -63,11 +110,11 @@ class WordJudge:
 
     def __init__(self, words: list[str]) -> None:
         tokenizer = _tokenizer()
-        freq: dict[str, int] = tokenizer.FREQ  # type: ignore[attr-defined]
+        freq: dict[str, float] = tokenizer.FREQ  # type: ignore[attr-defined]
         with _LOCK:
             for word in words:
                 if len(word) >= 2 and not freq.get(word):
-                    tokenizer.add_word(word)  # type: ignore[attr-defined]
+                    _add_natural(tokenizer, freq, word)
         self._tokenizer = tokenizer
         self._freq = freq
 
@@ -85,32 +132,104 @@ class WordJudge:
             start = stop
         return tuple(spans)
 
-    def crossed(self, text: str, start: int, stop: int) -> str:
+    def crossed(
+        self,
+        text: str,
+        start: int,
+        stop: int,
+        *,
+        gap_before: bool = False,
+        gap_after: bool = False,
+        heads: bool = False,
+    ) -> str:
         """Why the match ``text[start:stop]`` is not a word of ``text`` ("" when it is).
-        Only a window around the match is segmented: words further away cannot cross it."""
+        Only a window around the match is segmented: words further away cannot cross it.
+        No word runs across a gap the viewer typed (``gap_before``/``gap_after``: a space
+        or symbol just outside the match: 弹幕: 下头). With ``heads`` (the entry as
+        written), a dictionary compound that starts with it is still it: 色情网站, 赌博机,
+        毒品走私 (jieba's dictionary has ~60 such compounds of the shipped entries; a few
+        are innocent: 外挂字幕, 大麻哈鱼; a streamer can allow those with ``!``)."""
         if not (_cjk_at(text, start - 1) or _cjk_at(text, stop)):
             return ""  # nothing Chinese touches it: no word can run across its edges
         low = max(0, start - WINDOW)
         text, start, stop = text[low : stop + WINDOW], start - low, stop - low
         tokens = self.tokens(text)
         for a, b in tokens:
-            if a < start < b or a < stop < b:
+            if heads and a == start and b > stop and stop - start >= 2:
+                continue  # a compound the match heads (色情网站 is one word): still the match
+            if (not gap_before and a < start < b and not _particles(text[a:start])) or (
+                not gap_after and a < stop < b and not _particles(text[stop:b])
+            ):
                 return f"the word {text[a:b]} crosses it"
-        if text[start] in _DIRECTIONS and start > 0:
+        if text[start] in _DIRECTIONS and start > 0 and not gap_before:
             place = next((text[a:b] for a, b in tokens if b == start), "")
+            # 窗户外|挂: the direction goes with the noun. Not after one character: jieba's
+            # tags for single characters are too loose (问 is a noun: 问外挂 is a question).
             if len(place) >= 2 and place in _nouns():
                 return f"{text[start]} belongs to the place {place}"
+        if gap_after:
+            return ""
+        return self._verb_after_word(text, start, stop) or self._runs_on(text, start, stop)
+
+    def _verb_after_word(self, text: str, start: int, stop: int) -> str:
+        """场外|挂着, 老外|挂着: 着 follows only a verb, so the match's last character is
+        one here, and a dictionary word before it claims its first characters."""
+        if stop >= len(text) or text[stop] != "着":
+            return ""
+        for a in range(max(0, start - 3), start):
+            for b in range(start + 1, stop):
+                if self._freq.get(text[a:b]):
+                    return f"{text[b:stop]}着 is a verb after the word {text[a:b]}"
         return ""
+
+    def _runs_on(self, text: str, start: int, stop: int) -> str:
+        """The match's last characters start a dictionary word that runs past it (六合|彩排,
+        法轮|功课): the text runs on when that reading is far likelier (RUN_ON_MARGIN) than
+        the match weighed as its pieces (its lowest natural frequency). jieba alone weighs
+        a dictionary entry at its own count (六合彩 13), and a rare compound then swallows
+        the word after it; a small margin would let ordinary run-ons (色情|网站 holds 情网,
+        草泥马|来了 holds 马来) void real matches."""
+        for k in range(start + 1, stop):
+            for j in range(stop + 1, min(len(text), k + 6) + 1):
+                word = text[k:j]
+                if not self._freq.get(word) or _particles(text[stop:j]):
+                    continue
+                # Both readings over the same text, two characters past the word: 色情|网站
+                # holds 情网, but 网站 after 色情 reads far better than 色|情网|站.
+                end = min(len(text), j + 2)
+                ran_on = self._logp(text[start:k]) + self._logp(word) + self._logp(text[j:end])
+                kept = self._pieces(text[start:stop]) + self._logp(text[stop:end])
+                if ran_on > kept + RUN_ON_MARGIN:
+                    return f"the word {word} runs on from it"
+        return ""
+
+    def _logp(self, text: str) -> float:
+        """Log-probability of jieba's best segmentation of ``text`` (0 for no text)."""
+        if not text:
+            return 0.0
+        route: dict[int, tuple[float, int]] = {}
+        self._tokenizer.calc(text, self._tokenizer.get_DAG(text), route)  # type: ignore[attr-defined]
+        return route[0][0]
+
+    def _pieces(self, text: str) -> float:
+        """Log-probability of ``text`` cut in at least two pieces: the match weighed at its
+        lowest natural frequency, whatever count the dictionary gives it as a whole."""
+        return max(self._logp(text[:m]) + self._logp(text[m:]) for m in range(1, len(text)))
 
     def naturalness(self, text: str) -> float:
         """Log-probability per character of jieba's best segmentation: text written
-        backwards falls apart into rare single characters and scores lower."""
+        backwards falls apart into rare single characters and scores lower. A sentence
+        particle (了, 吧, 吗...) ends a sentence and never starts one: text that starts with
+        one and does not end with one reads backwards (了头下别), so it loses a point."""
         if not text:
             return 0.0
         route: dict[int, tuple[float, int]] = {}
         dag = self._tokenizer.get_DAG(text)  # type: ignore[attr-defined]
         self._tokenizer.calc(text, dag, route)  # type: ignore[attr-defined]
-        return route[0][0] / len(text)
+        score = route[0][0] / len(text)
+        if text[0] in _FINAL and text[-1] not in _FINAL:
+            score -= 1.0
+        return score
 
     def single_word(self, text: str, start: int, stop: int) -> bool:
         """True when jieba keeps ``text[start:stop]`` as one word."""
@@ -121,9 +240,42 @@ class WordJudge:
         """A word jieba's dictionary counts at least ``at_least`` times (湘菜 7, 沙比 6)."""
         return self._freq.get(word, 0) >= at_least
 
+    def measure(self, char: str) -> bool:
+        """A measure word (个, 盒, 碗): after a numeral it makes a quantity."""
+        return char in _measures()
+
+    def rare(self, char: str) -> bool:
+        """A character seldom used (嫖 163 in jieba's counts, 菜 8544): a sound-alike that
+        keeps it is a dodge, not ordinary words that happen to sound alike."""
+        return self._freq.get(char, 0) < 1_000
+
     def common(self, char: str) -> bool:
         """A character frequent on its own (a poor disguise, an ordinary word: 像, 想)."""
         return self._freq.get(char, 0) >= 20_000
+
+
+def _add_natural(tokenizer: object, freq: dict[str, float], word: str) -> None:
+    """Add ``word`` to jieba at its lowest natural frequency: the product of the
+    probabilities of the dictionary pieces it splits into, a hair above so that the word
+    wins over its own pieces and loses to any real word that runs across its edge
+    (真人|荷|官方, 稳赚不|赔率). jieba's ``add_word`` rounds that frequency up to a whole
+    count of 1, which on a dictionary of 60 million counts outweighs most real words:
+    the entry then swallowed the word after it (真人荷官|方). A float keeps it exact."""
+    total = float(tokenizer.total)  # type: ignore[attr-defined]
+    natural = total
+    for piece in tokenizer.cut(word, HMM=False):  # type: ignore[attr-defined]
+        natural *= (freq.get(piece) or 1) / total
+    natural *= 1.01
+    freq[word] = natural
+    tokenizer.total = total + natural  # type: ignore[attr-defined]
+    for end in range(1, len(word)):
+        freq.setdefault(word[:end], 0)  # prefixes, as add_word records them for get_DAG
+
+
+def _particles(text: str) -> bool:
+    """True when ``text`` is only grammatical particles: a word that joins one to a match
+    (玩|吧 in 狗都不玩吧你) does not run across it, the particle just follows it."""
+    return all(c in PARTICLES for c in text)
 
 
 def _cjk_at(text: str, index: int) -> bool:

@@ -1,8 +1,8 @@
 """The local control API: status, mute/unmute/skip/reset/say, the overlay feed, /metrics, the overlay page.
 
-The app never touches the runtime's internals: it talks to a ``Controller``
-(the runtime implements it) that publishes CONTROL events, reports status and
-hands out bus subscriptions. Every handler is ``async def`` so it runs on the
+The app never touches the runner or a stage: it talks to a ``Controller``
+(``agent.app.controller`` implements it) that publishes CONTROL events, reports
+status and hands out bus subscriptions. Every handler is ``async def`` so it runs on the
 runtime's event loop, never in a worker thread next to the bus.
 """
 
@@ -24,19 +24,19 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from agent.bus import EventQueue
+from agent.cleantext import clean_text
 from agent.config import ConfigError, ControlConfig, OverlayConfig
 from agent.control import metrics
 from agent.control.guard import Guard, check_exposure, is_loopback
 from agent.control.overlay_routes import OverlaySettings, add_overlay_routes, overlay_settings
 from agent.events import Control, ControlAction
 from agent.shipped import shipped
-from agent.sources.boundary import clean_text
 
 SAY_MAX_CHARS = 500
 
 
 class Controller(Protocol):
-    """What the runtime offers the API."""
+    """What the running agent offers the API (``agent.app.controller.AppController``)."""
 
     def send(self, event: Control) -> None: ...
 
@@ -136,7 +136,18 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
+    _add_error_handlers(app)
+    app.include_router(_api_routes(controller, overlay, token, requests))
+    _add_metrics_route(app, controller, requests, rejected, feeds)
 
+    # The overlay's page, files and event socket (the feed runs with or without the page).
+    page_folder = overlay_dir(overlay) if overlay.enabled else None
+    add_overlay_routes(app, controller, control, overlay, page_folder, feeds)
+    _add_middleware(app, control, token, rejected, clock)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         # The caller's own input is never echoed back: it can be NaN or 1e999, which JSON
@@ -154,6 +165,11 @@ def create_app(
             return JSONResponse({"detail": [error]}, status_code=422)
         return await http_exception_handler(request, exc)
 
+
+def _api_routes(
+    controller: Controller, overlay: OverlayConfig, token: str, requests: Counter[str]
+) -> APIRouter:
+    """/api/status, the actions (mute, unmute, skip, reset, say) and the overlay's settings."""
     api = APIRouter(prefix="/api", responses=_ERRORS, dependencies=[Depends(_bearer)] if token else [])
 
     @api.get("/status", response_model=Status, summary="The bot's state, queues, sources and latencies")
@@ -199,8 +215,16 @@ def create_app(
         async def overlay_config() -> OverlaySettings:
             return overlay_settings(overlay)
 
-    app.include_router(api)
+    return api
 
+
+def _add_metrics_route(
+    app: FastAPI,
+    controller: Controller,
+    requests: Counter[str],
+    rejected: Counter[str],
+    feeds: set[WebSocket],
+) -> None:
     @app.get(
         "/metrics",
         response_class=Response,
@@ -217,10 +241,10 @@ def create_app(
         text = metrics.render(counters, controller.status(), overlay_clients=len(feeds))
         return Response(text, media_type=metrics.CONTENT_TYPE)
 
-    # The overlay's page, files and event socket (the feed runs with or without the page).
-    page_folder = overlay_dir(overlay) if overlay.enabled else None
-    add_overlay_routes(app, controller, control, overlay, page_folder, feeds)
 
+def _add_middleware(
+    app: FastAPI, control: ControlConfig, token: str, rejected: Counter[str], clock: Callable[[], float]
+) -> None:
     # Starlette runs the last-added middleware first: CORS must answer a
     # preflight before the Guard asks it for a token it cannot carry.
     app.add_middleware(
@@ -240,4 +264,3 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "content-type"],
         )
-    return app

@@ -17,7 +17,8 @@ from typing import Any
 from agent.events import Event, Metric, SourceStatus, StateChange
 
 # What the overlay draws: the bot's reply and its timing, the streamer's subtitles,
-# the status, and viewer chat (shown only after the brain's "admitted" verdict).
+# the status, and viewer chat (the brain's "admitted" verdicts carry the lines; a
+# "filtered" copy of a shown line adds to its count).
 OVERLAY_TYPES = frozenset(
     {
         "reply_sentence",
@@ -28,10 +29,6 @@ OVERLAY_TYPES = frozenset(
         "state",
         "source_status",
         "metric",
-        "danmaku",
-        "gift",
-        "super_chat",
-        "guard",
         "admitted",
         "filtered",
     }

@@ -17,12 +17,12 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from agent.bus import EventQueue
-from agent.control.feed import CHAT_LINE_TYPES, OVERLAY_TYPES, FeedBuffer, latest_key, snapshot_events
+from agent.control.feed import OVERLAY_TYPES, FeedBuffer, latest_key, snapshot_events
 from agent.control.overlay_chat import ChatGate
 from agent.control.overlay_snapshot import OverlaySnapshot
 from agent.events import Event, to_dict
 
-_GATED = CHAT_LINE_TYPES | {"admitted", "filtered"}
+_GATED = frozenset({"admitted", "filtered"})  # viewer chat: the brain's verdicts make the lines
 
 
 class Feeds(Protocol):
@@ -76,7 +76,12 @@ class OverlayHub:
 
     def take(self, event: Event) -> None:
         """One bus event in: the page message it makes, if any, to the snapshot and every page."""
-        message = self.gate.add(event) if event.type in _GATED else to_dict(event)
+        if event.type in _GATED:
+            message = self.gate.add(event)
+        elif event.type in OVERLAY_TYPES:
+            message = to_dict(event)
+        else:
+            return  # a raw viewer event: its chat line comes with the brain's verdict
         if message is None:
             return
         self.snapshot.add(message, self.clock())
@@ -84,9 +89,9 @@ class OverlayHub:
             page.push(message)
 
     def dropped(self) -> Counter[str]:
-        """Viewer events and page messages the overlay never showed, by type: the chat gate's
-        full lanes and the open pages' full buffers (a page too slow for the feed)."""
-        total = Counter(self.gate.evicted)
+        """Viewer events and page messages the overlay never showed, by type: late verdicts
+        (``admitted``) and the open pages' full buffers (a page too slow for the feed)."""
+        total = Counter({"admitted": self.gate.late} if self.gate.late else {})
         for page in self.pages:
             total.update(page.buffer.dropped_by_type)
         return total

@@ -29,6 +29,7 @@ from typing import Protocol
 import numpy as np
 
 from agent.bus import Publish
+from agent.cleantext import clean_text
 from agent.config_speech import AsrConfig, VadConfig
 from agent.ears.base import AsrUnavailable, Heard, Transcriber
 from agent.ears.capture import SAMPLE_RATE, Level, Mic
@@ -57,7 +58,7 @@ def to_transcript(segment: SpeechEnded, piece: Heard) -> Transcript:
     """A transcriber's piece of a segment as the bus event, timed on the mic's timeline."""
     start = min(segment.start + piece.start, segment.end)
     return Transcript(
-        text=piece.text,
+        text=clean_text(piece.text),  # cleaned once, as the sources clean chat
         final=True,
         language=piece.language,
         start=round(start, 3),

@@ -10,6 +10,13 @@ from agent.events.kinds import EVENT_TYPES, Event
 _FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {
     cls: tuple(f for f in dataclasses.fields(cls) if f.name != "at") for cls in EVENT_TYPES.values()
 }
+_NAMES: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in fields) for cls, fields in _FIELDS.items()}
+_SIMPLE: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float), "bool": bool}
+# Per event class: (field, the JSON types it accepts, its annotation) for fields of a simple type.
+_CHECKED: dict[type, tuple[tuple[str, type | tuple[type, ...], str], ...]] = {
+    cls: tuple((f.name, _SIMPLE[str(f.type)], str(f.type)) for f in fields if str(f.type) in _SIMPLE)
+    for cls, fields in _FIELDS.items()
+}
 
 
 class EventDecodeError(ValueError):
@@ -19,8 +26,8 @@ class EventDecodeError(ValueError):
 def to_dict(event: Event) -> dict[str, Any]:
     """The event's JSON object: ``type`` first, then its fields (never ``at``)."""
     out: dict[str, Any] = {"type": event.type}
-    for f in _FIELDS[type(event)]:
-        out[f.name] = getattr(event, f.name)
+    for name in _NAMES[type(event)]:
+        out[name] = getattr(event, name)
     return out
 
 
@@ -28,28 +35,23 @@ def from_dict(data: dict[str, Any]) -> Event:
     """Build an event from its JSON object; unknown keys are ignored, wrong ones raise."""
     kind = data.get("type")
     cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
-    if cls is None:
+    if cls is None or not isinstance(kind, str):
         raise EventDecodeError(f"unknown event type {kind!r}")
-    kwargs = {f.name: data[f.name] for f in _FIELDS[cls] if f.name in data}
+    _check_types(kind, cls, data)
+    kwargs = {name: data[name] for name in _NAMES[cls] if name in data}
     try:
-        event = cls(**kwargs)
+        return cls(**kwargs)
     except TypeError as exc:
         raise EventDecodeError(f"{kind}: {exc}") from None
-    _check_types(event)
-    return event
 
 
-_SIMPLE = {"str": str, "int": int, "float": (int, float), "bool": bool}
-
-
-def _check_types(event: Event) -> None:
+def _check_types(kind: str, cls: type, data: dict[str, Any]) -> None:
     """Reject wrong JSON types (a number where text belongs) so nothing downstream trips."""
-    for f in _FIELDS[type(event)]:
-        expected = _SIMPLE.get(str(f.type))
-        value = getattr(event, f.name)
-        if expected is None:
-            continue
-        if isinstance(value, bool) and expected is not bool:
-            raise EventDecodeError(f"{event.type}.{f.name}: expected {f.type}, got bool")
-        if not isinstance(value, expected):  # type: ignore[arg-type]
-            raise EventDecodeError(f"{event.type}.{f.name}: expected {f.type}, got {type(value).__name__}")
+    for name, expected, annotation in _CHECKED[cls]:
+        if name not in data:
+            continue  # the field's default, or a missing required field (the constructor says)
+        value = data[name]
+        if value.__class__ is bool and expected is not bool:
+            raise EventDecodeError(f"{kind}.{name}: expected {annotation}, got bool")
+        if not isinstance(value, expected):
+            raise EventDecodeError(f"{kind}.{name}: expected {annotation}, got {type(value).__name__}")

@@ -22,8 +22,8 @@ def _now() -> float:
     return time.perf_counter()
 
 
-# ``at`` is when the event entered this process (perf_counter seconds). It is
-# for latency only: never compared, never written to a recording.
+# ``at`` is when the event entered this process (perf_counter seconds): for latency and
+# the overlay's chat order only, never compared for equality, never written to a recording.
 _AT = field(default_factory=_now, compare=False, repr=False)
 
 
@@ -166,7 +166,8 @@ class ReplySentence:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Audio:
-    """A sentence's audio started playing (or was written to a file)."""
+    """A sentence's audio started playing (or was written to a file); ``said`` is the reply as
+    heard so far, this sentence included, joined once (agent/reply/sentences.py) for display."""
 
     type: ClassVar[str] = "audio"
     lane: ClassVar[Lane] = Lane.DATA
@@ -176,6 +177,7 @@ class Audio:
     duration_s: float
     sample_rate: int
     sink: str = ""
+    said: str = ""
     at: float = _AT
 
 
@@ -227,19 +229,29 @@ class Filtered:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Admitted:
-    """A viewer event (danmaku, gift, super chat, guard) the brain's filters kept: the
-    overlay's chat shows a viewer event only after this. ``msg_id``, ``uname`` and ``text``
-    are the original event's (to find it); ``name`` and ``display_text`` are the brain's
-    display forms (``display_text`` empty when a super chat's text failed moderation)."""
+    """A viewer event (danmaku, gift, super chat, guard) the brain kept, as the overlay's chat
+    shows it: the safe ``name`` (agent/brain/names.py), the cleaned ``display_text`` (empty when
+    a super chat's failed moderation) and the event's fields the line draws; ``at`` is the event's."""
 
     type: ClassVar[str] = "admitted"
     lane: ClassVar[Lane] = Lane.DATA
     of: str
+    platform: str = ""
     msg_id: str = ""
-    uname: str = ""
-    text: str = ""
+    uid: str = ""
     name: str = ""
     display_text: str = ""
+    guard_level: int = 0  # a danmaku's sender's
+    medal_name: str = ""
+    medal_level: int = 0
+    emoticon: bool = False
+    gift_name: str = ""
+    count: int = 1
+    price: float = 0.0
+    paid: bool = False
+    combo_id: str = ""
+    level: int = 0  # the guard level bought
+    duration_s: int = 0  # a super chat's pinned time
     at: float = _AT
 
 

@@ -13,6 +13,7 @@ import re
 
 from agent.events import RoomInfo
 from agent.knowledge.entries import Entry
+from agent.sources.platforms import is_english
 
 __all__ = ["ROOM", "room_entries"]
 
@@ -35,7 +36,7 @@ def clean(text: str) -> str:
 
 def room_entries(info: RoomInfo) -> list[Entry]:
     """What ``info`` lets the bot answer: the game and the title, in the platform's language."""
-    english = info.platform == "twitch"
+    english = is_english(info.platform)
     area, title = clean(info.area), clean(info.title)
     entries = []
     if area:

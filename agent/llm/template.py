@@ -16,7 +16,7 @@ from agent.checks import Check, EngineInfo
 from agent.config import TemplateLLM
 from agent.events import Gift, Guard, SuperChat
 from agent.llm.base import ReplyRequest
-from agent.vocabulary import GUARD_NAMES
+from agent.sources.platforms import guard_name, is_english
 
 NOTICE = "template mode: no language model loaded"
 # Said when every line a kind has evaluates the message and the message may not be agreed with.
@@ -111,7 +111,7 @@ class TemplateEngine:
         if isinstance(event, Gift | SuperChat | Guard):
             fields["price"] = f"{event.price:g}"
         if isinstance(event, Guard):
-            fields["guard_name"] = GUARD_NAMES.get(event.level, "舰长")
+            fields["guard_name"] = guard_name(event.level)
         return fields
 
 
@@ -119,7 +119,7 @@ def knowledge_line(request: ReplyRequest, answer: str) -> str:
     """A question answered from the knowledge file: the entry's answer as the streamer wrote
     it, after a thank-you for a super chat or a word on how many asked."""
     name = request.extra.get("name", "")
-    english = request.trigger is not None and request.trigger.platform == "twitch"
+    english = request.trigger is not None and is_english(request.trigger.platform)
     if request.kind == "super_chat":
         price = _amount(request.extra.get("price", ""))
         if english:

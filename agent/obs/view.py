@@ -9,7 +9,6 @@ after the utterance ends (at once when it was interrupted).
 
 from __future__ import annotations
 
-import unicodedata
 from collections import deque
 from dataclasses import dataclass
 
@@ -31,8 +30,9 @@ MAX_SOURCES_SHOWN = 8  # status line: room sources beyond this are not listed
 
 
 def clean(text: str, max_chars: int) -> str:
-    """Untrusted text made safe to draw: no control characters, bounded length."""
-    kept = "".join(ch for ch in text if ch == "\n" or not unicodedata.category(ch).startswith("C")).strip()
+    """Text bounded to what a source shows. Control and bidi characters never get here: text is
+    cleaned once, where it enters the bus (agent/cleantext.py)."""
+    kept = text.strip()
     if len(kept) > max_chars:
         kept = kept[: max_chars - 1].rstrip() + "…"
     return kept

@@ -1,12 +1,14 @@
 """The reply pipeline: one utterance at a time, its stages run under one TaskGroup.
 
 The brain orders a reply (``answer``: its prompt is built here, by ``prompter``;
-``start`` takes a ready request) and may stop it (``interrupt``: mute,
-skip, the streamer talking). Each utterance runs generate -> synthesize -> play
-as three tasks joined by small queues, so sentence N+1 is written and
-synthesised while sentence N plays; a stop or the hard timeout cancels all
-three; so does a reply with no new sentence for ``hard_timeout_s`` (a hung model or
-voice). ``UtteranceDone`` reports how it ended and what was said.
+``start`` takes a ready request) and may stop it (``interrupt``: mute, skip, the
+streamer talking). Its engine is an ``Answering``: the language model it awaits
+through its own slot, behind the breaker, the template until then. Each
+utterance runs generate -> synthesize -> play as three tasks joined by small
+queues, so sentence N+1 is written and synthesised while sentence N plays; a
+stop or the hard timeout cancels all three; so does a reply with no new
+sentence for ``hard_timeout_s`` (a hung model or voice). ``UtteranceDone``
+reports how it ended and what was said.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from typing import Any
 
 from agent.audio.sinks import AudioSink
@@ -22,9 +25,9 @@ from agent.bus import Publish
 from agent.config import BrainConfig, LlmConfig
 from agent.events import UtteranceDone
 from agent.llm.base import ReplyEngine, ReplyRequest
-from agent.llm.breaker import BreakerEngine
 from agent.loading import ModelSlot
 from agent.orders import ReplyOrder
+from agent.reply.answering import Answering
 from agent.reply.prompt import Prompter
 from agent.reply.sentences import join_sentences
 from agent.reply.stages import Guard, Spoken, Stages
@@ -41,7 +44,7 @@ _AHEAD = 2
 class ReplyPipeline:
     def __init__(
         self,
-        engine: ReplyEngine,
+        engine: Answering | ReplyEngine,
         tts: ModelSlot[TTSEngine] | TTSEngine | None,
         sink: AudioSink,
         guard: Guard,
@@ -54,21 +57,19 @@ class ReplyPipeline:
         prompter: Prompter | None = None,
     ) -> None:
         self.prompter = prompter or Prompter(LlmConfig(), BrainConfig())
+        # A bare engine (tools, tests) answers every reply as it is.
+        self.answering = engine if isinstance(engine, Answering) else Answering.fixed(engine)
         if not isinstance(tts, ModelSlot):
             tts = ModelSlot.ready_with("tts", tts) if tts is not None else ModelSlot.off("tts", "text only")
-        self.stages = Stages(engine, tts, sink, guard, publish, banned_reply, first_clause, volume)
+        self.stages = Stages(self.answering, tts, sink, guard, publish, banned_reply, first_clause, volume)
         self.hard_timeout_s = hard_timeout_s
         self.current: Utterance | None = None
         self._requests: asyncio.Queue[Utterance] = asyncio.Queue()
+        self._waiting: deque[Utterance] = deque()  # ordered, not yet begun (in ``_requests``' order)
 
     @property
-    def engine(self) -> ReplyEngine:
-        return self.stages.engine
-
-    @engine.setter
-    def engine(self, engine: ReplyEngine) -> None:
-        """Swap the reply engine (the language model finished loading); the next reply uses it."""
-        self.stages.engine = engine
+    def engine(self) -> Answering:
+        return self.answering
 
     @property
     def sink(self) -> AudioSink:
@@ -80,6 +81,7 @@ class ReplyPipeline:
 
     def start(self, request: ReplyRequest, arrived_at: float | None) -> Utterance:
         utterance = Utterance(request, arrived_at)
+        self._waiting.append(utterance)
         self._requests.put_nowait(utterance)
         return utterance
 
@@ -88,7 +90,7 @@ class ReplyPipeline:
         if current is not None and current.id == utterance_id:
             current.interrupt(finish_sentence=finish_sentence, reason=reason)
         # A queued request that was overtaken before it began is dropped too.
-        for queued in list(self._requests._queue):  # type: ignore[attr-defined]
+        for queued in self._waiting:
             if queued.id == utterance_id:
                 queued.interrupt(reason=reason)
 
@@ -96,8 +98,15 @@ class ReplyPipeline:
         return self.current is None and self._requests.empty()
 
     async def run(self) -> None:
+        """Say the ordered replies one at a time; the engine's model is awaited alongside."""
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(self.answering.run(), name="reply: language model")
+            await self._speak_in_turn()
+
+    async def _speak_in_turn(self) -> None:
         while True:
             utterance = await self._requests.get()
+            self._waiting.popleft()  # the same one: both are first in, first out
             self.current = utterance
             try:
                 outcome = await self._speak(utterance)
@@ -120,7 +129,6 @@ class ReplyPipeline:
         if u.stopped.is_set():
             return "interrupted"
         stages = self.stages
-        engine = stages.engine
         sentences: asyncio.Queue[str | None] = asyncio.Queue(maxsize=_AHEAD)
         ready: asyncio.Queue[Spoken | None] = asyncio.Queue(maxsize=_AHEAD)
         timed_out = False
@@ -142,10 +150,10 @@ class ReplyPipeline:
                 await stages.sink.finish(u.id)
         if timed_out:
             log.warning("reply %d made no progress for %.0f s and was cut off", u.id, self.hard_timeout_s)
-            if not u.sentences and isinstance(engine, BreakerEngine):
+            if not u.sentences:
                 # Not one sentence in all that time: the model hangs or trickles (a slow voice
                 # would have had sentences waiting for it).
-                engine.record_failure("hung", f"no sentence for {self.hard_timeout_s:.0f} s")
+                self.answering.record_failure("hung", f"no sentence for {self.hard_timeout_s:.0f} s")
         if u.failure is not None:
             log.warning("reply %d failed: %s", u.id, u.failure)
         said = bool(u.spoken)

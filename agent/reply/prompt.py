@@ -17,16 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.brain.endorse import may_endorse
-from agent.brain.names import ANONYMOUS, ANONYMOUS_EN
 from agent.config import BrainConfig, LlmConfig
 from agent.events import Enter, Gift, Guard, SuperChat
 from agent.llm.base import ChatMessage, ReplyRequest
 from agent.orders import Asked, Fact, Recall, ReplyOrder
-from agent.vocabulary import GUARD_NAMES
+from agent.sources.platforms import ANONYMOUS, ANONYMOUS_EN, guard_name
 
 __all__ = ["Prompter", "build_request", "names_phrase", "prompt_tokens", "quote", "system_prompt"]
 
 _FENCE = "「」"
+_NO_FENCE = dict.fromkeys(map(ord, _FENCE))
 # A persona.never entry already worded as a prohibition is kept as it is.
 _PROHIBITIONS = ("不", "绝不", "别", "禁止", "不要", "不能", "never", "Never", "don't", "Don't")
 # Control strings of the chat templates a local model may use; case-insensitive.
@@ -77,7 +77,9 @@ def strip_controls(text: str) -> str:
 
 
 def quote(text: str, limit: int = 200) -> str:
-    cleaned = "".join(ch for ch in strip_controls(text) if ch not in _FENCE and ch.isprintable())
+    """``text`` fenced as a quotation: no fence character or template control string inside.
+    (Control and bidi characters were cleaned where the text entered: agent/cleantext.py.)"""
+    cleaned = strip_controls(text).translate(_NO_FENCE)
     return f"{_FENCE[0]}{cleaned[:limit]}{_FENCE[1]}"
 
 
@@ -134,7 +136,7 @@ def task_line(order: ReplyOrder) -> str:
         many=many,
         price=getattr(event, "price", 0),
         gift=getattr(event, "gift_name", "礼物"),
-        guard=GUARD_NAMES.get(event.level, "舰长") if isinstance(event, Guard) else "",
+        guard=guard_name(event.level) if isinstance(event, Guard) else "",
     )
 
 

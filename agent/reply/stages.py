@@ -21,9 +21,10 @@ import numpy as np
 from agent.audio.sinks import AudioSink
 from agent.brain.endorse import evaluates, may_endorse
 from agent.bus import Publish
+from agent.cleantext import clean_text
 from agent.events import Audio, AudioEnded, Filtered, Metric, ReplySentence
-from agent.llm.base import ReplyEngine
 from agent.loading import ModelSlot
+from agent.reply.answering import Answering
 from agent.reply.sentences import CLOSERS, TERMINATORS, SentenceSplitter
 from agent.reply.utterance import Utterance
 from agent.tts.backup import speak
@@ -53,7 +54,7 @@ class Spoken:
 class Stages:
     """What every utterance's stages share: the engines, the sink and the bus."""
 
-    engine: ReplyEngine
+    engine: Answering
     tts: ModelSlot[TTSEngine]
     sink: AudioSink
     guard: Guard
@@ -92,6 +93,8 @@ class Stages:
         await out.put(_END)
 
     async def _cleared(self, u: Utterance, text: str, out: asyncio.Queue[str | None]) -> None:
+        # Model output is as untrusted as chat: cleaned once, here, as the sources clean theirs.
+        text = clean_text(text)
         extra = u.request.extra
         if evaluates(text) and not may_endorse(extra.get("tags", "").split(","), extra.get("text", "")):
             # Never endorse an order, a claim or an insult, whatever the engine wrote.
@@ -110,8 +113,7 @@ class Stages:
         if index == 0:
             self.metric("decision_to_first_sentence", u.decided_at, u)
         # Behind the breaker, the engine that actually wrote this reply (the template's when it fell back).
-        answered_by = getattr(self.engine, "answered_by", None)
-        engine = answered_by(u.id) if callable(answered_by) else self.engine.name
+        engine = self.engine.answered_by(u.id)
         self.publish(ReplySentence(utterance_id=u.id, index=index, text=text, engine=engine))
         await out.put(text)
 
@@ -162,6 +164,7 @@ class Stages:
                     duration_s=round(duration, 3),
                     sample_rate=item.sample_rate,
                     sink=self.sink.name,
+                    said=u.text,
                 )
             )
             started = time.perf_counter()

@@ -1,12 +1,11 @@
 """What every source does to an event before publishing it: clean text, plausible numbers.
 
-Viewer text and names come from strangers. ``admit`` strips what no chat line
-needs and what breaks the things downstream: lone surrogates (they cannot be
-written as UTF-8, so they would kill the recorder), NUL and the other C0/C1
-control characters, and the bidi overrides and isolates (U+202A-202E,
-U+2066-2069 and the marks) that reverse or hide the rest of a reply line in
-OBS and the overlay. Line breaks and tabs become spaces. Zero-width joiners
-stay: emoji sequences need them, and the brain's filters handle invisible text.
+This is where incoming text is cleaned, once: later stages (the brain, the prompt,
+the overlay, OBS) take an event's text as clean of these characters and as short.
+
+Viewer text and names come from strangers. ``admit`` cuts a text longer than any
+platform sends (``platforms.MAX_TEXT``) and cleans every text field with the one
+cleaner (agent/cleantext.py: control, bidi and lone-surrogate characters out).
 
 Numbers a platform (or a bridge) sends must be finite, non-negative and below
 a ceiling no real room reaches; an event that breaks that is refused with
@@ -18,10 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from typing import TypeVar
 
+from agent.cleantext import clean_name, clean_text
 from agent.events import Event
+from agent.sources.platforms import MAX_TEXT
 
 E = TypeVar("E", bound=Event)
 
@@ -31,35 +31,12 @@ MAX_DURATION_S = 86_400
 _CEILINGS = {"count": MAX_COUNT, "price": MAX_PRICE, "duration_s": MAX_DURATION_S}
 _NUMBERS = ("count", "price", "duration_s", "level", "guard_level", "medal_level", "user_level", "gift_id")
 
-_SPACES = "\t\n\r\x85\u2028\u2029"
-_DROPPED = [
-    *range(0x00, 0x20),  # C0
-    *range(0x7F, 0xA0),  # DEL, C1
-    *(0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)),  # bidi
-    *range(0xD800, 0xE000),  # surrogates: only ever "lone" inside a Python str
-]
-_TABLE: dict[int, str | None] = dict.fromkeys(_DROPPED)
-_TABLE.update({ord(c): " " for c in _SPACES})
-# In a name, a bidi override, embedding or isolate becomes U+FFFD instead of vanishing: what
-# such a name says depends on how it is drawn (‮猪是播主 shows as 主播是猪), so the brain's
-# name check (agent/brain/names.py) must see that it had one and never say it.
+# Fields that hold a viewer's name: cleaned as names (agent/cleantext.py clean_name).
 NAME_FIELDS = frozenset({"uname", "reply_to"})
-_OVERRIDES = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_NAME_TABLE: dict[int, str | None] = {**_TABLE, **dict.fromkeys(_OVERRIDES, "\ufffd")}
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
-)
 
 
 class Implausible(ValueError):
     """An event carries a number no real room sends (negative, infinite, absurdly large)."""
-
-
-def clean_text(text: str) -> str:
-    """``text`` without control, bidi and lone-surrogate characters; breaks become spaces."""
-    if _UNSAFE.search(text) is None:  # the common case: nothing to copy
-        return text
-    return text.translate(_TABLE)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -100,15 +77,20 @@ def problem(event: Event) -> str:
 
 
 def admit(event: E) -> E:
-    """``event`` with every text field cleaned; Implausible when its numbers cannot be true."""
+    """``event`` with every text field cut to ``MAX_TEXT`` and cleaned; Implausible when its
+    numbers cannot be true."""
     reason = problem(event)
     if reason:
         raise Implausible(reason)
     changes: dict[str, str] = {}
     for name in _plan(type(event)).texts:
         value = getattr(event, name)
+        if len(value) > MAX_TEXT:  # garbage or an attack: no platform sends this much
+            value = changes[name] = value[:MAX_TEXT]
         # isprintable() is a fast "nothing to strip" (it is False for every unsafe character,
-        # and also for a few harmless ones such as U+3000, which the regex then lets through).
-        if not value.isprintable() and _UNSAFE.search(value) is not None:
-            changes[name] = value.translate(_NAME_TABLE if name in NAME_FIELDS else _TABLE)
+        # and also for a few harmless ones such as U+3000, which the cleaner then lets through).
+        if not value.isprintable():
+            cleaned = clean_name(value) if name in NAME_FIELDS else clean_text(value)
+            if cleaned is not value:
+                changes[name] = cleaned
     return dataclasses.replace(event, **changes) if changes else event  # type: ignore[arg-type]

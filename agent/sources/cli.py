@@ -83,7 +83,6 @@ def listen_command(
     """Connect to a live room and print its events as JSON lines until Ctrl-C. Once it has been
     live it reconnects for ever; a room it never reached ends it after --tries, saying why."""
     import asyncio
-    import logging
 
     from agent.config import ConfigError, load_config
     from agent.sources.factory import build_live_sources
@@ -97,12 +96,7 @@ def listen_command(
         for line in exc.lines:
             typer.echo(line, err=True)
         raise typer.Exit(2) from None
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING, format="%(name)s: %(message)s", force=True
-    )
-    if not verbose:
-        # Its news is in the status lines already; keep stderr to one line per change.
-        logging.getLogger("agent.sources.supervisor").setLevel(logging.CRITICAL)
+    _quiet_logs(verbose)
     try:
         unreachable = asyncio.run(_listen(live, tries))
     except KeyboardInterrupt:  # Ctrl-C before the loop's own handler was installed
@@ -114,6 +108,18 @@ def listen_command(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _quiet_logs(verbose: bool) -> None:
+    """Source details on stderr only with --verbose; the status lines carry the news otherwise."""
+    import logging
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, format="%(name)s: %(message)s", force=True
+    )
+    if not verbose:
+        # Its news is in the status lines already; keep stderr to one line per change.
+        logging.getLogger("agent.sources.supervisor").setLevel(logging.CRITICAL)
 
 
 async def _listen(live: Source, tries: int = 0) -> str:

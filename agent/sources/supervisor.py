@@ -7,12 +7,7 @@ change, waits an exponentially growing, jittered delay between attempts (reset
 once a connection went live), cancels a connection that went silent, and drops
 events whose ``msg_id`` it already published (platforms and bridges resend
 after a reconnect).
-
-The backoff is a small explicit class rather than tenacity's wait strategies:
-tenacity models "retry a call until it succeeds", but a live link succeeds
-(goes live) and fails again later, so the attempt count must reset on
-``live()`` and an auth refusal must jump straight to the cap. That is a dozen
-lines here, testable with a seeded random, against a RetryCallState per call.
+The delays come from the one backoff helper every link shares (agent/backoff.py).
 """
 
 from __future__ import annotations
@@ -27,12 +22,13 @@ from typing import Literal
 
 from websockets.exceptions import WebSocketException
 
+from agent.backoff import Backoff
 from agent.bus import Publish
 from agent.config import Reconnect
 from agent.events import Event, SourceStatus
 from agent.sources.base import Session, SessionContext, SourceAuthError, SourceProtocolError
 
-__all__ = ["DROPS", "Backoff", "Session", "SessionContext", "SupervisedSource"]
+__all__ = ["DROPS", "Session", "SessionContext", "SupervisedSource"]
 
 log = logging.getLogger(__name__)
 
@@ -47,36 +43,6 @@ DROPS: tuple[type[BaseException], ...] = (
     WebSocketException,
     SourceProtocolError,
 )
-
-
-class Backoff:
-    """Delays between attempts: initial_s doubling up to max_s, each scaled by 0.5..1.
-
-    Scaling down ("equal jitter") keeps many clients from reconnecting in step
-    after a platform outage while never waiting longer than the nominal delay.
-    """
-
-    def __init__(self, initial_s: float, max_s: float, rng: random.Random | None = None) -> None:
-        self.initial_s = initial_s
-        self.max_s = max_s
-        self.attempt = 0
-        self._rng = rng or random.Random()
-
-    def _jitter(self, nominal: float) -> float:
-        return nominal * self._rng.uniform(0.5, 1.0)
-
-    def next_delay(self) -> float:
-        nominal = min(self.max_s, self.initial_s * 2.0 ** min(self.attempt, 62))
-        self.attempt += 1
-        return self._jitter(nominal)
-
-    def max_delay(self) -> float:
-        """After an auth refusal: retrying fast cannot help and may get the client banned."""
-        self.attempt += 1
-        return self._jitter(self.max_s)
-
-    def reset(self) -> None:
-        self.attempt = 0
 
 
 class _Dedupe:

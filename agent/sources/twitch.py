@@ -23,6 +23,7 @@ from agent.config import SourcesConfig, TwitchSource
 from agent.events import Event
 from agent.sources.base import SessionContext, SourceAuthError, not_for, ws_url_problem
 from agent.sources.boundary import Implausible, admit
+from agent.sources.twitch_helix import HelixPoller
 from agent.sources.twitch_irc import IrcMessage, parse_line, privmsg_events, usernotice_events
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ class TwitchSession:
 
     def __init__(self, cfg: TwitchSource) -> None:
         self.cfg = cfg
+        self.helix = HelixPoller(cfg)  # title and game; off without sources.twitch.client_id
 
     async def run_once(self, ctx: SessionContext) -> None:
         cfg = self.cfg
@@ -141,14 +143,19 @@ class TwitchSession:
         async with connect(cfg.ws_url, max_size=MAX_FRAME_BYTES, open_timeout=10) as ws:
             for line in irc.opening_lines():
                 await ws.send(line)
-            heartbeat = asyncio.create_task(self._heartbeat(ws))
+            helpers = [asyncio.create_task(self._heartbeat(ws))]
+            if self.helix.enabled:
+                helpers.append(asyncio.create_task(self.helix.run(ctx.emit)))
             try:
                 await self._read(ws, irc, ctx)
             finally:
-                heartbeat.cancel()
-                # A heartbeat that failed on a closed socket says nothing the read loop did not.
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await heartbeat
+                for task in helpers:
+                    task.cancel()
+                # A heartbeat that failed on a closed socket says nothing the read loop did not;
+                # the title poller reports its own failures.
+                for task in helpers:
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
 
     async def _read(self, ws: ClientConnection, irc: TwitchIrc, ctx: SessionContext) -> None:
         async for frame in ws:
@@ -191,6 +198,14 @@ def problems(cfg: SourcesConfig) -> list[str]:
             "the token's account (or clear the token to read anonymously)"
         )
     lines.append(ws_url_problem("sources.twitch.ws_url", t.ws_url))
+    has_token = t.api_token.get_secret_value().strip() or t.oauth_token.get_secret_value().strip()
+    if t.client_id.strip() and not has_token:
+        lines.append(
+            "config error: sources.twitch.client_id is set but there is no token for Helix: set "
+            "sources.twitch.api_token (an app access token for that client id), or clear client_id"
+        )
+    if t.client_id.strip() and not t.api_base.startswith(("https://", "http://")):
+        lines.append(f"config error: sources.twitch.api_base = {t.api_base!r}: expected an http(s):// URL")
     if t.heartbeat_s >= cfg.reconnect.stale_after_s:
         lines.append(
             f"config error: sources.twitch.heartbeat_s = {t.heartbeat_s:g} must be below "

@@ -24,6 +24,7 @@ from agent.config_speech import TtsConfig
 from agent.llm.base import ReplyRequest
 from agent.llm.breaker import BreakerEngine
 from agent.tts.base import TTSEngine, TTSUnavailable
+from agent.tts.text import NO_AUDIO, say, to_say
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,12 @@ class BackedVoice:
         return _at_rate(self.backup.synthesize(text), self.backup.sample_rate, self.sample_rate)
 
     async def speak(self, text: str) -> tuple[np.ndarray, int]:
-        """One sentence's samples and their rate: the chosen voice while it works, else the backup."""
+        """One sentence's samples and their rate: the chosen voice while it works, else the backup.
+        The text is made speakable once, for whichever voice says it."""
+        clean = await asyncio.to_thread(to_say, text)
+        if clean is None:
+            return NO_AUDIO, self.sample_rate
+        text = clean
         breaker = self._breaker()
         if not breaker.open:
             try:
@@ -164,7 +170,7 @@ async def speak(tts: TTSEngine, text: str) -> tuple[np.ndarray, int]:
     """The reply pipeline's call: through the backup when there is one, else the engine in a thread."""
     if isinstance(tts, BackedVoice):
         return await tts.speak(text)
-    return await asyncio.to_thread(tts.synthesize, text), tts.sample_rate
+    return await asyncio.to_thread(say, tts, text), tts.sample_rate
 
 
 def _at_rate(samples: np.ndarray, rate: int, target: int) -> np.ndarray:

@@ -26,7 +26,7 @@ from agent.checks import Check, EngineInfo
 from agent.config_speech import BakerTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import NO_AUDIO, to_say
+from agent.tts.text import NO_AUDIO
 
 log = logging.getLogger(__name__)
 
@@ -161,9 +161,7 @@ class Engine:
         return self._speak(text)
 
     def _speak(self, text: str) -> np.ndarray:
-        if (clean := to_say(text)) is None:
-            return NO_AUDIO
-        symbols = self.phonemes(clean)
+        symbols = self.phonemes(text)
         if len(symbols) <= 2:  # nothing but silence: no Chinese syllable in it
             return NO_AUDIO
         ids = [self._ids[s] for s in symbols if s in self._ids] + [self._ids["eos"]]

@@ -30,7 +30,8 @@ class TTSEngine(Protocol):
         ...
 
     def synthesize(self, text: str) -> np.ndarray:
-        """Mono float32 samples in [-1, 1] at ``sample_rate`` (blocking)."""
+        """Mono float32 samples in [-1, 1] at ``sample_rate`` (blocking). ``text`` is already as
+        the voice should read it: callers go through ``agent.tts.text.say`` (``to_say``)."""
         ...
 
     def check(self) -> Check:

@@ -87,19 +87,43 @@ def say_command(
 ) -> None:
     """Say one line with the configured (or named) voice: on audio.output_device, or into a WAV."""
     from agent.cli_support import config_or_exit
-    from agent.tts.base import TTSUnavailable
-    from agent.tts.registry import create, with_voice
     from agent.tts.text import speakable
 
     cfg = config_or_exit(config)
-    # By name: typer 0.29 vendors its own click, so its ParameterSource is not click's.
-    source = ctx.get_parameter_source("engine")
-    given = source is not None and source.name != "DEFAULT"
-    name = engine if given else cfg.tts.engine
+    name = _engine_name(ctx, engine, cfg)
     if name == "none":
         raise _fail(f'tts.engine = "none": pass --engine ({", ".join(names())})')
     if not speakable(text):
         raise _fail("nothing to say: the text has only emoji, symbols or punctuation")
+    tts, load_s = _loaded_voice(cfg, name, voice)
+    pieces = spoken_pieces(tts, text, stream=stream)
+    device = "auto" if play else cfg.audio.output_device
+    if out is None or play:
+        _play(cfg, device, pieces, tts.sample_rate, write_to=out)
+    else:
+        _write_streaming(out, pieces, tts.sample_rate)
+    typer.echo(
+        f"{name}: {pieces.seconds:.2f} s of audio at {tts.sample_rate} Hz (load {load_s:.1f} s, "
+        f"first audio {pieces.first_s * 1000:.0f} ms, synthesis {pieces.busy_s:.2f} s"
+        f"{', streamed by clause' if stream else ''})",
+        err=True,
+    )
+    if out is not None:
+        typer.echo(f"wrote {out}", err=True)
+
+
+def _engine_name(ctx: typer.Context, engine: str, cfg: Config) -> str:
+    """--engine when it was given, else the config's tts.engine."""
+    # By name: typer 0.29 vendors its own click, so its ParameterSource is not click's.
+    source = ctx.get_parameter_source("engine")
+    given = source is not None and source.name != "DEFAULT"
+    return engine if given else cfg.tts.engine
+
+
+def _loaded_voice(cfg: Config, name: str, voice: str | None) -> tuple[TTSEngine, float]:
+    """The named engine with ``voice`` instead of the config's, loaded; and its load time."""
+    from agent.tts.registry import create, with_voice
+
     try:
         section = cfg.tts.settings(name)
         if voice is not None:
@@ -109,24 +133,10 @@ def say_command(
         tts.load()
     except TTSUnavailable as exc:
         raise _fail(str(exc)) from None
-    loaded = time.perf_counter()
     notice = getattr(tts, "notice", "")  # e.g. the Baker voice's non-commercial licence
     if notice:
         typer.echo(notice, err=True)
-    pieces = spoken_pieces(tts, text, stream=stream)
-    device = "auto" if play else cfg.audio.output_device
-    if out is None or play:
-        _play(cfg, device, pieces, tts.sample_rate, write_to=out)
-    else:
-        _write_streaming(out, pieces, tts.sample_rate)
-    typer.echo(
-        f"{name}: {pieces.seconds:.2f} s of audio at {tts.sample_rate} Hz (load {loaded - began:.1f} s, "
-        f"first audio {pieces.first_s * 1000:.0f} ms, synthesis {pieces.busy_s:.2f} s"
-        f"{', streamed by clause' if stream else ''})",
-        err=True,
-    )
-    if out is not None:
-        typer.echo(f"wrote {out}", err=True)
+    return tts, time.perf_counter() - began
 
 
 class Pieces:
@@ -145,11 +155,15 @@ class Pieces:
         self.error: TTSUnavailable | None = None
 
     def _make(self, out: queue.Queue[np.ndarray | None]) -> None:
+        from agent.tts.text import to_say
+
         try:
             for part in clauses(self.text) if self.stream else [self.text]:
                 chunks = getattr(self.tts, "stream", None) if self.stream else None
                 began = time.perf_counter()
-                for chunk in chunks(part) if chunks is not None else [self.tts.synthesize(part)]:
+                if (said := to_say(part)) is None:  # made speakable once, as the reply pipeline does
+                    continue
+                for chunk in chunks(said) if chunks is not None else [self.tts.synthesize(said)]:
                     self.busy_s += time.perf_counter() - began
                     out.put(chunk)
                     began = time.perf_counter()

@@ -25,7 +25,6 @@ from agent.checks import Check, EngineInfo
 from agent.config_speech import CoquiTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import NO_AUDIO, to_say
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +168,6 @@ class Engine:
 
     def synthesize(self, text: str) -> np.ndarray:
         self.load()
-        if (clean := to_say(text)) is None:
-            return NO_AUDIO
-        wav = self._tts.tts(clean, **self._kwargs)
+        wav = self._tts.tts(text, **self._kwargs)
         samples = wav.detach().cpu().numpy() if hasattr(wav, "detach") else np.asarray(wav)
         return level.finish(samples, self.sample_rate)

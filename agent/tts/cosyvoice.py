@@ -27,7 +27,6 @@ from agent.config_speech import CosyVoiceTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.server_voice import PcmStream, ServerVoice, failure, refused, resample
-from agent.tts.text import to_say
 
 _KEY = "cosyvoice"
 RATE_HEADER = "X-Custom-Header-sampleRate"
@@ -80,13 +79,11 @@ class Engine(ServerVoice):
 
     def stream(self, text: str) -> Iterator[np.ndarray]:
         """Float32 chunks at ``sample_rate`` as the server sends them."""
-        if (clean := to_say(text)) is None:
-            return
         import httpx
 
         said = False
         try:
-            for chunk in self._request(clean):
+            for chunk in self._request(text):
                 said = True
                 yield chunk
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:

@@ -26,7 +26,7 @@ from agent.checks import Check, EngineInfo
 from agent.config_speech import EdgeTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import NO_AUDIO, to_say
+from agent.tts.text import NO_AUDIO
 
 SAMPLE_RATE = 24000  # the service sends audio-24khz-48kbitrate-mono-mp3
 # edge_tts sends at most this many bytes of escaped text per request; its splitter cuts only at a
@@ -135,9 +135,7 @@ class Engine:
         )
 
     def synthesize(self, text: str) -> np.ndarray:
-        if (clean := to_say(text)) is None:
-            return NO_AUDIO
-        return level.finish(self._request(clean), self.sample_rate)
+        return level.finish(self._request(text), self.sample_rate)
 
     def _request(self, text: str) -> np.ndarray:
         if time.monotonic() < self._down_until:

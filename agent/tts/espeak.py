@@ -13,7 +13,6 @@ from agent.checks import Check, EngineInfo
 from agent.config_speech import EspeakTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import NO_AUDIO, to_say
 
 _NOT_INSTALLED = (
     "espeak-ng is not installed: `sudo apt install espeak-ng` (Windows: install espeak-ng "
@@ -102,9 +101,7 @@ class Engine:
 
     def synthesize(self, text: str) -> np.ndarray:
         self.load()
-        if (clean := to_say(text)) is None:
-            return NO_AUDIO
-        return level.finish(self._run(clean)[0], self.sample_rate)
+        return level.finish(self._run(text)[0], self.sample_rate)
 
     def _run(self, text: str) -> tuple[np.ndarray, int]:
         # Text goes in on stdin, never as an argument, so a message cannot pass options.

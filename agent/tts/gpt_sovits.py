@@ -21,7 +21,6 @@ from agent.config_speech import GptSovitsTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.server_voice import ServerVoice, WavStream, failure, refused, resample
-from agent.tts.text import to_say
 
 # What the server says before it has been asked (v2 models speak at 32 kHz); load() learns the real rate.
 DEFAULT_RATE = 32000
@@ -63,12 +62,10 @@ class Engine(ServerVoice):
 
     def stream(self, text: str) -> Iterator[np.ndarray]:
         """Float32 chunks at ``sample_rate`` as the server sends them."""
-        if (clean := to_say(text)) is None:
-            return
         import httpx
 
         try:
-            yield from self._request(clean)
+            yield from self._request(text)
         except httpx.HTTPError as exc:
             raise failure("GPT-SoVITS", self.cfg.url, _KEY, exc, self.cfg.timeout_s) from None
         except ValueError as exc:  # not a WAV: something else listens on that port

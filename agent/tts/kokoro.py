@@ -39,7 +39,7 @@ from agent.checks import Check, EngineInfo
 from agent.config_speech import KokoroTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import NO_AUDIO, to_say
+from agent.tts.text import NO_AUDIO
 from agent.tts.voices import pulled_kokoro
 
 log = logging.getLogger(__name__)
@@ -245,9 +245,7 @@ class Engine:
         return self._speak(text)
 
     def _speak(self, text: str) -> np.ndarray:
-        if (clean := to_say(text)) is None:
-            return NO_AUDIO
-        phonemes, _ = self._g2p(clean)
+        phonemes, _ = self._g2p(text)
         ids = [self._vocab[p] for p in phonemes if p in self._vocab]
         clause_ids = {self._vocab[p] for p in _CLAUSE_ENDS if p in self._vocab}
         word_ids = {self._vocab[" "]} if " " in self._vocab else set()

@@ -24,7 +24,7 @@ from agent.checks import Check, EngineInfo
 from agent.config_speech import PiperTTS
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
-from agent.tts.text import NO_AUDIO, to_say
+from agent.tts.text import NO_AUDIO
 
 _GET_A_VOICE = (
     "set tts.piper.model to a piper .onnx voice (Chinese: zh_CN-huayan-medium from "
@@ -154,10 +154,8 @@ class Engine:
         return self._speak(text)
 
     def _speak(self, text: str) -> np.ndarray:
-        if (clean := to_say(text)) is None:
-            return NO_AUDIO
         # piper yields one chunk per sentence it finds; a reply sentence is usually one.
-        chunks = [chunk.audio_float_array for chunk in self._voice.synthesize(clean, self._syn_config)]
+        chunks = [chunk.audio_float_array for chunk in self._voice.synthesize(text, self._syn_config)]
         if not chunks:
             return NO_AUDIO
         return level.finish(np.concatenate(chunks), self.sample_rate)

@@ -1,16 +1,24 @@
-"""What of a reply is worth saying aloud, and the text clean-up every voice engine shares.
+"""What of a reply is worth saying aloud: the text front end every voice is reached through.
 
 Danmaku culture is full of emoji, kaomoji and ``！！！``: a speech model either
 reads their Unicode names, mumbles, or fails on them, so they are removed before
 G2P, and a sentence with nothing left to say is never sent to TTS at all.
+
+Text is made speakable once, here, before it reaches a voice: ``say`` (and the
+reply pipeline's ``agent.tts.backup.speak``) run ``to_say`` and hand the engine
+the result, so an engine's ``synthesize`` gets text it can read as it is.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from agent.tts.base import TTSEngine
 
 # Unicode categories with something to pronounce: letters (汉字, latin, kana) and numbers.
 _SPOKEN_CATEGORIES = ("L", "N")
@@ -51,10 +59,17 @@ NO_AUDIO = np.zeros(0, np.float32)
 def to_say(text: str) -> str | None:
     """The text as the voice should read it (``frontend.prepare``), or None when nothing can be spoken.
 
-    Every engine's first step: markup and links removed, numbers, letters and
-    abbreviations written out (see ``agent.tts.frontend``), emoji dropped.
+    Markup and links removed, numbers, letters and abbreviations written out (see
+    ``agent.tts.frontend``), emoji dropped.
     """
     from agent.tts.frontend import prepare
 
     clean = for_speech(prepare(for_speech(text)))
     return clean if speakable(clean) else None
+
+
+def say(engine: TTSEngine, text: str) -> np.ndarray:
+    """``text`` said by ``engine`` (blocking): made speakable once, then synthesised; NO_AUDIO
+    when nothing in it can be said."""
+    clean = to_say(text)
+    return NO_AUDIO if clean is None else engine.synthesize(clean)

@@ -222,18 +222,58 @@ def _train(
     work: Path,
     device: str,
 ) -> TuneResult:
-    from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
-    from transformers import DataCollatorForSeq2Seq, Trainer, TrainingArguments
+    from transformers import DataCollatorForSeq2Seq, Trainer
     from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
     from agent.tune.progress import RichProgress
-    from agent.tune.report import loss_plot
 
     gpu = device == "cuda"
+    model = _with_adapter(model, targets, opts, gpu)
+    trainable, total = model.get_nb_trainable_parameters()
+    progress = RichProgress(enabled=opts.progress)
+    trainer = Trainer(
+        model=model,
+        args=_training_args(opts, work, gpu, evaluate=bool(eval_set)),
+        train_dataset=train_set,
+        eval_dataset=eval_set or None,
+        data_collator=DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100),
+        callbacks=[progress],
+    )
+    for noisy in (PrinterCallback, ProgressCallback):  # the rich bar replaces them
+        trainer.remove_callback(noisy)
+    before = trainer.evaluate()["eval_loss"] if eval_set and not opts.resume else None
+    try:
+        trained = trainer.train(resume_from_checkpoint=True if opts.resume else None)
+    finally:  # Ctrl-C included: the bar lets go of the terminal; checkpoints stay for --resume
+        progress.close()
+    after = trainer.evaluate()["eval_loss"] if eval_set else None
+    history = trainer.state.log_history
+    result = TuneResult(
+        opts.out,
+        None,
+        trainable,
+        total,
+        trainer.state.global_step,
+        before,
+        after,
+        losses=[(int(h["step"]), float(h["loss"])) for h in history if "loss" in h],
+        eval_losses=[(int(h.get("step", 0)), float(h["eval_loss"])) for h in history if "eval_loss" in h],
+        device=device,
+        steps_per_s=float(trained.metrics.get("train_steps_per_second", 0.0)),
+        peak_memory_mb=_peak_memory_mb(gpu),
+    )
+    _save(model, tokenizer, result, work)
+    return result
+
+
+def _with_adapter(model: Any, targets: list[str], opts: TuneOptions, gpu: bool) -> Any:
+    """The base model on its device (4-bit prepared for --qlora) wrapped with a fresh LoRA adapter."""
+    from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+
     if opts.qlora:
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=True)
     elif gpu:
-        model = model.to(device)
+        model = model.to("cuda")
     lora = LoraConfig(
         r=opts.rank,
         lora_alpha=opts.alpha,
@@ -241,15 +281,20 @@ def _train(
         target_modules=targets,
         task_type="CAUSAL_LM",
     )
-    model = get_peft_model(model, lora)
-    trainable, total = model.get_nb_trainable_parameters()
+    return get_peft_model(model, lora)
+
+
+def _training_args(opts: TuneOptions, work: Path, gpu: bool, *, evaluate: bool) -> Any:
+    """Trainer settings: a checkpoint each epoch under ``work`` (so --resume works), eval per epoch."""
+    from transformers import TrainingArguments
+
     bf16 = gpu and _bf16_ok()
     # Gradient (activation) checkpointing on a GPU; transformers 5 renamed the argument.
     fields = getattr(TrainingArguments, "__dataclass_fields__", {})
     checkpointing: dict[str, Any] = {
         "activation_checkpointing" if "activation_checkpointing" in fields else "gradient_checkpointing": gpu
     }
-    args = TrainingArguments(
+    return TrainingArguments(
         output_dir=str(work / "checkpoints"),
         num_train_epochs=opts.epochs,
         max_steps=opts.max_steps,
@@ -260,7 +305,7 @@ def _train(
         lr_scheduler_type="cosine",
         warmup_steps=opts.warmup,
         logging_steps=1,
-        eval_strategy="epoch" if eval_set else "no",
+        eval_strategy="epoch" if evaluate else "no",
         save_strategy="epoch",
         save_total_limit=2,
         bf16=bf16,
@@ -273,51 +318,21 @@ def _train(
         dataloader_num_workers=0,
         **checkpointing,
     )
-    collator = DataCollatorForSeq2Seq(tokenizer, padding=True, label_pad_token_id=-100)
-    progress = RichProgress(enabled=opts.progress)
-    trainer = Trainer(
-        model=model,
-        args=args,
-        train_dataset=train_set,
-        eval_dataset=eval_set or None,
-        data_collator=collator,
-        callbacks=[progress],
-    )
-    for noisy in (PrinterCallback, ProgressCallback):  # the rich bar replaces them
-        trainer.remove_callback(noisy)
-    before = trainer.evaluate()["eval_loss"] if eval_set and not opts.resume else None
-    try:
-        trained = trainer.train(resume_from_checkpoint=True if opts.resume else None)
-    finally:
-        progress.close()
-    after = trainer.evaluate()["eval_loss"] if eval_set else None
-    history = trainer.state.log_history
-    losses = [(int(h["step"]), float(h["loss"])) for h in history if "loss" in h]
-    evals = [(int(h.get("step", 0)), float(h["eval_loss"])) for h in history if "eval_loss" in h]
+
+
+def _save(model: Any, tokenizer: Any, result: TuneResult, work: Path) -> None:
+    """Adapter, tokenizer, loss plot and training_report.json into ``result.adapter``; ``work`` goes."""
+    from agent.tune.progress import loss_plot
+
     final = work / "adapter"
     model.save_pretrained(str(final))
     tokenizer.save_pretrained(str(final))
-    result = TuneResult(
-        opts.out,
-        None,
-        trainable,
-        total,
-        trainer.state.global_step,
-        before,
-        after,
-        losses,
-        evals,
-        device,
-        float(trained.metrics.get("train_steps_per_second", 0.0)),
-        _peak_memory_mb(gpu),
-    )
-    loss_plot(losses, evals, final / "loss.png")
+    loss_plot(result.losses, result.eval_losses, final / "loss.png")
     (final / "training_report.json").write_text(
         json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8"
     )
-    _swap_in(final, opts.out)
+    _swap_in(final, result.adapter)
     shutil.rmtree(work, ignore_errors=True)
-    return result
 
 
 def _peak_memory_mb(gpu: bool) -> float:

@@ -33,6 +33,7 @@ from agent.events import (
     Transcript,
     UtteranceDone,
 )
+from agent.reply.sentences import join_sentences
 from agent.tune.clean import Cleaned, Cleaner, sanitize
 from agent.tune.logs import Stream
 
@@ -237,7 +238,7 @@ class _Walk:
             self.current = None
         if utterance is None or event.outcome in ("failed", "empty"):
             return
-        text = sanitize(event.text or "".join(utterance.sentences))
+        text = sanitize(event.text or join_sentences(utterance.sentences))
         if utterance.tainted:
             self.counts["bot replies filtered by the output check"] += 1
             return

@@ -1,7 +1,9 @@
-"""A rich progress bar for transformers' Trainer: steps, loss, steps/s, eval loss."""
+"""How training shows its progress: a rich progress bar for transformers' Trainer (steps, loss,
+steps/s, eval loss) while it runs, the loss curve as a PNG when it is done."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.progress import (
@@ -70,3 +72,23 @@ class RichProgress(TrainerCallback):
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+def loss_plot(losses: list[tuple[int, float]], evals: list[tuple[int, float]], path: Path) -> None:
+    """The training loss by step (and eval loss by epoch, on a second axis) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(7, 4), dpi=100)
+    if losses:
+        axis.plot([s for s, _ in losses], [v for _, v in losses], label="train loss")
+    axis.set_xlabel("step")
+    axis.set_ylabel("loss")
+    if evals:
+        axis.plot([s for s, _ in evals], [v for _, v in evals], "o-", label="eval loss (held-out streams)")
+    axis.legend(loc="upper right")
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)

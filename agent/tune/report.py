@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -43,26 +42,6 @@ def print_dataset(summary: Summary, console: Console) -> None:
         )
     if summary.clusters:
         console.print(_table("Top questions", summary.clusters, ("question", "asked")))
-
-
-def loss_plot(losses: list[tuple[int, float]], evals: list[tuple[int, float]], path: Path) -> None:
-    """The training loss by step (and eval loss by epoch, on a second axis) as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(7, 4), dpi=100)
-    if losses:
-        axis.plot([s for s, _ in losses], [v for _, v in losses], label="train loss")
-    axis.set_xlabel("step")
-    axis.set_ylabel("loss")
-    if evals:
-        axis.plot([s for s, _ in evals], [v for _, v in evals], "o-", label="eval loss (held-out streams)")
-    axis.legend(loc="upper right")
-    figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
 
 
 def print_finetune(result: TuneResult, console: Console) -> None:

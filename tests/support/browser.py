@@ -20,10 +20,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from agent.brain.brain import chat_line
+from agent.brain.queue import Message
 from agent.bus import Bus, EventQueue
 from agent.config import ControlConfig, OverlayConfig
 from agent.control.server import ControlServer
-from agent.events import Admitted, Control, Danmaku, Event, Gift, Guard, SuperChat
+from agent.events import Control, Danmaku, Event, Gift, Guard, SuperChat
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # The flags the overlay issue names; each launch also gets a fresh --user-data-dir.
@@ -44,11 +46,7 @@ needs_chromium = pytest.mark.skipif(
 
 def vetted(event: Danmaku | Gift | SuperChat | Guard) -> list[Event]:
     """A viewer event and the brain's verdict that it may be shown."""
-    text = getattr(event, "text", "")
-    verdict = Admitted(
-        of=event.type, msg_id=event.msg_id, uname=event.uname, text=text, name=event.uname, display_text=text
-    )
-    return [event, verdict]
+    return [event, chat_line(event, Message(event, getattr(event, "text", ""), event.uname))]
 
 
 class ScriptedAgent:

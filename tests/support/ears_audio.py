@@ -54,12 +54,13 @@ def kokoro_wav(cache: Path, text: str = GREETING) -> Path:
     """``text`` spoken by the Kokoro engine (through the TTS registry), cached by text."""
     from agent.config_speech import TtsConfig
     from agent.tts import registry
+    from agent.tts.text import say
 
     path = cache / f"kokoro-{hashlib.sha1(text.encode()).hexdigest()[:10]}.wav"
     if not path.exists():
         engine = registry.create(TtsConfig(), "kokoro")
         engine.load()
-        write_wav(path, engine.synthesize(text), engine.sample_rate)
+        write_wav(path, say(engine, text), engine.sample_rate)
     return path
 
 

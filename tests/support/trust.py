@@ -13,9 +13,9 @@ from pathlib import Path
 
 from agent.brain.brain import Brain, Speak
 from agent.brain.endorse import evaluates, may_endorse
+from agent.brain.joined import RecentChat
 from agent.brain.moderation import Moderator
 from agent.brain.names import ANONYMOUS, ANONYMOUS_EN
-from agent.brain.split_orders import SplitOrders
 from agent.brain.state import Emit
 from agent.config import BrainConfig, LlmConfig
 from agent.events import Admitted, Danmaku, Enter, Event, Filtered, Gift, SuperChat, Tick, UtteranceDone
@@ -193,9 +193,7 @@ def _injection(row: Row, moderator: Moderator, engine: TemplateEngine, figures: 
     order = row.parts[-1]
     # The tag as the filters give it (a line a banned word also blocks is still tagged).
     tags = moderator.check(order, use_model=False).tags
-    tagged = "instruction" in tags or (
-        len(row.parts) > 1 and _split_order(row.parts)
-    )
+    tagged = "instruction" in tags or (len(row.parts) > 1 and _split_order(row.parts, moderator))
     shown = any(v.display_text and v.display_text in order for v in out.shown)
     reached = any(order in prompt for prompt in out.prompts)
     for g in (group, "injection/ALL"):
@@ -208,10 +206,11 @@ def _injection(row: Row, moderator: Moderator, engine: TemplateEngine, figures: 
         figures.add(g, "agreeable_by_the_gate", may_endorse(tags, order), row.text)
 
 
-def _split_order(parts: list[str]) -> bool:
-    orders = SplitOrders()
-    orders.joined("v", parts[0], 0.0)
-    return orders.joined("v", parts[1], 1.0) is not None
+def _split_order(parts: list[str], moderator: Moderator) -> bool:
+    recent = RecentChat(moderator)  # the brain's per-viewer memory
+    recent.check("v", parts[0], 0.0)
+    split = recent.check("v", parts[1], 1.0)
+    return split is not None and split.reason == "instruction"
 
 
 _CHAT_LOSSES = frozenset(

@@ -10,7 +10,7 @@ from typing import Any
 
 from agent.events import Danmaku, Enter, Event, Gift, Guard, Like, SourceStatus, SuperChat
 from agent.sources.bilibili.fields import GiftPrices, as_count, as_float, as_id, as_int, as_str, as_uid, get
-from agent.sources.bilibili.web_commands import MAX_TEXT, PLATFORM
+from agent.sources.bilibili.web_commands import PLATFORM, room_facts
 
 
 def _open_uid(d: Any) -> str:
@@ -29,7 +29,7 @@ def dm(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
             msg_id=as_id(get(d, "msg_id")),
             uid=_open_uid(d),
             uname=as_str(get(d, "uname")),
-            text=text[:MAX_TEXT],
+            text=text,
             guard_level=as_int(get(d, "guard_level")),
             medal_name=as_str(get(d, "fans_medal_name")) if wearing is not False else "",
             medal_level=as_int(get(d, "fans_medal_level")) if wearing is not False else 0,
@@ -75,7 +75,7 @@ def super_chat(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
             msg_id=as_id(get(d, "msg_id")) or as_id(get(d, "message_id")),
             uid=_open_uid(d),
             uname=as_str(get(d, "uname")),
-            text=text[:MAX_TEXT],
+            text=text,
             price=as_float(get(d, "rmb")),
             duration_s=end - start if 0 < end - start < 86400 else 60,
         )
@@ -120,7 +120,9 @@ def enter(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
 
 
 def live_start(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
-    return [SourceStatus(source=PLATFORM, state="live_on", detail=as_str(get(body, "data", "title")))]
+    """The stream started: its title and area (game) join the knowledge as the room's facts."""
+    d = body.get("data")
+    return [SourceStatus(source=PLATFORM, state="live_on", detail=as_str(get(d, "title"))), *room_facts(d)]
 
 
 def live_end(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:

@@ -22,10 +22,12 @@ from typing import Any
 import httpx
 
 from agent.config import BilibiliOpenSource
+from agent.events import Event
 from agent.sources.base import SourceAuthError, SourceProtocolError
 from agent.sources.bilibili.codec import encode_auth
 from agent.sources.bilibili.commands import INTERACTION_END, CommandParser
 from agent.sources.bilibili.link import AuthRefused, SessionContext, json_object, run_link
+from agent.sources.bilibili.web_commands import room_facts
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +209,19 @@ class BilibiliOpenSession:
                         log.info("bilibili open platform: could not end game on shutdown")
                 raise
 
+    async def _room_facts(self, http: httpx.AsyncClient, room_id: int) -> list[Event]:
+        """The room's title and area from the public room-info API (app/start has neither);
+        nothing, and one info line, when it cannot be had: chat does not depend on it."""
+        base = self.cfg.room_api_base
+        if not base or room_id <= 0:
+            return []
+        try:
+            data = await json_object(http.get(f"{base}/room/v1/Room/get_info?room_id={room_id}"), "room info")
+        except SourceProtocolError as exc:
+            log.info("bilibili open platform: no room title and area (%s)", exc)
+            return []
+        return room_facts(data.get("data"), str(room_id)) if data.get("code") == 0 else []
+
     async def _run(self, api: OpenApi, ctx: SessionContext) -> None:
         if self.game is not None:
             # A long backoff may have outlived the game (60 s without heartbeats):
@@ -220,6 +235,8 @@ class BilibiliOpenSession:
             self.game = await api.start()
             self.games_started += 1
             log.info("bilibili open platform: game started for room %d", self.game.room_id)
+            for event in await self._room_facts(api.http, self.game.room_id):
+                ctx.emit(event)
         game = self.game
         url = game.wss_links[self._connects % len(game.wss_links)]
         self._connects += 1

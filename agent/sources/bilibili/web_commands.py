@@ -27,7 +27,6 @@ from agent.sources.bilibili.fields import (
 )
 
 PLATFORM = "bilibili"
-MAX_TEXT = 2000  # a chat line longer than this is garbage or an attack; cut it early
 
 
 def danmu_msg(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
@@ -53,7 +52,7 @@ def danmu_msg(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
             msg_id=msg_id,
             uid=as_uid(item(user, 0)),
             uname=uname,
-            text=text[:MAX_TEXT],
+            text=text,
             guard_level=as_int(item(info, 7)),
             medal_name=as_str(item(medal, 1)),
             medal_level=as_int(item(medal, 0)),
@@ -132,7 +131,7 @@ def super_chat(body: dict[str, Any], _prices: GiftPrices) -> list[Event]:
             msg_id=f"sc:{sc_id}" if sc_id else "",
             uid=as_uid(get(data, "uid")),
             uname=as_str(get(data, "user_info", "uname")),
-            text=text[:MAX_TEXT],
+            text=text,
             price=as_float(get(data, "price")),
             duration_s=as_int(get(data, "time"), 60),
         )

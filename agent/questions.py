@@ -6,6 +6,8 @@ questions all the same. A line is a question when it has
 * a question mark, or a question particle (吗, a closing 么, 了没), or ``X呢`` when X is short
   (你呢, 主播呢) or itself holds an interrogative word;
 * an A-not-A choice (是不是, 有没有, 能不能, 好不好玩, 去不去), or a closing 不 (好玩不);
+* an A-or-B choice: 这是单机还是网游, 猫派还是狗派, 你是男是女, 真的假的 (not 还是算了,
+  我还是喜欢, 还是主播厉害, where 还是 is "still" or "after all");
 * an interrogative word: 什么/啥/神马, 怎么/咋/怎样/如何, 为什么/为啥, 谁, 哪 (哪里, 哪个,
   哪买的), 几 + a counter (几点, 几岁, 第几关), 多 + a measure (多大, 多高, 多久, 多少),
   干嘛, 是否, 请问/问一下/想问;
@@ -54,6 +56,10 @@ _ZH = re.compile(
             r"[?？]",
             rf"吗(?!啡)|(?<![那这怎什多要])么{_END}|了没(?:有)?{_END}|(?<=[{_HAN}])不{_END}",
             rf"([{_HAN}])[不没]\1",  # A-not-A: 是不是, 有没有, 能不能, 好不好
+            # A or B: 单机还是网游 (not 还是算了, 我还是喜欢, 还是主播厉害); 是男是女, 真的假的.
+            rf"(?<![我但可过就])(?<=[{_HAN}a-z0-9])还是"
+            rf"(?!算了|别|挺|很|觉得|喜欢|有点|不错|这么|那么|老样子|几|以前|上次|小时候)[{_HAN}a-z0-9]",
+            rf"是(?P<a>[{_HAN}]{{1,3}})是(?!(?P=a))[{_HAN}]{{1,3}}[啊呀呢啦的]*$|真的假的",
             r"可不可以|是否|请问|问一下|问下|想问|问问|求问|求助",
             r"什么|啥|神马|怎么|怎样|咋|如何|为何|干嘛|干啥|谁",
             r"哪",

@@ -1,0 +1,229 @@
+"""What a question asks about, slot by slot, for telling look-alike questions apart.
+
+The small embedding model reads 主播多高 / 主播多重, 几点开始 / 几点结束, 上一把玩的什么 /
+下一把玩什么 as one question: they share every word but the one that matters. ``slots``
+reads those words from a small table: for each slot (the kind of answer, the attribute,
+the event a time belongs to, past or future, the day, the thing, whose attribute) the values
+a text names. Two texts whose values for some slot are both named and share none cannot
+be the same question (``contrast``): the meaning index refuses to fold them. So it does
+two texts that are one swapped word or one "not" apart (``minimal_pair``).
+
+A table rather than a model or a library: the words are few and nameable, a wrong entry
+shows up as a pair to add to tests/data/paraphrases_tuning2.json, and it costs
+microseconds. Values are matched on the lowered text, 主播 and particles kept (whose
+attribute it is can hang on them).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+__all__ = ["Slots", "agree", "answer_form", "contrast", "minimal_pair", "slots"]
+
+Slots = tuple[frozenset[str], ...]
+
+# (slot, ((value, pattern), ...)). A value is named when its pattern matches.
+_TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "kind",  # the kind of answer
+        (
+            ("when", r"几点|什么时候|啥时候|何时|多会|\bwhen\b|what time"),
+            ("how long", r"多久|多长时间|几个小时|几年|how long"),
+            ("where", r"哪里|哪儿|在哪|去哪|哪买|哪的|哪拿|哪搞|哪下|哪看|哪找|哪刷|\bwhere\b"),
+            ("who", r"谁|\bwho\b"),
+            ("why", r"为什么|为何|为啥|\bwhy\b"),
+        ),
+    ),
+    (
+        "attribute",  # of a person or thing
+        (
+            ("height", r"身高|多高|个子|一米|几米|\btall\b|height"),
+            ("weight", r"体重|多重|[几多少]斤|公斤|\bkg\b|weigh|heavy"),
+            ("age", r"年龄|几岁|多少岁|岁数|年纪|几几年|多大(?!内存)|\bold\b|\bage\b"),
+            ("price", r"多少钱|价格|价钱|售价|几个钱|几块钱|多少米|贵不贵|\bcost|price|how much is"),
+            ("size", r"内存|多大|几个g|多少g|\bgb\b|\bsize\b"),
+            ("name", r"叫什么|叫啥|名字|\bname\b|\bcalled\b"),
+            ("brand", r"牌子|品牌|型号|哪款|\bbrand\b|\bmodel\b"),
+            # how to do it (怎么打, 打法, 攻略), not 怎么输了 / 怎么不开 (why)
+            (
+                "method",
+                r"(?:怎么|咋|如何)(?:才能)?(?:打|过|玩|弄|获得|拿到|加|入|买|下|设置|调|开通)"
+                r"|打法|攻略|how (?:do i|to|can i)",
+            ),
+        ),
+    ),
+    (
+        "place",  # where from, where now, where been or going
+        (
+            ("origin", r"哪里人|哪的人|老家|(?<![过去])哪个省|哪个地方的|哪国人|\bfrom\b"),
+            ("home", r"住|定居|生活|现在在哪|人在哪|\blive\b"),
+            ("been", r"去过|\bbeen to\b|visited"),
+            ("going", r"想去|要去|\bgoing\b|want to go"),
+        ),
+    ),
+    (
+        "mood",  # done already, or wished for
+        (
+            ("done", r"了吗|了没|过吗|过没|已经|\bhave you\b|\bdid you\b"),
+            ("wish", r"想|打算|\bwant|would you like|gonna"),
+        ),
+    ),
+    (
+        "count",  # which one (第几关) or how many in all (一共几关)
+        (
+            ("ordinal", r"第几|哪一[关章局把]|到哪了|打到哪"),
+            ("total", r"一共|总共|in total|how many"),
+        ),
+    ),
+    (
+        "event",  # what a time or duration belongs to
+        (
+            ("start", r"开播|开始|开的|几点开|什么时候开|啥时候开|上线|\bstart|\bbegin|go live"),
+            (
+                "end",
+                r"下播|结束|截止|下班|下线|几点下|什么时候下(?!一)|啥时候下(?!一)|播到几点"
+                r"|\bstop|\bend\b|finish",
+            ),
+            ("sleep", r"睡|\bsleep|\bbed\b"),
+            ("wake", r"起床|醒|wake"),
+            ("meal", r"吃饭|\bdinner|\blunch"),
+        ),
+    ),
+    (
+        "tense",  # before or after now
+        (
+            (
+                "past",
+                r"上一|上个|刚才|刚刚|之前|以前|昨天|昨晚|已经"
+                r"|\bdid\b|\bwas\b|have been|yesterday|\blast\b",
+            ),
+            (
+                "future",
+                r"下一|下个|接下来|待会|等下|等会|之后|以后|还要|还[播玩打唱].{0,2}多久|明天"
+                r"|\bwill\b|\bnext\b|tomorrow|gonna",
+            ),
+            ("now", r"现在|目前|\bnow\b|currently"),
+        ),
+    ),
+    (
+        "thing",  # what a gear / media / in-game question is about
+        (
+            ("mic", r"麦克风|麦(?!当)|\bmic"),
+            ("keyboard", r"键盘|\bkeyboard|switches"),
+            ("mouse", r"鼠标(?!垫)|\bmouse\b"),
+            ("mousepad", r"鼠标垫|mousepad|mouse pad"),
+            ("headset", r"耳机|headset|headphone"),
+            ("chair", r"椅|\bchair"),
+            ("glasses", r"眼镜|glasses"),
+            ("controller", r"手柄|controller"),
+            ("gpu", r"显卡|\bgpu|graphics card"),
+            ("camera", r"摄像头|\bcam(?:era)?\b"),
+            ("clothes", r"衣服|外套|裤子|鞋|shirt|hoodie|jacket|shoes"),
+            ("song", r"歌|bgm|音乐|\bsong|\bmusic"),
+            ("map", r"地图|\bmap\b"),
+            ("skin", r"皮肤|\bskin"),
+            ("weapon", r"武器|枪|\bweapon|\bgun"),
+            ("video", r"视频|录像|回放|录播|\bvideo|\bvod|upload"),
+        ),
+    ),
+    (
+        "day",
+        (
+            ("today", r"今天|今晚|今日|今儿|\btoday|tonight"),
+            ("tomorrow", r"明天|明晚|明儿|tomorrow"),
+            ("yesterday", r"昨天|昨晚|yesterday"),
+            ("every day", r"每天|天天|every day"),
+        ),
+    ),
+)
+_COMPILED = tuple((name, tuple((v, re.compile(p)) for v, p in values)) for name, values in _TABLE)
+
+# Whose attribute: only compared when both texts ask for an attribute (主播多大 / 主播的猫多大,
+# 你叫什么 / 这个角色叫什么); 主播有对象吗 / 主播单身吗 name no attribute and are not compared.
+_OWNERS = (
+    ("pet", re.compile(r"猫|狗|\bcat|\bdog")),
+    ("family", re.compile(r"弟|妹|哥|姐|爸|妈|女朋友|男朋友|老婆|老公|brother|sister|\bgf\b|\bbf\b")),
+    ("game", re.compile(r"游戏|\bgame\b")),
+    ("character", re.compile(r"角色|人物|英雄|npc|boss|character")),
+    ("skin", re.compile(r"皮肤|\bskin\b")),
+)
+_STREAMER = re.compile(r"主播|你|\bzb\b|zb|\bup主|\byou\b|\bu\b|\bur\b|\bstreamer\b")
+
+
+def slots(lowered: str) -> Slots:
+    """Per slot, the values ``lowered`` names (empty when it names none)."""
+    found = [frozenset(v for v, rule in values if rule.search(lowered)) for _name, values in _COMPILED]
+    owners = frozenset(name for name, rule in _OWNERS if rule.search(lowered))
+    if not owners and _STREAMER.search(lowered):
+        owners = frozenset({"streamer"})
+    found.append(owners if found[1] else frozenset())
+    return tuple(found)
+
+
+# Slots narrow enough that sharing a value is evidence of one question (both ask a
+# height, both about the mic, both about where someone lives, both about the end of the
+# stream); the kind, the day and the tense are shared by too many different questions.
+_NARROW = tuple(i for i, (name, _v) in enumerate(_TABLE) if name in {"attribute", "place", "event", "thing"})
+
+
+def agree(a: Slots, b: Slots) -> bool:
+    """Whether two texts name the same value of a narrow slot (see ``_NARROW``)."""
+    return any(a[i] & b[i] for i in _NARROW)
+
+
+def contrast(a: Slots, b: Slots) -> bool:
+    """Whether two texts' slots say they ask different things: some slot where each names
+    a value and they share none."""
+    return any(x and y and not x & y for x, y in zip(a, b, strict=True))
+
+
+# A wh-question (什么/哪/几/多少/怎么, what/which/how) or a yes-no one (吗, A-not-A, 了没, do you):
+# 这是什么游戏 / 这游戏好玩吗 share every content word and ask different things, but
+# 有粉丝群吗 / 粉丝群号多少 is one question, so a differing form costs a little, no veto.
+_WH = re.compile(
+    r"什么|哪|谁|几|多少|怎么|怎样|如何|为什么|多[高大久长重远]|what's"
+    r"|\b(?:what|whats|which|who|where|when|how|why)\b"
+)
+_YES_NO = re.compile(
+    r"吗|么$|[不没]$|(.)[不没]\1|了没|是否|\?$"
+    r"|^(?:do|does|did|can|could|is|are|was|have|has|will|would)\b"
+)
+
+
+def answer_form(lowered: str) -> str:
+    """``wh``, ``yes-no`` or ``""`` (neither, e.g. 求歌名)."""
+    if _WH.search(lowered):
+        return "wh"
+    return "yes-no" if _YES_NO.search(lowered) else ""
+
+
+# Question words, one token for minimal_pair: swapping 几点 for 什么时候 is not a new slot.
+_ASKING = "？"
+_QUESTION_WORD_RE = re.compile(
+    r"什么|哪个|哪款|哪里|哪儿|哪|几点|几|多少|谁|怎么|如何|\b(?:what|which|who|where|when|how)\b"
+)
+_NEGATION = (["不"], ["没"], ["没有"], ["not"], ["don't"], ["didn't"], ["没", "有"])
+_TOKEN_RE = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
+
+
+def minimal_pair(a: str, b: str) -> bool:
+    """Canonical forms that differ only in one swapped slot of at most three tokens (a
+    Chinese character or a Latin word), around at least two shared ones, the question
+    words aside: 几点下播 / 几点开播, 主播是学生 / 主播是老师, what game is this / what song
+    is this ask different things; or only in a "not" (为啥不开麦 / 为啥开麦). A paraphrase
+    rewords more than one slot."""
+    ta, tb = _tokens(a), _tokens(b)
+    ops = difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes()
+    changed = [op for op in ops if op[0] != "equal"]
+    shared = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in ops if tag == "equal")
+    if len(changed) != 1 or shared < 2:
+        return False
+    tag, i1, i2, j1, j2 = changed[0]
+    if tag != "replace":  # one side has a word more: only a "not" makes another question
+        return ta[i1:i2] + tb[j1:j2] in _NEGATION
+    return max(i2 - i1, j2 - j1) <= 3 and _ASKING not in ta[i1:i2] + tb[j1:j2]
+
+
+def _tokens(form: str) -> list[str]:
+    return _TOKEN_RE.findall(_QUESTION_WORD_RE.sub(_ASKING, form))
