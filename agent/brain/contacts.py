@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from agent.brain.leads import first_chars, gated
+
 __all__ = ["ContactHit", "find_contacts", "fold"]
 
 
@@ -117,10 +119,15 @@ _CUE_OTHER = r"群号?|电话|手机号?|tel|call|私聊|私信|联系方式|联
 _GLUE = r"号码?|号|群|id|是|为|搜索?|加|我|私聊|一下|[: \x00\x01_@-]"
 _CUE = rf"(?:{_CUE_QQ}|{_CUE_WX}|{_CUE_OTHER})"
 _CUE_BEFORE_RE = re.compile(rf".*({_CUE}(?:{_GLUE}){{0,6}})$", re.DOTALL)
+# Every character a cue word can start with: a window holding none cannot end in a cue,
+# so the backtracking search above is skipped (most digit runs in chat have no cue).
+_CUE_STARTS = first_chars(_CUE)
 _CUE_END_RE = re.compile(rf"{_CUE}$")  # one more cue right before a cue: 扣扣, qq群
 _CUE_AFTER_RE = re.compile(rf"(?:{_SEP}|是|为|的|我)*(?:{_CUE_QQ}|{_CUE_WX}|群号?|电话)")
+_CUE_AFTER_STARTS = first_chars(_CUE_AFTER_RE.pattern)  # what a cue after a number starts with
+_NON_DIGIT_RE = re.compile(r"\D")
 # A WeChat-style id (a letter, then 5-19 letters/digits/_/-) right after a cue word.
-_ID_AFTER_CUE_RE = re.compile(
+_ID_AFTER_CUE_RE = gated(  # the same matches, a position no cue starts at skipped at once
     rf"(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式|私聊|加)(?:{_GLUE}){{0,6}}"
     r"([a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])"
 )
@@ -208,7 +215,7 @@ def _link_kind(text: str, folded: str, m: re.Match[str]) -> str:
 
 def _number(text: str, folded: str, m: re.Match[str]) -> tuple[int, str] | None:
     """(start, kind) for a digit run that is a contact, else None."""
-    digits = re.sub(r"\D", "", m.group())
+    digits = _NON_DIGIT_RE.sub("", m.group())
     count = len(digits)
     if count < 5:
         return None
@@ -216,13 +223,18 @@ def _number(text: str, folded: str, m: re.Match[str]) -> tuple[int, str] | None:
         return m.start(), "phone"
     if count <= 12:
         low = max(0, m.start() - 12)
-        cue = _CUE_BEFORE_RE.match(folded, low, m.start())
+        window = folded[low : m.start()]
+        maybe = _CUE_STARTS is None or not _CUE_STARTS.isdisjoint(window)
+        cue = _CUE_BEFORE_RE.match(folded, low, m.start()) if maybe else None
         if cue is not None:
             start = cue.start(1)
             while (more := _CUE_END_RE.search(folded, low, start)) is not None and more.end() == start:
                 start = more.start()
             return start, "contact_id"
-        if _CUE_AFTER_RE.match(folded, m.end(), m.end() + 8):
+        after = folded[m.end() : m.end() + 1]
+        if (_CUE_AFTER_STARTS is None or (after and after in _CUE_AFTER_STARTS)) and _CUE_AFTER_RE.match(
+            folded, m.end(), m.end() + 8
+        ):
             return m.start(), "contact_id"
     if count >= 7 and _disguised(text[m.start() : m.end()], digits):
         return m.start(), "number"

@@ -105,10 +105,7 @@ class FloodControl:
             reason = "user_rate"
         sent.append(now)
         if self._repeat_window > 0:
-            if reason is None and any(
-                now - then <= self._repeat_window and _similar(key, earlier, self._threshold)
-                for then, earlier in viewer.recent
-            ):
+            if reason is None and self._repeats(viewer, key, now):
                 reason = "repeat"
             viewer.recent.append((now, key))
         if self._dup_window > 0 and key:
@@ -116,6 +113,14 @@ class FloodControl:
             if reason is None and echoed:
                 reason = "flood"
         return reason
+
+    def _repeats(self, viewer: _Viewer, key: str, now: float) -> bool:
+        """Whether ``key`` says what the viewer said within the repeat window."""
+        window, threshold = self._repeat_window, self._threshold
+        for then, earlier in viewer.recent:
+            if now - then <= window and _similar(key, earlier, threshold):
+                return True
+        return False
 
     def _echo(self, key: str, now: float) -> bool:
         """Record ``key`` at ``now``; True when duplicate_max others were seen in the window."""

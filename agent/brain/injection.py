@@ -47,6 +47,7 @@ import binascii
 import re
 
 from agent.brain.leads import gated
+from agent.brain.screen import Patterns
 
 __all__ = ["claim_in", "instruction_in", "order_in"]
 
@@ -191,7 +192,10 @@ _ZH_FAMILIES = (
     rf"|(?:{_BOT}|请你?|给我|帮我)用{_LANG}",
     r"rot13|解码|解密",
 )
-_ZH = gated("|".join(_ZH_FAMILIES))
+# The families searched as one alternation, each only where a string it needs occurs
+# (agent.brain.screen.Patterns): most chat holds none of them, and the one big gated
+# alternation starts a try at every 你, 我, 是 of a message.
+_ZH = Patterns(_ZH_FAMILIES)
 
 # --- English (the lowercased display form; whole words) ---------------------------------------
 _L, _R = r"(?<![a-z0-9])", r"(?![a-z])"
@@ -356,7 +360,7 @@ def _decodes_to_text(token: str) -> bool:
 
 def instruction_in(display: str, lowered: str, compact: str) -> bool:
     """True when the message tries to give the bot orders (the families in the module docstring)."""
-    if _ZH.search(compact) is not None or _DISPLAY.search(lowered) is not None:
+    if _ZH.any(compact) or _DISPLAY.search(lowered) is not None:
         return True
     if _LATIN_RE.search(lowered) is None:  # most danmaku has no English to read
         return False

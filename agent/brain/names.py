@@ -46,7 +46,7 @@ from functools import lru_cache
 from agent.brain import normalize, tags
 from agent.brain.contacts import find_contacts, fold
 from agent.brain.moderation import Moderator
-from agent.brain.screen import Screen, caseless
+from agent.brain.screen import Patterns, Screen, caseless
 from agent.brain.tags import Tagger
 from agent.sources.platforms import ANONYMOUS, ANONYMOUS_EN, MAX_NAME, anonymous  # platform facts
 
@@ -339,6 +339,8 @@ def screened_rules() -> tuple[list[re.Pattern[str]], list[str]] | None:
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern) and name not in _GATES:
                 patterns.append(value)
+            elif isinstance(value, Patterns):  # several patterns searched as one (injection._ZH)
+                patterns += value.patterns
             elif isinstance(value, dict):  # rules by tag: only the tags a name may not carry
                 patterns += [
                     p for t, p in value.items() if isinstance(p, re.Pattern) and t not in _HARMLESS_TAGS

@@ -149,12 +149,15 @@ def classify(message: Message, bot_name: str) -> ReplyKind | None:
 
 
 def filtered(
-    message: Message | None, reason: FilterReason, rule: str = "", kind: str = "control"
+    message: Message | None, reason: FilterReason, rule: str = "", kind: str = "control", events: int = 1
 ) -> Filtered:
+    """A Filtered for ``message`` (``events``: the viewer events it stands for; a message's only)."""
     if message is None:
         return Filtered(of=kind, reason=reason, rule=rule)
     event = message.event
-    return Filtered(of=event.type, reason=reason, rule=rule, uname=message.name, text=message.text)
+    return Filtered(
+        of=event.type, reason=reason, rule=rule, uname=message.name, text=message.text, events=events
+    )
 
 
 def text_of(candidate: Candidate) -> str:
@@ -169,10 +172,13 @@ def patience(kind: str, cfg: BrainConfig) -> float:
 def block(queue: Queue, rank: int) -> tuple[int, int]:
     """The slice of ``queue.pending`` holding candidates of ``rank``."""
     pending = queue.pending
-    if pending and rank > pending[-1].rank:
+    if not pending:
+        return 0, 0
+    last = pending[-1].rank
+    if rank > last:
         return len(pending), len(pending)  # (a flood of chatter behind more important replies)
     start = bisect_left(pending, rank, key=_RANK_OF)
-    return start, bisect_left(pending, rank + 1, start, key=_RANK_OF)
+    return start, len(pending) if rank == last else bisect_left(pending, rank + 1, start, key=_RANK_OF)
 
 
 def fold_into(
@@ -181,10 +187,17 @@ def fold_into(
     """``queue`` with ``message`` folded into a waiting candidate of its kind, and that
     candidate as it was (None: nothing to fold into)."""
     start, stop = block(queue, RANK[kind])
-    pending = queue.pending
+    pending, text = queue.pending, message.text
     for i in range(start, stop):
         waiting = pending[i]
-        merged = _merge(waiting, kind, message, now, cfg, fold)
+        if kind in FOLDED:  # the common case, inline: most waiting messages do not fold
+            if waiting.kind != kind or waiting.message is None or not fold(waiting.message.text, text):
+                continue
+            # One more viewer asked: the question stays worth answering for longer.
+            expires = max(waiting.expires, now + patience(kind, cfg))
+            merged: Candidate | None = replace(waiting, count=waiting.count + 1, expires=expires)
+        else:
+            merged = _merge(waiting, kind, message, now, cfg)
         if merged is not None:
             return replace(
                 queue,
@@ -195,18 +208,12 @@ def fold_into(
 
 
 def _merge(
-    waiting: Candidate, kind: ReplyKind, message: Message, now: float, cfg: BrainConfig, fold: Fold
+    waiting: Candidate, kind: ReplyKind, message: Message, now: float, cfg: BrainConfig
 ) -> Candidate | None:
-    """``waiting`` with ``message`` folded in, or None when they are separate replies."""
+    """``waiting`` with a gift or a greeting ``message`` folded in, or None when they are
+    separate replies (messages that fold by what they say: ``fold_into``)."""
     if waiting.kind != kind or waiting.message is None:
         return None
-    if kind in FOLDED:
-        if not fold(waiting.message.text, message.text):
-            return None
-        # One more viewer asked: the question stays worth answering for longer.
-        return replace(
-            waiting, count=waiting.count + 1, expires=max(waiting.expires, now + patience(kind, cfg))
-        )
     if kind == "gift":
         a, b = waiting.message.event, message.event
         if not (isinstance(a, Gift) and isinstance(b, Gift)):
@@ -231,18 +238,21 @@ def _merge(
     return None
 
 
-def add(queue: Queue, candidate: Candidate, cfg: BrainConfig) -> tuple[Queue, Candidate | None]:
+def add(
+    queue: Queue, candidate: Candidate, cfg: BrainConfig, wait_until: float | None = None
+) -> tuple[Queue, Candidate | None]:
     """``queue`` with ``candidate`` last in its rank block, and the candidate dropped to keep
-    within ``brain.max_pending`` (the oldest of the least important kind), if any."""
+    within ``brain.max_pending`` (the oldest of the least important kind), if any; with
+    ``wait_until`` as its new ``wait_until`` when given (one new queue, not two)."""
     pending = list(queue.pending)
     pending.insert(block(queue, candidate.rank)[1], candidate)
     victim = None
     if len(pending) > cfg.max_pending:
         victim = pending.pop(bisect_left(pending, pending[-1].rank, key=_RANK_OF))
-    return replace(
-        queue,
+    return Queue(  # every field: one per message, cheaper than ``replace``
         pending=tuple(pending),
         next_expiry=min(queue.next_expiry, candidate.expires),
+        wait_until=queue.wait_until if wait_until is None else wait_until,
         seq=max(queue.seq, candidate.seq + 1),
     ), victim
 
@@ -306,8 +316,4 @@ def parts_of(candidate: Candidate) -> tuple[Candidate, ...]:
 def not_answered(candidate: Candidate, reason: FilterReason, rule: str = "") -> list[Filtered]:
     """One Filtered per part of a candidate that leaves unsaid, each counting its events, so
     every gift of a combo and every thank-you of a batch is accounted for."""
-    out = []
-    for part in parts_of(candidate):
-        dropped = filtered(part.message, reason, rule, kind=part.kind)
-        out.append(replace(dropped, events=part.events) if part.message is not None else dropped)
-    return out
+    return [filtered(part.message, reason, rule, part.kind, part.events) for part in parts_of(candidate)]

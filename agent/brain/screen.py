@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from re._casefix import _EXTRA_CASES  # what IGNORECASE matches beyond lower case
 from typing import Any
 
-__all__ = ["Screen", "caseless", "needs"]
+import ahocorasick
+
+__all__ = ["Patterns", "Screen", "caseless", "needs"]
 
 _MAX_SET = 1024  # more possible texts than this: stop enumerating them
 _MAX_CLASS = 16  # a character class larger than this ([a-z], [\u4e00-\u9fff]) needs nothing in particular
@@ -159,11 +161,30 @@ _SAME = {chr(k): min([chr(k), *map(chr, v)]) for k, v in _EXTRA_CASES.items()}
 def caseless(text: str) -> str:
     """``text`` as ``re.IGNORECASE`` compares it, one character for one (İ -> i, ı -> i, ſ -> s):
     a case-insensitive pattern's needed strings are in this form, so pass texts in it too."""
-    out = []
-    for c in text:
-        low = c.lower()[:1] or c
-        out.append(_SAME.get(low, low))
-    return "".join(out)
+    if text.isascii():  # every ASCII character's group has it as its smallest member
+        return text.lower()
+    return text.translate(_CASELESS)
+
+
+def _caseless_char(c: str) -> str:
+    low = c.lower()[:1] or c
+    return _SAME.get(low, low)
+
+
+class _CaselessTable(dict[int, str]):
+    """``caseless`` per character, worked out on first sight and kept (``str.translate``
+    reads it at C speed); at most ``_CASELESS_MAX`` kept, so a flood of rare characters
+    cannot grow it without bound."""
+
+    def __missing__(self, cp: int) -> str:
+        folded = _caseless_char(chr(cp))
+        if len(self) < _CASELESS_MAX:
+            self[cp] = folded
+        return folded
+
+
+_CASELESS_MAX = 1 << 16
+_CASELESS = _CaselessTable()
 
 
 class Screen:
@@ -179,33 +200,64 @@ class Screen:
             else:
                 strings |= found
         self.strings = frozenset(strings)
-        # Each string is filed under its rarest character: a text without that character cannot
-        # hold the string, and a set intersection (C speed) finds the few characters to check.
-        index: dict[str, list[str]] = {}
-        for text in sorted(self.strings, key=len, reverse=True):
-            key = min(text, key=lambda c: _rarity(c) * (1 + len(index.get(c, ())) / 32))
-            index.setdefault(key, []).append(text)
-        self._index = {c: tuple(sorted(texts, key=len)) for c, texts in index.items()}
-        self._keys = frozenset(self._index)
+        # One Aho-Corasick pass over the joined texts finds any of the strings (C speed).
+        self._automaton = ahocorasick.Automaton()
+        for text in self.strings:
+            self._automaton.add_word(text, len(text))
+        if self.strings:
+            self._automaton.make_automaton()
 
     def quiet(self, texts: list[str]) -> bool:
         # "\x00" joins the texts: no needed string holds it, so none is found across a joint.
         # The other patterns run on each text (they may be anchored).
         texts = list(dict.fromkeys(texts))
-        joined = "\x00".join(texts)
-        for key in self._keys.intersection(joined):
-            if any(text in joined for text in self._index[key]):
-                return False
+        if self.strings and next(self._automaton.iter("\x00".join(texts)), None) is not None:
+            return False
         return not any(p.search(text) for p in self.always for text in texts)
 
 
-# How often a character is in a name, roughly (only used to file strings: any choice is exact).
-_LETTERS = "etaoinshrdlcumwfgypbvkjxqz"
+class Patterns:
+    """Several patterns searched as one alternation would be, each only where its needed
+    strings occur: one Aho-Corasick pass over the text names the few patterns that can match
+    (a pattern that needs nothing in particular is always searched). ``any(text)`` is what
+    ``re.compile("|".join(patterns)).search(text) is not None`` says; ``which(text)`` is the
+    indices of every pattern that matches. Exact for the reason ``Screen`` is; the patterns
+    are compiled with ``agent.brain.leads.gated`` (same matches, cheaper misses)."""
 
+    def __init__(self, patterns: Iterable[str]) -> None:
+        from agent.brain.leads import gated
 
-def _rarity(c: str) -> float:
-    if c in _COMMON:
-        return 1.0
-    if c.isascii():
-        return 0.9 - 0.6 * _LETTERS.index(c) / 26 if c in _LETTERS else 0.8
-    return 0.05
+        sources = list(patterns)
+        self.patterns = [gated(source) for source in sources]  # compiled, in the order given
+        by_string: dict[str, list[int]] = {}
+        always: list[int] = []
+        for index, source in enumerate(sources):
+            found = needs(re.compile(source))
+            if found is None:
+                always.append(index)
+            for string in found or ():
+                by_string.setdefault(string, []).append(index)
+        self._always = tuple(always)
+        self._automaton = ahocorasick.Automaton()
+        for string, indices in by_string.items():
+            self._automaton.add_word(string, tuple(indices))
+        if by_string:
+            self._automaton.make_automaton()
+
+    def _candidates(self, text: str) -> Iterable[int]:
+        tried: set[int] = set()
+        if len(self._automaton):
+            for _end, indices in self._automaton.iter(text):
+                for index in indices:
+                    if index not in tried:
+                        tried.add(index)
+                        yield index
+        yield from self._always
+
+    def any(self, text: str) -> bool:
+        """True when some pattern matches ``text`` (searched, not anchored)."""
+        return any(self.patterns[i].search(text) is not None for i in self._candidates(text))
+
+    def which(self, text: str) -> set[int]:
+        """The indices of the patterns that match ``text``."""
+        return {i for i in self._candidates(text) if self.patterns[i].search(text) is not None}

@@ -46,6 +46,7 @@ from agent.brain import normalize
 from agent.brain.injection import claim_in, instruction_in, order_in
 from agent.brain.leads import gated
 from agent.brain.normalize import ascii_edge
+from agent.brain.screen import Patterns
 from agent.brain.sentiment import SentimentModel
 from agent.questions import is_question
 
@@ -114,7 +115,9 @@ def _cue_automaton() -> ahocorasick.Automaton:
 
 
 _CUE_AUTOMATON = _cue_automaton()
-_RULE_RES = {tag: gated(rule) for tag, rule in _RULES.items()}
+_RULE_RES = {tag: gated(rule) for tag, rule in _RULES.items()}  # agent.brain.names screens names with these
+_RULE_TAGS = tuple(_RULES)
+_RULE_PATTERNS = Patterns(_RULES.values())  # each searched only where a string it needs occurs
 # Every tag a message can carry (mode triggers in the config name them).
 TAGS = frozenset(_CUES) | frozenset(_RULES)
 TAGS |= {"question", "mention", "positive", "negative", "claim", "order", "instruction"}
@@ -144,7 +147,7 @@ class Tagger:
         for end, (tags, length, word) in _CUE_AUTOMATON.iter(lowered):
             if not word or (ascii_edge(lowered, end - length) and ascii_edge(lowered, end + 1)):
                 found |= tags
-        found.update(tag for tag, rule in _RULE_RES.items() if rule.search(lowered))
+        found.update(_RULE_TAGS[i] for i in _RULE_PATTERNS.which(lowered))
         if is_question(lowered):  # interrogative words and patterns: agent/questions.py
             found.add("question")
         if instruction_in(display, lowered, compact):
