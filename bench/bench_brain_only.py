@@ -59,7 +59,7 @@ def _danmaku(n: int, first: int = 0, *, unique: bool = True) -> list[Danmaku]:
 
 def _clear_text_caches() -> None:
     """Forget every per-text cache, so a run's unique texts cannot hit one another run filled."""
-    normalize.forms.cache_clear()
+    normalize.clear_forms_cache()
     flood.dup_key.cache_clear()
     sentiment.shared().clear_cache()
 

@@ -62,7 +62,7 @@ def _rate(texts: list[str], fn: Callable[[int, str], object], seconds: float = 0
 
 def _clear_caches() -> None:
     flood_module.dup_key.cache_clear()
-    normalize.forms.cache_clear()
+    normalize.clear_forms_cache()
     words_module.WordJudge.tokens.cache_clear()
     sentiment.shared().clear_cache()
 
@@ -120,7 +120,7 @@ def _name_rows(rules: Moderator) -> list[tuple[str, float, str]]:
     guard = NameGuard(rules)
     bases = ["观众", "快乐的小王", "Player_", "一只咸鱼", "NightOwl", "奶茶三分糖"]
     names = [f"{base}{n}" for n in range(1000) for base in bases]  # distinct: every check runs
-    normalize.forms.cache_clear()
+    normalize.clear_forms_cache()
     new = _rate(names, lambda i, n: guard.safe(n), seconds=0.0)  # one pass: each name new
     seen = _rate(names, lambda i, n: guard.safe(n))  # 6000 names: the cache holds the last 8192
     return [

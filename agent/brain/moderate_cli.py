@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
 if TYPE_CHECKING:
+    from agent.brain.flood import FloodControl
+    from agent.brain.joined import RecentChat
     from agent.brain.matcher import Hit
     from agent.brain.moderation import Moderator
 
@@ -64,8 +67,7 @@ def moderate_command(
         raise typer.Exit(2)
     # Every line gets the same kind of sentiment: wait for the model (rules if it cannot load).
     moderator.wait_ready(timeout=MODEL_WAIT_S)
-    flood = FloodControl(cfg)
-    recent = RecentChat(moderator)
+    judge = _LineJudge(moderator, FloodControl(cfg), RecentChat(moderator), interval, explain)
     stream: BinaryIO = file.open("rb") if file is not None else sys.stdin.buffer
     out = sys.stdout
     try:
@@ -74,27 +76,43 @@ def moderate_command(
             uid, sep, text = line.partition("\t")
             if not sep:
                 uid, text = f"line-{number}", line
-            verdict = moderator.check(text)
-            crowd = flood.check(uid, text, number * interval)
-            split = recent.check(uid, text, number * interval) if verdict.kept and crowd is None else None
-            reason, rule = (split.reason, split.rule) if split else (verdict.reason, verdict.rule)
-            row = {
-                "text": text,
-                "kept": verdict.kept and crowd is None and split is None,
-                "reason": crowd or reason,
-                "rule": "" if crowd else rule,
-                "normalized": verdict.text,
-                "tags": sorted(verdict.tags),
-                "sentiment": verdict.sentiment,
-            }
-            if explain:
-                row["explain"] = explanation(moderator, text)
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(json.dumps(judge.row(number, uid, text), ensure_ascii=False) + "\n")
     except BrokenPipeError:  # `cohost moderate big.txt | head` is fine
         sys.stderr.close()
     finally:
         if file is not None:
             stream.close()
+
+
+@dataclass(frozen=True)
+class _LineJudge:
+    """One input line's verdict as the brain would reach it: moderator, flood rules, and the
+    viewer's recent lines read together."""
+
+    moderator: Moderator
+    flood: FloodControl
+    recent: RecentChat
+    interval: float
+    explain: bool
+
+    def row(self, number: int, uid: str, text: str) -> dict[str, object]:
+        verdict = self.moderator.check(text)
+        now = number * self.interval
+        crowd = self.flood.check(uid, text, now)
+        split = self.recent.check(uid, text, now) if verdict.kept and crowd is None else None
+        reason, rule = (split.reason, split.rule) if split else (verdict.reason, verdict.rule)
+        row: dict[str, object] = {
+            "text": text,
+            "kept": verdict.kept and crowd is None and split is None,
+            "reason": crowd or reason,
+            "rule": "" if crowd else rule,
+            "normalized": verdict.text,
+            "tags": sorted(verdict.tags),
+            "sentiment": verdict.sentiment,
+        }
+        if self.explain:
+            row["explain"] = explanation(self.moderator, text)
+        return row
 
 
 def explanation(moderator: Moderator, text: str) -> dict[str, object]:

@@ -211,7 +211,8 @@ class NameGuard:
         if name is not None:
             self._names.move_to_end(uname)
         else:
-            name = "" if self.risk(uname) is not None else _display(uname)  # "": refused
+            whole = normalize.display_form(uname)  # the whole name, not only the part shown
+            name = "" if self._risk(uname, whole) is not None else _cut(whole)  # "": refused
             self._names[uname] = name
             if len(self._names) > self._size:
                 self._names.popitem(last=False)
@@ -219,7 +220,10 @@ class NameGuard:
 
     def risk(self, uname: str) -> NameRisk | None:
         """Why ``uname`` must not be said or shown; None when it may."""
-        whole = normalize.display_form(uname)  # the whole name, not only the part shown
+        return self._risk(uname, normalize.display_form(uname))
+
+    def _risk(self, uname: str, whole: str) -> NameRisk | None:
+        """``risk`` given ``whole``, the display form of all of ``uname``."""
         if not whole:
             return NameRisk.EMPTY
         if len(uname) > MAX_RAW_CHARS:
@@ -262,8 +266,9 @@ class NameGuard:
         return None if backwards else _sentence_risk(name, found.compact)
 
 
-def _display(uname: str) -> str:
-    return normalize.display_form(uname, MAX_NAME_CHARS)
+def _cut(whole: str) -> str:
+    """``display_form(uname, MAX_NAME_CHARS)`` from ``whole = display_form(uname)``: the same cut."""
+    return whole if len(whole) <= MAX_NAME_CHARS else whole[:MAX_NAME_CHARS].rstrip()
 
 
 def _texts(name: str, found: normalize.Forms) -> list[str]:

@@ -31,6 +31,7 @@ from agent.brain.leads import gated
 __all__ = [
     "Forms",
     "ascii_edge",
+    "clear_forms_cache",
     "confusable_table",
     "display_form",
     "forms",
@@ -255,12 +256,29 @@ class Forms:
     compact: str
 
 
-@lru_cache(maxsize=4096)
 def forms(text: str, max_chars: int = 0) -> Forms:
-    """All three forms, cached: the flood filter and the moderator see the same raw text."""
+    """All three forms, cached: the flood filter and the moderator see the same raw text.
+
+    A cut that changes nothing shares the uncut entry, so ``forms(t)`` and
+    ``forms(t, 200)`` cost one computation for ordinary chat.
+    """
+    if max_chars > 0 and len(text) <= max_chars:
+        whole = _forms(text, 0)
+        if len(whole.display) <= max_chars:  # cleaning can lengthen (NFKC), so check
+            return whole
+    return _forms(text, max_chars)
+
+
+@lru_cache(maxsize=4096)
+def _forms(text: str, max_chars: int) -> Forms:
     display = display_form(text, max_chars)
     spaced = spaced_form(display)
     return Forms(display, spaced, spaced.replace(" ", ""))
+
+
+def clear_forms_cache() -> None:
+    """Forget every cached ``forms`` result (benches measure the uncached cost)."""
+    _forms.cache_clear()
 
 
 # --- pinyin --------------------------------------------------------------------

@@ -10,10 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 
 from agent.sources.base import SessionContext, SourceProtocolError
 from agent.sources.bilibili.codec import (
@@ -89,68 +90,91 @@ async def run_link(
         max_size=MAX_FRAME,
         close_timeout=1,
     ) as ws:
-        await ws.send(auth_packet)
-        pending: list[Command] = []
-        async with asyncio.timeout(auth_timeout_s):
-            code: int | None = None
-            while code is None:
-                for msg in decoder.decode(_as_bytes(await ws.recv())):
-                    if isinstance(msg, AuthReply) and code is None:
-                        code = msg.code
-                    elif isinstance(msg, Command):
-                        pending.append(msg)
-        if code != 0:
-            raise AuthRefused(code)
+        pending = await _authenticate(ws, decoder, auth_packet, auth_timeout_s)
         ctx.live()
-
-        loop = asyncio.get_running_loop()
-
-        def handle(command: Command) -> str:
-            name = command_name(command.body)
-            if name in stop_on:
-                return name
-            for event in parser.parse(command.body, loop.time()):
-                ctx.emit(event)
-            return ""
-
-        def frame_messages(frame: str | bytes) -> list[Message]:
-            skipped = decoder.stats.bad_packets
-            messages = decoder.decode(_as_bytes(frame))
-            if decoder.stats.bad_packets > skipped:
-                # Once at WARNING, then quietly: a broken relay can send thousands.
-                level = logging.WARNING if skipped == 0 else logging.DEBUG
-                log.log(level, "bilibili: skipped a malformed packet (%s)", decoder.stats.last_problem)
-            return messages
-
-        async def heartbeat() -> None:
-            while True:
-                await ws.send(encode_heartbeat())
-                await asyncio.sleep(heartbeat_s)
-
-        async def release_guards() -> None:
-            while True:
-                await asyncio.sleep(GUARD_HOLD_S / 2)
-                for event in parser.due(loop.time()):
-                    ctx.emit(event)
-
-        async def receive() -> str:
-            for command in pending:
-                if stopped := handle(command):
-                    return stopped
-            async for frame in ws:
-                for msg in frame_messages(frame):
-                    if isinstance(msg, Command):
-                        if stopped := handle(msg):
-                            return stopped
-                    elif isinstance(msg, HeartbeatReply):
-                        ctx.alive()
-            return ""
-
+        link = _Link(ws, decoder, parser, ctx, frozenset(stop_on), asyncio.get_running_loop())
         try:
-            return await _first_of(receive(), heartbeat(), release_guards(), *(job() for job in background))
+            return await _first_of(
+                link.receive(pending),
+                link.heartbeat(heartbeat_s),
+                link.release_guards(),
+                *(job() for job in background),
+            )
         finally:
             for event in parser.flush():  # a guard purchase is never lost with the link
                 ctx.emit(event)
+
+
+async def _authenticate(
+    ws: ClientConnection, decoder: FrameDecoder, auth_packet: bytes, timeout_s: float
+) -> list[Command]:
+    """Send the auth packet and wait for its reply; the commands that came before it."""
+    await ws.send(auth_packet)
+    pending: list[Command] = []
+    async with asyncio.timeout(timeout_s):
+        code: int | None = None
+        while code is None:
+            for msg in decoder.decode(_as_bytes(await ws.recv())):
+                if isinstance(msg, AuthReply) and code is None:
+                    code = msg.code
+                elif isinstance(msg, Command):
+                    pending.append(msg)
+    if code != 0:
+        raise AuthRefused(code)
+    return pending
+
+
+@dataclass(frozen=True)
+class _Link:
+    """One live link's loops: receiving commands, the protocol heartbeat, held guard events."""
+
+    ws: ClientConnection
+    decoder: FrameDecoder
+    parser: CommandParser
+    ctx: SessionContext
+    stop_on: frozenset[str]
+    loop: asyncio.AbstractEventLoop
+
+    def handle(self, command: Command) -> str:
+        name = command_name(command.body)
+        if name in self.stop_on:
+            return name
+        for event in self.parser.parse(command.body, self.loop.time()):
+            self.ctx.emit(event)
+        return ""
+
+    def frame_messages(self, frame: str | bytes) -> list[Message]:
+        skipped = self.decoder.stats.bad_packets
+        messages = self.decoder.decode(_as_bytes(frame))
+        if self.decoder.stats.bad_packets > skipped:
+            # Once at WARNING, then quietly: a broken relay can send thousands.
+            level = logging.WARNING if skipped == 0 else logging.DEBUG
+            log.log(level, "bilibili: skipped a malformed packet (%s)", self.decoder.stats.last_problem)
+        return messages
+
+    async def heartbeat(self, every_s: float) -> None:
+        while True:
+            await self.ws.send(encode_heartbeat())
+            await asyncio.sleep(every_s)
+
+    async def release_guards(self) -> None:
+        while True:
+            await asyncio.sleep(GUARD_HOLD_S / 2)
+            for event in self.parser.due(self.loop.time()):
+                self.ctx.emit(event)
+
+    async def receive(self, pending: list[Command]) -> str:
+        for command in pending:
+            if stopped := self.handle(command):
+                return stopped
+        async for frame in self.ws:
+            for msg in self.frame_messages(frame):
+                if isinstance(msg, Command):
+                    if stopped := self.handle(msg):
+                        return stopped
+                elif isinstance(msg, HeartbeatReply):
+                    self.ctx.alive()
+        return ""
 
 
 def _as_bytes(frame: str | bytes) -> bytes:
