@@ -47,7 +47,7 @@ from agent.config_speech import (  # noqa: F401  (re-exported: the one config tr
     TtsEngineConfig,
     VadConfig,
 )
-from agent.shipped import documented_config
+from agent.shared.shipped import documented_config
 from agent.vocabulary import FilterReason, ReplyKind
 
 # The documented config.toml (every key, its default and what it does): what

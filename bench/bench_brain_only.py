@@ -37,8 +37,8 @@ from agent.config import BrainConfig, Config, ControlConfig
 from agent.events import Danmaku, Event, UtteranceDone
 from agent.knowledge.base import Knowledge
 from agent.llm.base import ReplyRequest
-from agent.loading import ModelSlot
 from agent.reply.pipeline import ReplyPipeline
+from agent.shared.loading import ModelSlot
 from agent.sources.replay import DEMO_RECORDING, read_recording
 
 

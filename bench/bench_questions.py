@@ -1,4 +1,4 @@
-"""Question recognition (agent/questions.py via the Tagger): precision and recall on
+"""Question recognition (agent/shared/questions.py via the Tagger): precision and recall on
 the development set the rules were tuned on and on the held-out set, the lines still
 missed or wrongly taken, and tagging speed."""
 
@@ -8,7 +8,7 @@ import time
 
 from agent.brain.normalize import match_form
 from agent.brain.tags import Tagger
-from agent.questions import is_question
+from agent.shared.questions import is_question
 from tests.support.question_lines import DEV, HELD_OUT, load, score
 
 

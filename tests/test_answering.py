@@ -13,8 +13,8 @@ from agent.events import Danmaku, ModelStatus
 from agent.llm.base import EngineUnreachable, ReplyFailed, ReplyRequest
 from agent.llm.breaker import BreakerEngine
 from agent.llm.template import TemplateEngine
-from agent.loading import ModelSlot
 from agent.reply.answering import Answering
+from agent.shared.loading import ModelSlot
 
 
 class Model:

@@ -28,7 +28,7 @@ from agent.control.guard import is_loopback
 from agent.control.metrics import render
 from agent.control.server import ControlServer, ControlServerError, bind_socket
 from agent.events import Control, Danmaku, Metric, ReplySentence, StateChange, UtteranceDone, to_dict
-from agent.ratelimit import Buckets, TokenBucket
+from agent.shared.ratelimit import Buckets, TokenBucket
 
 BASE = "http://127.0.0.1:8765"
 TOKEN = "s3cret-token-for-tests"

@@ -12,14 +12,14 @@ from typing import Annotated, ClassVar, Literal, get_args
 import pytest
 from pydantic import Field
 
-from agent.checks import Check, EngineInfo
 from agent.config_llm import LlmConfig, LlmEngineConfig, LlmEngineName, OpenAILLM, TransformersLLM
 from agent.config_speech import AsrConfig, AsrEngineConfig, AsrEngineName, Section, TtsEngineConfig
 from agent.ears import registry as asr_registry
 from agent.ears.base import AsrUnavailable
 from agent.llm import registry as llm_registry
 from agent.llm.base import EngineUnavailable
-from agent.registry import EngineRegistry, union_members
+from agent.shared.checks import Check, EngineInfo
+from agent.shared.registry import EngineRegistry, union_members
 from agent.tts import registry as tts_registry
 from tests.support.model_server import model_server
 

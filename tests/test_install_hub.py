@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent import hub
+from agent.shared import hub
 
 
 def closed_port() -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from agent.shipped import obs_script
+from agent.shared.shipped import obs_script
 
 
 def load_script() -> Any:

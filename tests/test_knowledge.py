@@ -208,7 +208,7 @@ def test_the_demo_replay_answers_from_the_knowledge_file_in_its_recording(tmp_pa
 
 
 def test_several_askers_are_named_and_facts_are_quoted_not_obeyed() -> None:
-    from agent.orders import Asked, Fact, ReplyOrder
+    from agent.shared.orders import Asked, Fact, ReplyOrder
 
     event = Danmaku(uid="1", uname="小明", text="几点下播", msg_id="m")
     facts = (

@@ -18,7 +18,7 @@ from agent.ears.base import Heard
 from agent.ears.capture import Level, MicBlock
 from agent.ears.stage import Ears
 from agent.llm.template import TemplateEngine
-from agent.loading import ModelSlot
+from agent.shared.loading import ModelSlot
 
 
 @dataclass

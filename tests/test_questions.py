@@ -1,4 +1,4 @@
-"""Questions recognised without punctuation (agent/questions.py through the Tagger),
+"""Questions recognised without punctuation (agent/shared/questions.py through the Tagger),
 scored on labelled chat lines: a development set the rules were tuned on and a held-out
 set they never saw (tests/data/questions_*.tsv)."""
 

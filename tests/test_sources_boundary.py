@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from agent.app.cli import app
-from agent.cleantext import clean_text
 from agent.config import SourcesConfig, TwitchSource, load_config
 from agent.events import Danmaku, Gift, Guard, SuperChat
+from agent.shared.cleantext import clean_text
 from agent.sources import registry
 from agent.sources.boundary import Implausible, admit
 from agent.sources.factory import build_live_sources

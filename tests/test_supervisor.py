@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from agent.backoff import Backoff
 from agent.config import Reconnect
 from agent.events import Danmaku, Enter, Event, SourceStatus
+from agent.shared.backoff import Backoff
 from agent.sources.base import Source, SourceAuthError, SourceProtocolError
 from agent.sources.supervisor import Session, SessionContext, SupervisedSource
 

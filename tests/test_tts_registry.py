@@ -7,8 +7,8 @@ from typing import get_args
 
 import pytest
 
-from agent.checks import Check, EngineInfo
 from agent.config_speech import CoquiTTS, EspeakTTS, KokoroTTS, PiperTTS, TtsConfig, TtsEngineName
+from agent.shared.checks import Check, EngineInfo
 from agent.tts.base import TTSUnavailable
 from agent.tts.registry import create, names, with_voice
 from agent.tts.text import for_speech, speakable

@@ -18,8 +18,8 @@ from agent.config import BrainConfig, LlmConfig, ViewersConfig
 from agent.events import Danmaku, Enter, Filtered, Gift
 from agent.knowledge.viewers import LiveViewers, ViewerStore, open_store, store_path
 from agent.llm.template import TemplateEngine
-from agent.orders import Asked, Recall, ReplyOrder
 from agent.reply.prompt import build_request
+from agent.shared.orders import Asked, Recall, ReplyOrder
 
 DAY = 86400.0
 

@@ -10,12 +10,12 @@ import typer
 from agent.app.doctor import doctor_command
 from agent.audio.devices import devices_command
 from agent.brain.moderate_cli import moderate_command
-from agent.cli_support import config_or_exit, exit_if_stopped, run_or_exit, setup_logging
 from agent.config import ConfigError
 from agent.ears.cli import transcribe_command
 from agent.knowledge.cli import ask_command, knowledge_app
 from agent.knowledge.memory_cli import memory_app
 from agent.obs.setup import obs_setup_command
+from agent.shared.cli_support import config_or_exit, exit_if_stopped, run_or_exit, setup_logging
 from agent.sources.cli import listen_command
 from agent.tts.cli import say_command
 from agent.tts.voices_cli import voices_app
@@ -143,7 +143,7 @@ def run(
 @app.command("obs-script-path")
 def obs_script_path() -> None:
     """Print where the OBS script is (OBS: Tools > Scripts > + and pick this file)."""
-    from agent.shipped import obs_script
+    from agent.shared.shipped import obs_script
 
     path = obs_script()
     if not path.is_file():
@@ -162,7 +162,7 @@ def config_init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write config.toml with every key, its default and what it does."""
-    from agent.cli_support import write_config
+    from agent.shared.cli_support import write_config
 
     write_config(path, force=force)
 

@@ -24,10 +24,10 @@ from agent.app.runtime import Pipeline
 from agent.app.stage import Stage, install_stop_signals
 from agent.app.stats import Stats, percentile
 from agent.brain.ledger import accounts, waiting
-from agent.cli_support import StoppedEarly
 from agent.clock import Clock
 from agent.config import Config, ConfigError
 from agent.knowledge.entries import DEMO_KNOWLEDGE
+from agent.shared.cli_support import StoppedEarly
 from agent.sources.base import Source
 from agent.sources.replay import DEMO_RECORDING, ReplaySource
 from agent.tts.base import TTSUnavailable

@@ -19,7 +19,6 @@ from typing import Annotated
 
 import typer
 
-from agent.checks import Check
 from agent.config import (
     AsrConfig,
     AudioConfig,
@@ -33,6 +32,7 @@ from agent.config import (
     load_config,
 )
 from agent.obs.check import check_obs
+from agent.shared.checks import Check
 
 CUDA_FIX = (
     "for an NVIDIA GPU install the CUDA build: "

@@ -21,8 +21,8 @@ from agent.config import Config
 from agent.llm.base import EngineUnavailable, EngineUnreachable, ReplyEngine
 from agent.llm.template import NOTICE as TEMPLATE_NOTICE
 from agent.llm.template import TemplateEngine
-from agent.loading import ModelSlot
 from agent.reply.prompt import count_chars
+from agent.shared.loading import ModelSlot
 from agent.tts.base import TTSEngine, TTSUnavailable
 
 if TYPE_CHECKING:

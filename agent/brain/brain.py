@@ -53,9 +53,9 @@ from agent.events import (
     Transcript,
     UtteranceDone,
 )
-from agent.orders import Asked, Knowing, Recall, ReplyOrder
-from agent.questions import is_question
-from agent.ratelimit import TokenBucket
+from agent.shared.orders import Asked, Knowing, Recall, ReplyOrder
+from agent.shared.questions import is_question
+from agent.shared.ratelimit import TokenBucket
 from agent.vocabulary import FilterReason
 
 # Kept by the filters but not shown in the overlay's chat: orders to the bot, blocked by a mode.

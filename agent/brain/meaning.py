@@ -46,7 +46,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agent.brain.slots import Slots, agree, answer_form, contrast, minimal_pair, slots
-from agent.ratelimit import TokenBucket
+from agent.shared.ratelimit import TokenBucket
 
 __all__ = [
     "AGREE_BONUS",

@@ -25,7 +25,7 @@ from agent.brain.contacts import find_contacts
 from agent.brain.queue import Message
 from agent.config import BrainMemory
 from agent.events import Enter, Gift, Guard, SuperChat
-from agent.orders import Recall, ViewerMemory
+from agent.shared.orders import Recall, ViewerMemory
 
 # A message after this long away counts as a new visit (entrances always do).
 VISIT_GAP_S = 600.0

@@ -356,7 +356,7 @@ def screened_rules() -> tuple[list[re.Pattern[str]], list[str]] | None:
 
 # Modules the tagger calls whose rules cannot make a name unsafe: the forms, the "question"
 # tag (it only keeps a question from being a claim), the sentiment model.
-_NOT_NAME_RULES = frozenset({"agent.brain.normalize", "agent.questions", "agent.brain.sentiment"})
+_NOT_NAME_RULES = frozenset({"agent.brain.normalize", "agent.shared.questions", "agent.brain.sentiment"})
 # Patterns that only gate others (each of which is screened itself).
 _GATES = frozenset({"_LATIN_RE"})
 # Tags that do not refuse a name.

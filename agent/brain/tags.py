@@ -2,7 +2,7 @@
 
 Tags tell the state machine and the reply engines what kind of message it holds:
 
-* ``question`` (with or without punctuation: 几点下播, 求歌名; ``agent.questions``),
+* ``question`` (with or without punctuation: 几点下播, 求歌名; ``agent.shared.questions``),
   ``greeting``, ``request``, ``complaint``, ``praise``;
 * ``off_topic``: viewers talking to each other or promoting themselves (互关, 楼上,
   来我直播间);
@@ -48,7 +48,7 @@ from agent.brain.leads import gated
 from agent.brain.normalize import ascii_edge
 from agent.brain.screen import Patterns
 from agent.brain.sentiment import SentimentModel
-from agent.questions import is_question
+from agent.shared.questions import is_question
 
 __all__ = ["TAGS", "Tagged", "Tagger"]
 
@@ -148,7 +148,7 @@ class Tagger:
             if not word or (ascii_edge(lowered, end - length) and ascii_edge(lowered, end + 1)):
                 found |= tags
         found.update(_RULE_TAGS[i] for i in _RULE_PATTERNS.which(lowered))
-        if is_question(lowered):  # interrogative words and patterns: agent/questions.py
+        if is_question(lowered):  # interrogative words and patterns: agent/shared/questions.py
             found.add("question")
         if instruction_in(display, lowered, compact):
             found.add("instruction")  # the families of agent/brain/injection.py

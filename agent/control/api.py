@@ -24,13 +24,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from agent.bus import EventQueue
-from agent.cleantext import clean_text
 from agent.config import ConfigError, ControlConfig, OverlayConfig
 from agent.control import metrics
 from agent.control.guard import Guard, check_exposure, is_loopback
 from agent.control.overlay_routes import OverlaySettings, add_overlay_routes, overlay_settings
 from agent.events import Control, ControlAction
-from agent.shipped import shipped
+from agent.shared.cleantext import clean_text
+from agent.shared.shipped import shipped
 
 SAY_MAX_CHARS = 500
 

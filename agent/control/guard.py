@@ -34,7 +34,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.config import ConfigError, ControlConfig
-from agent.ratelimit import Buckets
+from agent.shared.ratelimit import Buckets
 
 log = logging.getLogger("agent.control")
 

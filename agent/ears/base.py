@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
+from agent.shared.checks import Check, EngineInfo
 
 SAMPLE_RATE = 16_000
 CHINESE = frozenset({"zh", "yue"})  # languages whisper may write in traditional characters

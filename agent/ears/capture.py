@@ -29,9 +29,9 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from agent.audio.devices import AudioUnavailable, list_devices, match_device
-from agent.backoff import Backoff
 from agent.clock import Clock
 from agent.ears.level import Level, LevelMeter
+from agent.shared.backoff import Backoff
 
 log = logging.getLogger(__name__)
 

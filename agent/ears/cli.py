@@ -17,7 +17,6 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from agent.checks import Check
 from agent.config import Config
 from agent.config_speech import AsrConfig
 from agent.ears import registry
@@ -35,6 +34,7 @@ from agent.ears.segmenter import SpeechEnded
 from agent.ears.silero import SileroVad, VadUnavailable
 from agent.ears.stage import Listener, to_transcript
 from agent.events import to_dict
+from agent.shared.checks import Check
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def transcribe_command(
     ] = None,
 ) -> None:
     """Transcribe a WAV file: one JSON line per transcript on stdout (logs on stderr)."""
-    from agent.cli_support import config_or_exit, setup_logging
+    from agent.shared.cli_support import config_or_exit, setup_logging
 
     setup_logging()
     overrides = {k: v for k, v in (("model", model), ("language", language)) if v is not None}

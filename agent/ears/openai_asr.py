@@ -22,7 +22,6 @@ from typing import Any
 import httpx
 import numpy as np
 
-from agent.checks import Check, EngineInfo
 from agent.config_speech import OpenAIAsr
 from agent.ears.base import (
     CHINESE,
@@ -33,6 +32,7 @@ from agent.ears.base import (
     normalise,
     to_simplified,
 )
+from agent.shared.checks import Check, EngineInfo
 
 KEY = "asr.openai"
 MAX_TEXT = 1000  # characters kept of one segment's text: 15 s of speech is far less

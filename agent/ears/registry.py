@@ -1,14 +1,14 @@
 """Builds the ASR engine from ``[asr]`` by name (``asr.engine``), with no table of engines.
 
 Adding an engine is one module in ``agent.ears`` plus one member of ``AsrEngineConfig``
-(its section in ``agent.config_speech``); see ``agent.registry``.
+(its section in ``agent.config_speech``); see ``agent.shared.registry``.
 """
 
 from __future__ import annotations
 
 from agent.config_speech import AsrConfig, AsrEngineConfig
 from agent.ears.base import AsrUnavailable, Transcriber
-from agent.registry import EngineRegistry
+from agent.shared.registry import EngineRegistry
 
 REGISTRY: EngineRegistry[Transcriber] = EngineRegistry("ASR", "agent.ears", AsrEngineConfig, AsrUnavailable)
 

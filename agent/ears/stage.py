@@ -29,13 +29,13 @@ from typing import Protocol
 import numpy as np
 
 from agent.bus import Publish
-from agent.cleantext import clean_text
 from agent.config_speech import AsrConfig, VadConfig
 from agent.ears.base import AsrUnavailable, Heard, Transcriber
 from agent.ears.capture import SAMPLE_RATE, Level, Mic
 from agent.ears.segmenter import Segmenter, SegmentEvent, SpeechEnded, SpeechStarted
 from agent.events import Audio, AudioEnded, Event, Metric, StreamerVoice, Transcript, UtteranceDone
-from agent.loading import ModelSlot
+from agent.shared.cleantext import clean_text
+from agent.shared.loading import ModelSlot
 
 log = logging.getLogger(__name__)
 

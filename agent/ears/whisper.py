@@ -22,7 +22,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
 from agent.config_speech import FasterWhisperAsr
 from agent.ears import models
 from agent.ears.base import (
@@ -35,6 +34,7 @@ from agent.ears.base import (
     normalise,
     to_simplified,
 )
+from agent.shared.checks import Check, EngineInfo
 
 __all__ = [
     "AsrUnavailable",

@@ -26,7 +26,7 @@ from agent.events import RoomInfo
 from agent.knowledge.entries import Entry, KnowledgeError, load_files
 from agent.knowledge.match import Embed, Match, Matcher
 from agent.knowledge.room import clean, room_entries
-from agent.orders import Fact
+from agent.shared.orders import Fact
 
 __all__ = ["Knowledge"]
 
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class Knowledge:
-    """Implements agent.orders.Knowing."""
+    """Implements agent.shared.orders.Knowing."""
 
     def __init__(
         self, cfg: KnowledgeConfig, entries: Sequence[Entry] = (), warnings: Sequence[str] = ()

@@ -21,10 +21,10 @@ from typing import Annotated
 
 import typer
 
-from agent.cli_support import config_or_exit
 from agent.knowledge.entries import MAX_ANSWER_CHARS, Entry, KnowledgeError, load_files
 from agent.knowledge.match import Embed, Matcher, entry_slots
 from agent.knowledge.slots import conflict, slots
+from agent.shared.cli_support import config_or_exit
 
 log = logging.getLogger(__name__)
 

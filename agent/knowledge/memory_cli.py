@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from agent.cli_support import config_or_exit
 from agent.knowledge.viewers import ViewerStore, open_store, store_path
+from agent.shared.cli_support import config_or_exit
 
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Config file (default: ./config.toml).")]
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.config import ViewersConfig
-from agent.orders import PastViewer
+from agent.shared.orders import PastViewer
 
 __all__ = ["LiveViewers", "ViewerStore", "open_store", "store_path"]
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from agent.knowledge.slots import FRAME, NOW, SEQUENCE, tags
-from agent.questions import is_question
+from agent.shared.questions import is_question
 
 __all__ = [
     "MAX_QUESTION_CHARS",

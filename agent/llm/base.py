@@ -6,8 +6,8 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from agent.checks import Check, EngineInfo
 from agent.events import ViewerEvent
+from agent.shared.checks import Check, EngineInfo
 from agent.vocabulary import ReplyKind
 
 __all__ = [

@@ -8,8 +8,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from agent.checks import Check
 from agent.config_llm import TransformersLLM, looks_local
+from agent.shared.checks import Check
 
 # The model the fix lines suggest: small enough for most GPUs, GLM like the prompts expect.
 SUGGESTED_MODEL = "zai-org/glm-edge-1.5b-chat"

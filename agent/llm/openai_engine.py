@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 
-from agent.checks import Check, EngineInfo
 from agent.config import OpenAILLM
 from agent.llm.base import EngineUnavailable, EngineUnreachable, ReplyFailed, ReplyRequest
+from agent.shared.checks import Check, EngineInfo
 
 log = logging.getLogger(__name__)
 

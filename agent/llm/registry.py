@@ -1,14 +1,14 @@
 """Builds the reply engine from ``[llm]`` by name (``llm.engine``), with no table of engines.
 
 Adding an engine is one module in ``agent.llm`` plus one member of ``LlmEngineConfig``
-(its section in ``agent.config_llm``); see ``agent.registry``.
+(its section in ``agent.config_llm``); see ``agent.shared.registry``.
 """
 
 from __future__ import annotations
 
 from agent.config_llm import LlmConfig, LlmEngineConfig
 from agent.llm.base import EngineUnavailable, LanguageModel
-from agent.registry import EngineRegistry
+from agent.shared.registry import EngineRegistry
 
 REGISTRY: EngineRegistry[LanguageModel] = EngineRegistry(
     "language model", "agent.llm", LlmEngineConfig, EngineUnavailable

@@ -12,10 +12,10 @@ import random
 from collections.abc import AsyncGenerator
 
 from agent.brain.endorse import may_endorse, neutral_lines
-from agent.checks import Check, EngineInfo
 from agent.config import TemplateLLM
 from agent.events import Gift, Guard, SuperChat
 from agent.llm.base import ReplyRequest
+from agent.shared.checks import Check, EngineInfo
 from agent.sources.platforms import guard_name, is_english
 
 NOTICE = "template mode: no language model loaded"

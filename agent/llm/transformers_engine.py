@@ -21,11 +21,11 @@ from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 
-from agent import hub
-from agent.checks import Check, EngineInfo
 from agent.config import TransformersLLM
 from agent.config_llm import looks_local
 from agent.llm.base import EngineUnavailable, ReplyFailed, ReplyRequest
+from agent.shared import hub
+from agent.shared.checks import Check, EngineInfo
 
 log = logging.getLogger(__name__)
 

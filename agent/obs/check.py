@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 import socket
 
-from agent.checks import Check
 from agent.config import ObsConfig
 from agent.obs.client import ObsAuthError, ObsUnavailable, connect_blocking
+from agent.shared.checks import Check
 
 
 def check_obs(obs: ObsConfig, *, timeout_s: float = 1.0) -> Check:

@@ -30,8 +30,8 @@ import obsws_python as obsws
 from obsws_python.error import OBSSDKError, OBSSDKRequestError, OBSSDKTimeoutError
 from websocket import WebSocketException
 
-from agent.backoff import Backoff
 from agent.config import ObsConfig
+from agent.shared.backoff import Backoff
 
 log = logging.getLogger("agent.obs")
 

@@ -142,7 +142,7 @@ def obs_setup_command(
     ] = "",
 ) -> None:
     """Create Cohost's text sources in OBS (reply, subtitles, status) if they are missing."""
-    from agent.cli_support import config_or_exit
+    from agent.shared.cli_support import config_or_exit
 
     cfg = config_or_exit(config).obs
     try:

@@ -31,7 +31,7 @@ MAX_SOURCES_SHOWN = 8  # status line: room sources beyond this are not listed
 
 def clean(text: str, max_chars: int) -> str:
     """Text bounded to what a source shows. Control and bidi characters never get here: text is
-    cleaned once, where it enters the bus (agent/cleantext.py)."""
+    cleaned once, where it enters the bus (agent/shared/cleantext.py)."""
     kept = text.strip()
     if len(kept) > max_chars:
         kept = kept[: max_chars - 1].rstrip() + "…"

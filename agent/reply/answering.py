@@ -20,7 +20,7 @@ from agent.events import ModelStatus
 from agent.llm.base import EngineUnreachable, ReplyEngine, ReplyRequest
 from agent.llm.breaker import BreakerEngine
 from agent.llm.template import TemplateEngine
-from agent.loading import ModelSlot
+from agent.shared.loading import ModelSlot
 
 # Replies whose engine is remembered (for ``answered_by``), as the breaker does.
 _REMEMBERED = 256

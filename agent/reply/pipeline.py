@@ -25,13 +25,13 @@ from agent.bus import Publish
 from agent.config import BrainConfig, LlmConfig
 from agent.events import UtteranceDone
 from agent.llm.base import ReplyEngine, ReplyRequest
-from agent.loading import ModelSlot
-from agent.orders import ReplyOrder
 from agent.reply.answering import Answering
 from agent.reply.prompt import Prompter
 from agent.reply.sentences import join_sentences
 from agent.reply.stages import Guard, Spoken, Stages
 from agent.reply.utterance import Outcome, Utterance
+from agent.shared.loading import ModelSlot
+from agent.shared.orders import ReplyOrder
 from agent.tts.base import TTSEngine
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from agent.brain.endorse import may_endorse
 from agent.config import BrainConfig, LlmConfig
 from agent.events import Enter, Gift, Guard, SuperChat
 from agent.llm.base import ChatMessage, ReplyRequest
-from agent.orders import Asked, Fact, Recall, ReplyOrder
+from agent.shared.orders import Asked, Fact, Recall, ReplyOrder
 from agent.sources.platforms import ANONYMOUS, ANONYMOUS_EN, guard_name
 
 __all__ = ["Prompter", "build_request", "names_phrase", "prompt_tokens", "quote", "system_prompt"]
@@ -78,7 +78,7 @@ def strip_controls(text: str) -> str:
 
 def quote(text: str, limit: int = 200) -> str:
     """``text`` fenced as a quotation: no fence character or template control string inside.
-    (Control and bidi characters were cleaned where the text entered: agent/cleantext.py.)"""
+    (Control and bidi characters were cleaned where the text entered: agent/shared/cleantext.py.)"""
     cleaned = strip_controls(text).translate(_NO_FENCE)
     return f"{_FENCE[0]}{cleaned[:limit]}{_FENCE[1]}"
 

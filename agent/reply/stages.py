@@ -21,12 +21,12 @@ import numpy as np
 from agent.audio.sinks import AudioSink
 from agent.brain.endorse import evaluates, may_endorse
 from agent.bus import Publish
-from agent.cleantext import clean_text
 from agent.events import Audio, AudioEnded, Filtered, Metric, ReplySentence
-from agent.loading import ModelSlot
 from agent.reply.answering import Answering
 from agent.reply.sentences import CLOSERS, TERMINATORS, SentenceSplitter
 from agent.reply.utterance import Utterance
+from agent.shared.cleantext import clean_text
+from agent.shared.loading import ModelSlot
 from agent.tts.backup import speak
 from agent.tts.base import TTSEngine, TTSUnavailable
 from agent.tts.text import speakable

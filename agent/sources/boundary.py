@@ -5,7 +5,7 @@ the overlay, OBS) take an event's text as clean of these characters and as short
 
 Viewer text and names come from strangers. ``admit`` cuts a text longer than any
 platform sends (``platforms.MAX_TEXT``) and cleans every text field with the one
-cleaner (agent/cleantext.py: control, bidi and lone-surrogate characters out).
+cleaner (agent/shared/cleantext.py: control, bidi and lone-surrogate characters out).
 
 Numbers a platform (or a bridge) sends must be finite, non-negative and below
 a ceiling no real room reaches; an event that breaks that is refused with
@@ -19,8 +19,8 @@ import dataclasses
 import math
 from typing import TypeVar
 
-from agent.cleantext import clean_name, clean_text
 from agent.events import Event
+from agent.shared.cleantext import clean_name, clean_text
 from agent.sources.platforms import MAX_TEXT
 
 E = TypeVar("E", bound=Event)
@@ -31,7 +31,7 @@ MAX_DURATION_S = 86_400
 _CEILINGS = {"count": MAX_COUNT, "price": MAX_PRICE, "duration_s": MAX_DURATION_S}
 _NUMBERS = ("count", "price", "duration_s", "level", "guard_level", "medal_level", "user_level", "gift_id")
 
-# Fields that hold a viewer's name: cleaned as names (agent/cleantext.py clean_name).
+# Fields that hold a viewer's name: cleaned as names (agent/shared/cleantext.py clean_name).
 NAME_FIELDS = frozenset({"uname", "reply_to"})
 
 

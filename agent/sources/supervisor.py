@@ -7,7 +7,7 @@ change, waits an exponentially growing, jittered delay between attempts (reset
 once a connection went live), cancels a connection that went silent, and drops
 events whose ``msg_id`` it already published (platforms and bridges resend
 after a reconnect).
-The delays come from the one backoff helper every link shares (agent/backoff.py).
+The delays come from the one backoff helper every link shares (agent/shared/backoff.py).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import Literal
 
 from websockets.exceptions import WebSocketException
 
-from agent.backoff import Backoff
 from agent.bus import Publish
 from agent.config import Reconnect
 from agent.events import Event, SourceStatus
+from agent.shared.backoff import Backoff
 from agent.sources.base import Session, SessionContext, SourceAuthError, SourceProtocolError
 
 __all__ = ["DROPS", "Session", "SessionContext", "SupervisedSource"]

@@ -18,11 +18,11 @@ from collections.abc import AsyncGenerator
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
 from agent.config_llm import LlmBreaker
 from agent.config_speech import TtsConfig
 from agent.llm.base import ReplyRequest
 from agent.llm.breaker import BreakerEngine
+from agent.shared.checks import Check, EngineInfo
 from agent.tts.base import TTSEngine, TTSUnavailable
 from agent.tts.text import NO_AUDIO, say, to_say
 

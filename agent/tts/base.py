@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
+from agent.shared.checks import Check, EngineInfo
 
 
 class TTSUnavailable(RuntimeError):

@@ -86,7 +86,7 @@ def say_command(
     ] = True,
 ) -> None:
     """Say one line with the configured (or named) voice: on audio.output_device, or into a WAV."""
-    from agent.cli_support import config_or_exit
+    from agent.shared.cli_support import config_or_exit
     from agent.tts.text import speakable
 
     cfg = config_or_exit(config)

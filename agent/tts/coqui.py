@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
 from agent.config_speech import CoquiTTS
+from agent.shared.checks import Check, EngineInfo
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 

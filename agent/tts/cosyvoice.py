@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from agent.checks import EngineInfo
 from agent.config_speech import CosyVoiceTTS
+from agent.shared.checks import EngineInfo
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.server_voice import PcmStream, ServerVoice, failure, refused, resample

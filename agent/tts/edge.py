@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
 from agent.config_speech import EdgeTTS
+from agent.shared.checks import Check, EngineInfo
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO

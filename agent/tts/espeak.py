@@ -9,8 +9,8 @@ import wave
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
 from agent.config_speech import EspeakTTS
+from agent.shared.checks import Check, EngineInfo
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 

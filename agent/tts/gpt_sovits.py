@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from agent.checks import EngineInfo
 from agent.config_speech import GptSovitsTTS
+from agent.shared.checks import EngineInfo
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.server_voice import ServerVoice, WavStream, failure, refused, resample

@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from agent.checks import Check, EngineInfo
 from agent.config_speech import KokoroTTS
+from agent.shared.checks import Check, EngineInfo
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO

@@ -1,7 +1,7 @@
 """Builds a TTS engine from the ``[tts]`` config by name, with no table of engines.
 
 Module ``agent.tts.<name>`` exposes ``Engine(section)``; the names are the members
-of ``TtsEngineConfig`` (the same shape as every engine kind: ``agent.registry``).
+of ``TtsEngineConfig`` (the same shape as every engine kind: ``agent.shared.registry``).
 Adding an engine is one module here plus one member of that union (and its
 section in ``agent.config_speech``): nothing else lists engines.
 Engine modules import their heavy libraries lazily (in ``load``/``check``), so
@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from agent.config_speech import TtsConfig, TtsEngineConfig
-from agent.registry import EngineRegistry
+from agent.shared.registry import EngineRegistry
 from agent.tts.base import TTSEngine, TTSUnavailable
 
 REGISTRY: EngineRegistry[TTSEngine] = EngineRegistry("TTS", "agent.tts", TtsEngineConfig, TTSUnavailable)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.checks import Check
+from agent.shared.checks import Check
 from agent.tts import level
 from agent.tts.base import TTSUnavailable
 from agent.tts.text import NO_AUDIO

@@ -131,7 +131,7 @@ def list_command(
     ] = None,
 ) -> None:
     """Every voice engine: can it run here, and its licence; then the pulled packs and their voices."""
-    from agent.cli_support import config_or_exit
+    from agent.shared.cli_support import config_or_exit
     from agent.tts.base import TTSUnavailable
     from agent.tts.registry import create, names
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from agent.cli_support import config_or_exit, setup_logging
+from agent.shared.cli_support import config_or_exit, setup_logging
 
 if TYPE_CHECKING:
     from rich.console import Console

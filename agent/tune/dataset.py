@@ -25,9 +25,9 @@ from typing import Any
 from agent.brain.flood import near_duplicate
 from agent.config import Config
 from agent.events import Danmaku, SuperChat
-from agent.orders import Asked as Ordered
-from agent.orders import Recall, ReplyOrder
 from agent.reply.prompt import build_request
+from agent.shared.orders import Asked as Ordered
+from agent.shared.orders import Recall, ReplyOrder
 from agent.tune.clean import BannedPolicy, Cleaner, Names
 from agent.tune.logs import DatasetError, read_streams
 from agent.tune.pairs import Asked, Paired, Windows, pair_stream
