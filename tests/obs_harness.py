@@ -28,19 +28,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests.support.requires import require
+
 CLONE_NEWNET = 0x40000000
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "obs_scripts" / "cohost_obs.py"
 
 
-def missing_tools() -> str | None:
-    """Why OBS cannot run here, or None when it can."""
-    for tool in ("obs", "Xvfb", "unshare", "ip"):
-        if shutil.which(tool) is None:
-            return f"`{tool}` is not installed (apt-get install obs-studio xvfb util-linux iproute2)"
+OBS_TOOLS = ("obs", "Xvfb", "unshare", "ip")  # apt-get install obs-studio xvfb util-linux iproute2
+
+
+def require_headless_obs() -> None:
+    """Fail when OBS's tools are missing (./install.sh --test installs them); skip, naming why,
+    only where this user may not make the private network namespace OBS must run in."""
+    require(*OBS_TOOLS, why="apt-get install obs-studio xvfb util-linux iproute2")
     if os.geteuid() != 0:
-        return "a private network namespace (unshare -n) needs root"
-    return None
+        pytest.skip(
+            "a private network namespace (unshare -n) needs root: OBS must not listen on real interfaces"
+        )
 
 
 @contextlib.contextmanager

@@ -31,13 +31,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.requires import require
+
 PULSEAUDIO = shutil.which("pulseaudio")
 PACTL = shutil.which("pactl")
 
-requires_pulseaudio = pytest.mark.skipif(
-    PULSEAUDIO is None or PACTL is None,
-    reason="pulseaudio is not installed (apt-get install pulseaudio pulseaudio-utils libportaudio2)",
-)
+requires_pulseaudio = pytest.mark.requires("pulseaudio", "pactl")
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,7 @@ class PulseServer:
 @contextmanager
 def pulse_server(sink: str = "vsink", start_timeout_s: float = 10.0) -> Iterator[PulseServer]:
     """Start PulseAudio with a null sink ``sink`` (default sink and, via its monitor, source)."""
-    if PULSEAUDIO is None or PACTL is None:
-        pytest.skip("pulseaudio is not installed (apt-get install pulseaudio pulseaudio-utils libportaudio2)")
+    require("pulseaudio", "pactl", why="apt-get install pulseaudio pulseaudio-utils libportaudio2")
     runtime = Path(tempfile.mkdtemp(prefix="cohost-pulse-"))
     runtime.chmod(0o700)  # pulseaudio refuses a runtime dir others can read
     socket_path = runtime / "pulse" / "native"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from websockets.sync.server import ServerConnection, serve
 
 from agent.app import doctor
 from agent.config import ObsConfig
+from tests.obs_harness import OBS_TOOLS
 from tests.support.ports import free_port
 
 # --- OBS --------------------------------------------------------------------
@@ -157,9 +157,7 @@ finally:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("obs", "Xvfb", "unshare", "ip")), reason="obs-studio/xvfb missing"
-)
+@pytest.mark.requires(*OBS_TOOLS)
 def test_real_obs_password_checks(tmp_path: Path) -> None:
     script = tmp_path / "real_obs.py"
     script.write_text(REAL_OBS, encoding="utf-8")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 
@@ -12,7 +10,7 @@ from agent.tts.base import TTSUnavailable
 from agent.tts.espeak import Engine
 from agent.tts.text import say
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+pytestmark = pytest.mark.requires("espeak-ng")
 
 
 def rms(samples: np.ndarray) -> float:

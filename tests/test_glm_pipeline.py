@@ -8,7 +8,6 @@ each sentence reaches espeak-ng and the WAV sink; then the whole pipeline
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from tests.tiny_glm import DEFAULT_REPLY, DEFAULT_SYSTEM, build_tiny_glm
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed"),
+    pytest.mark.requires("espeak-ng"),
 ]
 
 

@@ -20,7 +20,7 @@ from agent.app.runtime import Pipeline
 from agent.clock import Clock
 from agent.config import AudioConfig, Config, ControlConfig, ObsConfig, TtsConfig
 from agent.events import Danmaku
-from tests.obs_harness import SCRIPT, HeadlessObs, ObsSpec, free_port, headless_obs, missing_tools
+from tests.obs_harness import SCRIPT, HeadlessObs, ObsSpec, free_port, headless_obs, require_headless_obs
 
 pytestmark = pytest.mark.slow
 
@@ -46,9 +46,7 @@ class Rig:
 
 @pytest.fixture(scope="module")
 def rig() -> Iterator[Rig]:
-    reason = missing_tools()
-    if reason:
-        pytest.skip(f"headless OBS unavailable: {reason}")
+    require_headless_obs()
     # The control port is picked before the namespace exists: any free number will do
     # there, since the namespace starts with nothing listening.
     control_port = free_port()

@@ -27,7 +27,14 @@ from agent.events import Audio, ReplySentence, StateChange, Transcript, Utteranc
 from agent.obs import client as obs_client
 from agent.obs.output import ObsOutput
 from agent.obs.setup import setup_sources
-from tests.obs_harness import SCRIPT, HeadlessObs, ObsSpec, luminance_variance, missing_tools, private_netns
+from tests.obs_harness import (
+    SCRIPT,
+    HeadlessObs,
+    ObsSpec,
+    luminance_variance,
+    private_netns,
+    require_headless_obs,
+)
 from tests.support.obs_api import TOKEN, RecordingApi
 
 REPLY, SUBS, STATUS, TALK = "Cohost Reply", "Cohost Subtitles", "Cohost Status", "Cohost Talking"
@@ -54,9 +61,7 @@ class Rig:
 
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
-    reason = missing_tools()
-    if reason:
-        pytest.skip(f"headless OBS unavailable: {reason}")
+    require_headless_obs()
     with private_netns():
         api = RecordingApi()
         api.start()

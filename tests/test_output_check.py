@@ -5,7 +5,6 @@ model is a scripted stand-in (tests/support/engines.py), the voice real espeak-n
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from agent.reply.pipeline import ReplyPipeline
 from agent.tts.espeak import EspeakEngine
 from tests.support.engines import ScriptedEngine
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+pytestmark = pytest.mark.requires("espeak-ng")
 
 LEAKS = [
     "加我qq四七幺二八三九五。",

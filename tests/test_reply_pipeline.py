@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import shutil
 import wave
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from agent.reply.pipeline import ReplyPipeline
 from agent.tts.espeak import EspeakEngine
 from tests.support.engines import ScriptedEngine
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+pytestmark = pytest.mark.requires("espeak-ng")
 
 
 def banned(text: str) -> str | None:

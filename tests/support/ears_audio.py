@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.support.requires import require
+
 GREETING = "大家好，欢迎来到直播间。今天我们一起玩黑神话悟空。"
 ESPEAK_GREETING = "欢迎大家来到直播间"
 
@@ -66,10 +68,7 @@ def kokoro_wav(cache: Path, text: str = GREETING) -> Path:
 
 def espeak_wav(cache: Path, text: str = ESPEAK_GREETING, *, speed: int = 150) -> Path:
     """``text`` spoken by espeak-ng's Mandarin voice (22.05 kHz): robotic, but whisper base gets 欢迎."""
-    if ESPEAK is None:
-        import pytest
-
-        pytest.skip("espeak-ng is not installed")
+    require("espeak-ng", why="the stand-in streamer's voice")
     path = cache / f"espeak-{speed}-{hashlib.sha1(text.encode()).hexdigest()[:10]}.wav"
     if not path.exists():
         subprocess.run(
