@@ -10,7 +10,8 @@ from tests.support.requires import missing, require
 def test_a_missing_tool_fails_naming_it_and_what_installs_it() -> None:
     with pytest.raises(pytest.fail.Exception) as failed:
         require("python3", "no-such-tool-cohost", why="for this test")
-    assert str(failed.value).startswith("no-such-tool-cohost is not installed (for this test): ./install.sh --test")
+    line = str(failed.value)
+    assert line.startswith("no-such-tool-cohost is not installed (for this test): ./install.sh --test")
 
 
 def test_programs_and_modules_both_count_as_present() -> None:
