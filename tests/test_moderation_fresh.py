@@ -71,12 +71,15 @@ def test_heldout_disguises_are_caught(heldout: tuple[list[dict], list[dict], lis
     disguises, _lookalikes, out = heldout
     verdicts = out[: len(disguises)]
     missed = [r for r, v in zip(disguises, verdicts, strict=True) if v["kept"]]
-    for source in ("own", "builtin"):
+    # Measured: own 89/91 (two homophones of a two-character own word inside a sentence: the
+    # rule that misses them keeps 这才够劲 unblocked), built-in 46/46. Anything else missed is
+    # a regression, and the known misses must stay under the 5%.
+    known = {"own": {"弹幕全是才狗", "弹幕全是辖头"}, "builtin": set()}
+    for source, allowed in known.items():
         rows = [r for r in disguises if r["source"] == source]
-        lost = [r["text"] for r in missed if r["source"] == source]
-        # Measured: own 89/91 (two homophones of a two-character word inside a sentence),
-        # built-in 46/46.
-        assert 1 - len(lost) / len(rows) >= 0.95, f"{source}: missed {lost}"
+        lost = {r["text"] for r in missed if r["source"] == source}
+        assert lost <= allowed, f"{source}: newly missed {sorted(lost - allowed)}"
+        assert len(rows) >= 20 * len(allowed), (source, len(rows))
 
 
 def test_heldout_lookalikes_are_kept(heldout: tuple[list[dict], list[dict], list[dict]]) -> None:

@@ -71,7 +71,9 @@ def test_speaks_mandarin_at_24khz(kokoro: Engine) -> None:
     # The raw model overshoots full scale; the limiter keeps every sample under -1 dBFS.
     assert float(np.abs(whole).max()) <= CEILING + 1e-6
     assert abs(speech_dbfs(whole, SAMPLE_RATE) - TARGET_DBFS) < 3.0
-    assert 1.0 < len(whole) / SAMPLE_RATE < 8.0
+    # Mandarin at a conversational rate (measured 3.9 syllables/s over WELCOME's 10).
+    syllables_per_s = 10 / (len(whole) / SAMPLE_RATE)
+    assert 3.0 < syllables_per_s < 6.5, syllables_per_s
     assert_speech_like(whole, SAMPLE_RATE)
     # The sentence is its two clauses said one after the other: about as long as both
     # clauses spoken on their own, and longer than the first alone.
