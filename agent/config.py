@@ -148,7 +148,7 @@ class BrainConfig(Section):
     thanks_cooldown_s: float = Field(3.0, ge=0)  # after a thank-you or a welcome (at most cooldown_s)
     # Questions folded by meaning (agent/brain/meaning.py, multilingual-e5-small on CPU).
     fold_by_meaning: bool = True
-    meaning_threshold: float = Field(0.48, ge=0, le=1)
+    meaning_threshold: float = Field(0.50, ge=0, le=1)
     meaning_per_s: float = Field(10.0, gt=0)
     max_replies_per_minute: int = Field(6, ge=1)
     gap_after_streamer_s: float = Field(1.5, ge=0)

@@ -129,70 +129,61 @@ def _name_rows(rules: Moderator) -> list[tuple[str, float, str]]:
     ]
 
 
-def run() -> list[tuple[str, float, str]]:
-    corpus = _texts()
-    unique = _unique()
+def _startup_rows() -> tuple[Moderator, list[tuple[str, float, str]]]:
+    """The rules-only moderator, and what building it cost."""
     normalize.pinyin_table.cache_clear()
     began = time.perf_counter()
     rules = Moderator.from_config(BrainConfig(sentiment_model=False))
-    rows: list[tuple[str, float, str]] = [
-        (
-            "filters: Moderator.from_config, cold (lexicons + pinyin)",
-            (time.perf_counter() - began) * 1000,
-            "ms",
-        ),
+    took_ms = (time.perf_counter() - began) * 1000
+    return rules, [
+        ("filters: Moderator.from_config, cold (lexicons + pinyin)", took_ms, "ms"),
         ("filters: RSS of this process, rules only", _rss_mb(), "MB"),
     ]
-    cfg = BrainConfig(sentiment_model=False, user_max_messages=10**6)
-    flood = FloodControl(cfg)
+
+
+def _filter_rows(rules: Moderator) -> list[tuple[str, float, str]]:
+    """Each filter alone and the moderator with the flood filter, on unique and replayed texts."""
+    unique = _unique()
+    flood = FloodControl(BrainConfig(sentiment_model=False, user_max_messages=10**6))
 
     def both(i: int, text: str) -> None:
         rules.check(text)
         flood.check(f"viewer{i % 5000}", text, i * 0.001)
 
-    for label, texts in (("unique msgs", unique), ("corpus replay", corpus)):
-        _clear_caches()
-        rows.append((f"filters: check+flood, {label}, rules only", _rate(texts, both), "msg/s"))
-    _clear_caches()
-    rows.append(
-        ("filters: Moderator.check only, unique msgs", _rate(unique, lambda i, t: rules.check(t)), "msg/s")
-    )
-    _clear_caches()
-    rows.append(
-        (
-            "filters: FloodControl.check only, unique msgs",
-            _rate(unique, lambda i, t: flood.check(f"v{i % 5000}", t, i * 0.001)),
-            "msg/s",
-        )
-    )
-    _clear_caches()
-    rows.append(
-        ("filters: find_contacts only, unique msgs", _rate(unique, lambda i, t: find_contacts(t)), "msg/s")
-    )
-    _clear_caches()
     recent = RecentChat(rules)  # 50 viewers: every message has recent ones to be read with
-    rows.append(
-        (
-            "filters: a viewer's recent messages read joined (words, numbers, orders), unique msgs",
-            _rate(unique, lambda i, t: recent.check(f"v{i % 50}", t, i * 0.1)),
-            "msg/s",
-        )
-    )
     base = ["好的，我们继续下一局。", "谢谢大家的礼物！", "Thanks for the follow, have fun!"]
     sentences = [f"{text}{n}" for n in range(3000) for text in base]  # unique: no cache hits
-    rows.append(
+    measured: list[tuple[str, list[str], Callable[[int, str], object], str]] = [
+        ("filters: check+flood, unique msgs, rules only", unique, both, "msg/s"),
+        ("filters: check+flood, corpus replay, rules only", _texts(), both, "msg/s"),
+        ("filters: Moderator.check only, unique msgs", unique, lambda i, t: rules.check(t), "msg/s"),
         (
-            "filters: banned_in on a reply sentence",
-            _rate(sentences, lambda i, t: rules.banned_in(t)),
-            "sent/s",
-        )
-    )
-    rows += _name_rows(rules)
-    rows.append(("floor: filters + state machine, unique msgs, rules only", floor(False), "msg/s"))
+            "filters: FloodControl.check only, unique msgs",
+            unique,
+            lambda i, t: flood.check(f"v{i % 5000}", t, i * 0.001),
+            "msg/s",
+        ),
+        ("filters: find_contacts only, unique msgs", unique, lambda i, t: find_contacts(t), "msg/s"),
+        (
+            "filters: a viewer's recent messages read joined (words, numbers, orders), unique msgs",
+            unique,
+            lambda i, t: recent.check(f"v{i % 50}", t, i * 0.1),
+            "msg/s",
+        ),
+        ("filters: banned_in on a reply sentence", sentences, lambda i, t: rules.banned_in(t), "sent/s"),
+    ]
+    rows = []
+    for label, texts, fn, unit in measured:
+        _clear_caches()
+        rows.append((label, _rate(texts, fn), unit))
+    return rows
 
+
+def _sentiment_rows() -> list[tuple[str, float, str]]:
+    """snownlp in its worker: start-up, memory, one score, and the floor with it on."""
     with_model = Moderator.from_config(BrainConfig(sentiment_model=True))
     ready_s, stall_ms = _longest_stall_while_loading(with_model)
-    rows += [
+    rows = [
         ("sentiment: snownlp ready after (loads in its worker)", ready_s, "s"),
         ("sentiment: longest hold of this thread while it loads", stall_ms, "ms"),
         ("sentiment: RSS of this process (peak), the model in its worker", _rss_mb(), "MB"),
@@ -204,15 +195,18 @@ def run() -> list[tuple[str, float, str]]:
     for text in cjk:
         with_model.check(text)
     took_ms = (time.perf_counter() - began) / len(cjk) * 1000
+    per_s = BrainConfig().sentiment_per_s
     rows.append(("sentiment: one snownlp score (worker round trip)", took_ms, "ms"))
-    rows.append(
-        (
-            f"floor: filters + state machine, unique msgs, snownlp {BrainConfig().sentiment_per_s:g}/s",
-            floor(True),
-            "msg/s",
-        )
-    )
+    rows.append((f"floor: filters + state machine, unique msgs, snownlp {per_s:g}/s", floor(True), "msg/s"))
     return rows
+
+
+def run() -> list[tuple[str, float, str]]:
+    rules, rows = _startup_rows()
+    rows += _filter_rows(rules)
+    rows += _name_rows(rules)
+    rows.append(("floor: filters + state machine, unique msgs, rules only", floor(False), "msg/s"))
+    return rows + _sentiment_rows()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -107,9 +108,9 @@ async def _wait_up(base: str) -> None:
     raise SystemExit("cohost run never answered /api/status")
 
 
-async def _main(args: argparse.Namespace) -> None:
-    control, bridge = _free_port(), _free_port()
-    env = {
+def _agent_env(control: int, bridge: int) -> dict[str, str]:
+    """Template replies, no voice, no mic; a jsonws bridge on ``bridge``, the API on ``control``."""
+    return {
         **os.environ,
         "COHOST_SOURCES__ENABLED": '["jsonws"]',
         "COHOST_SOURCES__JSONWS__LISTEN_PORT": str(bridge),
@@ -121,40 +122,23 @@ async def _main(args: argparse.Namespace) -> None:
         "COHOST_ASR__ENGINE": "none",
         "COHOST_AUDIO__OUTPUT_DEVICE": "none",
     }
-    base = f"http://127.0.0.1:{control}"
+
+
+@contextlib.contextmanager
+def _running_agent(tree: Path, env: dict[str, str]) -> Iterator[None]:
+    """``cohost run`` from ``tree`` with every default and ``env`` on top, stopped at the end."""
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "empty.toml").write_text("", encoding="utf-8")  # every default, env on top
         agent = subprocess.Popen(
             [sys.executable, "-m", "agent", "run", "--config", str(Path(tmp) / "empty.toml")],
-            cwd=args.tree,
-            env={**env, "PYTHONPATH": str(args.tree)},
+            cwd=tree,
+            env={**env, "PYTHONPATH": str(tree)},
             stdout=subprocess.DEVNULL,
             start_new_session=True,  # its sentiment worker goes with it at the end
             stderr=open(Path(tmp) / "agent.log", "w"),  # noqa: SIM115
         )
         try:
-            await _wait_up(base)
-            await asyncio.sleep(args.settle)  # the brain's models load in the background
-            idle_stop = asyncio.Event()
-            idle_task = asyncio.create_task(_poll(base, idle_stop))
-            await asyncio.sleep(3)
-            idle_stop.set()
-            idle = await idle_task
-            stop = asyncio.Event()
-            poller = asyncio.create_task(_poll(base, stop))
-            t0 = time.perf_counter()
-            sent, paid = await _flood(f"ws://127.0.0.1:{bridge}", args.rate, args.seconds)
-            elapsed = time.perf_counter() - t0
-            stop.set()
-            polled = await poller
-            metrics = ""
-            for _ in range(30):  # a stalled agent answers late
-                try:
-                    async with httpx.AsyncClient(timeout=10) as http:
-                        metrics = (await http.get(f"{base}/metrics")).text
-                    break
-                except httpx.HTTPError:
-                    continue
+            yield
         finally:
             agent.terminate()
             try:
@@ -164,6 +148,37 @@ async def _main(args: argparse.Namespace) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(agent.pid, signal.SIGKILL)
             agent.wait()
+
+
+async def _metrics(base: str) -> str:
+    for _ in range(30):  # a stalled agent answers late
+        try:
+            async with httpx.AsyncClient(timeout=10) as http:
+                return (await http.get(f"{base}/metrics")).text
+        except httpx.HTTPError:
+            continue
+    return ""
+
+
+async def _main(args: argparse.Namespace) -> None:
+    control, bridge = _free_port(), _free_port()
+    base = f"http://127.0.0.1:{control}"
+    with _running_agent(args.tree, _agent_env(control, bridge)):
+        await _wait_up(base)
+        await asyncio.sleep(args.settle)  # the brain's models load in the background
+        idle_stop = asyncio.Event()
+        idle_task = asyncio.create_task(_poll(base, idle_stop))
+        await asyncio.sleep(3)
+        idle_stop.set()
+        idle = await idle_task
+        stop = asyncio.Event()
+        poller = asyncio.create_task(_poll(base, stop))
+        t0 = time.perf_counter()
+        sent, paid = await _flood(f"ws://127.0.0.1:{bridge}", args.rate, args.seconds)
+        elapsed = time.perf_counter() - t0
+        stop.set()
+        polled = await poller
+        metrics = await _metrics(base)
     admitted = re.findall(r'^cohost_events_published_total\{type="admitted"\} (\S+)$', metrics, re.M)
     drops = [line for line in metrics.splitlines() if "dropped_total{" in line and not line.startswith("#")]
     print(f"tree: {args.tree}")

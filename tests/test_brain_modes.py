@@ -5,7 +5,7 @@ from __future__ import annotations
 from agent.brain.state import Emit, Message, Strike, TopicSeen
 from agent.config import BrainMode, BrainTopics
 from agent.events import Control, Danmaku, Filtered, StateChange, StreamerVoice, Tick, Transcript
-from tests.test_brain_state import Timeline, chat, question, simple
+from tests.support.brain_timeline import Timeline, chat, question, simple
 
 
 def topics(**kwargs: object) -> BrainTopics:

@@ -21,8 +21,9 @@ from agent.events import RoomInfo
 from agent.knowledge.base import Knowledge
 from agent.knowledge.entries import DEMO_KNOWLEDGE, Entry, load_files
 from agent.knowledge.match import Embed, Matcher
-from agent.knowledge.slots import conflict, slots, tags, unasked
 from agent.knowledge.words import objects
+from agent.shared.slots import asked, conflict, unasked
+from agent.shared.synonyms import tags
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -45,11 +46,11 @@ def embed() -> Iterator[Embed]:
 
 
 def test_slots_and_synonyms() -> None:
-    assert conflict(slots("今晚播到几点"), slots("几点开播"))
-    assert conflict(slots("主播多高"), slots("主播多大了 | 今年几岁"))
-    assert conflict(slots("when does the stream end"), slots("when do you go live"))
-    assert not conflict(slots("什么时候关播"), slots("几点下播"))
-    assert not conflict(slots("主播玩的啥"), slots("几点开播"))  # no slot asked: no conflict
+    assert conflict(asked("今晚播到几点"), asked("几点开播"))
+    assert conflict(asked("主播多高"), asked("主播多大了 | 今年几岁"))
+    assert conflict(asked("when does the stream end"), asked("when do you go live"))
+    assert not conflict(asked("什么时候关播"), asked("几点下播"))
+    assert not conflict(asked("主播玩的啥"), asked("几点开播"))  # no slot asked: no conflict
     assert tags("关播了") & tags("下播") and tags("bgm") & tags("背景音乐") and tags("麦") & tags("麦克风")
     assert not tags("鼠标") & tags("键盘")
 
@@ -104,10 +105,10 @@ def test_a_question_names_what_it_is_about() -> None:
     assert flat("主播明天开不开") == {"明天"}  # jieba's guess 开不开 has no noun in it
     # Only the clauses that ask: the week is what the viewer tells (the demo's super chat).
     assert flat("主播二郎神打了多少次了？有没有什么技巧，我卡了一个星期了，求教！") == {"二郎神"}
-    assert unasked(slots("键盘多少钱"), slots("用的什么键盘"))
-    assert unasked(slots("how much was it"), slots("what mic"))
-    assert not unasked(slots("几点抽奖"), slots("抽奖什么时候开"))
-    assert not unasked(slots("用的啥键盘"), slots("键盘多少钱"))
+    assert unasked(asked("键盘多少钱"), asked("用的什么键盘"))
+    assert unasked(asked("how much was it"), asked("what mic"))
+    assert not unasked(asked("几点抽奖"), asked("抽奖什么时候开"))
+    assert not unasked(asked("用的啥键盘"), asked("键盘多少钱"))
 
 
 def test_near_misses_are_not_answered_and_paraphrases_are(embed: Embed) -> None:

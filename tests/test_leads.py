@@ -1,4 +1,4 @@
-"""``agent.brain.leads``: a gated pattern finds exactly what the plain pattern finds."""
+"""``agent.shared.leads``: a gated pattern finds exactly what the plain pattern finds."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.brain import injection, tags
-from agent.brain.leads import branches, first_chars, gated
+from agent.brain import injection, injection_en, tags
+from agent.shared.leads import branches, first_chars, gated
 
 # Characters the rules start with and are made of, so the texts hit and nearly hit them.
 ZH_CHARS = "忽略无视你的指令设定主播说让机器人小助手扮演模拟骂我楼上翻译成英文把以上所有过滤关掉"
@@ -32,7 +32,7 @@ def test_gated_finds_what_the_plain_pattern_finds(pattern: str, text: str) -> No
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=EN_CHARS, max_size=60))
 def test_the_word_start_gate_keeps_every_english_match(text: str) -> None:
-    pattern = "|".join(injection._EN_FAMILIES)
+    pattern = "|".join(injection_en.EN_FAMILIES)
     plain, fast = re.compile(pattern), gated(pattern, word_start=True)
     assert (plain.search(text) is None) == (fast.search(text) is None)
 

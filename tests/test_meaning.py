@@ -24,8 +24,8 @@ from agent.brain.meaning import (
     minimal_pair,
     plain,
 )
-from agent.brain.slots import contrast, slots
-from tests.support.paraphrases import HELD_OUT, PARAPHRASES, TUNING2, folds, load_set, score
+from agent.shared.slots import contrast, slots
+from tests.support.paraphrases import HELD_OUT, PARAPHRASES, TUNING, TUNING2, TUNING3, folds, load_set, score
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +75,7 @@ def test_the_held_out_set_is_fresh_and_well_formed() -> None:
     assert len(apart) >= 30
     assert sum(text.isascii() for _group, text in texts) >= 20  # English ones
     held = {text for _group, text in texts} | {text for pair in apart for text in pair}
-    for tuned in (PARAPHRASES, TUNING2):
+    for tuned in TUNING:
         tuned_texts, tuned_apart = load_set(tuned)
         seen = {text for _group, text in tuned_texts} | {text for pair in tuned_apart for text in pair}
         assert not held & seen, f"held-out text also in {tuned.name}: {sorted(held & seen)}"
@@ -84,33 +84,34 @@ def test_the_held_out_set_is_fresh_and_well_formed() -> None:
 def test_folding_on_the_tuning_sets(index: MeaningIndex) -> None:
     # Floors a little under what bench/bench_meaning.py measures at the default on the sets
     # the method and threshold were chosen on (rooms of 8 clusters): paraphrases.json
-    # recall 0.69, 0.56 wrong per 50, 3 of 26 look-alikes; paraphrases_tuning2.json 0.76,
-    # 1.18 per 50, 6 of 76 look-alikes.
+    # recall 0.83, 0.30 wrong per 50, 3 of 26 look-alikes; paraphrases_tuning2.json 0.80,
+    # 0.81 per 50, 6 of 76; paraphrases_heldout.json (tuned on since round 3) 0.78, 0.36
+    # per 50, 8 of 40.
     index.threshold = DEFAULT_THRESHOLD
-    room = folds(index, PARAPHRASES, room=8)
-    print(f"tuning set, rooms of 8: {room}")
-    assert room.recall >= 0.66
-    assert room.wrong_per_50 <= 0.8
-    assert len(room.apart_folded) <= 4, room.apart_folded
-    room = folds(index, TUNING2, room=8)
-    print(f"tuning set 2, rooms of 8: {room}")
-    assert room.recall >= 0.73
-    assert room.wrong_per_50 <= 1.5
-    assert len(room.apart_folded) <= 8, room.apart_folded
+    for path, recall, wrong, apart in (
+        (PARAPHRASES, 0.80, 0.6, 4),
+        (TUNING2, 0.77, 1.1, 7),
+        (TUNING3, 0.75, 0.7, 9),
+    ):
+        room = folds(index, path, room=8)
+        print(f"{path.name}, rooms of 8: {room}")
+        assert room.recall >= recall
+        assert room.wrong_per_50 <= wrong
+        assert len(room.apart_folded) <= apart, room.apart_folded
 
 
 def test_folding_on_held_out_clusters(index: MeaningIndex) -> None:
-    # tests/data/paraphrases_heldout.json was written before the slots, the floor and the
-    # penalties, and never tuned on. Measured at the default in rooms of 8 clusters: 64% of
-    # paraphrases folded into their cluster, 0.89 wrong folds per 50 questions, 9 of 40
-    # look-alike pairs folded (all 150 live at once: 60%, 3.7 per 50); round 1's method
-    # (cosine, kind/day penalty, single link) scored 56%, 3.8 per 50, 16 of 40 (50%, 10.0).
+    # tests/data/paraphrases_heldout2.json was written before round 3 changed anything and
+    # never tuned on. Measured at the default in rooms of 8 clusters: 67% of paraphrases
+    # folded into their cluster, 0.95 wrong folds per 50 questions, 6 of 40 look-alike pairs
+    # folded (all 150 live at once: 61%, 3.7 per 50). Round 2's method on it: 68%, 1.05 per
+    # 50, 8 of 40 (60%, 5.7): the fold table helps the topics it was written for, not others.
     index.threshold = DEFAULT_THRESHOLD
     room = folds(index, HELD_OUT, room=8)
     print(f"held out, rooms of 8: {room}")
-    assert room.recall >= 0.61
-    assert room.wrong_per_50 <= 1.1
-    assert len(room.apart_folded) <= 10, room.apart_folded
+    assert room.recall >= 0.63
+    assert room.wrong_per_50 <= 1.2
+    assert len(room.apart_folded) <= 8, room.apart_folded
     everyone = folds(index, HELD_OUT)
     print(f"held out, all live: {everyone}")
     assert everyone.recall >= 0.57

@@ -22,8 +22,9 @@ import re
 
 import pytest
 
-from agent.brain import contacts, injection, names, normalize, screen, tags
-from agent.brain.screen import Patterns
+from agent.brain import contacts, injection, names, normalize, tags
+from agent.shared import screen
+from agent.shared.screen import Patterns
 from tests.support.moderation_texts import labelled_texts, variants
 
 

@@ -99,7 +99,7 @@ def test_explain_names_each_rule_of_the_word_check(tmp_path: Path) -> None:
     cases = {
         "稳赚不赔率": "the word 赔率 crosses it",  # the entry at its natural frequency
         "六合彩排完了": "the word 彩排 runs on from it",  # a dictionary entry runs on
-        "场外挂着横幅": "挂着 is a verb after the word 场外",
+        "场外挂着横幅": "外 belongs to the place 场",  # 场外 is a place word (was: 挂着 is a verb)
         "取四把椅子": "sounds like it, but is ordinary words with none of its characters",
         "越跑越远": "越…越 is grammar (the more..., the more...)",
         "我买六盒菜": "六盒 is a number and a measure word: a quantity",

@@ -1,10 +1,11 @@
 """OBS output, obs-setup and the OBS script, against a real headless OBS 29 (the script's
-pure parts: tests/test_obs_script.py).
+pure parts: tests/test_obs_script.py; the output's coalescing on a fake clock:
+tests/test_obs_throttle.py).
 
 The slow tests share one OBS per module. It runs in a private network
 namespace that the test thread enters for the module (tests/obs_harness.py),
 together with a small HTTP server standing in for the control API so the
-script's hotkeys can be watched arriving.
+script's hotkeys can be watched arriving (tests/support/obs_rig.py).
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-import time
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,100 +20,16 @@ import pytest
 from typer.testing import CliRunner
 
 from agent.bus import Bus
-from agent.config import ObsConfig
 from agent.events import Audio, ReplySentence, StateChange, Transcript, UtteranceDone
 from agent.obs import client as obs_client
 from agent.obs.output import ObsOutput
 from agent.obs.setup import setup_sources
-from tests.obs_harness import (
-    SCRIPT,
-    HeadlessObs,
-    ObsSpec,
-    luminance_variance,
-    private_netns,
-    require_headless_obs,
-)
-from tests.support.obs_api import TOKEN, RecordingApi
-
-REPLY, SUBS, STATUS, TALK = "Cohost Reply", "Cohost Subtitles", "Cohost Status", "Cohost Talking"
-
-# --- the real OBS --------------------------------------------------------------------
-
-
-@dataclass
-class Rig:
-    obs: HeadlessObs
-    api: RecordingApi
-
-    def cfg(self, **overrides: Any) -> ObsConfig:
-        base: dict[str, Any] = {
-            "enabled": True,
-            "port": self.obs.port,
-            "password": self.obs.spec.password,
-            "talking_source": TALK,
-            "clear_after_s": 0.6,
-            "coalesce_ms": 20,
-        }
-        return ObsConfig(**{**base, **overrides})
-
-
-@pytest.fixture(scope="module")
-def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
-    require_headless_obs()
-    with private_netns():
-        api = RecordingApi()
-        api.start()
-        spec = ObsSpec(
-            text_sources=[REPLY, SUBS, STATUS],
-            color_sources=[TALK],
-            script=SCRIPT,
-            script_settings={"addr": api.url, "token": TOKEN},
-        )
-        obs = HeadlessObs(spec, tmp_path_factory.mktemp("obs"))
-        try:
-            obs.start()
-            yield Rig(obs, api)
-        finally:
-            obs.stop()
-            api.stop()
-
-
-@pytest.fixture
-def probe(rig: Rig) -> Iterator[Any]:
-    client = rig.obs.client()
-    yield client
-    client.disconnect()
-
-
-@pytest.fixture
-async def running(rig: Rig) -> AsyncIterator[tuple[Bus, ObsOutput]]:
-    bus = Bus()
-    output = ObsOutput(rig.cfg())
-    task = asyncio.create_task(output.run(bus.subscribe("obs", accepts=ObsOutput.accepts)))
-    yield bus, output
-    task.cancel()
-    await asyncio.gather(task, return_exceptions=True)
-
-
-def text_of(client: Any, name: str) -> str:
-    return str(
-        client.send("GetInputSettings", {"inputName": name}, raw=True)["inputSettings"].get("text", "")
-    )
-
-
-def item_enabled(client: Any, name: str) -> bool:
-    item = client.send("GetSceneItemId", {"sceneName": "Scene", "sourceName": name}, raw=True)["sceneItemId"]
-    reply = client.send("GetSceneItemEnabled", {"sceneName": "Scene", "sceneItemId": item}, raw=True)
-    return bool(reply["sceneItemEnabled"])
-
-
-async def until(predicate: Any, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        await asyncio.sleep(0.03)
-    return bool(predicate())
+from tests.obs_harness import luminance_variance
+from tests.support.obs_api import TOKEN
+from tests.support.obs_rig import REPLY, STATUS, SUBS, TALK, Rig, item_enabled, text_of, until
+from tests.support.obs_rig import probe as probe  # the fixture
+from tests.support.obs_rig import rig as rig  # the fixture
+from tests.support.obs_rig import running as running  # the fixture
 
 
 @pytest.mark.slow
@@ -170,90 +84,6 @@ async def test_rendered_text_is_not_blank(running: tuple[Bus, ObsOutput], probe:
     assert await until(screenshot)
     png = base64.b64decode(shot["imageData"].split(",", 1)[1])
     assert luminance_variance(png) > 100
-
-
-class _FakeLink:
-    """Stands in for ObsLink: always connected, records every request, never touches a socket."""
-
-    state = "connected"
-    connected = True
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[str, dict[str, Any]]] = []
-
-    async def supervise(self, on_connected: Any) -> None:
-        await on_connected()
-        await asyncio.Event().wait()
-
-    async def request(self, request: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
-        self.requests.append((request, data or {}))
-        return {}
-
-    def close(self) -> None:
-        pass
-
-
-class _Throttle:
-    """``asyncio`` as the output module sees it, but its ``sleep`` (the coalesce interval) only
-    ends when the test says so: a fake clock, so nothing depends on how fast the machine is."""
-
-    def __init__(self) -> None:
-        self.waiting = 0
-        self.slept: list[float] = []
-        self._ticks = asyncio.Semaphore(0)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
-
-    async def sleep(self, delay: float) -> None:
-        self.slept.append(delay)
-        self.waiting += 1
-        try:
-            await self._ticks.acquire()
-        finally:
-            self.waiting -= 1
-
-    def tick(self) -> None:
-        self._ticks.release()
-
-
-async def test_a_flood_within_one_interval_is_one_update_with_the_latest_text(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from agent.obs import output as output_module
-
-    throttle = _Throttle()
-    monkeypatch.setattr(output_module, "asyncio", throttle)
-    bus = Bus()
-    output = ObsOutput(ObsConfig(enabled=True, talking_source="", coalesce_ms=50, subtitle_clear_after_s=0))
-    link = _FakeLink()
-    output.link = link  # type: ignore[assignment]
-
-    def subtitles() -> list[object]:
-        return [d["inputSettings"]["text"] for r, d in link.requests if d.get("inputName") == SUBS]
-
-    task = asyncio.create_task(output.run(bus.subscribe("obs", accepts=ObsOutput.accepts)))
-    try:
-        # Connected: everything written once, then the flush loop waits out its interval.
-        assert await until(lambda: throttle.waiting == 1)
-        assert throttle.slept == [0.05]
-        assert subtitles() == [""]
-        for i in range(400):
-            bus.publish(Transcript(text=f"弹幕 {i}"))
-            if i % 20 == 0:
-                await asyncio.sleep(0.01)
-        assert await until(lambda: output.view.subtitle == "弹幕 399")
-        assert subtitles() == [""]  # nothing goes out while the interval runs, however much changes
-        throttle.tick()
-        assert await until(lambda: len(throttle.slept) == 2 and throttle.waiting == 1)
-        assert subtitles() == ["", "弹幕 399"]  # 400 messages: one request, the latest text
-        throttle.tick()  # an interval with nothing new sends nothing
-        bus.publish(Transcript(text="弹幕 399"))  # the same text again: not re-sent either
-        assert await until(lambda: len(throttle.slept) == 3 and throttle.waiting == 1)
-        assert subtitles() == ["", "弹幕 399"]
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ The real headless OBS runs in tests/test_obs.py.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import json
 import logging
@@ -14,6 +15,7 @@ import sys
 import threading
 import time
 import types
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -217,65 +219,81 @@ def test_script_says_when_the_agent_is_not_running() -> None:
         script.script_unload()
 
 
-def test_script_matches_the_real_control_api() -> None:
-    """The routes, body and token the script sends are the ones agent/control/api.py takes."""
+class _RecordingRuntime:
+    """What the control API drives, reduced to a record of the commands it was sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    def send(self, event: Control) -> None:
+        self.sent.append((event.action, event.text))
+
+    def refusal(self, text: str) -> str | None:
+        return "傻逼" if "傻逼" in text else None
+
+    def status(self) -> dict[str, Any]:
+        return {"state": "listening", "muted": any(a == "mute" for a, _ in self.sent)}
+
+    def subscribe(self, name: str, accepts: Any) -> Any:
+        return Bus().subscribe(name, accepts=accepts)
+
+    def unsubscribe(self, queue: Any) -> None:
+        pass
+
+    def counters(self) -> dict[str, dict[str, float]]:
+        return {}
+
+
+@contextlib.contextmanager
+def _real_control_api(runtime: _RecordingRuntime) -> Iterator[int]:
+    """agent/control/api.py's app served by uvicorn on a free loopback port (yielded)."""
     import uvicorn
 
     from agent.config import ControlConfig, OverlayConfig
     from agent.control import api as api_module
-    from agent.events import Control as ControlEvent
 
-    class Controller:
-        def __init__(self) -> None:
-            self.sent: list[tuple[str, str]] = []
-
-        def send(self, event: ControlEvent) -> None:
-            self.sent.append((event.action, event.text))
-
-        def refusal(self, text: str) -> str | None:
-            return "傻逼" if "傻逼" in text else None
-
-        def status(self) -> dict[str, Any]:
-            return {"state": "listening", "muted": any(a == "mute" for a, _ in self.sent)}
-
-        def subscribe(self, name: str, accepts: Any) -> Any:
-            return Bus().subscribe(name, accepts=accepts)
-
-        def unsubscribe(self, queue: Any) -> None:
-            pass
-
-        def counters(self) -> dict[str, dict[str, float]]:
-            return {}
-
-    controller = Controller()
-    app = api_module.create_app(controller, ControlConfig(token=TOKEN), OverlayConfig())
+    app = api_module.create_app(runtime, ControlConfig(token=TOKEN), OverlayConfig())
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    assert wait_until(lambda: server.started)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    script, hotkeys = load_script()
-    script.script_load({"addr": f"http://127.0.0.1:{port}", "token": TOKEN, "say_text": "你好"})
     try:
-        for name in ("cohost.mute", "cohost.skip", "cohost.reset", "cohost.unmute"):
-            hotkeys[name](True)
-        script._say(None, None)
-        assert wait_until(lambda: len(controller.sent) == 5)
-        assert controller.sent == [("mute", ""), ("skip", ""), ("reset", ""), ("unmute", ""), ("say", "你好")]
-        assert wait_until(lambda: script.agent.status_text.startswith("Cohost: "))
-        assert "not running" not in script.agent.status_text
-        assert "token" not in script.agent.status_text
-        # Text that would be filtered is not said, and the panel says why.
-        script.agent.submit("say", "你个傻逼")
-        assert wait_until(lambda: script.agent.status_text == "Cohost: not said — banned_word: 傻逼")
-        assert len(controller.sent) == 5
-        wrong, _ = load_script()
-        wrong.script_load({"addr": f"http://127.0.0.1:{port}", "token": "wrong"})
-        wrong.agent.submit("mute")
-        assert wait_until(lambda: "token rejected" in wrong.agent.status_text)
-        wrong.script_unload()
-        assert len(controller.sent) == 5
+        assert wait_until(lambda: server.started)
+        yield server.servers[0].sockets[0].getsockname()[1]
     finally:
-        script.script_unload()
         server.should_exit = True
         thread.join(5)
+
+
+def test_script_matches_the_real_control_api() -> None:
+    """The routes, body and token the script sends are the ones agent/control/api.py takes."""
+    controller = _RecordingRuntime()
+    with _real_control_api(controller) as port:
+        script, hotkeys = load_script()
+        script.script_load({"addr": f"http://127.0.0.1:{port}", "token": TOKEN, "say_text": "你好"})
+        try:
+            for name in ("cohost.mute", "cohost.skip", "cohost.reset", "cohost.unmute"):
+                hotkeys[name](True)
+            script._say(None, None)
+            assert wait_until(lambda: len(controller.sent) == 5)
+            assert controller.sent == [
+                ("mute", ""),
+                ("skip", ""),
+                ("reset", ""),
+                ("unmute", ""),
+                ("say", "你好"),
+            ]
+            assert wait_until(lambda: script.agent.status_text.startswith("Cohost: "))
+            assert "not running" not in script.agent.status_text
+            assert "token" not in script.agent.status_text
+            # Text that would be filtered is not said, and the panel says why.
+            script.agent.submit("say", "你个傻逼")
+            assert wait_until(lambda: script.agent.status_text == "Cohost: not said — banned_word: 傻逼")
+            assert len(controller.sent) == 5
+            wrong, _ = load_script()
+            wrong.script_load({"addr": f"http://127.0.0.1:{port}", "token": "wrong"})
+            wrong.agent.submit("mute")
+            assert wait_until(lambda: "token rejected" in wrong.agent.status_text)
+            wrong.script_unload()
+            assert len(controller.sent) == 5
+        finally:
+            script.script_unload()

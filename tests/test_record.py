@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -107,3 +108,33 @@ async def test_what_is_still_queued_at_shutdown_is_written(tmp_path: Path) -> No
     assert [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()] == [
         f"m{i}" for i in range(50)
     ]
+
+
+async def test_a_line_is_type_then_stamps_then_fields_and_one_turn_of_events_shares_a_stamp(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "run.jsonl"
+    queue = EventQueue(1000)
+    recorder = Recorder(path, Clock(), write_every_s=3600.0)
+    task = asyncio.create_task(recorder.run(queue))
+    await asyncio.sleep(0)  # the recorder now waits on its queue
+    for i in range(3):  # all waiting when it wakes: one turn of the loop
+        queue.put(Danmaku(text=f"m{i}", uname="u"))
+    for _ in range(10_000):  # a bounded wait, not a timing assumption
+        if recorder.lines == 3:
+            break
+        await asyncio.sleep(0)
+    queue.put(Danmaku(text="later", uname="u"))
+    for _ in range(10_000):
+        if recorder.lines == 4:
+            break
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    fields = [f.name for f in dataclasses.fields(Danmaku) if f.name != "at"]
+    assert [list(line) for line in lines] == [["type", "mono", "wall", *fields]] * 4
+    assert [line["text"] for line in lines] == ["m0", "m1", "m2", "later"]
+    assert len({(line["mono"], line["wall"]) for line in lines[:3]}) == 1
+    assert lines[3]["wall"] >= lines[0]["wall"]

@@ -1,4 +1,4 @@
-"""The cheap first screen (agent/brain/screen.py): a text without any string a pattern needs
+"""The cheap first screen (agent/shared/screen.py): a text without any string a pattern needs
 cannot match it. Checked on small patterns of every construct and, with random texts made of
 the patterns' own characters, on the real name and tag rules."""
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agent.brain.names import screened_rules, word_screen
-from agent.brain.screen import Screen, needs
+from agent.shared.screen import Screen, needs
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,19 @@ def test_the_screened_rules_are_the_ones_that_refuse_names() -> None:
         assert not screen.quiet([name, name.lower()]), name
         assert any(p.search(name) or p.search(name.lower()) for p in _RULES), name
     assert screen.quiet(["夜雨听风", "夜雨听风"])
+
+
+def _caseless_by_character(text: str) -> str:
+    """The rule ``caseless`` follows, one character at a time (its translate table's answer)."""
+    from agent.shared.screen import _SAME
+
+    return "".join(_SAME.get(c.lower()[:1] or c, c.lower()[:1] or c) for c in text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ΣσςİıſKkAaΟΔ主播观众 1.") | st.characters(), max_size=12))
+def test_caseless_shortcut_answers_what_the_character_rule_does(text: str) -> None:
+    # Most text takes str.lower as it is; a final sigma, İ, ı, ſ and the like take the table.
+    from agent.shared.screen import caseless
+
+    assert caseless(text) == _caseless_by_character(text)

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from agent.app.doctor import doctor_command
+from agent.app.knowledge_cli import ask_command, knowledge_app
 from agent.audio.devices import devices_command
 from agent.brain.moderate_cli import moderate_command
 from agent.config import ConfigError
 from agent.ears.cli import transcribe_command
-from agent.knowledge.cli import ask_command, knowledge_app
 from agent.knowledge.memory_cli import memory_app
 from agent.obs.setup import obs_setup_command
 from agent.shared.cli_support import config_or_exit, exit_if_stopped, run_or_exit, setup_logging

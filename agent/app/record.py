@@ -5,8 +5,10 @@ Recording is a side job: it must never take the stream down. A line that cannot
 be written (a full disk, an event that will not encode) is counted in
 ``Recorder.failed`` and logged once per kind of failure; the queue keeps draining.
 
-Lines are written in batches: each event is stamped and encoded when it arrives,
-and every ``WRITE_EVERY_S`` what has gathered is written and flushed in one call.
+Lines are written in batches: each event is stamped and encoded when it arrives
+(the events one turn of the loop finds waiting share one stamp: they were all there
+at that instant), and every ``WRITE_EVERY_S`` what has gathered is written and
+flushed in one call.
 A flood costs ten writes a second instead of one per event (each write is a
 system call that also hands the GIL to the brain's thread), and a line still
 reaches the disk within about ``WRITE_EVERY_S`` of its event. Shutdown writes
@@ -44,8 +46,7 @@ def encode_bytes(event: Event, mono: float, wall: float) -> bytes:
     into ``\\udxxx``: inside a JSON string that is its escape, so the line stays valid JSON
     and reads back to the same text. Raises TypeError/ValueError for an unencodable value.
     """
-    record = to_dict(event)
-    line = {"type": record.pop("type"), "mono": round(mono, 4), "wall": round(wall, 4), **record}
+    line = to_dict(event, mono=round(mono, 4), wall=round(wall, 4))
     try:
         return orjson.dumps(line)
     except orjson.JSONEncodeError:
@@ -91,8 +92,8 @@ class Recorder:
             async with asyncio.TaskGroup() as tg:
                 tg.create_task(self._write_every(out))
                 while True:  # each line is stamped when it arrives, written with its batch
-                    self._add(await queue.get())
-                    self._drain(queue)
+                    first = await queue.get()
+                    self._drain(queue, first)
         finally:
             self._drain(queue)
             self._write(out)
@@ -104,17 +105,21 @@ class Recorder:
             await asyncio.sleep(self.write_every_s)
             self._write(out)
 
-    def _drain(self, queue: EventQueue) -> None:
-        while (event := queue.get_nowait()) is not None:
-            self._add(event)
-
-    def _add(self, event: Event) -> None:
-        if event.type in NOT_RECORDED:
-            return
+    def _drain(self, queue: EventQueue, first: Event | None = None) -> None:
+        """Encode ``first`` and every event waiting behind it, stamped with this instant."""
         clock = self.clock
         mono = clock.since_start()  # a demo's recording starts at 0, not after the model loads
+        wall = self._wall0 + clock.now() / clock.speed
+        event = first if first is not None else queue.get_nowait()
+        while event is not None:
+            self._add(event, mono, wall)
+            event = queue.get_nowait()
+
+    def _add(self, event: Event, mono: float, wall: float) -> None:
+        if event.type in NOT_RECORDED:
+            return
         try:
-            line = encode_bytes(event, mono, self._wall0 + clock.now() / clock.speed)
+            line = encode_bytes(event, mono, wall)
         except Exception as exc:  # one bad event: count it, keep recording
             self._failed(f"a {event.type} event", exc)
             return

@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from agent.brain.leads import first_chars, gated
+from agent.shared.leads import first_chars, gated
 
 __all__ = ["ContactHit", "find_contacts", "fold"]
 

@@ -6,7 +6,8 @@ when the message is harmless chat: none of its tags (``agent.brain.tags``) is an
 (``instruction``, ``order``, ``request``), a claim about the streamer (``claim``), an
 insult, an accusation, a complaint, self-promotion, negative or a mention of the bot, and
 its text does not speak to the bot or in a mod's or the platform's voice (你, 机器人, AI,
-房管, "you", "mod"): that part does not depend on knowing an order's wording. Everything
+房管, "you", "mod") and passes nothing on to others or sets nothing for later (有人问就说,
+统统回, 以后, "tell them", "next time"): that part does not depend on knowing an order's wording. Everything
 else is answered
 neutrally: the template engine leaves evaluative lines out, the prompt tells the model not
 to evaluate, and the reply pipeline drops an evaluative sentence a model says anyway.
@@ -29,6 +30,18 @@ NOT_ENDORSABLE = frozenset(
 _ADDRESSES_BOT = re.compile(
     r"你|您|机器人|小助手|助手|房管|管理|官方|系统"
     r"|(?<![a-z])(?:ai|bot|you|your|yours|u|ur|mod|mods|admin|system)(?![a-z])",
+    re.IGNORECASE,
+)
+# Words that dictate words or pass them on, or set a rule for later (有人问就说, 统统回, 告诉,
+# 以后, quotation marks, "tell", "say", "next time"): a message holding them may ask the bot to
+# say something, worded as a question or not, so agreeing with it could endorse what it wants
+# said. Broad on purpose: agreeing is never needed, so an innocent line losing it costs nothing.
+_RELAYS = re.compile(
+    r"就(?:这么|这样)?(?:说|回|答|讲|告诉|念|喊|叫)|告诉|回答|回一句|接一句|说一句|说成|统统|统一|一律|都说"
+    r"|称(?:呼|为|作)|叫成|改叫|记住|记好|以后|今后|往后|下次|下回|每次|每当|每逢|有人(?:问|提|说)|谁(?:再|要是)?问"
+    r"|替我|帮我(?:说|告诉|转告)|念|读出|宣布|[“”\"「」『』]"
+    r"|(?<![a-z])(?:tell|say|said|reply|respond|answer|call|greet|shout|read|announce|repeat|whenever|remember"
+    r"|every\s*time|next\s+time|from\s+now|going\s+forward|if\s+(?:some|any)(?:one|body))(?![a-z])",
     re.IGNORECASE,
 )
 # Tags whose text must not become the bot's topic (said in idle lines, shown on the overlay).
@@ -55,7 +68,9 @@ def may_endorse(tags: Iterable[str], text: str = "") -> bool:
     """True when a message with ``tags`` (and ``text``) is harmless chat a reply may agree with.
     A message that speaks to the bot or claims a mod's or the platform's voice never is,
     tagged or not: whatever it says is about what the bot should do or be."""
-    return NOT_ENDORSABLE.isdisjoint(tags) and _ADDRESSES_BOT.search(text) is None
+    if not NOT_ENDORSABLE.isdisjoint(tags):
+        return False
+    return _ADDRESSES_BOT.search(text) is None and _RELAYS.search(text) is None
 
 
 def evaluates(line: str) -> bool:

@@ -57,7 +57,12 @@ def _similar(a: str, b: str, threshold: float) -> bool:
     """Whether two message keys say the same thing (rapidfuzz ratio >= ``threshold``)."""
     if a == b:
         return True
-    if len(a) < 3 or len(b) < 3:  # one character apart is a different short message
+    size_a, size_b = len(a), len(b)
+    if size_a < 3 or size_b < 3:  # one character apart is a different short message
+        return False
+    # The ratio is 200 * common / (size_a + size_b), and common <= the shorter size: keys whose
+    # sizes differ this much cannot reach the threshold (most pairs folding compares).
+    if abs(size_a - size_b) * 100 > (100 - threshold) * (size_a + size_b):
         return False
     return fuzz.ratio(a, b, score_cutoff=threshold) >= threshold
 

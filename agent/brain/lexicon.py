@@ -8,6 +8,9 @@ One entry per line, ``#`` starts a comment (a whole line, or after a space):
   confuses with an entry; a match that overlaps it (and is not wholly around it) is ignored
 * ``fuck*``  ASCII entries match whole words; a trailing ``*`` also takes English endings and
   insult compounds (fucking, fuckers, fuckface: ``matcher._ENDINGS``), not any letters (niggardly)
+* ``你全家$``  a phrase of ordinary words that is an insult only on its own: it counts as
+  the whole message (by characters or sound), never inside a longer one (祝你全家幸福);
+  its insulting continuations are entries of their own (你全家死, 操你全家)
 * ``^nmsl 你妈死了``  an initialism (Latin letters, matched as a whole word, also spelled
   n m s l or N.M.S.L) and what it stands for (shown by ``cohost moderate --explain``)
 """
@@ -38,6 +41,7 @@ class Entry:
     kind: str  # "banned" | "exact" | "allow" | "initialism"
     own: bool = False  # the streamer's word (config or extra files), not the built-in list
     meaning: str = ""  # what an initialism stands for
+    alone: bool = False  # ``$``: counts only as the whole message
 
 
 @dataclass(slots=True)
@@ -57,6 +61,8 @@ class Lexicon:
             elif mark == "^":
                 short, _, meaning = line[1:].strip().partition(" ")
                 self.entries.append(Entry(short, "initialism", own, meaning.strip()))
+            elif line.endswith("$") and len(line) > 1:
+                self.entries.append(Entry(line[:-1].strip(), "banned", own, alone=True))
             else:
                 self.entries.append(Entry(line, "banned", own))
 

@@ -5,9 +5,10 @@ form for Chinese entries, the spaced form for whole ASCII words and initialisms,
 pinyin syllables for entries matched by sound (also inside a run of joined pinyin that
 splits more than one way: tuiqiange holds tui|qian|ge), and the reversed text. Each
 candidate is then judged (``agent.brain.words``): it counts only where it stands as a
-word or phrase of the message. A match by sound also yields to ordinary grammar (a
-particle, a quantity like 六盒, the correlative 越…越, three ordinary words none of
-whose characters is the entry's); a reversed match counts only where the whole message
+word or phrase of the message. A match by sound also yields to ordinary grammar
+(``agent.brain.by_sound``: a particle, a quantity like 六盒, the correlative 越…越, three
+ordinary words none of whose characters is the entry's, a person's name); an entry
+marked ``$`` counts only as the whole message (你全家$); a reversed match counts only where the whole message
 reads better backwards; an entry ending in a Latin letter does not count inside a
 longer Latin word (加vip). ``find(..., explain=True)`` also returns the candidates that did
 not count, each with why, for ``cohost moderate --explain``.
@@ -21,8 +22,9 @@ from dataclasses import dataclass
 import ahocorasick
 
 from agent.brain import normalize
+from agent.brain.by_sound import gap_inside, gaps, sound_void
 from agent.brain.lexicon import Entry
-from agent.brain.words import PARTICLES, WordJudge
+from agent.brain.words import WordJudge
 
 __all__ = ["Hit", "Matcher"]
 
@@ -127,8 +129,9 @@ class Matcher:
             start, stop = end - length + 1, end + 1
             void = (
                 self._allowed(self._allow_cjk, compact, start, stop)
+                or _alone(self._entries[index], compact, start, stop)
                 or _latin_runs_across(spaced, compact, start, stop)
-                or self.judge.crossed(compact, start, stop, heads=True, **_gaps(spaced, start, stop))
+                or self.judge.crossed(compact, start, stop, heads=True, **gaps(spaced, start, stop))
             )
             hits.append(self._hit(index, "word", "compact", (start, stop), compact, void))
         return hits
@@ -201,36 +204,13 @@ class Matcher:
         return found
 
     def _sound_void(self, index: int, spaced: str, compact: str, start: int, stop: int) -> str:
-        void = self._allowed(self._allow_cjk, compact, start, stop) or self.judge.crossed(
-            compact, start, stop, **_gaps(spaced, start, stop)
+        entry = self._entries[index]
+        void = (
+            self._allowed(self._allow_cjk, compact, start, stop)
+            or _alone(entry, compact, start, stop)
+            or self.judge.crossed(compact, start, stop, **gaps(spaced, start, stop))
         )
-        if void:
-            return void
-        span, entry = compact[start:stop], self._compact[index]
-        if len(span) != len(entry) or span.isascii():
-            return ""  # pinyin in it: nobody writes an ordinary sentence that way
-        differ = [c for c, e in zip(span, entry, strict=True) if c != e]
-        own = self._entries[index].own
-        if self.judge.single_word(compact, start, stop) and self.judge.known(span, 1 if own else 11):
-            return f"{span} is a word of its own"
-        if any(c in PARTICLES for c in differ):
-            return "a grammatical particle in it: an ordinary sentence"
-        grammar = _grammar(compact, start, stop, self.judge)
-        if grammar:
-            return grammar
-        whole = (start, stop) == (0, len(compact))
-        clear = whole or _gap_inside(spaced, start, stop) or self.judge.single_word(compact, start, stop)
-        if len(entry) >= 3 and len(differ) == len(entry) and not clear:
-            # 取四把 is not 去死吧: three ordinary words in a row that sound like an entry,
-            # none of its characters kept, is chance; a dodge keeps one (去四吧) or is one word.
-            return "sounds like it, but is ordinary words with none of its characters"
-        if not own or len(entry) != 2:
-            return ""
-        if any(c == e and self.judge.rare(c) for c, e in zip(span, entry, strict=True)):
-            return ""  # 拜嫖: the rare character of the word kept, the other swapped
-        if clear:  # the whole message, spaced out, or one made-up word jieba keeps (沙比)
-            return ""
-        return "sounds like your two-syllable word, but is ordinary words"
+        return void or sound_void(self.judge, self._compact[index], entry.own, spaced, compact, start, stop)
 
     def _reversed(self, spaced: str, compact: str) -> list[Hit]:
         backwards = compact[::-1]
@@ -288,20 +268,10 @@ def _ending(spaced: str, index: int) -> bool:
     return index > 0 and tail[0] == spaced[index - 1] and tail[1:] in _ENDINGS
 
 
-_NUMERALS = frozenset("一二两三四五六七八九十几半")
-
-
-def _grammar(compact: str, start: int, stop: int, judge: WordJudge) -> str:
-    """A construction of ordinary grammar inside a match by sound: a dodge is a word,
-    never a quantity (六盒菜: a numeral and a measure word) or the correlative 越…越
-    (越跑越远 is not 约炮)."""
-    span = compact[start:stop]
-    for i, c in enumerate(span[:-1]):
-        if c in _NUMERALS and judge.measure(span[i + 1]):
-            return f"{c}{span[i + 1]} is a number and a measure word: a quantity"
-    at = span.find("越")
-    if at >= 0 and "越" in compact[start + at + 2 : start + at + 5]:
-        return "越…越 is grammar (the more..., the more...)"
+def _alone(entry: Entry, compact: str, start: int, stop: int) -> str:
+    """An entry marked ``$`` (你全家$) counts only as the whole message."""
+    if entry.alone and (start, stop) != (0, len(compact)):
+        return "counts only as the whole message"
     return ""
 
 
@@ -317,34 +287,13 @@ def _latin_runs_across(spaced: str, compact: str, start: int, stop: int) -> str:
     before = start > 0 and compact[start - 1].isascii() and compact[start - 1].isalpha()
     if not (after and compact[stop - 1].isascii()) and not (before and compact[start].isascii()):
         return ""
-    if after and compact[stop - 1].isascii() and not _gap_inside(spaced, stop - 1, stop + 1):
+    if after and compact[stop - 1].isascii() and not gap_inside(spaced, stop - 1, stop + 1):
         run = re.match(r"[a-z0-9]*", compact[stop:])
         if run and not any(c.isdigit() for c in run.group()):
             return f"the Latin word it ends in runs on ({compact[stop - 1]}{run.group()})"
-    if before and compact[start].isascii() and not _gap_inside(spaced, start - 1, start + 1):
+    if before and compact[start].isascii() and not gap_inside(spaced, start - 1, start + 1):
         return f"the Latin word it starts in runs on from before ({compact[start - 1]}{compact[start]})"
     return ""
-
-
-def _gaps(spaced: str, start: int, stop: int) -> dict[str, bool]:
-    """Whether a space or symbol stands just before and just after the compact span."""
-    return {
-        "gap_before": start > 0 and _gap_inside(spaced, start - 1, start + 1),
-        "gap_after": _gap_inside(spaced, stop - 1, stop + 1),
-    }
-
-
-def _gap_inside(spaced: str, start: int, stop: int) -> bool:
-    """True when the compact span [start, stop) had a space or symbol inside it."""
-    seen = 0  # characters of the compact form passed so far: the index of the next one
-    for c in spaced:
-        if c != " ":
-            seen += 1
-            if seen >= stop:
-                return False
-        elif start < seen < stop:
-            return True
-    return False
 
 
 def _add_value(automaton: ahocorasick.Automaton, key: str, value: tuple[int, int, bool]) -> None:

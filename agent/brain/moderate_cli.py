@@ -9,7 +9,8 @@ joined (``agent.brain.joined``), so a word or number split over two lines is cau
 
 ``--explain`` adds an ``explain`` object to each row: the normalised forms tried, every
 lexicon candidate with the detector that found it, the form and span it matched
-(``fired``) or why it did not count (``not_counted``), and the contact details found.
+(``fired``) or why it did not count (``not_counted``), the contact details found, and
+what tagged the line an ``instruction`` (``rules``, the learned ``model`` with its score, or "").
 """
 
 from __future__ import annotations
@@ -117,6 +118,8 @@ class _LineJudge:
 
 def explanation(moderator: Moderator, text: str) -> dict[str, object]:
     """The ``explain`` object of one row: see the module docstring."""
+    from agent.brain.tags import instruction_reason
+
     found = moderator.explain(text)
 
     def hit(h: Hit) -> dict[str, object]:
@@ -139,4 +142,5 @@ def explanation(moderator: Moderator, text: str) -> dict[str, object]:
         "fired": [hit(h) for h in found.hits if not h.void],
         "not_counted": [hit(h) for h in found.hits if h.void],
         "contacts": [{"kind": c.kind, "span": [c.start, c.end], "text": c.text} for c in found.contacts],
+        "instruction": instruction_reason(found.forms["display"], found.forms["compact"]),
     }

@@ -27,11 +27,14 @@ Why a name is refused (``NameRisk``):
   关注我, "follow me"), a claim (主播是…, 我是主播的老公), a judgement of the streamer
   (这主播真拉胯, 主播好丑), a deed pinned on them (主播私下骂粉丝, 主播偷偷开挂) or an
   impersonation of the platform's staff, the streamer or a mod (系统消息, B站官方客服小助手,
-  我才是主播). A name that merely names the streamer (主播的猫, 主播加油) is fine.
+  我才是主播). A name that merely names the streamer (主播的猫, 主播加油) is fine. Words a
+  name joins with underscores, dots or case changes are read spaced (host_is_a_liar,
+  TheStreamerCheats: not by the shape of an order, so Say_Cheese stays), and its letters run
+  together are read for a claim about the streamer (saythehostisfake, CheaterHostLOL).
 
 Cost: every new name is checked once (a bounded LRU of ``_CACHE`` names remembers the
 answer). Most names hold none of the strings the sentence patterns and tags need: a
-``Screen`` (``agent.brain.screen``) built from those very patterns tells that exactly
+``Screen`` (``agent.shared.screen``) built from those very patterns tells that exactly
 from the name's forms, and they are then not run.
 """
 
@@ -46,8 +49,9 @@ from functools import lru_cache
 from agent.brain import normalize, tags
 from agent.brain.contacts import find_contacts, fold
 from agent.brain.moderation import Moderator
-from agent.brain.screen import Patterns, Screen, caseless
+from agent.brain.name_words import SQUASHED_RE, letters, words_of
 from agent.brain.tags import Tagger
+from agent.shared.screen import Patterns, Screen, caseless
 from agent.sources.platforms import ANONYMOUS, ANONYMOUS_EN, MAX_NAME, anonymous  # platform facts
 
 __all__ = ["ANONYMOUS", "ANONYMOUS_EN", "MAX_NAME_CHARS", "NameGuard", "NameRisk", "anonymous"]
@@ -87,7 +91,9 @@ _MARKUP_RE = re.compile(
 _CHANNEL = r"(?:qq|q|vx|wx|v|扣扣|扣|微信|微|薇|威|企鹅|群|tg|dd|滴滴|飞机|电报|电话)"
 # A contact offered without its number: the name itself points viewers to a private channel.
 _CONTACT_CUE_RE = re.compile(
-    r"微信|徽信|薇信|威信|维信|v信|(?<![a-z])(?:vx|wx|qq|tg|weixin|wechat|telegram|whatsapp|line|discord)(?![a-z])"
+    r"微信|徽信|薇信|威信|维信|v信|(?<![a-z])(?:vx|wx|tg|weixin|wechat|telegram|whatsapp|line|discord)(?![a-z])"
+    # QQ alone, or before what points to an account (QQ糖, QQ飞车 are a sweet and a game).
+    r"|(?<![a-z])qq(?=$|[\s\d_:：.·-]|号|群|同号|联系|私|找|加|我|扣|上|里|小号)"
     r"|扣扣|企鹅号|q群|群号|加群|进群|电话号|手机号|私聊|私信|私我|加我|飞机号|福利群|领(?:福利|皮肤|红包|奖励|礼包)"
     rf"|(?:私|加|找我|戳我?|敲我?|联系|\+)(?:我|一下|下)?{_CHANNEL}(?![a-z])"
     r"|(?<![a-z])(?:q|v|vx|wx|dd|扣|薇|tg)我",
@@ -114,10 +120,17 @@ _ORDER_ZH = re.compile(
     r"|(?:关注|点|加|私|订阅|投币给)我|(?:来|看)我的?(?:直播间|主页|头像|频道|视频)"
     r"|(?:^|请|快|都)(?:给我)?(?:关注|订阅|点赞|投币|打赏|转发|举报)"
     r"|^(?:全体|全场|所有人|在座的?各位)(?!的)"  # the whole room addressed: 全体起立
+    r"|(?:以后|今后|往后|从此|从今以后|记得|记住)都?(?:叫|喊|称呼?|管)我"
 )
 _ORDER_EN = re.compile(
     r"^\s*(?:say|ignore|repeat|tell|announce|follow|subscribe|visit|dm)\s+\S|\b(?:follow|sub(?:scribe)?\s+to|check\s+out|visit|dm|add)\s+(?:me|my)\b"
     r"|\b(?:kill\s+yourself|kys|shut\s+up|go\s+die|get\s+out)\b|\byou\s+(?:must|should|have\s+to|need\s+to)\b",
+    re.IGNORECASE,
+)
+# The bot told to say or call something (bot_say_im_king, call_me_master_bot).
+_BOT_ORDER_RE = re.compile(
+    r"\b(?:bot|ai)\s+(?:say|call|read|tell|repeat|announce|praise|insult|roast)\b"
+    r"|\b(?:say|call|read|tell|repeat|announce)\s+(?:\w+\s+){0,3}?(?:bot|ai)\b",
     re.IGNORECASE,
 )
 # Names that are nothing but an authority: the platform, its staff, the streamer, a mod.
@@ -139,7 +152,9 @@ _STAFF = (
 _STAFF_RE = re.compile(rf"{_PLATFORM}.{{0,8}}?{_STAFF}|{_STAFF}.{{0,8}}?{_PLATFORM}|超管", re.IGNORECASE)
 # The streamer's or the platform's own account, claimed (我才是真主播, 官方认证主播).
 _IMPOSTOR_RE = re.compile(
-    r"(?:真|正版|认证|官方|本尊|才是)(?:的)?(?:主播|up主?|房管|管理)|(?:主播|up主?)本尊|我才是"
+    r"(?:真正|真|正版|认证|官方|本尊|才是)(?:的)?(?:主播|up主?|房管|管理)|(?:主播|up主?)本尊|我才是"
+    r"|(?:主播|up主?|房管|管理员?|超管|官方)(?:亲自|亲口)?(?:认证|认可|钦点|指定|承认|盖章)"
+    r"|(?<![a-z])(?:official|verified|authentic)[\s_.-]*(?:streamer|host|mod|admin)(?=acc|here|only|team|$|[^a-z])"
 )
 # The streamer (or the bot) as the subject of the name, then what is said of them.
 _WHO = r"(?:主播|up主?|播主|机器人|小助手|你)"
@@ -149,7 +164,9 @@ _SO = (
 # A judgement of the streamer: 这主播真拉胯, 主播好丑, up主真无聊, "worst streamer ever".
 _JUDGED_RE = re.compile(
     rf"{_WHO}{_SO}(?:个|一个)?(?:拉胯|拉跨|垃圾|辣鸡|烂|菜|差劲|丑|恶心|讨厌|烦人?|无聊|下头|弱|蠢|笨|傻|虚伪"
-    r"|无能|没用|没脑子|没水平|不要脸|不行|难看|难听|low|逊|废)"
+    r"|无能|没用|没脑子|没水平|不要脸|不行|难看|难听|low|逊|废|没救|不配)"
+    rf"|{_WHO}(?:的.{{1,4}}?|.{{1,3}}?){_SO}(?:差劲?|烂|垃圾|丑|恶心|难看|难听|拉胯|菜|假)"
+    r"|最(?:丑|菜|烂|差|蠢|笨|恶心|垃圾|假)的?(?:是|就是)(?:主播|up主?)"
     r"|(?:拉胯|垃圾|辣鸡|差劲|丑|恶心|讨厌|无聊|下头|虚伪|无能|没用|不要脸|笨蛋|菜鸡|蠢)的?(?:主播|up主?|播主)"
     r"|(?<![a-z])(?:worst|lamest|trash|garbage|boring|ugly|fake|cringe)\s*(?:streamer|host|bot)(?![a-z])"
     r"|(?<![a-z])(?:streamer|host|bot)\s*(?:is\s+|so\s+)*(?:boring|ugly|fake|cringe|lame|worst|awful|terrible)",
@@ -157,9 +174,9 @@ _JUDGED_RE = re.compile(
 )
 # A deed pinned on the streamer: done in secret (私下, 背地里, 偷偷), or a wrong (骂粉丝, 收钱).
 _DEED_RE = re.compile(
-    rf"{_WHO}(?:其实|原来|居然|竟然|一直|天天|经常|总是|又|还|也|都)*"
+    rf"{_WHO}(?:其实|原来|居然|竟然|一直|天天|经常|总是|又|还|也|都|全?靠|就靠|在|正在)*"
     r"(?:私下|私底下|背地里|背后|暗地里|偷偷|悄悄|暗中)"
-    rf"|{_WHO}(?:其实|原来|居然|竟然|一直|天天|经常|总是|又|还|也|都)*"
+    rf"|{_WHO}(?:其实|原来|居然|竟然|一直|天天|经常|总是|又|还|也|都|全?靠|就靠|在|正在)*"
     r"(?:骂人|骂粉丝?|辱骂|欠钱|欠债|收钱|割韭菜|买粉|刷量|刷票|刷礼物|吸毒|赌博|嫖|出轨|劈腿|逃税|偷税|漏税|抄袭|造假"
     r"|作弊|开挂|诈骗|骗钱|骗人|约粉丝?|睡粉|拉黑粉丝?|删评|控评|带节奏)"
     r"|(?<![a-z])(?:streamer|host)\s+(?:is\s+an?\s+)?(?:scam(?:mer|s)?|fraud|liar|thief|cheater)",
@@ -168,7 +185,7 @@ _DEED_RE = re.compile(
 # An insult anywhere in a name is read out inside every thank-you: no name carries one.
 _INSULT_WORD_RE = re.compile(
     r"傻子|傻瓜|白痴|弱智|智障|脑残|蠢货|蠢猪|废物|垃圾|骗子|菜狗|狗东西|贱|婊|畜生|有病|神经病"
-    r"|(?<![a-z])(?:idiot|moron|loser|trash|stupid|dumb|retard)"
+    r"|(?<![a-z])(?:idiot|moron|loser|trash(?!\s*-?talk|panda|can|bin)|stupid|dumb|retard)"
 )
 # A line of someone speaking ("系统：你被禁言了"): a label, a colon, then words.
 _SPEAKER_RE = re.compile(r"\S\s*(?:：|:\s)\s*\S")
@@ -185,6 +202,7 @@ _SENTENCE_PATTERNS = (
     _CONTACT_CUE_RE,
     _ORDER_ZH,
     _ORDER_EN,
+    _BOT_ORDER_RE,
     _SPEAKER_RE,
     _AUTHORITY_RE,
     _STAFF_RE,
@@ -192,6 +210,7 @@ _SENTENCE_PATTERNS = (
     _JUDGED_RE,
     _DEED_RE,
     _INSULT_WORD_RE,
+    SQUASHED_RE,
 )
 
 
@@ -230,7 +249,7 @@ class NameGuard:
             return NameRisk.TOO_LONG
         if _BIDI_RE.search(uname):
             return NameRisk.BIDI
-        if _MARKUP_RE.search(uname) or _MARKUP_RE.search(whole):
+        if _MARKUP_RE.search(uname) or (whole != uname and _MARKUP_RE.search(whole)):
             return NameRisk.MARKUP
         # Digits before display_form folds runs (一八八八八 -> 一八八八), and after it.
         folded = fold(whole)
@@ -249,21 +268,32 @@ class NameGuard:
         if find_contacts(backwards):
             return NameRisk.CONTACT
         behind = normalize.forms(backwards)
-        texts = [*_texts(whole, ahead), *_texts(backwards, behind)]
+        texts = [*_texts(whole, ahead), *_texts(backwards, behind), letters(whole)]
+        words = words_of(whole)  # host_is_a_liar -> "host is a liar": the rules read words
+        spaced = normalize.forms(words) if words else None
+        if spaced is not None:
+            texts += _texts(words, spaced)
         if self._screen is not None and self._screen.quiet(texts):
             return None  # none of the words the rules below need: provably none fires
-        return self._says(whole, ahead, backwards=False) or self._says(backwards, behind, backwards=True)
+        return (
+            self._says(whole, ahead, backwards=False)
+            or (spaced is not None and self._says(words, spaced, backwards=False, joined=True))
+            or self._says(backwards, behind, backwards=True)
+        )
 
-    def _says(self, name: str, found: normalize.Forms, *, backwards: bool) -> NameRisk | None:
+    def _says(
+        self, name: str, found: normalize.Forms, *, backwards: bool, joined: bool = False
+    ) -> NameRisk | None:
         """What ``name`` says that a name must not: an order, a claim, an insult...
-        Backwards only words count (insults, claims, instructions), not the shape of an order."""
+        Backwards, and in words a name joined (Say_Cheese), only words count (insults, claims,
+        instructions, the bot told what to say), not the shape of an order."""
         if not backwards and _CONTACT_CUE_RE.search(name):
             return NameRisk.CONTACT
         tagged = self._tagger.tag(found.display, found.compact, use_model=False).tags
         for tag, risk in _TAG_RISK:
-            if tag in tagged and not (backwards and tag == "order"):
+            if tag in tagged and not ((backwards or joined) and tag == "order"):
                 return risk
-        return None if backwards else _sentence_risk(name, found.compact)
+        return None if backwards else _sentence_risk(name, found.compact, shape=not joined)
 
 
 def _cut(whole: str) -> str:
@@ -274,9 +304,9 @@ def _cut(whole: str) -> str:
 def _texts(name: str, found: normalize.Forms) -> list[str]:
     """Every text a rule of ``_says`` reads, as written and lower-cased (for the rules that
     ignore case): the Screen looks for what they need in these."""
-    texts = [name, found.display, found.spaced, found.compact]
-    lowered = [t.lower() for t in texts[:2]]  # what the tagger reads (display.lower())
-    if all(t.isascii() for t in texts):
+    texts = [*dict.fromkeys((name, found.display, found.spaced, found.compact))]  # often all one
+    lowered = [name.lower(), found.display.lower()]  # what the tagger reads (display.lower())
+    if "".join(texts).isascii():
         return texts + lowered  # ASCII: lower case is what re.IGNORECASE compares
     return texts + lowered + [caseless(t) for t in texts]
 
@@ -302,9 +332,10 @@ def _short_host(whole: str, folded: str) -> bool:
     return False
 
 
-def _sentence_risk(name: str, compact: str) -> NameRisk | None:
-    """An order, a speaker's line, an authority or a judgement the tags do not cover."""
-    if _ORDER_ZH.search(compact) or _ORDER_EN.search(name):
+def _sentence_risk(name: str, compact: str, *, shape: bool = True) -> NameRisk | None:
+    """An order, a speaker's line, an authority or a judgement the tags do not cover
+    (``shape=False``: not an order by its shape alone, for words a name joined)."""
+    if _BOT_ORDER_RE.search(name) or (shape and (_ORDER_ZH.search(compact) or _ORDER_EN.search(name))):
         return NameRisk.ORDER
     if _SPEAKER_RE.search(name) or _AUTHORITY_RE.fullmatch(name) or _IMPOSTOR_RE.search(compact):
         return NameRisk.CLAIM
@@ -313,6 +344,8 @@ def _sentence_risk(name: str, compact: str) -> NameRisk | None:
     if _DEED_RE.search(compact) or _DEED_RE.search(name):
         return NameRisk.ACCUSATION
     if _INSULT_WORD_RE.search(compact) or _JUDGED_RE.search(compact) or _JUDGED_RE.search(name):
+        return NameRisk.INSULT
+    if SQUASHED_RE.search(letters(name)):
         return NameRisk.INSULT
     return None
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import opencc
 
-from agent.brain.leads import gated
+from agent.shared.leads import gated
 
 __all__ = [
     "Forms",
@@ -175,7 +175,7 @@ _UNIT_RE = re.compile(r"(\D{2,4}?)\1{2,}")
 _EMOJI_RUN_RE = re.compile(f"([{_EMOJI}]{{3}})[{_EMOJI}]+")
 _ASTRAL_RE = re.compile("[\U0001f000-\U0010ffff]")  # the emoji block and above
 # Leet only inside words: the symbol or digit must touch a letter (so 666 and 1000 stay).
-# Gated (agent.brain.leads): the same matches, a position without a leet digit skipped at once.
+# Gated (agent.shared.leads): the same matches, a position without a leet digit skipped at once.
 _LEET_RE = gated(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])")
 _NONWORD_RE = re.compile(r"[\W_]+")
 # Pinyin with tone digits (sha3 bi1, xia4tou): the digits go when every part is a

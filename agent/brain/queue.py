@@ -187,24 +187,31 @@ def fold_into(
     """``queue`` with ``message`` folded into a waiting candidate of its kind, and that
     candidate as it was (None: nothing to fold into)."""
     start, stop = block(queue, RANK[kind])
-    pending, text = queue.pending, message.text
+    pending = queue.pending
+    if kind in FOLDED:  # the common case, a tight loop: most waiting messages do not fold
+        text = message.text
+        for i in range(start, stop):
+            waiting = pending[i]
+            if waiting.kind == kind and waiting.message is not None and fold(waiting.message.text, text):
+                # One more viewer asked: the question stays worth answering for longer.
+                expires = max(waiting.expires, now + patience(kind, cfg))
+                return _put(queue, i, replace(waiting, count=waiting.count + 1, expires=expires)), waiting
+        return queue, None
     for i in range(start, stop):
-        waiting = pending[i]
-        if kind in FOLDED:  # the common case, inline: most waiting messages do not fold
-            if waiting.kind != kind or waiting.message is None or not fold(waiting.message.text, text):
-                continue
-            # One more viewer asked: the question stays worth answering for longer.
-            expires = max(waiting.expires, now + patience(kind, cfg))
-            merged: Candidate | None = replace(waiting, count=waiting.count + 1, expires=expires)
-        else:
-            merged = _merge(waiting, kind, message, now, cfg)
+        merged = _merge(pending[i], kind, message, now, cfg)
         if merged is not None:
-            return replace(
-                queue,
-                pending=(*pending[:i], merged, *pending[i + 1 :]),
-                next_expiry=min(queue.next_expiry, merged.expires),
-            ), waiting
+            return _put(queue, i, merged), pending[i]
     return queue, None
+
+
+def _put(queue: Queue, i: int, merged: Candidate) -> Queue:
+    """``queue`` with its ``i``-th candidate replaced by ``merged`` (the same kind: its place holds)."""
+    pending = queue.pending
+    return replace(
+        queue,
+        pending=(*pending[:i], merged, *pending[i + 1 :]),
+        next_expiry=min(queue.next_expiry, merged.expires),
+    )
 
 
 def _merge(

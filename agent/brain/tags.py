@@ -9,8 +9,11 @@ Tags tell the state machine and the reply engines what kind of message it holds:
 * ``mention``: the bot's name;
 * ``instruction``: the viewer tries to give the bot orders or a new role, in any of the
   families of ``agent.brain.injection`` (set aside its instructions or filters, show them,
-  role play, the streamer-said-so trick, new rules, say after me, DAN, insult-me, translation
-  tricks, base64 payloads, system-prompt look-alikes), in Chinese and English. Viewer text is
+  role play, the streamer-said-so trick, new rules, standing rules (有人问就说…, 以后管主播叫…),
+  output constraints (只回复…, "all caps"), personas, say after me, DAN, insult-me, translation
+  tricks, base64 payloads, system-prompt look-alikes), in Chinese and English; what the rules
+  miss, a learned linear model over character n-grams may still catch
+  (``agent.brain.instruction_model``, trained offline, weights in agent/data). Viewer text is
   data, never orders: such a message is never answered, quoted or shown, and is never
   ``positive``. The Chinese rules run on the match form, so 忽 略 以 上 and 無視之前 are caught;
 * ``claim``: a statement about the streamer or the bot (主播是…, 主播说…, 我是主播的老公),
@@ -42,13 +45,13 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from agent.brain import normalize
+from agent.brain import instruction_model, normalize
 from agent.brain.injection import claim_in, instruction_in, order_in
-from agent.brain.leads import gated
 from agent.brain.normalize import ascii_edge
-from agent.brain.screen import Patterns
 from agent.brain.sentiment import SentimentModel
+from agent.shared.leads import gated
 from agent.shared.questions import is_question
+from agent.shared.screen import Patterns
 
 __all__ = ["TAGS", "Tagged", "Tagger"]
 
@@ -150,8 +153,8 @@ class Tagger:
         found.update(_RULE_TAGS[i] for i in _RULE_PATTERNS.which(lowered))
         if is_question(lowered):  # interrogative words and patterns: agent/shared/questions.py
             found.add("question")
-        if instruction_in(display, lowered, compact):
-            found.add("instruction")  # the families of agent/brain/injection.py
+        if instruction_in(display, lowered, compact) or learned_instruction(lowered):
+            found.add("instruction")  # the families of agent/brain/injection.py, then the model
         if "question" not in found and claim_in(lowered, compact):
             found.add("claim")
         if order_in(lowered, compact):
@@ -182,3 +185,23 @@ def is_instruction(display: str, compact: str) -> bool:
     ``instruction`` rules, no sentiment (for two messages read together:
     agent/brain/split_orders.py, which joins forms it already has)."""
     return instruction_in(display, display.lower(), compact)
+
+
+_LEARNED = instruction_model.load()
+
+
+def learned_instruction(lowered: str) -> bool:
+    """The learned second signal (``agent.brain.instruction_model``) on a text the rules left
+    untagged: only for text that passes its cheap gate (about one chat line in eight)."""
+    return instruction_model.gated(lowered) and _LEARNED.says_instruction(lowered)
+
+
+def instruction_reason(display: str, compact: str) -> str:
+    """Why a text is tagged ``instruction``, for ``cohost moderate --explain``: ``rules``,
+    ``model (score S > T)`` for the learned signal, or "" when it is not."""
+    lowered = display.lower()
+    if instruction_in(display, lowered, compact):
+        return "rules"
+    if learned_instruction(lowered):
+        return f"model (score {_LEARNED.score(lowered):.2f} > {_LEARNED.threshold:.2f})"
+    return ""

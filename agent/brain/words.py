@@ -14,17 +14,20 @@ words of their own.
 
 More rules, each for a way sound and characters meet by accident:
 
-* a place word followed by a direction character (窗户外|挂, 屋里|...): the direction
-  character belongs to the noun before it (jieba's dictionary tags give the nouns);
+* a place followed by a direction character, the match's last character then a verb
+  with its aspect (窗户外|挂了, 墙|外挂着): the direction character belongs to the noun
+  before it (jieba's dictionary tags give the nouns; 王者外挂 has no aspect: cheats);
+* a name: an entry that is a person's name beside a given-name part (扎西|尼玛, 尼玛|次仁),
+  or heading a place's name (尼玛县); a match by sound that starts with a surname, heads
+  the sentence and is followed by a verb or a title (杜博|也来了: ``name_at``);
 * a dictionary word that runs on from a match's last characters (六合|彩排, 法轮|功课)
   and is far likelier than the match weighed as its pieces;
 * a match followed by 着 (its last character a verb) after a word that claims its first
   characters (场外|挂着);
-* a match by sound whose characters hold a grammatical particle (白加了 is not 百家乐);
-* a match by sound of a streamer's own two-syllable word counts only when it is clearly
-  a dodge: spelled in pinyin, spaced out, the whole message, or one made-up word that
-  jieba keeps together (沙比), or keeping the word's rare character (拜嫖) — never two
-  ordinary words that happen to sound like it (我想猜一下 is not 香菜).
+* a match by sound that is ordinary words and grammar (``agent.brain.by_sound``).
+
+jieba's word graph is also completed so that every character may stand alone (a|片区:
+jieba left out a lone Latin letter that begins a user word).
 """
 
 from __future__ import annotations
@@ -32,15 +35,17 @@ from __future__ import annotations
 import logging
 import threading
 from functools import lru_cache
-from pathlib import Path
+
+from agent.brain.word_classes import CHAT_WORDS, NAME_PARTS, chat_words, name_start, nouns, tagged
 
 __all__ = ["CHAT_WORDS", "WordJudge"]
 
-CHAT_WORDS = Path(__file__).resolve().parent.parent / "data" / "chat_words.txt"
 
 # Localisers: after a noun they say where (窗户外, 屋里, 桌上), they do not start a word.
 _DIRECTIONS = frozenset("外里内上下中前后边旁")
-_NOUN_TAGS = frozenset({"n", "ns", "nr", "nt", "nz", "s", "f", "ng"})
+# A common single noun before a direction character is a place (墙|外挂了, 屋|外);
+# the most frequent ones are more often something else (问 is tagged a noun: 问外挂).
+_PLACE_MAX_FREQ = 20_000
 # Grammatical particles: a dodge by sound never needs one, ordinary sentences always do.
 PARTICLES = frozenset("了的地得着过吗吧呢啊呀哦嘛么哈啦咯呗嘞")
 # Particles that end a sentence: 了头下别 starts with one, so it was written backwards.
@@ -61,48 +66,10 @@ def _tokenizer() -> object:
     jieba.setLogLevel(logging.WARNING)
     jieba.dt.initialize()
     with _LOCK:
-        for word, count in chat_words():
-            if not jieba.dt.FREQ.get(word):
+        for word, count in chat_words() + chat_words(NAME_PARTS):
+            if jieba.dt.FREQ.get(word, 0) < count:  # absent, or far rarer than chat uses it
                 jieba.dt.add_word(word, count)
     return jieba.dt
-
-
-def chat_words() -> list[tuple[str, int]]:
-    """(word, count) of agent/data/chat_words.txt: ``word count`` lines, ``#`` comments."""
-    words: list[tuple[str, int]] = []
-    for line in CHAT_WORDS.read_text(encoding="utf-8").splitlines():
-        parts = line.split("#", 1)[0].split()
-        if len(parts) == 2 and parts[1].isdigit():
-            words.append((parts[0], int(parts[1])))
-    return words
-
-
-@lru_cache(maxsize=1)
-def _tagged() -> tuple[frozenset[str], frozenset[str]]:
-    """From jieba's dictionary, in one pass: words tagged as nouns or places (for the
-    direction rule), and single characters tagged as measure words or numerals (盒, 页)."""
-    import jieba
-
-    nouns: set[str] = set()
-    measures: set[str] = set()
-    with jieba.get_dict_file() as dictionary:
-        for line in dictionary:
-            parts = line.decode("utf-8").split()
-            if len(parts) != 3:
-                continue
-            if parts[2] in _NOUN_TAGS:
-                nouns.add(parts[0])
-            elif parts[2] in ("q", "m") and len(parts[0]) == 1:
-                measures.add(parts[0])
-    return frozenset(nouns), frozenset(measures)
-
-
-def _nouns() -> frozenset[str]:
-    return _tagged()[0]
-
-
-def _measures() -> frozenset[str]:
-    return _tagged()[1]
 
 
 class WordJudge:
@@ -117,13 +84,14 @@ class WordJudge:
                     _add_natural(tokenizer, freq, word)
         self._tokenizer = tokenizer
         self._freq = freq
+        tagged(), name_start("")  # read the tables now: never on a message's time
 
     @lru_cache(maxsize=2048)  # noqa: B019  (one judge per moderator, lives as long)
     def tokens(self, text: str) -> tuple[tuple[int, int], ...]:
         """[start, stop) of each word of ``text``: jieba's best path through its word graph
         (no HMM: stable across versions; called directly, without ``cut``'s block splitting)."""
         route: dict[int, tuple[float, int]] = {}
-        self._tokenizer.calc(text, self._tokenizer.get_DAG(text), route)  # type: ignore[attr-defined]
+        self._tokenizer.calc(text, self._dag(text), route)  # type: ignore[attr-defined]
         spans: list[tuple[int, int]] = []
         start = 0
         while start < len(text):
@@ -131,6 +99,16 @@ class WordJudge:
             spans.append((start, stop))
             start = stop
         return tuple(spans)
+
+    def _dag(self, text: str) -> dict[int, list[int]]:
+        """jieba's word graph, where every character may also stand alone: jieba leaves a
+        lone character out when a longer word starts there and the character is only a
+        recorded prefix (a of a片), so a|片区 could not be read at all."""
+        dag: dict[int, list[int]] = self._tokenizer.get_DAG(text)  # type: ignore[attr-defined]
+        for k, ends in dag.items():
+            if ends[0] != k:
+                ends.insert(0, k)
+        return dag
 
     def crossed(
         self,
@@ -156,20 +134,50 @@ class WordJudge:
         tokens = self.tokens(text)
         for a, b in tokens:
             if heads and a == start and b > stop and stop - start >= 2:
+                if text[a:b] in tagged().places:
+                    return f"part of the place name {text[a:b]}"  # 尼玛县 is a county
                 continue  # a compound the match heads (色情网站 is one word): still the match
             if (not gap_before and a < start < b and not _particles(text[a:start])) or (
                 not gap_after and a < stop < b and not _particles(text[stop:b])
             ):
                 return f"the word {text[a:b]} crosses it"
-        if text[start] in _DIRECTIONS and start > 0 and not gap_before:
+        name = _next_to_name(text, tokens, start, stop)
+        if name:
+            return f"part of the name {name}"
+        if text[start] in _DIRECTIONS and start > 0 and not gap_before and _aspect_after(text, tokens, stop):
             place = next((text[a:b] for a, b in tokens if b == start), "")
-            # 窗户外|挂: the direction goes with the noun. Not after one character: jieba's
-            # tags for single characters are too loose (问 is a noun: 问外挂 is a question).
-            if len(place) >= 2 and place in _nouns():
+            # 窗户外|挂了, 墙|外挂着: the direction goes with the noun (a place word with it:
+            # 村外, 门外; or a common noun: 墙, 楼) when the match's last character is a verb
+            # with its aspect (挂了, 挂满): 王者外挂, 游戏外挂 are cheats. Not after the most
+            # frequent single nouns: jieba's tags for them are loose (问 is a noun: 问外挂了吗).
+            if self._place(place, text[start]):
                 return f"{text[start]} belongs to the place {place}"
         if gap_after:
             return ""
         return self._verb_after_word(text, start, stop) or self._runs_on(text, start, stop)
+
+    def _place(self, place: str, direction: str) -> bool:
+        known = nouns()
+        if len(place) >= 2:
+            return place in known
+        things = tagged().things
+        if not place:
+            return False
+        return place + direction in known or (place in things and self._freq.get(place, 0) < _PLACE_MAX_FREQ)
+
+    def name_at(self, text: str, start: int, stop: int) -> str:
+        """A person's name (柏佳乐, 杜博): ``text[start:stop]`` starts with a character
+        jieba's name model readily starts a name with (a surname: ``_name_starts``), stands
+        at the start of the message, and is followed by a title or a verb, adverb or time
+        (杜博|也来, 刘禾彩|今天, 曹妮|来了, ...|老师): it is the subject of the sentence.
+        "" when it is not."""
+        if start != 0 or stop >= len(text) or not name_start(text[start]):
+            return ""
+        rest = text[stop : stop + WINDOW]
+        after = rest[: self.tokens(rest)[0][1]]
+        if after in _TITLES or after in tagged().predicates or text[stop] in _TITLES:
+            return text[start:stop]
+        return ""
 
     def _verb_after_word(self, text: str, start: int, stop: int) -> str:
         """场外|挂着, 老外|挂着: 着 follows only a verb, so the match's last character is
@@ -208,7 +216,7 @@ class WordJudge:
         if not text:
             return 0.0
         route: dict[int, tuple[float, int]] = {}
-        self._tokenizer.calc(text, self._tokenizer.get_DAG(text), route)  # type: ignore[attr-defined]
+        self._tokenizer.calc(text, self._dag(text), route)  # type: ignore[attr-defined]
         return route[0][0]
 
     def _pieces(self, text: str) -> float:
@@ -224,7 +232,7 @@ class WordJudge:
         if not text:
             return 0.0
         route: dict[int, tuple[float, int]] = {}
-        dag = self._tokenizer.get_DAG(text)  # type: ignore[attr-defined]
+        dag = self._dag(text)
         self._tokenizer.calc(text, dag, route)  # type: ignore[attr-defined]
         score = route[0][0] / len(text)
         if text[0] in _FINAL and text[-1] not in _FINAL:
@@ -242,12 +250,16 @@ class WordJudge:
 
     def measure(self, char: str) -> bool:
         """A measure word (个, 盒, 碗): after a numeral it makes a quantity."""
-        return char in _measures()
+        return char in tagged().measures
 
     def rare(self, char: str) -> bool:
         """A character seldom used (嫖 163 in jieba's counts, 菜 8544): a sound-alike that
         keeps it is a dodge, not ordinary words that happen to sound alike."""
         return self._freq.get(char, 0) < 1_000
+
+    def frequent_alone(self, char: str, at_least: int) -> bool:
+        """A character jieba counts at least ``at_least`` times as a word on its own."""
+        return self._freq.get(char, 0) >= at_least
 
     def common(self, char: str) -> bool:
         """A character frequent on its own (a poor disguise, an ordinary word: 像, 想)."""
@@ -270,6 +282,30 @@ def _add_natural(tokenizer: object, freq: dict[str, float], word: str) -> None:
     tokenizer.total = total + natural  # type: ignore[attr-defined]
     for end in range(1, len(word)):
         freq.setdefault(word[:end], 0)  # prefixes, as add_word records them for get_DAG
+
+
+# What follows a person's name: a title or a form of address.
+_TITLES = frozenset(
+    {"老师", "同学", "先生", "女士", "小姐", "哥", "姐", "老板", "学长", "学姐", "教授", "医生", "大佬"}
+)
+_ASPECTS = frozenset("了着满起")  # after a verb: 挂了, 挂着, 挂满, 挂起
+
+
+def _aspect_after(text: str, tokens: tuple[tuple[int, int], ...], stop: int) -> bool:
+    """An aspect or result character stands alone right after ``stop`` (挂|了, not 了解)."""
+    return stop < len(text) and text[stop] in _ASPECTS and (stop, stop + 1) in tokens
+
+
+def _next_to_name(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
+    """An entry that is itself a person's name (尼玛 is a common Tibetan name) next to a
+    given-name part (扎西|尼玛, 尼玛|次仁): the two are one person's name. "" otherwise."""
+    tags = tagged()
+    if text[start:stop] not in tags.persons:
+        return ""
+    for a, b in tokens:
+        if (b == start or a == stop) and text[a:b] in tags.name_parts:
+            return text[min(a, start) : max(b, stop)]
+    return ""
 
 
 def _particles(text: str) -> bool:

@@ -23,9 +23,10 @@ class EventDecodeError(ValueError):
     pass
 
 
-def to_dict(event: Event) -> dict[str, Any]:
-    """The event's JSON object: ``type`` first, then its fields (never ``at``)."""
-    out: dict[str, Any] = {"type": event.type}
+def to_dict(event: Event, **stamps: float) -> dict[str, Any]:
+    """The event's JSON object: ``type`` first, then ``stamps`` (a recording line's ``mono`` and
+    ``wall``), then its fields (never ``at``)."""
+    out: dict[str, Any] = {"type": event.type, **stamps}
     for name in _NAMES[type(event)]:
         out[name] = getattr(event, name)
     return out

@@ -23,6 +23,7 @@ from typing import Any
 from agent.bus import EventQueue
 from agent.config import KnowledgeConfig
 from agent.events import RoomInfo
+from agent.knowledge import words
 from agent.knowledge.entries import Entry, KnowledgeError, load_files
 from agent.knowledge.match import Embed, Match, Matcher
 from agent.knowledge.room import clean, room_entries
@@ -120,6 +121,7 @@ class Knowledge:
 
     def _load(self, embedder: Callable[[], Embed | None]) -> None:
         try:
+            words.warm()
             self.load(embedder())
         except Exception as exc:  # the model broke mid-way: words still answer
             log.warning("knowledge: matching by words only (%s)", exc)

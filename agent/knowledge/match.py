@@ -7,8 +7,8 @@ question-to-question similarity, centred on ordinary chat; one copy of the model
 process). The decision, in order:
 
 1. An entry that asks for another slot of the same family (几点开播 for 几点下播, 多大 for
-   多高: ``slots.conflict``), or none of the attribute the question asks (多少钱 of
-   用的什么键盘: ``slots.unasked``), is no candidate at all; the best of the rest is looked at.
+   多高: ``shared.slots.conflict``), or none of the attribute the question asks (多少钱 of
+   用的什么键盘: ``shared.slots.unasked``), is no candidate at all; the best of the rest is looked at.
 2. The best candidate must name everything the question is about (``words.objects``: its
    nouns, times other than now, words jieba does not know), itself, as a word it is a kind
    of, a synonym, or the kind of thing the file's answers say it is (黑神话 is the 游戏 of
@@ -21,7 +21,7 @@ process). The decision, in order:
    an entry skipped in step 1 (then the question is about that other slot), and the entry's
    words (its questions' and its answer's) have ``cover`` of the question's content words,
    IDF-weighted (jieba's words, question words and particles left out; a word inside another
-   counts, 麦 / 麦克风, and so do chat's synonyms, 关播 / 下播: ``slots.tags``).
+   counts, 麦 / 麦克风, and so do chat's synonyms, 关播 / 下播: ``shared.synonyms.tags``).
 
 Anything else is "I don't know" (None): a missed answer costs a "I don't know", a wrong one
 tells the room something false. Matching the answer's text by meaning as well (e5's
@@ -50,7 +50,6 @@ import numpy as np
 import numpy.typing as npt
 
 from agent.knowledge.entries import Entry
-from agent.knowledge.slots import conflict, slots, unasked
 from agent.knowledge.words import (
     MAX_QUESTION_CHARS,
     MENTION,
@@ -60,6 +59,7 @@ from agent.knowledge.words import (
     objects,
     word_overlap,
 )
+from agent.shared.slots import asked, conflict, unasked
 
 __all__ = [
     "COVER",
@@ -93,7 +93,7 @@ SURE = 0.84
 WORDS_ONLY = 0.75
 # Below SURE the best entry must beat the next (that does not ask another slot) by MARGIN,
 # and the entry must have COVER of the question's content words (IDF-weighted, synonyms
-# counted: ``slots.tags``).
+# counted: ``shared.synonyms.tags``).
 MARGIN = 0.10
 COVER = 0.2
 # How much the share of shared words adds to the meaning score when ranking (0: meaning
@@ -209,7 +209,9 @@ class Matcher:
         question's words it has; words alone without the model), best first, each with
         whether it asks for another slot than the question, or none of the attribute it asks
         (then it can never answer)."""
-        asks = slots(question)
+        if not self._rows:
+            return []  # nothing to weigh: no need to cut the question (jieba's tables load late)
+        asks = asked(question)
         words = content_words(MENTION.sub("", question).strip())
         out = []
         for found in self.scores(question):
@@ -272,5 +274,5 @@ class Matcher:
 
 def entry_slots(entry: Entry) -> tuple[frozenset[str], ...]:
     """What an entry's questions ask for, together (an answer names no slot)."""
-    each = [slots(p) for p in entry.phrasings]
+    each = [asked(p) for p in entry.phrasings]
     return tuple(frozenset().union(*family) for family in zip(*each, strict=True))

@@ -17,8 +17,8 @@ import threading
 from collections.abc import Callable
 from functools import lru_cache
 
-from agent.knowledge.slots import FRAME, NOW, SEQUENCE, tags
 from agent.shared.questions import is_question
+from agent.shared.synonyms import FRAME, NOW, SEQUENCE, tags
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -80,6 +80,13 @@ def _tag_table() -> dict[str, str]:
         jieba.posseg.dt.initialize()
         table: dict[str, str] = jieba.posseg.dt.word_tag_tab
         return table
+
+
+def warm() -> None:
+    """Load jieba's tables now (about a second), in a loading thread, so that the first
+    question the brain asks about does not wait for them on the brain's thread."""
+    _jieba()
+    _tag_table()
 
 
 @lru_cache(maxsize=4096)
@@ -155,7 +162,7 @@ def _weight(word: str) -> float:
 
 def _covered(word: str, others: frozenset[str]) -> bool:
     """``word`` is among ``others``: the same, one inside the other (麦 / 麦克风), or
-    synonyms in chat's words (关播 / 下播: ``slots.tags``)."""
+    synonyms in chat's words (关播 / 下播: ``shared.synonyms.tags``)."""
     if any(word in other or other in word for other in others):
         return True
     mine = tags(word)

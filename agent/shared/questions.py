@@ -22,12 +22,18 @@ in English "what a play", "how cool is that", "what the hell", "who cares".
 
 Measured on tests/data/questions_heldout.tsv (never tuned on): see bench/bench_questions.py.
 Rules rather than a model: a message is tagged in microseconds on the brain's path, and the
-cases are few and nameable; a wrong call shows up as a line to add to the sets.
+cases are few and nameable; a wrong call shows up as a line to add to the sets. Most chat holds
+none of the words the Chinese rules need: each rule is searched only where one occurs
+(``agent.shared.screen.Patterns``), the English rules only at a letter or sign a match can start
+with (``agent.shared.leads.gated``): the same answers as one alternation, at a fraction of the cost.
 """
 
 from __future__ import annotations
 
 import re
+
+from agent.shared.leads import gated
+from agent.shared.screen import Patterns
 
 __all__ = ["is_question"]
 
@@ -35,43 +41,39 @@ _HAN = r"\u4e00-\u9fff"
 # Words that end a clause (so 吗/么 is final): particles, punctuation, spaces.
 _END = r"(?=[\s啊呀哇呢哦嘛吖~。.!！,，…]*$|[，,。 ])"
 # Text that makes an interrogative word do other work: removed before looking for one.
-_NOT_ASKING = re.compile(
-    "|".join(
-        (
-            r"几乎|几何|茶几|几率|几经|几许|[好这那十前后上小没]几|几十",
-            r"哪怕|哪能|哪里哪里|哪儿的话|哪有这|哪有那",
-            r"谁知道[啊呀呢吧哈嘛哦~。!！…\s]*$|谁[都也]\S*谁|谁都|谁也|谁让|谁叫你|谁在乎|谁还没|谁还不",
-            r"没(?:有)?什么|什么都|什么也|不是什么|算什么|凭什么|什么鬼[!！啊]",
-            r"没啥|啥都|啥也|不怎么|怎么可能|怎么这么|怎么那么|怎么说呢|不管怎[样么]|无论如何",
-            r"多少有[点些]|或多或少|没多[久少]|不多|多大点|没多大|差不多",
-            r"动不动|时不时|一动不动|不得不",
-            # 我不知道他是谁: what the speaker knows or not, not a question to them.
-            r"^(?:我|俺)(?:也|都|还|真|就)?(?:不|没)?(?:知道|记得|忘了).*",
-        )
-    )
+_NOT_ASKING_RULES = (
+    r"几乎|几何|茶几|几率|几经|几许|[好这那十前后上小没]几|几十",
+    r"哪怕|哪能|哪里哪里|哪儿的话|哪有这|哪有那",
+    r"谁知道[啊呀呢吧哈嘛哦~。!！…\s]*$|谁[都也]\S*谁|谁都|谁也|谁让|谁叫你|谁在乎|谁还没|谁还不",
+    r"没(?:有)?什么|什么都|什么也|不是什么|算什么|凭什么|什么鬼[!！啊]",
+    r"没啥|啥都|啥也|不怎么|怎么可能|怎么这么|怎么那么|怎么说呢|不管怎[样么]|无论如何",
+    r"多少有[点些]|或多或少|没多[久少]|不多|多大点|没多大|差不多",
+    r"动不动|时不时|一动不动|不得不",
+    # 我不知道他是谁: what the speaker knows or not, not a question to them.
+    r"^(?:我|俺)(?:也|都|还|真|就)?(?:不|没)?(?:知道|记得|忘了).*",
 )
-_ZH = re.compile(
-    "|".join(
-        (
-            r"[?？]",
-            rf"吗(?!啡)|(?<![那这怎什多要])么{_END}|了没(?:有)?{_END}|(?<=[{_HAN}])不{_END}",
-            rf"([{_HAN}])[不没]\1",  # A-not-A: 是不是, 有没有, 能不能, 好不好
-            # A or B: 单机还是网游 (not 还是算了, 我还是喜欢, 还是主播厉害); 是男是女, 真的假的.
-            rf"(?<![我但可过就])(?<=[{_HAN}a-z0-9])还是"
-            rf"(?!算了|别|挺|很|觉得|喜欢|有点|不错|这么|那么|老样子|几|以前|上次|小时候)[{_HAN}a-z0-9]",
-            rf"是(?P<a>[{_HAN}]{{1,3}})是(?!(?P=a))[{_HAN}]{{1,3}}[啊呀呢啦的]*$|真的假的",
-            r"可不可以|是否|请问|问一下|问下|想问|问问|求问|求助",
-            r"什么|啥|神马|怎么|怎样|咋|如何|为何|干嘛|干啥|谁",
-            r"哪",
-            r"几(?:[点号个岁级天次集周月年分把局章楼斤块位人百千万条关套回钟层段期区服杯颗只张本部首名时]|$)",
-            r"多(?:大|高|久|长|重|远|少|贵|宽|厚|胖|深|快)",
-            r"求(?:个|一下|下)?(?:歌名|曲名|原曲|bgm|游戏名|名字|链接|地址|教程|攻略|配置|出处|型号|id|资源)",
-        )
+_NOT_ASKING = re.compile("|".join(_NOT_ASKING_RULES))
+_NOT_ASKING_CUES = Patterns(_NOT_ASKING_RULES)  # where none can match, nothing is removed
+_ZH = Patterns(
+    (
+        r"[?？]",
+        rf"吗(?!啡)|(?<![那这怎什多要])么{_END}|了没(?:有)?{_END}|(?<=[{_HAN}])不{_END}",
+        rf"([{_HAN}])[不没]\1",  # A-not-A: 是不是, 有没有, 能不能, 好不好
+        # A or B: 单机还是网游 (not 还是算了, 我还是喜欢, 还是主播厉害); 是男是女, 真的假的.
+        rf"(?<![我但可过就])(?<=[{_HAN}a-z0-9])还是"
+        rf"(?!算了|别|挺|很|觉得|喜欢|有点|不错|这么|那么|老样子|几|以前|上次|小时候)[{_HAN}a-z0-9]",
+        rf"是(?P<a>[{_HAN}]{{1,3}})是(?!(?P=a))[{_HAN}]{{1,3}}[啊呀呢啦的]*$|真的假的",
+        r"可不可以|是否|请问|问一下|问下|想问|问问|求问|求助",
+        r"什么|啥|神马|怎么|怎样|咋|如何|为何|干嘛|干啥|谁",
+        r"哪",
+        r"几(?:[点号个岁级天次集周月年分把局章楼斤块位人百千万条关套回钟层段期区服杯颗只张本部首名时]|$)",
+        r"多(?:大|高|久|长|重|远|少|贵|宽|厚|胖|深|快)",
+        r"求(?:个|一下|下)?(?:歌名|曲名|原曲|bgm|游戏名|名字|链接|地址|教程|攻略|配置|出处|型号|id|资源)",
     )
 )
 # 你呢 / 主播呢 / 那个呢: a short line closed by 呢 asks "and what about X?".
 _SHORT_NE = re.compile(rf"^[\s@]*[{_HAN}a-z0-9]{{1,3}}呢[\s~?？。!！]*$")
-_EN = re.compile(
+_EN = gated(
     r"(?:^|[,.!:;]\s*)(?:(?:hey|yo|so|and|but|ok|okay|chat|streamer|guys|bro|also|btw)[\s,]+)*"
     r"(?:what|whats|what's|why|when|where|who|whos|who's|which|how|hows|how's|whose"
     r"|is|are|am|do|does|did|can|could|will|would|should|have|has|was|were|any|anyone|anybody"
@@ -99,7 +101,7 @@ def is_question(lowered: str) -> bool:
         return True
     if not _HAN_RE.search(text):
         return False
-    kept = _NOT_ASKING.sub(" ", text)
+    kept = _NOT_ASKING.sub(" ", text) if _NOT_ASKING_CUES.any(text) else text
     if kept == text and _SHORT_NE.match(text):
         return True
-    return _ZH.search(kept) is not None
+    return _ZH.any(kept)

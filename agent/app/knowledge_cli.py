@@ -8,8 +8,9 @@ answer, questions two entries share, entries so alike they take each other's que
 answers cut for length and answers the reply guard would refuse to say; it exits 1 when
 there is anything to fix.
 
-These tools load the brain's meaning model themselves (they are the wiring, like
-agent/app/assemble.py): the knowledge package itself never imports the brain.
+They live with the wiring (agent/app/) because they load the brain's meaning model and
+its reply guard themselves, as agent/app/assemble.py does: the knowledge package itself
+never imports the brain.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ import typer
 
 from agent.knowledge.entries import MAX_ANSWER_CHARS, Entry, KnowledgeError, load_files
 from agent.knowledge.match import Embed, Matcher, entry_slots
-from agent.knowledge.slots import conflict, slots
 from agent.shared.cli_support import config_or_exit
+from agent.shared.slots import asked, conflict
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def _alike(entries: list[Entry]) -> list[str]:
     out = []
     for entry in entries:
         for phrasing in entry.phrasings:
-            asks = slots(phrasing)
+            asks = asked(phrasing)
             other = next(
                 (
                     m

@@ -35,6 +35,8 @@ from typing import Any
 
 import ahocorasick
 
+from agent.shared.leads import gated
+
 __all__ = ["Patterns", "Screen", "caseless", "needs"]
 
 _MAX_SET = 1024  # more possible texts than this: stop enumerating them
@@ -156,6 +158,8 @@ def _class(items: list[Any], icase: bool) -> frozenset[str] | None:
 # Characters re.IGNORECASE takes for others beyond lower case (ı for i, ſ for s, Greek and
 # Cyrillic variants): each group is read as its smallest member.
 _SAME = {chr(k): min([chr(k), *map(chr, v)]) for k, v in _EXTRA_CASES.items()}
+# The lower-case characters read as another one (ı as i, σ as ς): where str.lower is not enough.
+_OTHERS = re.compile("[" + "".join(re.escape(k) for k, v in _SAME.items() if k != v) + "]")
 
 
 def caseless(text: str) -> str:
@@ -163,6 +167,11 @@ def caseless(text: str) -> str:
     a case-insensitive pattern's needed strings are in this form, so pass texts in it too."""
     if text.isascii():  # every ASCII character's group has it as its smallest member
         return text.lower()
+    lowered = text.lower()
+    # Most text (Chinese, most accents) lowers one for one to characters read as themselves:
+    # then str.lower is the answer. İ lowers to two characters, the rest are in _OTHERS.
+    if len(lowered) == len(text) and _OTHERS.search(lowered) is None:
+        return lowered
     return text.translate(_CASELESS)
 
 
@@ -213,7 +222,11 @@ class Screen:
         texts = list(dict.fromkeys(texts))
         if self.strings and next(self._automaton.iter("\x00".join(texts)), None) is not None:
             return False
-        return not any(p.search(text) for p in self.always for text in texts)
+        for pattern in self.always:  # (loops: this runs for every new viewer's name)
+            for text in texts:
+                if pattern.search(text):
+                    return False
+        return True
 
 
 class Patterns:
@@ -222,11 +235,9 @@ class Patterns:
     (a pattern that needs nothing in particular is always searched). ``any(text)`` is what
     ``re.compile("|".join(patterns)).search(text) is not None`` says; ``which(text)`` is the
     indices of every pattern that matches. Exact for the reason ``Screen`` is; the patterns
-    are compiled with ``agent.brain.leads.gated`` (same matches, cheaper misses)."""
+    are compiled with ``agent.shared.leads.gated`` (same matches, cheaper misses)."""
 
     def __init__(self, patterns: Iterable[str]) -> None:
-        from agent.brain.leads import gated
-
         sources = list(patterns)
         self.patterns = [gated(source) for source in sources]  # compiled, in the order given
         by_string: dict[str, list[int]] = {}
@@ -244,20 +255,26 @@ class Patterns:
         if by_string:
             self._automaton.make_automaton()
 
-    def _candidates(self, text: str) -> Iterable[int]:
-        tried: set[int] = set()
-        if len(self._automaton):
-            for _end, indices in self._automaton.iter(text):
-                for index in indices:
-                    if index not in tried:
-                        tried.add(index)
-                        yield index
-        yield from self._always
+    def _candidates(self, text: str) -> tuple[int, ...]:
+        """The patterns that can match ``text``: those a needed string of which occurs, and
+        those that need nothing in particular (for most chat, only these). Built at once, not
+        lazily: every message of a flood asks, and most find no string at all."""
+        if not len(self._automaton):
+            return self._always
+        found: set[int] = set()
+        for _end, indices in self._automaton.iter(text):
+            found.update(indices)
+        return (*found, *self._always) if found else self._always
 
     def any(self, text: str) -> bool:
         """True when some pattern matches ``text`` (searched, not anchored)."""
-        return any(self.patterns[i].search(text) is not None for i in self._candidates(text))
+        candidates, patterns = self._candidates(text), self.patterns
+        return bool(candidates) and any(patterns[i].search(text) is not None for i in candidates)
 
     def which(self, text: str) -> set[int]:
         """The indices of the patterns that match ``text``."""
-        return {i for i in self._candidates(text) if self.patterns[i].search(text) is not None}
+        candidates = self._candidates(text)
+        if not candidates:
+            return set()
+        patterns = self.patterns
+        return {i for i in candidates if patterns[i].search(text) is not None}

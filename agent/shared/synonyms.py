@@ -1,18 +1,11 @@
-"""What a question asks for, beyond its words: synonyms a streamer's chat uses for the same
-thing, and the slot (when it starts / when it ends / how old / how tall ...) that two
-near-identical questions ask differently.
+"""Chat's words for one thing (麦 / 麦克风, 关播 / 下播, bgm / 背景音乐), and the time and
+frame words knowledge matching reads around a question's objects.
 
-The meaning model (multilingual-e5-small) reads 几点开播 and 几点下播 as one question, and
-多大了 and 多高 almost so; a knowledge entry that answers one must never answer the other.
-``conflict`` says when a question and an entry ask for different slots of one family, so
-the matcher skips that entry and looks at the next.
-
-``tags`` lets content words count as shared when they name the same thing in chat's words
-(麦 / 麦克风, 关播 / 下播, bgm / 背景音乐). The table is ours, not a thesaurus's: general
-Chinese synonym dictionaries (Cilin, HowNet) do not have streaming slang (下播, 水友, 房管,
-bgm, 上分), and the few dozen words that matter here are easier to read and fix in one place.
-A member of two or more characters counts inside a longer word (关播了 has 关播); one
-character or a Latin word only as the whole word.
+``tags`` lets content words count as shared when they name the same thing in chat's words.
+The table is ours, not a thesaurus's: general Chinese synonym dictionaries (Cilin, HowNet)
+do not have streaming slang (下播, 水友, 房管, bgm, 上分), and the few dozen words that matter
+here are easier to read and fix in one place. A member of two or more characters counts
+inside a longer word (关播了 has 关播); one character or a Latin word only as the whole word.
 """
 
 from __future__ import annotations
@@ -20,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["FRAME", "NOW", "SEQUENCE", "conflict", "slots", "tags", "unasked"]
+__all__ = ["FRAME", "NOW", "SEQUENCE", "tags"]
 
 # One line a group of words chat uses for one thing; the first word names the group.
 _SYNONYMS = (
@@ -54,27 +47,6 @@ _SYNONYMS = (
     "点歌 唱歌 sing",
     "一起 带粉 水友 组队 开黑 上分 play with",
 )
-# Slot families: within one, a question and an entry that each name a slot but share none
-# ask different things. "when" is a time of day; "start" and "end" which end of the stream.
-_FAMILIES: tuple[tuple[tuple[str, str], ...], ...] = (
-    (
-        ("when", r"几点|什么时候|啥时候|何时|多会|什么时间|\bwhen\b|what time"),
-        ("how long", r"多久|多长时间|几个小时|几年|how long"),
-        ("age", r"多大了|今年多大|多大岁数|几岁|年龄|年纪|how old|\bage\b"),
-        ("height", r"多高|身高|how tall|height"),
-        ("weight", r"体重|多重|几斤|weigh"),
-        ("price", r"多少钱|价格|价钱|贵不贵|how much|price|cost"),
-        ("who", r"谁|\bwho\b"),
-        ("why", r"为什么|为何|为啥|\bwhy\b"),
-    ),
-    (
-        ("start", r"开播|开始|上线|开不开|几点开|go live|start"),
-        ("end", r"下播|关播|下线|结束|收工|播到|\bends?\b|finish"),
-    ),
-)
-# The family whose slots an entry must ask to answer a question asking one (a price is no
-# answer to 什么键盘, an age none to 什么星座): how much, how old, when... of a thing.
-_ATTRIBUTES = 0
 # Time words that name no other time than the one an entry speaks of (the streamer's present
 # and habits): 今晚播到几点 asks what 几点下播 answers, 明天玩什么游戏 does not ask 这是什么游戏.
 NOW = frozenset(
@@ -102,7 +74,6 @@ SEQUENCE = re.compile(
     r"[上下]一?[个把局款部首次场]|下下|以前|之前|以后|之后|将来|从前"
     r"|最(?:喜欢|爱|讨厌|擅长)"
 )
-_COMPILED = tuple(tuple((name, re.compile(rule)) for name, rule in family) for family in _FAMILIES)
 
 
 def _groups() -> tuple[dict[str, frozenset[str]], list[tuple[str, str]]]:
@@ -127,22 +98,3 @@ def tags(word: str) -> frozenset[str]:
     found = set(_EXACT.get(word, ()))
     found.update(group for member, group in _INSIDE if member in word)
     return frozenset(f"#{group}" for group in found)
-
-
-@lru_cache(maxsize=8192)
-def slots(text: str) -> tuple[frozenset[str], ...]:
-    """For each family, the slots ``text`` (lowercased) asks for."""
-    text = text.lower()
-    return tuple(frozenset(name for name, rule in family if rule.search(text)) for family in _COMPILED)
-
-
-def conflict(question: tuple[frozenset[str], ...], entry: tuple[frozenset[str], ...]) -> bool:
-    """A question and an entry (its phrasings' slots together) ask different things: in
-    some family each names a slot and they share none."""
-    return any(q and e and not q & e for q, e in zip(question, entry, strict=True))
-
-
-def unasked(question: tuple[frozenset[str], ...], entry: tuple[frozenset[str], ...]) -> bool:
-    """The question asks for an attribute (how much, how old, how tall, when, who, why) that
-    none of the entry's questions ask: 键盘多少钱 is not answered by 用的什么键盘."""
-    return bool(question[_ATTRIBUTES]) and not entry[_ATTRIBUTES]

@@ -30,7 +30,7 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     """Every character a match of ``pattern`` can start with; None when that is unbounded
     (a match may start with any character, or be empty)."""
     try:
-        from re import _parser  # type: ignore[attr-defined]
+        from re import _parser
 
         chars, nullable = _first(list(_parser.parse(pattern)))
     except (ImportError, AttributeError, TypeError, ValueError, re.error):

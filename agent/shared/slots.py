@@ -1,25 +1,31 @@
-"""What a question asks about, slot by slot, for telling look-alike questions apart.
+"""What a question asks about, slot by slot: one table for folding questions by meaning
+(``agent/brain``) and for matching them to the streamer's knowledge (``agent/knowledge``).
 
 The small embedding model reads 主播多高 / 主播多重, 几点开始 / 几点结束, 上一把玩的什么 /
 下一把玩什么 as one question: they share every word but the one that matters. ``slots``
 reads those words from a small table: for each slot (the kind of answer, the attribute,
 the event a time belongs to, past or future, the day, the thing, whose attribute) the values
 a text names. Two texts whose values for some slot are both named and share none cannot
-be the same question (``contrast``): the meaning index refuses to fold them. So it does
-two texts that are one swapped word or one "not" apart (``minimal_pair``).
+be the same question (``contrast``): the meaning index refuses to fold them.
+
+Knowledge matching reads a narrower view of the same table (``asked``): the kind of answer
+and attribute a question wants (when, how long, how old, how tall, how heavy, how much, who,
+why) and which end of the stream it is about (start / end). A question and an entry that
+each name one of these and share none ask different things (``conflict``); a question asking
+for an attribute no phrasing of the entry asks is not answered by it (``unasked``).
 
 A table rather than a model or a library: the words are few and nameable, a wrong entry
-shows up as a pair to add to tests/data/paraphrases_tuning2.json, and it costs
-microseconds. Values are matched on the lowered text, 主播 and particles kept (whose
+shows up as a pair to add to tests/data/paraphrases_tuning2.json or a knowledge set, and it
+costs microseconds. Values are matched on the lowered text, 主播 and particles kept (whose
 attribute it is can hang on them).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
+from functools import lru_cache
 
-__all__ = ["Slots", "agree", "answer_form", "contrast", "minimal_pair", "slots"]
+__all__ = ["Asked", "Slots", "agree", "answer_form", "asked", "conflict", "contrast", "slots", "unasked"]
 
 Slots = tuple[frozenset[str], ...]
 
@@ -28,7 +34,7 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "kind",  # the kind of answer
         (
-            ("when", r"几点|什么时候|啥时候|何时|多会|\bwhen\b|what time"),
+            ("when", r"几点|什么时候|啥时候|何时|多会|什么时间|\bwhen\b|what time"),
             ("how long", r"多久|多长时间|几个小时|几年|how long"),
             ("where", r"哪里|哪儿|在哪|去哪|哪买|哪的|哪拿|哪搞|哪下|哪看|哪找|哪刷|\bwhere\b"),
             ("who", r"谁|\bwho\b"),
@@ -41,7 +47,10 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("height", r"身高|多高|个子|一米|几米|\btall\b|height"),
             ("weight", r"体重|多重|[几多少]斤|公斤|\bkg\b|weigh|heavy"),
             ("age", r"年龄|几岁|多少岁|岁数|年纪|几几年|多大(?!内存)|\bold\b|\bage\b"),
-            ("price", r"多少钱|价格|价钱|售价|几个钱|几块钱|多少米|贵不贵|\bcost|price|how much is"),
+            (
+                "price",
+                r"多少钱|价格|价钱|售价|几个钱|几块钱|多少米|贵不贵|价位|cost|price|how much(?!.*weigh)",
+            ),
             ("size", r"内存|多大|几个g|多少g|\bgb\b|\bsize\b"),
             ("name", r"叫什么|叫啥|名字|\bname\b|\bcalled\b"),
             ("brand", r"牌子|品牌|型号|哪款|\bbrand\b|\bmodel\b"),
@@ -79,11 +88,11 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "event",  # what a time or duration belongs to
         (
-            ("start", r"开播|开始|开的|几点开|什么时候开|啥时候开|上线|\bstart|\bbegin|go live"),
+            ("start", r"开播|开始|开的|开不开|几点开|什么时候开|啥时候开|上线|start|\bbegin|go live"),
             (
                 "end",
-                r"下播|结束|截止|下班|下线|几点下|什么时候下(?!一)|啥时候下(?!一)|播到几点"
-                r"|\bstop|\bend\b|finish",
+                r"下播|关播|结束|截止|收工|下班|下线|几点下|什么时候下(?!一)|啥时候下(?!一)|播到"
+                r"|\bstop|\bends?\b|finish",
             ),
             ("sleep", r"睡|\bsleep|\bbed\b"),
             ("wake", r"起床|醒|wake"),
@@ -198,32 +207,38 @@ def answer_form(lowered: str) -> str:
     return "yes-no" if _YES_NO.search(lowered) else ""
 
 
-# Question words, one token for minimal_pair: swapping 几点 for 什么时候 is not a new slot.
-_ASKING = "？"
-_QUESTION_WORD_RE = re.compile(
-    r"什么|哪个|哪款|哪里|哪儿|哪|几点|几|多少|谁|怎么|如何|\b(?:what|which|who|where|when|how)\b"
+# Knowledge's view: (slot, the values read) per family. Within a family, a question and an
+# entry that each name a value but share none ask different things.
+_FAMILIES = (
+    (
+        ("kind", frozenset({"when", "how long", "who", "why"})),
+        ("attribute", frozenset({"age", "height", "weight", "price"})),
+    ),
+    (("event", frozenset({"start", "end"})),),
 )
-_NEGATION = (["不"], ["没"], ["没有"], ["not"], ["don't"], ["didn't"], ["没", "有"])
-_TOKEN_RE = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
+_INDEX = {name: i for i, (name, _values) in enumerate(_TABLE)}
+# The family whose values an entry must ask to answer a question asking one (a price is no
+# answer to 什么键盘, an age none to 什么星座): how much, how old, when... of a thing.
+_ATTRIBUTES = 0
+Asked = tuple[frozenset[str], ...]
 
 
-def minimal_pair(a: str, b: str) -> bool:
-    """Canonical forms that differ only in one swapped slot of at most three tokens (a
-    Chinese character or a Latin word), around at least two shared ones, the question
-    words aside: 几点下播 / 几点开播, 主播是学生 / 主播是老师, what game is this / what song
-    is this ask different things; or only in a "not" (为啥不开麦 / 为啥开麦). A paraphrase
-    rewords more than one slot."""
-    ta, tb = _tokens(a), _tokens(b)
-    ops = difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes()
-    changed = [op for op in ops if op[0] != "equal"]
-    shared = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in ops if tag == "equal")
-    if len(changed) != 1 or shared < 2:
-        return False
-    tag, i1, i2, j1, j2 = changed[0]
-    if tag != "replace":  # one side has a word more: only a "not" makes another question
-        return ta[i1:i2] + tb[j1:j2] in _NEGATION
-    return max(i2 - i1, j2 - j1) <= 3 and _ASKING not in ta[i1:i2] + tb[j1:j2]
+@lru_cache(maxsize=8192)
+def asked(text: str) -> Asked:
+    """For each knowledge family, the values ``text`` asks for (lowercased here)."""
+    found = slots(text.lower())
+    return tuple(
+        frozenset().union(*(found[_INDEX[name]] & values for name, values in family)) for family in _FAMILIES
+    )
 
 
-def _tokens(form: str) -> list[str]:
-    return _TOKEN_RE.findall(_QUESTION_WORD_RE.sub(_ASKING, form))
+def conflict(question: Asked, entry: Asked) -> bool:
+    """A question and an entry (its phrasings' values together) ask different things: in
+    some family each names a value and they share none."""
+    return any(q and e and not q & e for q, e in zip(question, entry, strict=True))
+
+
+def unasked(question: Asked, entry: Asked) -> bool:
+    """The question asks for an attribute (how much, how old, how tall, when, who, why) that
+    none of the entry's questions ask: 键盘多少钱 is not answered by 用的什么键盘."""
+    return bool(question[_ATTRIBUTES]) and not entry[_ATTRIBUTES]

@@ -1,0 +1,192 @@
+"""How a question is put, for folding: the forms the meaning model embeds and the word
+rules that tell a paraphrase from a look-alike.
+
+``plain`` is what slots are read from (cut, lowercased, unsafe characters gone);
+``canonical`` what knowledge matching embeds (fillers and 主播 dropped); ``fold_form`` what
+folding embeds and compares: ``canonical`` with the ways chat asks one thing put one way
+(主播几岁 / 主播多大年纪 -> 年龄, 下一把 / 待会儿 -> 待会, 对象 / npy / 女朋友 -> 对象), so
+the small model sees one phrasing and ``minimal_pair`` no swapped word. ``minimal_pair``
+refuses two forms one content word apart (几点下播 / 几点开播), not two that differ only in
+light words (这是什么难度 / 开的什么难度). ``Asks`` is what the index keeps of each text:
+its slots (``agent/shared/slots.py``), its answer form and its script.
+
+A table rather than a library: these are chat's ways of asking (zb, npy, 几几年的, 来首歌),
+which general synonym dictionaries do not have; each row was added for paraphrase pairs of
+the tuning sets that the model scored apart (see ``meaning.py`` for the figures).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from agent.shared.slots import Slots, agree, answer_form, contrast, slots
+
+__all__ = [
+    "AGREE_BONUS",
+    "CROSS_LANGUAGE",
+    "FORM_PENALTY",
+    "Asks",
+    "canonical",
+    "fold_form",
+    "minimal_pair",
+    "plain",
+]
+
+FORM_PENALTY = 0.08
+CROSS_LANGUAGE = 0.15
+AGREE_BONUS = 0.1
+# Questions are short; a wall of text costs up to 512 tokens of model time for nothing.
+MAX_CHARS = 64
+_HAN_RE = re.compile("[\u4e00-\u9fff]")
+_SYNONYMS = (("神马", "什么"), ("啥", "什么"), ("咋", "怎么"), ("哪儿", "哪里"))
+# How viewers open or soften a question, and particles: they say nothing about which one.
+_FILLER_RE = re.compile(r"主播|[呀啊吗呢吧呗嘛哦哈]|[?？!！~。，,.]")
+# Folding drops more (knowledge matching was tuned on the form above): how viewers open or
+# soften a question, and more particles.
+_OPENING_RE = re.compile(
+    r"请问一下|请问|想问一下|想问下|问一下|问下|弱弱地?问一?下?|有人知道|谁知道|[啦哇嘞捏、]"
+)
+# For folding: ways of asking one thing put one way. Order matters (longer first).
+_PLAIN_WORDS = tuple(
+    (re.compile(pattern), plain)
+    for pattern, plain in (
+        (r"zb|up主", ""),
+        (r"今晚|今儿|今日", "今天"),
+        (r"明晚|明儿|明日", "明天"),
+        (r"几点|什么时候|何时|多会儿?|什么时间", "什么时候"),
+        (r"为何", "为什么"),
+        (r"怎么(?=[输赢死挂没不卡掉])", "为什么"),
+        (r"哪个省份?的?|哪个地方的人?|哪的人|哪里人|老家(?:在|是)?哪里?的?", "哪里人"),
+        (r"在?哪里|在?哪儿|在哪(?![个一些款种])", "哪里"),
+        (
+            r"多少岁|几岁|多大年纪|多大岁数|岁数|年纪|今年多大|多大了|是?几几年的?|年龄(?:是|有)?多少|年龄",
+            "年龄",
+        ),
+        (r"^(?:有|是)?多高|个子(?:多高|多少)?|身高(?:是|有)?多少|身高", "身高"),
+        (r"体重(?:是|有)?多少|体重|多重|几斤|多少斤|多少公斤", "体重"),
+        (r"多少钱|价格|售价|几个钱|几块钱|多少米|价钱|价位", "价格"),
+        (r"对象|女朋友|男朋友|女票|男票|npy|\bgf\b|\bbf\b", "对象"),
+        (r"下一?[把局个场]|待会儿?|等会儿?|等下|接下来", "待会"),
+        (r"每周|一周|一个?星期|一个?礼拜", "每周"),
+        (r"天天|每天都?", "每天"),
+        (r"结束直播|关播|下线", "下播"),
+        (r"上线|开始直播|开始播", "开播"),
+        (r"(?<=什么时候)开$|(?<=什么时候)直播", "开播"),
+        (r"开奖", "抽奖"),
+        (r"几段|段位", "段位"),
+        (r"来首歌|唱首歌|唱个歌|唱歌", "唱歌"),
+        (r"本命|拿手|最擅长|最爱玩?|最常玩|最喜欢", "最喜欢"),
+        (r"叫什么名字|名字是什么|叫什么|是谁", "叫什么"),
+        (r"npc|人物", "角色"),
+        (r"进度", "打到"),
+        (r"回放|录播|录像|重播", "回放"),
+        (r"学生党?|上学|读书|在读|大学生|读大学", "上学"),
+        (r"单身狗", "单身"),
+        (r"脱单", "有对象"),
+        (r"成家|已婚|有老婆|有老公", "结婚"),
+        (r"延迟|ping|几ms", "延迟"),
+        (r"帧数|几帧|多少帧|fps", "帧数"),
+        (r"模组|\bmods?\b", "mod"),
+        (r"汉化|中文版|中文", "中文"),
+        (r"手游版?|手机上?|安卓|苹果|ios", "手机"),
+        (r"多人模式|多人|联机", "联机"),
+        (r"卡成ppt|好卡|卡了|一直卡", "卡"),
+        (r"发视频|投稿视频|投稿|出视频|发新视频", "更新"),
+        (r"服务器|大区|区服|(?<=哪个)区|(?<=哪个)服", "服"),
+        (r"开黑|组队|带我玩|一起玩|带带我", "一起玩"),
+        (r"口音|方言|哪里话", "方言"),
+        (r"账号名?|用户名|游戏id", "id"),
+        (r"(?<=怎么)(?:加入|进|入|加)|加入", "加入"),
+    )
+)
+_UNSAFE_RE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def plain(text: str) -> str:
+    """What slots are read from: ``text`` cut, lowercased, synonyms unified, 主播 kept."""
+    text = _UNSAFE_RE.sub("", text[:MAX_CHARS]).lower()
+    for word, same in _SYNONYMS:
+        text = text.replace(word, same)
+    return text
+
+
+def canonical(text: str) -> str:
+    """What knowledge matching embeds: ``plain``, filler dropped."""
+    text = plain(text)
+    return _FILLER_RE.sub("", text).strip() or text.strip() or "?"
+
+
+def fold_form(text: str) -> str:
+    """What folding embeds and compares: ``canonical`` with the ways of asking one thing put
+    one way (主播几岁 / 主播多大年纪 -> 年龄). Knowledge matching keeps ``canonical``: it was
+    tuned on that form, and answers better from it."""
+    form = _OPENING_RE.sub("", canonical(text))
+    for rule, same in _PLAIN_WORDS:
+        form = rule.sub(same, form)
+    return form.strip() or canonical(text)
+
+
+# Question words, one token for minimal_pair: swapping 几点 for 什么时候 is not a new slot.
+_ASKING = "？"
+_QUESTION_WORD_RE = re.compile(
+    r"什么|哪个|哪款|哪里|哪儿|哪|几点|几|多少|谁|怎么|如何|\b(?:what|which|who|where|when|how)\b"
+)
+_NEGATION = (["不"], ["没"], ["没有"], ["not"], ["don't"], ["didn't"], ["没", "有"])
+# Words that carry no slot of their own: a swap among them rewords, it does not ask anew
+# (这是什么难度 / 开的什么难度, can you speak / do you speak).
+_LIGHT = frozenset(
+    {"这", "那", "是", "的", "个", "了", "在", "开", "玩", "用", "打", "到", "现", "家", "有", "会", "能"}
+    | {"can", "do", "does", "could", "is", "are", "the", "you", "u", "r", "streamer", "this", "that", "it"}
+)
+_TOKEN_RE = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
+
+
+def minimal_pair(a: str, b: str) -> bool:
+    """Forms that differ only in one swapped slot of at most three tokens (a Chinese
+    character or a Latin word), around at least two shared ones, the question words aside:
+    几点下播 / 几点开播, 主播是学生 / 主播是老师, what game is this / what song is this ask
+    different things; or only in a "not" (为啥不开麦 / 为啥开麦). A paraphrase rewords more
+    than one slot, or only light words."""
+    ta, tb = _tokens(a), _tokens(b)
+    ops = difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes()
+    changed = [op for op in ops if op[0] != "equal"]
+    shared = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in ops if tag == "equal")
+    if len(changed) != 1 or shared < 2:
+        return False
+    tag, i1, i2, j1, j2 = changed[0]
+    swapped = ta[i1:i2] + tb[j1:j2]
+    if tag != "replace":  # one side has a word more: only a "not" makes another question
+        return swapped in _NEGATION
+    if all(token in _LIGHT for token in swapped):
+        return False
+    return max(i2 - i1, j2 - j1) <= 3 and _ASKING not in swapped
+
+
+def _tokens(form: str) -> list[str]:
+    return _TOKEN_RE.findall(_QUESTION_WORD_RE.sub(_ASKING, form))
+
+
+@dataclass(frozen=True, slots=True)
+class Asks:
+    """What a text asks, as the veto and the penalty read it."""
+
+    slots: Slots
+    form: str  # answer_form: wh / yes-no / ""
+    han: bool  # written in Chinese characters (else English or other Latin script)
+
+    @classmethod
+    def of(cls, text: str) -> Asks:
+        lowered = plain(text)
+        return cls(slots(lowered), answer_form(lowered), _HAN_RE.search(lowered) is not None)
+
+    def penalty(self, other: Asks) -> float:
+        """inf when the slots contrast; FORM_PENALTY for a yes-no against a wh-question, less
+        CROSS_LANGUAGE for a Chinese question against an English one and AGREE_BONUS when
+        both name the same thing, attribute, place or event."""
+        if contrast(self.slots, other.slots):
+            return float("inf")
+        penalty = FORM_PENALTY if self.form and other.form and self.form != other.form else 0.0
+        penalty -= CROSS_LANGUAGE if self.han != other.han else 0.0
+        return penalty - (AGREE_BONUS if agree(self.slots, other.slots) else 0.0)
