@@ -16,7 +16,7 @@ from agent.clock import Clock
 from agent.config_speech import AsrConfig, FasterWhisperAsr
 from agent.ears.capture import WavMic, read_audio
 from agent.ears.silero import SileroVad
-from agent.ears.stage import Ears, EchoGate
+from agent.ears.stage import LATE_S, Ears, EchoGate
 from agent.ears.whisper import FasterWhisperTranscriber
 from agent.events import Audio, AudioEnded, Event, Metric, StreamerVoice, Transcript, UtteranceDone
 from tests.support.ears_audio import base_model, espeak_wav, kokoro_wav, with_silence
@@ -183,9 +183,26 @@ def test_gate_spans_follow_each_sentence_not_event_order() -> None:
     # Sentence 0's end arrives after sentence 1 started: it must not reopen the mic.
     gate.observe(AudioEnded(utterance_id=1, index=0, text="…", played_s=2.0), now=12.1)
     assert gate.covers(14.0, 14.032)
-    assert gate.covers(15.3, 15.332)  # 12 + 3 + 0.4 tail
+    gate.observe(AudioEnded(utterance_id=1, index=1, text="…", played_s=3.0), now=15.0)
+    assert gate.covers(15.3, 15.332)  # 15 + 0.4 tail
     assert not gate.covers(15.5, 15.532)
     assert not gate.covers(9.0, 9.9)  # before the bot spoke
+
+
+def test_gate_stays_closed_while_a_late_sentence_still_plays() -> None:
+    # A loaded machine: the 2 s sentence announced at 10 only ends at 13.
+    gate = EchoGate("gate", tail_s=0.4)
+    gate.observe(bot_audio(2.0), now=10.0)
+    assert gate.covers(12.8, 12.832)  # past 10 + 2 + 0.4, but it is still playing
+    gate.observe(AudioEnded(utterance_id=1, index=0, text="…", played_s=2.0), now=13.0)
+    assert gate.covers(13.3, 13.332) and not gate.covers(13.5, 13.532)
+
+
+def test_gate_reopens_when_a_sentence_end_never_arrives() -> None:
+    gate = EchoGate("gate", tail_s=0.4)
+    gate.observe(bot_audio(2.0), now=10.0)
+    assert gate.covers(10.0 + 2.0 + 0.4 + LATE_S - 0.1, 10.0 + 2.0 + 0.4 + LATE_S - 0.05)
+    assert not gate.covers(10.0 + 2.0 + 0.4 + LATE_S + 0.1, 10.0 + 2.0 + 0.4 + LATE_S + 0.15)
 
 
 def test_gate_utterance_done_cuts_all_its_sentences() -> None:

@@ -145,7 +145,9 @@ def test_reply_bubble_reveals_what_is_being_said(browser: Any, agent: ServerThre
         AudioEnded(utterance_id=2, index=1, text="Bye.", played_s=0.4, cut=True),
         UtteranceDone(utterance_id=2, outcome="interrupted", sentences=2),
     )
-    page.wait_for_function("() => document.querySelector('#lines li.interrupted') !== null")
+    # The reply's end travels ahead of its sentences' timings (reply.js done()): wait until
+    # the interrupted bubble has the cut sentence, whichever came first.
+    page.wait_for_function("() => document.querySelector('#lines li.interrupted .sentence.cut') !== null")
     assert texts(page, "#lines li")[-1] == "Hi there. Bye."
     assert page.locator("#lines li.interrupted .sentence.cut").count() == 1
 

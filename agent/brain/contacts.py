@@ -159,9 +159,11 @@ _SCHEME_RE = re.compile(rf"h{_S}t{_S}t{_S}p{_S}s?{_S}:{_S}/{_S}/[^ \x00]*|w{_S}w
 _GATE_RE = re.compile(r"(?:\d[^\d]{0,4}){4}\d|\.|dot|ww|:/|@|[a-z][a-z0-9_-]{5}")
 
 
-def find_contacts(text: str) -> list[ContactHit]:
-    """Every contact detail and link in ``text``, in order, spans into ``text``."""
-    folded = fold(text)
+def find_contacts(text: str, folded: str | None = None) -> list[ContactHit]:
+    """Every contact detail and link in ``text``, in order, spans into ``text``
+    (``folded``: ``fold(text)``, when the caller has it)."""
+    if folded is None:
+        folded = fold(text)
     if not _GATE_RE.search(folded):
         return []
     hits: list[ContactHit] = []

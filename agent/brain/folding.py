@@ -89,5 +89,8 @@ class Folding:
     def __call__(self, waiting: str, new: str) -> bool:
         if near_duplicate(waiting, new):
             return True
-        group = self._groups.get(new)
-        return group is not None and self._groups.get(waiting, waiting) == group
+        groups = self._groups  # empty until the meaning model has grouped a text
+        if not groups:
+            return False
+        group = groups.get(new)
+        return group is not None and groups.get(waiting, waiting) == group

@@ -1,5 +1,6 @@
-"""The English words inside one name: spaced where underscores, dots or case changes join them,
-and run together, where a claim about the streamer is read (for ``agent.brain.names``).
+"""How one name is read (for ``agent.brain.names``): forwards and backwards, and the English
+words inside it: spaced where underscores, dots or case changes join them, and run together,
+where a claim about the streamer is read.
 
 Names join words the way a sentence cannot (host_is_a_liar, TheStreamerCheats,
 saythehostisfake): the word rules read "host is a liar", and ``SQUASHED_RE`` reads the letters
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SQUASHED_RE", "letters", "words_of"]
+from agent.brain.normalize import Forms, forms, mirrors
+from agent.shared.screen import caseless
+
+__all__ = ["SQUASHED_RE", "letters", "readings", "words_of"]
 
 # A subject and what is said of it, or the word before the streamer, letters run together.
 SQUASHED_RE = re.compile(
@@ -36,3 +40,32 @@ def words_of(name: str) -> str:
 def letters(name: str) -> str:
     """The Latin letters of ``name``, lower case, run together (what ``SQUASHED_RE`` reads)."""
     return "".join(c for c in name.lower() if "a" <= c <= "z")
+
+
+def readings(whole: str, ahead: Forms) -> tuple[Forms, str, Forms | None, list[str]]:
+    """For ``whole`` (a name's display form) and ``ahead = forms(whole)``: its forms read
+    backwards, the words it joins and their forms, and every text the rules of
+    ``agent.brain.names`` read in them (what its Screen looks at)."""
+    if mirrors(whole):
+        # Digits and ideographs only (观众123): its forms reversed; no case, letters or joins.
+        forward = [*dict.fromkeys((whole, ahead.display, ahead.spaced, ahead.compact))]
+        behind = Forms(ahead.display[::-1], ahead.spaced[::-1], ahead.compact[::-1])
+        return behind, "", None, [*forward, *(text[::-1] for text in forward), ""]
+    backwards = whole[::-1]
+    behind = forms(backwards)
+    texts = [*_texts(whole, ahead), *_texts(backwards, behind), letters(whole)]
+    words = words_of(whole)  # host_is_a_liar -> "host is a liar": the rules read words
+    spaced = forms(words) if words else None
+    if spaced is not None:
+        texts += _texts(words, spaced)
+    return behind, words, spaced, texts
+
+
+def _texts(name: str, found: Forms) -> list[str]:
+    """Every text a rule of ``NameGuard._says`` reads, as written and lower-cased (for the rules that
+    ignore case): the Screen looks for what they need in these."""
+    texts = [*dict.fromkeys((name, found.display, found.spaced, found.compact))]  # often all one
+    lowered = [name.lower(), found.display.lower()]  # what the tagger reads (display.lower())
+    if "".join(texts).isascii():
+        return texts + lowered  # ASCII: lower case is what re.IGNORECASE compares
+    return texts + lowered + [caseless(t) for t in texts]

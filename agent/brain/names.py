@@ -35,7 +35,9 @@ Why a name is refused (``NameRisk``):
 Cost: every new name is checked once (a bounded LRU of ``_CACHE`` names remembers the
 answer). Most names hold none of the strings the sentence patterns and tags need: a
 ``Screen`` (``agent.shared.screen``) built from those very patterns tells that exactly
-from the name's forms, and they are then not run.
+from the name's forms, and they are then not run. A name of digits and ideographs alone
+(观众123) is read backwards by reversing its forms (``normalize.mirrors`` says when that is
+what computing them would give).
 """
 
 from __future__ import annotations
@@ -49,9 +51,9 @@ from functools import lru_cache
 from agent.brain import normalize, tags
 from agent.brain.contacts import find_contacts, fold
 from agent.brain.moderation import Moderator
-from agent.brain.name_words import SQUASHED_RE, letters, words_of
+from agent.brain.name_words import SQUASHED_RE, letters, readings
 from agent.brain.tags import Tagger
-from agent.shared.screen import Patterns, Screen, caseless
+from agent.shared.screen import Patterns, Screen
 from agent.sources.platforms import ANONYMOUS, ANONYMOUS_EN, MAX_NAME, anonymous  # platform facts
 
 __all__ = ["ANONYMOUS", "ANONYMOUS_EN", "MAX_NAME_CHARS", "NameGuard", "NameRisk", "anonymous"]
@@ -256,7 +258,7 @@ class NameGuard:
         if _too_many_digits(folded) or (uname != whole and _too_many_digits(fold(uname))):
             return NameRisk.CONTACT
         ahead = normalize.forms(whole)
-        if _short_host(whole, folded) or find_contacts(whole):
+        if _short_host(whole, folded) or find_contacts(whole, folded):
             return NameRisk.CONTACT
         if ahead.display != whole and find_contacts(ahead.display):
             return NameRisk.CONTACT
@@ -265,14 +267,9 @@ class NameGuard:
         # Read backwards too: a name reversed (猪是播主, moc.live) says the same to a viewer who
         # reads it from the other end, or once a page draws it right to left.
         backwards = whole[::-1]
-        if find_contacts(backwards):
+        if find_contacts(backwards, folded[::-1]):  # fold maps one character to one
             return NameRisk.CONTACT
-        behind = normalize.forms(backwards)
-        texts = [*_texts(whole, ahead), *_texts(backwards, behind), letters(whole)]
-        words = words_of(whole)  # host_is_a_liar -> "host is a liar": the rules read words
-        spaced = normalize.forms(words) if words else None
-        if spaced is not None:
-            texts += _texts(words, spaced)
+        behind, words, spaced, texts = readings(whole, ahead)
         if self._screen is not None and self._screen.quiet(texts):
             return None  # none of the words the rules below need: provably none fires
         return (
@@ -299,16 +296,6 @@ class NameGuard:
 def _cut(whole: str) -> str:
     """``display_form(uname, MAX_NAME_CHARS)`` from ``whole = display_form(uname)``: the same cut."""
     return whole if len(whole) <= MAX_NAME_CHARS else whole[:MAX_NAME_CHARS].rstrip()
-
-
-def _texts(name: str, found: normalize.Forms) -> list[str]:
-    """Every text a rule of ``_says`` reads, as written and lower-cased (for the rules that
-    ignore case): the Screen looks for what they need in these."""
-    texts = [*dict.fromkeys((name, found.display, found.spaced, found.compact))]  # often all one
-    lowered = [name.lower(), found.display.lower()]  # what the tagger reads (display.lower())
-    if "".join(texts).isascii():
-        return texts + lowered  # ASCII: lower case is what re.IGNORECASE compares
-    return texts + lowered + [caseless(t) for t in texts]
 
 
 def _too_many_digits(folded: str) -> bool:

@@ -37,6 +37,7 @@ __all__ = [
     "forms",
     "has_cjk",
     "match_form",
+    "mirrors",
     "spaced_form",
 ]
 
@@ -274,6 +275,41 @@ def _forms(text: str, max_chars: int) -> Forms:
     display = display_form(text, max_chars)
     spaced = spaced_form(display)
     return Forms(display, spaced, spaced.replace(" ", ""))
+
+
+def _mirror_chars() -> re.Pattern[str]:
+    """Characters every rewrite keeps, one for one, whatever stands beside them: ASCII digits
+    and the CJK ideographs that are NFKC-stable, untouched by the display table and mapped by
+    the match table to a digit or an ideograph (t2s) that is still a word character."""
+    kept: list[int] = []
+    for cp in [*range(0x30, 0x3A), *range(0x4E00, 0xA000)]:
+        c = chr(cp)
+        image = _MATCH_TABLE.get(cp, c)
+        if (
+            c.isalnum()
+            and cp not in _DISPLAY_TABLE
+            and unicodedata.is_normalized("NFKC", c)
+            and isinstance(image, str)
+            and len(image) == 1
+            and image.isalnum()
+            and not ("a" <= image <= "z")
+            and c.lower() == c.upper() == c  # no case: lower case and caseless are the same text
+            and image.lower() == image
+        ):
+            kept.append(cp)
+    return re.compile(_any_of_class(kept).pattern + "+")
+
+
+_MIRROR_RE = _mirror_chars()
+
+
+def mirrors(text: str) -> bool:
+    """Whether ``forms(text[::-1])`` is ``forms(text)`` with each form reversed, known without
+    computing it: ``text`` is digits and ideographs only (no letters: no leet, tone digits or
+    spelled words read left to right; only runs of one character, read the same both ways),
+    short or varied enough that the one rewrite that reads left to right (repeated units:
+    ``_UNIT_RE``) does not apply."""
+    return (len(text) < 6 or len(set(text)) * 2 > len(text)) and _MIRROR_RE.fullmatch(text) is not None
 
 
 def clear_forms_cache() -> None:

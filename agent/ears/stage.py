@@ -9,8 +9,9 @@ up the mic or the "streamer started talking" event.
 The echo guard: the runtime calls ``observe`` with the bot's ``Audio`` (a
 sentence started, lasting ``duration_s``), ``AudioEnded`` and ``UtteranceDone``.
 With ``asr.echo_guard = "gate"`` each sentence closes the mic from when it
-started until it ends (as announced, or earlier when cut) plus
-``asr.echo_tail_s``, on the runtime clock that also stamps the mic's blocks.
+started until it has ended (its ``AudioEnded``: earlier when cut, later when a busy
+machine's audio runs behind; at most ``LATE_S`` past its length when that never
+arrives) plus ``asr.echo_tail_s``, on the runtime clock that also stamps the mic's blocks.
 Blocks in that time are replaced by silence before the VAD, so the bot's own
 voice never becomes a transcript or a barge-in; a segment in progress when the
 gate closes is ended and transcribed without the gated part. ``"none"``
@@ -84,36 +85,50 @@ class Listener:
         return self.segmenter.flush()
 
 
+# How far past its length a sentence may still be playing before its AudioEnded arrives (a
+# loaded machine's audio server and event loop run behind); the mic reopens then even if the
+# AudioEnded was lost, so the ears are never deaf for long.
+LATE_S = 5.0
+
+
 class EchoGate:
     """When the mic must not hear the bot: one interval per sentence, on the runtime clock."""
 
     def __init__(self, mode: str, tail_s: float) -> None:
         self.enabled = mode == "gate"
         self.tail_s = tail_s
-        self._spans: dict[tuple[int, int], tuple[float, float]] = {}  # (utterance, sentence) -> (from, until)
+        # (utterance, sentence) -> (from, until, whether it has ended); a sentence still
+        # playing keeps the mic closed up to LATE_S past ``until``.
+        self._spans: dict[tuple[int, int], tuple[float, float, bool]] = {}
 
     def observe(self, event: Event, now: float) -> None:
         if not self.enabled:
             return
         if isinstance(event, Audio):
-            self._spans[(event.utterance_id, event.index)] = (now, now + event.duration_s + self.tail_s)
+            until = now + event.duration_s + self.tail_s
+            self._spans[(event.utterance_id, event.index)] = (now, until, False)
         elif isinstance(event, AudioEnded):
-            self._trim(lambda key: key == (event.utterance_id, event.index), now)
+            self._ended(lambda key: key == (event.utterance_id, event.index), now)
         elif isinstance(event, UtteranceDone):
-            self._trim(lambda key: key[0] == event.utterance_id, now)
+            self._ended(lambda key: key[0] == event.utterance_id, now)
 
-    def _trim(self, which: Callable[[tuple[int, int]], bool], now: float) -> None:
-        # Stopped (maybe early, when cut): deaf only for the tail from now.
-        for key, (began, until) in list(self._spans.items()):
+    def _ended(self, which: Callable[[tuple[int, int]], bool], now: float) -> None:
+        # Stopped (early when cut, late when the audio ran behind): deaf for the tail from now.
+        for key, (began, _, _) in list(self._spans.items()):
             if which(key):
-                self._spans[key] = (began, min(until, now + self.tail_s))
+                self._spans[key] = (began, now + self.tail_s, True)
 
     def covers(self, begin: float, end: float) -> bool:
         """Does any bot audio (plus tail) overlap the mic time ``[begin, end]``?"""
+        spans = {
+            key: (began, until if ended else until + LATE_S)
+            for key, (began, until, ended) in self._spans.items()
+        }
         # Blocks come in time order: spans that ended before this block never matter again.
-        for key in [k for k, (_, until) in self._spans.items() if until < begin]:
-            del self._spans[key]
-        return any(began <= end and begin <= until for began, until in self._spans.values())
+        for key, (_, until) in spans.items():
+            if until < begin:
+                del self._spans[key]
+        return any(began <= end and begin <= until for began, until in spans.values())
 
 
 class Ears:
