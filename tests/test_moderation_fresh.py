@@ -7,9 +7,6 @@ own word surviving any of its disguises."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -21,33 +18,15 @@ from pypinyin import Style, lazy_pinyin
 from agent.brain.moderation import Moderator
 from agent.config import BrainConfig
 from tests.data.build_moderation_fresh import OWN_WORDS
-
-DATA = Path(__file__).parent / "data"
+from tests.support.moderate_run import moderate, set_rows
 
 
 def _rows(name: str, split: str) -> list[dict[str, str]]:
-    lines = (DATA / f"moderation_fresh_{name}.jsonl").read_text(encoding="utf-8").splitlines()
-    return [row for row in map(json.loads, lines) if row["split"] == split]
+    return set_rows("moderation_fresh", name, split)
 
 
-def _moderate(tmp_path: Path, texts: list[str], *, explain: bool = False) -> list[dict]:
-    """One ``cohost moderate`` run; each line from its own viewer, a minute apart (so
-    neither the flood rules nor the joined reading of one viewer's lines take part)."""
-    config = tmp_path / "config.toml"
-    words = ", ".join(json.dumps(w, ensure_ascii=False) for w in OWN_WORDS)
-    config.write_text(f"[brain]\nsentiment_model = false\nbanned_words = [{words}]\n", encoding="utf-8")
-    args = [sys.executable, "-m", "agent", "moderate", "--interval", "60", "--config", str(config)]
-    done = subprocess.run(
-        [*args, *(["--explain"] if explain else [])],
-        input="".join(f"line-{i}\t{t}\n" for i, t in enumerate(texts)),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-    )
-    rows = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [r["text"] for r in rows] == texts
-    return rows
+def _moderate(tmp_path: Path, texts: list[str], *, explain: bool = False, extra: str = "") -> list[dict]:
+    return moderate(tmp_path, texts, OWN_WORDS, explain=explain, extra=extra)
 
 
 @pytest.fixture(scope="module")
