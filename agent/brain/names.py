@@ -225,6 +225,7 @@ class NameGuard:
         self._screen = word_screen() if screen else None
         self._size = cache
         self._names: OrderedDict[str, str] = OrderedDict()  # name -> its display form, "" if refused
+        normalize.mirrors("")  # builds its character table now, at start-up, not on the first name
 
     def safe(self, uname: str, platform: str = "") -> str:
         """``uname``'s display form when it is safe to say and show, else ``anonymous(platform)``."""

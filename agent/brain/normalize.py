@@ -277,6 +277,7 @@ def _forms(text: str, max_chars: int) -> Forms:
     return Forms(display, spaced, spaced.replace(" ", ""))
 
 
+@lru_cache(maxsize=1)
 def _mirror_chars() -> re.Pattern[str]:
     """Characters every rewrite keeps, one for one, whatever stands beside them: ASCII digits
     and the CJK ideographs that are NFKC-stable, untouched by the display table and mapped by
@@ -300,16 +301,13 @@ def _mirror_chars() -> re.Pattern[str]:
     return re.compile(_any_of_class(kept).pattern + "+")
 
 
-_MIRROR_RE = _mirror_chars()
-
-
 def mirrors(text: str) -> bool:
     """Whether ``forms(text[::-1])`` is ``forms(text)`` with each form reversed, known without
     computing it: ``text`` is digits and ideographs only (no letters: no leet, tone digits or
     spelled words read left to right; only runs of one character, read the same both ways),
     short or varied enough that the one rewrite that reads left to right (repeated units:
     ``_UNIT_RE``) does not apply."""
-    return (len(text) < 6 or len(set(text)) * 2 > len(text)) and _MIRROR_RE.fullmatch(text) is not None
+    return (len(text) < 6 or len(set(text)) * 2 > len(text)) and _mirror_chars().fullmatch(text) is not None
 
 
 def clear_forms_cache() -> None:
