@@ -1,9 +1,10 @@
 """Folding by meaning (agent/brain/meaning.py): embeddings per second on one core, load
 time and resident memory, the cost of one question's fold form and of folding it; then,
-at a few thresholds, on the tuning sets (tests/data/paraphrases.json, paraphrases_tuning2.json
-and paraphrases_heldout.json, where the slots, the fold table, FLOOR, the penalties and
-DEFAULT_THRESHOLD were chosen) and on the held-out clusters (tests/data/
-paraphrases_heldout2.json, never tuned on): the share of paraphrases folded into their
+at a few thresholds, on the tuning sets (tests/data/paraphrases.json, paraphrases_tuning2.json,
+paraphrases_heldout.json and paraphrases_fresh3_dev.json, where the slots, the fold table,
+FLOOR, the pair decision's weights and DEFAULT_THRESHOLD were chosen) and on the held-out
+clusters (tests/data/paraphrases_heldout2.json and paraphrases_fresh3_heldout.json, never
+tuned on): the share of paraphrases folded into their
 cluster, wrong folds per 50 questions and look-alike pairs folded, with all questions live
 at once and in rooms of 8 clusters (a busy room's minute)."""
 
@@ -14,9 +15,26 @@ import time
 
 from agent.brain.asking import fold_form
 from agent.brain.meaning import DEFAULT_THRESHOLD, MeaningIndex
-from tests.support.paraphrases import HELD_OUT, PARAPHRASES, TUNING2, TUNING3, folds, load_set
+from tests.support.paraphrases import (
+    DEV3,
+    HELD_OUT,
+    HELD_OUT3,
+    PARAPHRASES,
+    TUNING2,
+    TUNING3,
+    folds,
+    load_set,
+)
 
 THRESHOLDS = (0.46, DEFAULT_THRESHOLD, 0.54)
+SETS = (
+    ("tuning", PARAPHRASES),
+    ("tuning2", TUNING2),
+    ("tuning3", TUNING3),
+    ("dev (round 4)", DEV3),
+    ("held-out", HELD_OUT),
+    ("held-out (round 4)", HELD_OUT3),
+)
 
 
 def _rss_mib() -> float:
@@ -67,8 +85,7 @@ def run() -> list[tuple[str, float, str]]:
     for threshold in sorted(set(THRESHOLDS)):
         mark = f"{threshold:.2f}" + (" (default)" if threshold == DEFAULT_THRESHOLD else "")
         index.threshold = threshold
-        sets = (("tuning", PARAPHRASES), ("tuning2", TUNING2), ("tuning3", TUNING3), ("held-out", HELD_OUT))
-        for name, path in sets:
+        for name, path in SETS:
             for room in (0, 8):
                 f = folds(index, path, room=room)
                 where = f"{name}, {'all live' if not room else 'rooms of 8'} at {mark}"

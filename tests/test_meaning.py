@@ -9,12 +9,12 @@ from itertools import combinations
 
 import pytest
 
+from agent.brain.fold_model import FEATURES, features
+from agent.brain.fold_model import load as load_fold_model
 from agent.brain.meaning import (
-    AGREE_BONUS,
-    CROSS_LANGUAGE,
     DEFAULT_THRESHOLD,
     FLOOR,
-    FORM_PENALTY,
+    Asks,
     Embedder,
     MeaningIndex,
     MeaningUnavailable,
@@ -83,15 +83,16 @@ def test_the_held_out_set_is_fresh_and_well_formed() -> None:
 
 def test_folding_on_the_tuning_sets(index: MeaningIndex) -> None:
     # Floors a little under what bench/bench_meaning.py measures at the default on the sets
-    # the method and threshold were chosen on (rooms of 8 clusters): paraphrases.json
-    # recall 0.83, 0.30 wrong per 50, 3 of 26 look-alikes; paraphrases_tuning2.json 0.80,
-    # 0.81 per 50, 6 of 76; paraphrases_heldout.json (tuned on since round 3) 0.78, 0.36
-    # per 50, 8 of 40.
+    # the method, the weights and the threshold were chosen on (rooms of 8 clusters), round 4
+    # (round 3 in brackets): paraphrases.json recall 0.84 (0.83), 0.32 (0.30) wrong per 50,
+    # 4 (3) of 26 look-alikes; paraphrases_tuning2.json 0.77 (0.80), 0.50 (0.81), 6 (6) of
+    # 76; paraphrases_heldout.json 0.78 (0.78), 0.00 (0.36), 8 (8) of 40; the round-4 dev
+    # set: tests/test_folding_model.py.
     index.threshold = DEFAULT_THRESHOLD
     for path, recall, wrong, apart in (
-        (PARAPHRASES, 0.80, 0.6, 4),
-        (TUNING2, 0.77, 1.1, 7),
-        (TUNING3, 0.75, 0.7, 9),
+        (PARAPHRASES, 0.80, 0.6, 5),
+        (TUNING2, 0.74, 0.8, 7),
+        (TUNING3, 0.75, 0.4, 9),
     ):
         room = folds(index, path, room=8)
         print(f"{path.name}, rooms of 8: {room}")
@@ -102,15 +103,15 @@ def test_folding_on_the_tuning_sets(index: MeaningIndex) -> None:
 
 def test_folding_on_held_out_clusters(index: MeaningIndex) -> None:
     # tests/data/paraphrases_heldout2.json was written before round 3 changed anything and
-    # never tuned on. Measured at the default in rooms of 8 clusters: 67% of paraphrases
-    # folded into their cluster, 0.95 wrong folds per 50 questions, 6 of 40 look-alike pairs
-    # folded (all 150 live at once: 61%, 3.7 per 50). Round 2's method on it: 68%, 1.05 per
-    # 50, 8 of 40 (60%, 5.7): the fold table helps the topics it was written for, not others.
+    # never tuned on. Measured at the default in rooms of 8 clusters, round 4 (round 3 in
+    # brackets): 67% (67%) of paraphrases folded into their cluster, 0.50 (0.95) wrong folds
+    # per 50 questions, 7 (6) of 40 look-alike pairs folded; all 150 live at once: 60% (61%),
+    # 4.0 (3.7) per 50. Round 2's method on it: 68%, 1.05 per 50, 8 of 40.
     index.threshold = DEFAULT_THRESHOLD
     room = folds(index, HELD_OUT, room=8)
     print(f"held out, rooms of 8: {room}")
     assert room.recall >= 0.63
-    assert room.wrong_per_50 <= 1.2
+    assert room.wrong_per_50 <= 0.8
     assert len(room.apart_folded) <= 8, room.apart_folded
     everyone = folds(index, HELD_OUT)
     print(f"held out, all live: {everyone}")
@@ -153,7 +154,6 @@ def test_prepare_embeds_a_batch_ahead_from_a_thread(model: Embedder) -> None:
         ("主播几点下播", "主播几点开播"),
         ("手机能玩吗", "电脑能玩吗"),
         ("声音太小了", "声音太大了"),
-        ("主播每天都播吗", "主播每天都玩这个吗"),
         ("what game is this", "what song is this"),
         ("为啥不开麦", "为啥开麦"),  # one "not" more
     ],
@@ -165,6 +165,20 @@ def test_one_swapped_word_is_a_different_question(index: MeaningIndex, a: str, b
     index.add("a", a, now=0.0)
     assert index.add("b", b, now=0.0) is None
     index.clear()
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("主播每天都播吗", "主播每天都玩这个吗"), ("这首歌叫什么", "这个游戏叫什么")],
+)
+def test_a_three_token_swap_or_another_question_word_keeps_apart(index: MeaningIndex, a: str, b: str) -> None:
+    # Not vetoed (a paraphrase rewords three characters as often: 周边哪里能买到 / 周边哪有卖的),
+    # but the learned decision takes enough off the cosine.
+    assert not minimal_pair(fold_form(a), fold_form(b))
+    index.threshold = DEFAULT_THRESHOLD
+    assert index.similar(a, b) > index.score(a, b)
+    assert index.score(a, b) < DEFAULT_THRESHOLD
+    assert index.score("周边在哪里能买到", "周边哪有卖的") >= DEFAULT_THRESHOLD
 
 
 @pytest.mark.parametrize(
@@ -194,16 +208,23 @@ def test_contrasting_slots_never_fold(index: MeaningIndex, a: str, b: str) -> No
 
 
 def test_what_the_words_say_moves_the_score(index: MeaningIndex) -> None:
-    # Both about the mic: AGREE_BONUS; Chinese against English: CROSS_LANGUAGE too;
-    # a yes-no against a wh-question: FORM_PENALTY.
-    bonus = index.score("麦克风什么牌子", "求麦克风型号") - index.similar("麦克风什么牌子", "求麦克风型号")
-    assert bonus == pytest.approx(AGREE_BONUS, abs=1e-5)
-    both = index.score("麦克风什么牌子", "which microphone is that")
-    assert both - index.similar("麦克风什么牌子", "which microphone is that") == pytest.approx(
-        AGREE_BONUS + CROSS_LANGUAGE, abs=1e-5
-    )
+    # The pair decision's learned weights (agent/data/fold_model.json): both about the mic
+    # adds, Chinese against English adds, a yes-no against a wh-question takes off.
+    weights = dict(zip(FEATURES, load_fold_model().weights, strict=True))
+    assert weights["agree"] > 0 and weights["language"] > 0
+    assert weights["form"] < 0 and weights["wh_differ"] < 0 and weights["attribute_one_sided"] < 0
+    for a, b in (("麦克风什么牌子", "求麦克风型号"), ("麦克风什么牌子", "which microphone is that")):
+        moved = index.score(a, b) - index.similar(a, b)
+        assert moved == pytest.approx(-Asks.of(a).penalty(Asks.of(b)), abs=1e-5)
+        assert moved > 0
     form = index.score("这游戏好玩吗", "这是什么游戏") - index.similar("这游戏好玩吗", "这是什么游戏")
-    assert form == pytest.approx(-FORM_PENALTY, abs=1e-5)
+    assert form < 0
+    # 几次 / 多久: another kind of question word; 鼠标多少钱 names an attribute 灵敏度多少 does not.
+    assert (
+        features(Asks.of("这关死了几次").side, Asks.of("这关打了多久").side)[FEATURES.index("wh_differ")] == 1
+    )
+    found = features(Asks.of("灵敏度开多少").side, Asks.of("鼠标卖多少钱").side)
+    assert found[FEATURES.index("attribute_one_sided")] == 1
 
 
 def test_paraphrases_share_their_slots() -> None:

@@ -8,7 +8,8 @@ folding embeds and compares: ``canonical`` with the ways chat asks one thing put
 the small model sees one phrasing and ``minimal_pair`` no swapped word. ``minimal_pair``
 refuses two forms one content word apart (几点下播 / 几点开播), not two that differ only in
 light words (这是什么难度 / 开的什么难度). ``Asks`` is what the index keeps of each text:
-its slots (``agent/shared/slots.py``), its answer form and its script.
+its slots (``agent/shared/slots.py``) and what the learned pair decision reads
+(``agent/brain/fold_model.py``: answer form, script, kinds of question word, content).
 
 A table rather than a library: these are chat's ways of asking (zb, npy, 几几年的, 来首歌),
 which general synonym dictionaries do not have; each row was added for paraphrase pairs of
@@ -20,13 +21,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from agent.shared.slots import Slots, agree, answer_form, contrast, slots
+from agent.brain.fold_model import FoldModel, Side, side
+from agent.brain.fold_model import load as load_model
+from agent.shared.slots import Slots, answer_form, contrast, slots
 
 __all__ = [
-    "AGREE_BONUS",
-    "CROSS_LANGUAGE",
-    "FORM_PENALTY",
     "Asks",
     "canonical",
     "fold_form",
@@ -34,9 +35,6 @@ __all__ = [
     "plain",
 ]
 
-FORM_PENALTY = 0.08
-CROSS_LANGUAGE = 0.15
-AGREE_BONUS = 0.1
 # Questions are short; a wall of text costs up to 512 tokens of model time for nothing.
 MAX_CHARS = 64
 _HAN_RE = re.compile("[\u4e00-\u9fff]")
@@ -68,7 +66,7 @@ _PLAIN_WORDS = tuple(
         (r"体重(?:是|有)?多少|体重|多重|几斤|多少斤|多少公斤", "体重"),
         (r"多少钱|价格|售价|几个钱|几块钱|多少米|价钱|价位", "价格"),
         (r"对象|女朋友|男朋友|女票|男票|npy|\bgf\b|\bbf\b", "对象"),
-        (r"下一?[把局个场]|待会儿?|等会儿?|等下|接下来", "待会"),
+        (r"下一?[把局场]|下一?个(?![月版星礼周])|待会儿?|等会儿?|等下|接下来", "待会"),
         (r"每周|一周|一个?星期|一个?礼拜", "每周"),
         (r"天天|每天都?", "每天"),
         (r"结束直播|关播|下线", "下播"),
@@ -143,25 +141,32 @@ _LIGHT = frozenset(
 _TOKEN_RE = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 
 
-def minimal_pair(a: str, b: str) -> bool:
-    """Forms that differ only in one swapped slot of at most three tokens (a Chinese
+def minimal_pair(a: str, b: str, span: int = 2) -> bool:
+    """Forms that differ only in one swapped slot of at most ``span`` tokens (a Chinese
     character or a Latin word), around at least two shared ones, the question words aside:
     几点下播 / 几点开播, 主播是学生 / 主播是老师, what game is this / what song is this ask
     different things; or only in a "not" (为啥不开麦 / 为啥开麦). A paraphrase rewords more
     than one slot, or only light words."""
+    return 0 < _swapped(a, b) <= span
+
+
+@lru_cache(maxsize=16384)
+def _swapped(a: str, b: str) -> int:
+    """How many tokens the one swapped slot of ``minimal_pair`` spans (1 for a "not"); 0
+    when the forms are not one swap apart."""
     ta, tb = _tokens(a), _tokens(b)
     ops = difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes()
     changed = [op for op in ops if op[0] != "equal"]
     shared = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in ops if tag == "equal")
     if len(changed) != 1 or shared < 2:
-        return False
+        return 0
     tag, i1, i2, j1, j2 = changed[0]
     swapped = ta[i1:i2] + tb[j1:j2]
     if tag != "replace":  # one side has a word more: only a "not" makes another question
-        return swapped in _NEGATION
-    if all(token in _LIGHT for token in swapped):
-        return False
-    return max(i2 - i1, j2 - j1) <= 3 and _ASKING not in swapped
+        return 1 if swapped in _NEGATION else 0
+    if all(token in _LIGHT for token in swapped) or _ASKING in swapped:
+        return 0
+    return max(i2 - i1, j2 - j1)
 
 
 def _tokens(form: str) -> list[str]:
@@ -170,23 +175,23 @@ def _tokens(form: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Asks:
-    """What a text asks, as the veto and the penalty read it."""
+    """What a text asks, as the veto and the learned pair decision read it."""
 
     slots: Slots
-    form: str  # answer_form: wh / yes-no / ""
-    han: bool  # written in Chinese characters (else English or other Latin script)
+    side: Side  # what ``fold_model.features`` reads
 
     @classmethod
     def of(cls, text: str) -> Asks:
         lowered = plain(text)
-        return cls(slots(lowered), answer_form(lowered), _HAN_RE.search(lowered) is not None)
+        found = slots(lowered)
+        han = _HAN_RE.search(lowered) is not None
+        return cls(found, side(found, answer_form(lowered), han, lowered, fold_form(text)))
 
-    def penalty(self, other: Asks) -> float:
-        """inf when the slots contrast; FORM_PENALTY for a yes-no against a wh-question, less
-        CROSS_LANGUAGE for a Chinese question against an English one and AGREE_BONUS when
-        both name the same thing, attribute, place or event."""
+    def penalty(self, other: Asks, model: FoldModel | None = None) -> float:
+        """What comes off the pair's cosine: inf when the slots contrast, else what
+        ``fold_model`` (the shipped weights unless ``model``) says the words take off it
+        (negative when they add: both ask a price, both about the mic)."""
         if contrast(self.slots, other.slots):
             return float("inf")
-        penalty = FORM_PENALTY if self.form and other.form and self.form != other.form else 0.0
-        penalty -= CROSS_LANGUAGE if self.han != other.han else 0.0
-        return penalty - (AGREE_BONUS if agree(self.slots, other.slots) else 0.0)
+        near = minimal_pair(self.side.folded, other.side.folded, span=3)
+        return -(model or load_model()).adjust(self.side, other.side, near)

@@ -93,6 +93,7 @@ class Brain:
         self.flood = FloodControl(brain)
         rate = brain.sentiment_per_s
         self._model_budget = TokenBucket(rate, rate, empty_at=0.0)
+        self._rules_only = moderator.model_status() == "off"  # no sentiment model to budget
         self.state = BrainState()
         self.memory = Memory(brain.memory)
         self.topics = TopicTracker(brain.topics)
@@ -229,7 +230,10 @@ class Brain:
         return Message(event, "", name)
 
     def _spend_model_budget(self, now: float) -> bool:
-        """A token bucket (stream time) for the sentiment model: floods fall back to rules."""
+        """A token bucket (stream time) for the sentiment model: floods fall back to rules.
+        Without a model (rules only) there is nothing to spend."""
+        if self._rules_only:
+            return False
         return not self.hurried and self._model_budget.take(now) == 0.0
 
     def speakable_name(self, uname: str, platform: str = "") -> str:

@@ -4,18 +4,23 @@
 asks ``sound_void`` whether the find counts. A dodge is a word: written in pinyin, spaced
 out, the whole message, one made-up word jieba keeps together, or keeping one of the
 entry's characters. Ordinary text that merely sounds alike is made of ordinary words and
-grammar: a word of its own (读博), a particle (白加了), a quantity (六盒菜), the correlative
-越…越, three ordinary words none of whose characters is the entry's (取四把), a person's
-name at the head of a sentence (杜博也来了, 柏佳乐同学). A streamer's own two-syllable
-word is the hardest case: its sound-alikes are everywhere (我想猜一下 is not 香菜), so
-only a clear dodge counts: the forms above, the word's rare character kept (拜嫖), or one
-character kept and the other swapped for a character seldom written on its own (菜苟,
-彩狗: an ordinary sentence would use 够 or 才, not 苟) and not followed by a particle (白漂了).
+grammar: a word of its own (读博), a particle (白加了), a quantity (六盒菜, unless the entry
+holds one: 一页情 is 一夜情), the correlative 越…越, a function word with its predicate
+(沙比那边细: 比 compares; 剧透够多了: 够 grades), three ordinary words none of whose
+characters is the entry's (取四把), a person's name at the head of a sentence (杜博也来了,
+柏佳乐同学), and, where none of the entry's characters is kept, a verb with its aspect
+(月跑|了), a counted unit of time (这个|月) or a name with a title (瑟卿|学姐, 沙必良|老师).
+A streamer's own two-syllable word is the hardest case: its sound-alikes
+are everywhere (我想猜一下 is not 香菜), so only a clear dodge counts: the forms above,
+the word's rare character kept (拜嫖), or one character kept and the other swapped for a
+character seldom written on its own (菜苟, 彩狗: an ordinary sentence would use 够 or 才,
+not 苟) and not followed by a particle (白漂了).
 """
 
 from __future__ import annotations
 
-from agent.brain.words import PARTICLES, WordJudge
+from agent.brain.contacts import starts_with_cue
+from agent.brain.words import PARTICLES, TITLES, WordJudge
 
 __all__ = ["gap_inside", "gaps", "sound_void"]
 
@@ -35,15 +40,20 @@ def sound_void(
     if len(span) != len(entry) or span.isascii():
         return ""  # pinyin in it: nobody writes an ordinary sentence that way
     differ = [c for c, e in zip(span, entry, strict=True) if c != e]
-    if judge.single_word(compact, start, stop) and judge.known(span, 1 if own else 11):
+    called = compact[:start].endswith(_CALLING)  # 你个饭筒: what someone is called
+    if judge.single_word(compact, start, stop) and judge.known(span, 1 if own else 11) and not called:
         return f"{span} is a word of its own"
     if any(c in PARTICLES for c in differ):
         return "a grammatical particle in it: an ordinary sentence"
-    grammar = _grammar(compact, start, stop, judge)
+    grammar = _grammar(compact, start, stop, judge, entry) or _predicate(judge, entry, spaced, compact, stop)
     if grammar:
         return grammar
-    if span[0] != entry[0] and judge.name_at(compact, start, stop):
+    if span[0] != entry[0] and judge.name_at(compact, start, stop) and not starts_with_cue(compact[stop:]):
         return f"{span} is a person's name: a surname at the head of the sentence"
+    if len(differ) == len(entry):
+        ordinary = _ordinary_words(judge, compact, start, stop)
+        if ordinary:
+            return ordinary
     whole = (start, stop) == (0, len(compact))
     clear = whole or gap_inside(spaced, start, stop) or judge.single_word(compact, start, stop)
     if len(entry) >= 3 and len(differ) == len(entry) and not clear:
@@ -63,17 +73,59 @@ def sound_void(
     return "sounds like your two-syllable word, but is ordinary words"
 
 
-def _grammar(compact: str, start: int, stop: int, judge: WordJudge) -> str:
+# What calls someone a name right before it: 你个饭筒, 你这个..., 你这...
+_CALLING = ("你个", "你这个", "你这")
+# Aspect particles: after a verb (跑了, 跑着, 跑过), ordinary grammar, never a dodge's word.
+_ASPECT = frozenset("了着过")
+
+
+def _ordinary_words(judge: WordJudge, compact: str, start: int, stop: int) -> str:
+    """A sound-alike that keeps none of the entry's characters and reads as ordinary words
+    of a sentence: its last character a verb with its aspect (月跑|了), its first a unit of
+    time counted by the measure or numeral before it (这个|月, 三|天), or a person's name
+    with a title after it, at the head of the sentence (瑟卿|学姐, 沙必良|老师)."""
+    if stop < len(compact) and compact[stop] in _ASPECT:
+        return f"{compact[stop - 1]}{compact[stop]} is a verb with its aspect: an ordinary sentence"
+    if start > 0 and judge.measure(compact[start - 1]) and judge.measure(compact[start]):
+        return f"{compact[start - 1]}{compact[start]} counts {compact[start]}: a quantity"
+    if start == 0 and any(compact.startswith(t, k) for k in (stop, stop + 1) for t in TITLES):
+        return f"{compact[:stop]} is a person's name: a title follows it"
+    return ""
+
+
+def _grammar(compact: str, start: int, stop: int, judge: WordJudge, entry: str) -> str:
     """A construction of ordinary grammar inside a match by sound: a dodge is a word,
     never a quantity (六盒菜: a numeral and a measure word) or the correlative 越…越
-    (越跑越远 is not 约炮)."""
+    (越跑越远 is not 约炮). An entry that holds a quantity itself (一夜情) is still
+    sounded by one (一页情)."""
     span = compact[start:stop]
     for i, c in enumerate(span[:-1]):
-        if c in _NUMERALS and judge.measure(span[i + 1]):
+        if c in _NUMERALS and judge.measure(span[i + 1]) and not judge.quantity(entry[i : i + 2]):
             return f"{c}{span[i + 1]} is a number and a measure word: a quantity"
     at = span.find("越")
     if at >= 0 and "越" in compact[start + at + 2 : start + at + 5]:
         return "越…越 is grammar (the more..., the more...)"
+    return ""
+
+
+def _predicate(judge: WordJudge, entry: str, spaced: str, compact: str, stop: int) -> str:
+    """沙比那边细, 剧透够多了: the match ends in a function word swapped in for the entry's
+    character (比 compares, 够 grades, 谁 asks) and its predicate ends the clause: an
+    adjective right after it, or after one word (比|那边|细, 够|多|了). A dodge names
+    something; this is a sentence's grammar. A comparison takes a bare adjective: one
+    character, not a degree word and an adjective (沙比主播好烂 is no comparison)."""
+    last = compact[stop - 1]
+    if last == entry[-1] or not judge.function_char(last):
+        return ""
+    end = stop
+    while end < len(compact) and end - stop < 8 and not gap_inside(spaced, end - 1, end + 1):
+        end += 1  # the clause runs to the next gap the viewer typed
+    clause = compact[stop:end]
+    words = [clause[a:b] for a, b in judge.tokens(clause)] if clause else []
+    while words and all(c in PARTICLES for c in words[-1]):
+        words.pop()
+    if 1 <= len(words) <= 2 and len(words[-1]) == 1 and judge.adjective(words[-1]):
+        return f"{last} is grammar: its predicate {''.join(words)} ends the sentence"
     return ""
 
 

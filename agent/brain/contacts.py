@@ -11,10 +11,14 @@ full-width and mathematical letters, circled and keycap digits (NFKC), Chinese d
 characters (丶 灬 の 丨 ...) or symbols between the characters. Every character maps
 to exactly one character, so a match in the folded text is a span of the original.
 
+A cue counts only before something that looks like an id: not before an amount (加
+20000 金币, 粉丝群 10000 人: a weak cue, then a measure word or a noun), nor before bare
+letters a space after the cue (line friends, v rising: the app's products, not ids).
+
 Kinds: ``phone`` (a mainland mobile number, also reversed), ``contact_id`` (digits or
 an id after or before a cue word), ``number`` (a 7+ digit run written in a disguise:
-financial numerals, 幺, circled/keycap digits or mixed forms; nobody writes a score
-that way), ``link`` (a URL or domain written plainly) and ``hidden_link`` (one
+financial numerals, 幺, circled/keycap digits, mixed forms or English digit words;
+nobody writes a score that way), ``link`` (a URL or domain written plainly) and ``hidden_link`` (one
 spelled to dodge a filter: 点com, dot top, 。cc, spaced characters).
 """
 
@@ -28,7 +32,7 @@ from functools import lru_cache
 
 from agent.shared.leads import first_chars, gated
 
-__all__ = ["ContactHit", "find_contacts", "fold"]
+__all__ = ["ID_NOUNS", "ContactHit", "ends_in_cue", "find_contacts", "fold", "starts_with_cue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,7 @@ def _fold_char(c: str, confusable: dict[str, str]) -> str | None:
 @lru_cache(maxsize=1)
 def _table() -> dict[int, str]:
     from agent.brain.normalize import confusable_table
+    from agent.shared.translate import translation
 
     confusable = confusable_table()
     table: dict[int, str] = {}
@@ -100,7 +105,7 @@ def _table() -> dict[int, str]:
             table[cp] = folded
     for c in "\t\n\r\v\f":
         table[ord(c)] = " "
-    return table
+    return translation(table)  # (what it leaves alone mapped to itself: a faster translate)
 
 
 def fold(text: str) -> str:
@@ -157,6 +162,13 @@ _DOMAIN_RE = re.compile(
 _SCHEME_RE = re.compile(rf"h{_S}t{_S}t{_S}p{_S}s?{_S}:{_S}/{_S}/[^ \x00]*|w{_S}w{_S}w{_S}\.[^ \x00]+")
 # Cheap gate: five digits close together, a dot, or a scheme; ids need 5+ digits.
 _GATE_RE = re.compile(r"(?:\d[^\d]{0,4}){4}\d|\.|dot|ww|:/|@|[a-z][a-z0-9_-]{5}")
+# Digits spelled as English words (qq: eight seven six five four...): five or more in a row.
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_WORD = "(?:" + "|".join(_DIGIT_WORDS) + ")"
+_SPELLED_DIGITS_RE = gated(
+    rf"(?<![a-z]){_WORD}(?:[ \x00\x01_,-]{{1,3}}{_WORD}){{4,}}(?![a-z])", word_start=True
+)
+_WORD_RE = re.compile(_WORD)
 
 
 def find_contacts(text: str, folded: str | None = None) -> list[ContactHit]:
@@ -164,7 +176,7 @@ def find_contacts(text: str, folded: str | None = None) -> list[ContactHit]:
     (``folded``: ``fold(text)``, when the caller has it)."""
     if folded is None:
         folded = fold(text)
-    if not _GATE_RE.search(folded):
+    if not _GATE_RE.search(folded) and not _SPELLED_DIGITS_RE.search(folded):
         return []
     hits: list[ContactHit] = []
     taken: list[tuple[int, int]] = []
@@ -191,10 +203,12 @@ def find_contacts(text: str, folded: str | None = None) -> list[ContactHit]:
         found = _number(text, folded, m)
         if found is not None:
             add(found[0], m.end(), found[1])
+    for m in _SPELLED_DIGITS_RE.finditer(folded):
+        found = _spelled_number(folded, m)
+        if found is not None:
+            add(found[0], m.end(), found[1])
     for m in _ID_AFTER_CUE_RE.finditer(folded):
-        ident = m.group(1)
-        strong = _STRONG_ID_CUE_RE.match(folded, m.start()) is not None
-        if strong or any(c.isdigit() for c in ident):
+        if _looks_like_id(folded, m):
             add(m.start(), m.end(), "contact_id")
     hits.sort(key=lambda h: h.start)
     return hits
@@ -228,7 +242,8 @@ def _number(text: str, folded: str, m: re.Match[str]) -> tuple[int, str] | None:
         window = folded[low : m.start()]
         maybe = _CUE_STARTS is None or not _CUE_STARTS.isdisjoint(window)
         cue = _CUE_BEFORE_RE.match(folded, low, m.start()) if maybe else None
-        if cue is not None:
+        weak = cue is not None and _STRONG_ID_CUE_RE.match(cue.group(1)) is None
+        if cue is not None and not (weak and _amount(folded, m.end())):
             start = cue.start(1)
             while (more := _CUE_END_RE.search(folded, low, start)) is not None and more.end() == start:
                 start = more.start()
@@ -241,6 +256,70 @@ def _number(text: str, folded: str, m: re.Match[str]) -> tuple[int, str] | None:
     if count >= 7 and _disguised(text[m.start() : m.end()], digits):
         return m.start(), "number"
     return None
+
+
+def ends_in_cue(text: str) -> bool:
+    """True when ``text`` (a lexicon entry: 加微信, 加qq, 私聊加) ends in a contact cue word."""
+    return _CUE_END_RE.search(fold(text)) is not None
+
+
+_CUE_START_RE = re.compile(_CUE)
+
+
+def starts_with_cue(text: str) -> bool:
+    """True when ``text`` starts with a contact cue word (加我, 私聊, 微信)."""
+    return _CUE_START_RE.match(fold(text)) is not None
+
+
+def _looks_like_id(folded: str, m: re.Match[str]) -> bool:
+    """The letters after a cue word are an id: they hold a digit or ``_``, or a strong cue
+    (qq, 微信, v, tg, line...) offers them with a word or sign between (wx: lily, v号 abcdef).
+    Bare letters a space after the cue are the app's own products and features (line
+    friends, wechat moments, qq browser, 卫星 starlink), not an id."""
+    ident = m.group(1)
+    if any(c.isdigit() or c == "_" for c in ident):
+        return True
+    cue = _STRONG_ID_CUE_RE.match(folded, m.start())
+    return cue is not None and bool(folded[cue.end() : m.start(1)].strip(" \x00"))
+
+
+# Words after a number or a cue that make it an offer, not an amount or an app's product:
+# 87654321 号, 群, 好友; 加微信好友.
+ID_NOUNS = frozenset({"号", "号码", "群", "好友", "账号", "微信", "扣扣", "企鹅", "私聊", "联系"})
+
+
+def _amount(folded: str, end: int) -> bool:
+    """The digits before ``end`` are an amount: a measure word or a noun follows them
+    (加 20000 金币, 10000 毫安, 粉丝群 10000 人, 加100000经验): a weak cue word before them
+    (加, 群, 手机; the caller asks only for those, never for qq, 微信, v) is then grammar,
+    not an offer. jieba's dictionary tags say which words are measures and nouns
+    (``agent.brain.word_classes``)."""
+    from agent.brain.word_classes import tagged
+
+    rest = folded[end : end + 8].lstrip(" \x00")
+    if not rest or not "\u3400" <= rest[0] <= "\u9fff":
+        return False
+    tags = tagged()
+    for size in (3, 2, 1):
+        word = rest[:size]
+        if word in ID_NOUNS or (size == 1 and word[0] in ID_NOUNS):
+            return False
+        if len(word) == size and (word in tags.nouns or word in tags.measures or word in tags.units):
+            return True
+    return False
+
+
+def _spelled_number(folded: str, m: re.Match[str]) -> tuple[int, str] | None:
+    """(start, kind) for digits spelled as words: an id after its cue word, or 7+ of them
+    (nobody spells out a score that way), else None."""
+    digits = "".join(str(_DIGIT_WORDS.index(w)) for w in _WORD_RE.findall(m.group()))
+    if _is_phone(digits):
+        return m.start(), "phone"
+    low = max(0, m.start() - 12)
+    cue = _CUE_BEFORE_RE.match(folded, low, m.start())
+    if cue is not None:
+        return cue.start(1), "contact_id"
+    return (m.start(), "number") if len(digits) >= 7 else None
 
 
 def _is_phone(digits: str) -> bool:

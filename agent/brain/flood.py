@@ -94,8 +94,10 @@ class FloodControl:
 
     def check(self, uid: str, text: str, now: float) -> str | None:
         """None when the message may pass, else the reason; records it either way."""
-        # The moderator asks for the same forms of the same text: one of us hits the cache.
-        key = _key(normalize.forms(text, self._max_chars).spaced)
+        # The moderator asks for the same forms of the same text: one of us hits the cache. An
+        # uncut text's key is ``dup_key``'s (cached): folding the kept message then finds it.
+        found = normalize.forms(text, self._max_chars)
+        key = dup_key(text) if found is normalize.forms(text) else _key(found.spaced)
         viewers = self._viewers
         viewer = viewers.get(uid)
         if viewer is None:

@@ -128,7 +128,7 @@ EN_FAMILIES = (
     r"|\bdecode\s*(?:this|it|that)?\s*(?:[:：]|and\b|then\b|$)|\brot\s*13\b|\bbase\s*64\s*[:：]|\bhex\s*[:：]|\bsay\s*[:：\"“「]"
     r"|\b(?:spell|type|write|shout|scream|yell|post)\s+[\"“'].{1,60}[\"”']"
     r"|\b(?:say|tell\s+\w+|call\s+\w+|shout)\s+(?:that\s+)?(?:the\s+)?(?:host|streamer|chat|everyone|he|she|they|i|mods?)"
-    r"\s+(?:is|are|am|'s|'re|'m|was)\b",
+    r"\s+(?:is|are|am|'s|'re|'m|was|were|has|had|\w+ed|\w+s)\b",
     # Standing rules: what to say whenever something happens, from now on, to every line.
     rf"\b(?:whenever|every\s*time|each\s+time|any\s*time|next\s+time|if|when|once)\s+{_EN_SOMEONE}\b[^.;!?]{{0,60}}?"
     rf"(?:[,;]\s*|\byou\s+(?:should\s+|must\s+|will\s+|have\s+to\s+|need\s+to\s+|always\s+|just\s+)?)(?:just\s+)?{_EN_SAY}\b"

@@ -10,8 +10,11 @@ word or phrase of the message. A match by sound also yields to ordinary grammar
 ordinary words none of whose characters is the entry's, a person's name); an entry
 marked ``$`` counts only as the whole message (你全家$); a reversed match counts only where the whole message
 reads better backwards; an entry ending in a Latin letter does not count inside a
-longer Latin word (加vip). ``find(..., explain=True)`` also returns the candidates that did
-not count, each with why, for ``cohost moderate --explain``.
+longer Latin word (加vip); an entry that ends in a contact cue (加微信, 加qq) does not count
+before a noun that names the app's product (加qq|飞车); an entry that names a thing where it
+stands (饭桶|里, 马戏团|的|小丑: ``agent.brain.literal``) does not count.
+``find(..., explain=True)`` also returns the candidates that did not count, each with why,
+for ``cohost moderate --explain``.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ import ahocorasick
 
 from agent.brain import normalize
 from agent.brain.by_sound import gap_inside, gaps, sound_void
+from agent.brain.contacts import ID_NOUNS, ends_in_cue
 from agent.brain.lexicon import Entry
-from agent.brain.words import WordJudge
+from agent.brain.literal import thing_named
+from agent.brain.words import WINDOW, WordJudge
 
 __all__ = ["Hit", "Matcher"]
 
@@ -56,6 +61,7 @@ class Matcher:
         self._syllables = ahocorasick.Automaton()  # "|sha|bi|", the real pinyin test
         self._allow_cjk = ahocorasick.Automaton()
         self._allow_words = ahocorasick.Automaton()
+        self._cue_entries: set[int] = set()  # entries that end in a contact cue (加微信)
         for entry in entries:
             self._add(entry)
         for automaton in (self._cjk, self._words, self._sound, self._syllables):
@@ -88,6 +94,8 @@ class Matcher:
             _add_value(words, spaced.replace("l", "i"), (index, len(spaced), prefix))
             return
         _add_value(self._allow_cjk if allow else self._cjk, compact, (index, len(compact), False))
+        if not allow and ends_in_cue(compact):
+            self._cue_entries.add(index)
         if allow or entry.kind == "exact" or not normalize.has_cjk(compact):
             return
         syllables = _entry_syllables(compact)
@@ -132,9 +140,34 @@ class Matcher:
                 or _alone(self._entries[index], compact, start, stop)
                 or _latin_runs_across(spaced, compact, start, stop)
                 or self.judge.crossed(compact, start, stop, heads=True, **gaps(spaced, start, stop))
+                or self._product_after(index, compact, start, stop)
+                or self._thing(index, compact, start, stop)
             )
             hits.append(self._hit(index, "word", "compact", (start, stop), compact, void))
         return hits
+
+    def _product_after(self, index: int, compact: str, start: int, stop: int) -> str:
+        """A contact cue entry (加微信, 加qq) before a noun names the app's product or
+        feature (加微信|读书会员, 加qq|飞车车队), not an id to add; 加微信|好友 still offers."""
+        if index not in self._cue_entries:
+            return ""
+        word = self.judge.noun_after(compact, start, stop)
+        if word and word not in ID_NOUNS:
+            return f"before {word}: the app's product or feature, not an id"
+        return ""
+
+    def _thing(self, index: int, compact: str, start: int, stop: int) -> str:
+        """Why the match names a thing (``agent.brain.literal``), judged on the window of
+        text the word check segmented already (its words are cached). Nothing Chinese
+        touching it: no localiser, owner or compound around it, nothing to segment."""
+        if start == 0 and stop == len(compact):
+            return ""
+        if not (normalize.has_cjk(compact[start - 1 : start]) or normalize.has_cjk(compact[stop : stop + 1])):
+            return ""
+        low = max(0, start - WINDOW)
+        window = compact[low : stop + WINDOW]
+        own = self._entries[index].own
+        return thing_named(window, self.judge.tokens(window), start - low, stop - low, own)
 
     def _by_words(self, spaced: str, form: str) -> list[Hit]:
         hits: list[Hit] = []
@@ -209,6 +242,8 @@ class Matcher:
             self._allowed(self._allow_cjk, compact, start, stop)
             or _alone(entry, compact, start, stop)
             or self.judge.crossed(compact, start, stop, **gaps(spaced, start, stop))
+            or self._product_after(index, compact, start, stop)
+            or self._thing(index, compact, start, stop)
         )
         return void or sound_void(self.judge, self._compact[index], entry.own, spaced, compact, start, stop)
 

@@ -27,7 +27,10 @@ Why a name is refused (``NameRisk``):
   关注我, "follow me"), a claim (主播是…, 我是主播的老公), a judgement of the streamer
   (这主播真拉胯, 主播好丑), a deed pinned on them (主播私下骂粉丝, 主播偷偷开挂) or an
   impersonation of the platform's staff, the streamer or a mod (系统消息, B站官方客服小助手,
-  我才是主播). A name that merely names the streamer (主播的猫, 主播加油) is fine. Words a
+  我才是主播, 主播本人小号, a bracketed [管理员] tag; 官方认证吃货 claims no role). The streamer
+  beside any pejorative or wrongdoing word (臭鱼主播, 主播贪钱: ``name_words.abuse``) and an
+  insult initialism whatever digits stand beside it (mmp123; the lexicon's ^ entries too) are
+  insults. A name that merely names the streamer (主播的猫, 主播加油) is fine. Words a
   name joins with underscores, dots or case changes are read spaced (host_is_a_liar,
   TheStreamerCheats: not by the shape of an order, so Say_Cheese stays), and its letters run
   together are read for a claim about the streamer (saythehostisfake, CheaterHostLOL).
@@ -51,7 +54,7 @@ from functools import lru_cache
 from agent.brain import normalize, tags
 from agent.brain.contacts import find_contacts, fold
 from agent.brain.moderation import Moderator
-from agent.brain.name_words import SQUASHED_RE, letters, readings
+from agent.brain.name_words import ABUSE_PATTERNS, SQUASHED_RE, abuse, letters, readings, split_digits
 from agent.brain.tags import Tagger
 from agent.shared.screen import Patterns, Screen
 from agent.sources.platforms import ANONYMOUS, ANONYMOUS_EN, MAX_NAME, anonymous  # platform facts
@@ -155,7 +158,9 @@ _STAFF_RE = re.compile(rf"{_PLATFORM}.{{0,8}}?{_STAFF}|{_STAFF}.{{0,8}}?{_PLATFO
 # The streamer's or the platform's own account, claimed (我才是真主播, 官方认证主播).
 _IMPOSTOR_RE = re.compile(
     r"(?:真正|真|正版|认证|官方|本尊|才是)(?:的)?(?:主播|up主?|房管|管理)|(?:主播|up主?)本尊|我才是"
-    r"|(?:主播|up主?|房管|管理员?|超管|官方)(?:亲自|亲口)?(?:认证|认可|钦点|指定|承认|盖章)"
+    r"|(?:主播|up主?|房管|管理员?|超管)(?:亲自|亲口)?(?:认证|认可|钦点|指定|承认|盖章)|(?:主播|up主?)的?(?:本人|真身|小号|大号|马甲)"
+    # The platform's seal on a role claims that role; on a joke (官方认证吃货) it claims nothing.
+    r"|官方(?:亲自|亲口)?(?:认证|认可|钦点|指定|承认|盖章)的?(?=主播|up|房管|管理|超管|客服|账号|号|人员|团队|$)"
     r"|(?<![a-z])(?:official|verified|authentic)[\s_.-]*(?:streamer|host|mod|admin)(?=acc|here|only|team|$|[^a-z])"
 )
 # The streamer (or the bot) as the subject of the name, then what is said of them.
@@ -213,6 +218,7 @@ _SENTENCE_PATTERNS = (
     _DEED_RE,
     _INSULT_WORD_RE,
     SQUASHED_RE,
+    *ABUSE_PATTERNS,
 )
 
 
@@ -264,6 +270,9 @@ class NameGuard:
         if ahead.display != whole and find_contacts(ahead.display):
             return NameRisk.CONTACT
         if self.moderator.matcher.find(ahead.spaced, ahead.compact):  # it tries the reversed text too
+            return NameRisk.BANNED
+        split = normalize.forms(split_digits(whole))  # nmsl666: the lexicon's initialism as a word
+        if split.compact and self.moderator.matcher.find(split.spaced, split.compact):
             return NameRisk.BANNED
         # Read backwards too: a name reversed (猪是播主, moc.live) says the same to a viewer who
         # reads it from the other end, or once a page draws it right to left.
@@ -335,7 +344,8 @@ def _sentence_risk(name: str, compact: str, *, shape: bool = True) -> NameRisk |
         return NameRisk.INSULT
     if SQUASHED_RE.search(letters(name)):
         return NameRisk.INSULT
-    return None
+    said = abuse(name, compact)  # [管理员]通知, mmp123, 猪头主播, 主播收黑钱: whatever the word
+    return NameRisk(said) if said else None
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,8 @@ C-speed ``str.translate`` and ``re`` calls, so the matchers downstream stay simp
   Latin, traditional mapped to simplified (opencc's character table), leet digits
   mapped inside words, every run of symbols/punctuation/emoji turned into one
   space, runs of three or more of one character folded to one (傻傻傻逼 -> 傻逼,
-  666 -> 6; doubles like 妈妈 stay).
+  666 -> 6; doubles like 妈妈 stay, except in a message with such a run: 舔舔舔狗狗).
+  Japanese kana and CJK strokes count as fillers between characters (裸ヅ聊).
 * ``compact``: ``spaced`` without spaces, so ``傻 . 逼`` reads ``傻逼``.
 """
 
@@ -27,6 +28,7 @@ from functools import lru_cache
 import opencc
 
 from agent.shared.leads import gated
+from agent.shared.translate import translation
 
 __all__ = [
     "Forms",
@@ -97,7 +99,10 @@ def confusable_table() -> dict[str, str]:
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 # Filler characters slipped between the characters of a word (傻丶逼, 外灬挂): a space,
 # like a symbol, so the compact form joins the word again.
-FILLERS = "丶灬の丨亅乀乁ノ丿〆彡ゞゝヽヾー～〜·•・∙⋅"
+FILLERS = "丶灬の丨亅乀乁ノ丿〆乄彡ゞゝヽヾー～〜·•・∙⋅"
+# Whole blocks of the same family: Japanese kana (no Chinese word is written with them:
+# 裸ヅ聊, 外ツ挂) and CJK strokes (㇏, ㇀) are decoration between Chinese characters.
+_FILLER_BLOCKS = ((0x3041, 0x3097), (0x30A1, 0x30FB), (0x31C0, 0x31E4))
 
 
 def _toneless() -> dict[int, str]:
@@ -134,6 +139,7 @@ def _match_table() -> dict[int, str | None]:
     table.update(_toneless())
     table.update(_t2s())
     table.update(dict.fromkeys(map(ord, FILLERS), " "))
+    table.update({cp: " " for start, stop in _FILLER_BLOCKS for cp in range(start, stop)})
     table.update({ord(k): v for k, v in confusable_table().items() if not v.isdigit()})
     table.update({ord(k): v for k, v in _LOOKALIKES_EXTRA.items()})
     table.update({ord(k): v for k, v in _CJK_VARIANTS.items()})
@@ -141,6 +147,7 @@ def _match_table() -> dict[int, str | None]:
 
 
 _MATCH_TABLE = _match_table()
+_MATCH_TRANSLATION = translation(_MATCH_TABLE)
 
 
 def _any_of_class(codepoints: Iterable[int]) -> re.Pattern[str]:
@@ -184,6 +191,7 @@ _NONWORD_RE = re.compile(r"[\W_]+")
 _TONE_DIGIT_RE = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,6}[0-5]){1,8}(?:[a-z]{1,6})?(?![a-z0-9])")
 _MAYBE_TONE_RE = re.compile(r"[a-z][0-5]")
 _FOLD_RE = re.compile(r"(\S)\1{2,}")
+_CJK_DOUBLE_RE = re.compile(f"([{_CJK}])\\1")
 # Letters typed one at a time with separators: "f u c k", "s.b" -> "fuck", "sb".
 _SPELLED_RE = re.compile(r"(?<![a-z0-9])[a-z0-9](?: [a-z0-9](?![a-z0-9]))+")
 
@@ -214,7 +222,9 @@ def display_form(text: str, max_chars: int = 0) -> str:
         text = _UNIT_RE.sub(r"\1\1", text)
     if _ASTRAL_RE.search(text):  # max(text) >= U+1F000
         text = _EMOJI_RUN_RE.sub(r"\1", text)
-    text = _WS_RE.sub(" ", text).strip()
+    if "  " in text or not text.isprintable():  # the only whitespace a printable text has is " "
+        text = _WS_RE.sub(" ", text)
+    text = text.strip()
     if max_chars > 0 and len(text) > max_chars:
         text = text[:max_chars].rstrip()
     return text
@@ -232,14 +242,17 @@ def _untone(match: re.Match[str]) -> str:
 def spaced_form(display: str) -> str:
     """``display`` as the word matcher sees it; see the module docstring."""
     text = display.lower()
-    text = text.translate(_MATCH_TABLE)  # cheaper than searching a class of ~900 ranges first
+    text = text.translate(_MATCH_TRANSLATION)  # cheaper than searching a class of ~900 ranges first
     if _MAYBE_TONE_RE.search(text):
         text = _TONE_DIGIT_RE.sub(_untone, text)
     if _LEET_RE.search(text):
         text = _LEET_RE.sub(_leet, text)
-    text = _NONWORD_RE.sub(" ", text).strip()
+    if not text.isalnum():  # letters, digits and ideographs only (a name, 观众123): nothing to space
+        text = _NONWORD_RE.sub(" ", text).strip()
     if _RUN3_RE.search(text):
-        text = _FOLD_RE.sub(r"\1", text)
+        # A viewer who stutters one character stutters others (舔舔舔狗狗): doubles of
+        # Chinese characters fold too, in such a message only (妈妈, 狗狗 stay elsewhere).
+        text = _CJK_DOUBLE_RE.sub(r"\1", _FOLD_RE.sub(r"\1", text))
     if " " in text:
         text = _SPELLED_RE.sub(lambda m: m.group().replace(" ", ""), text)
     return text

@@ -82,6 +82,10 @@ class BrainState:
         """This state with another queue: what most messages change (cheaper than ``replace``)."""
         return BrainState(queue, self.floor, self.context, self.playbook)
 
+    def with_playbook(self, playbook: Playbook) -> BrainState:
+        """This state with another playbook: each strike's (cheaper than ``replace``)."""
+        return BrainState(self.queue, self.floor, self.context, playbook)
+
 
 def _never(a: str, b: str) -> bool:
     return False
@@ -127,7 +131,7 @@ def step(
     elif isinstance(item, TopicSeen):
         state = replace(state, context=replace(context, topic=item.topic))
     elif isinstance(item, Strike):
-        state = replace(state, playbook=pb.strike(state.playbook, item, now, plan, actions))
+        state = state.with_playbook(pb.strike(state.playbook, item, now, plan, actions))
     if cfg.topics.schedule:
         state = _rotate(state, now, cfg, plan)
     if now > state.queue.next_expiry:

@@ -24,6 +24,12 @@ NAME_STARTS = DATA / "name_starts.txt"
 _NOUN_TAGS = frozenset({"n", "ns", "nr", "nt", "nz", "s", "f", "ng"})
 _PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
 _PREDICATE_TAGS = frozenset({"v", "vg", "d", "p", "t", "c"})
+_ADJECTIVE_TAGS = frozenset({"a", "ad", "an", "ag"})
+_ADJECTIVE_NUMERALS = frozenset("多少")  # tagged as numerals, used as adjectives (够多了)
+_FUNCTION_TAGS = frozenset({"p", "d", "r", "c"})
+# jieba tags some frequent grammatical characters "zg" (够 4088), like rare bound morphemes
+# (纱 788): only the frequent ones are function words.
+_FUNCTION_MIN_COUNT = 3_000
 
 
 def chat_words(path: Path = CHAT_WORDS) -> list[tuple[str, int]]:
@@ -46,6 +52,11 @@ class Tags:
     name_parts: frozenset[str]  # given-name parts (agent/data/name_parts.txt: 扎西, 次仁)
     predicates: frozenset[str]  # short verbs, adverbs, prepositions, times (来, 也, 今天)
     things: frozenset[str]  # single characters tagged as common nouns or places (墙, 楼)
+    quantities: frozenset[str]  # two-character numeral words (一夜, 一页, 三天)
+    adjectives: frozenset[str]  # adjectives of 1-2 characters (细, 高, 便宜), and 多/少
+    function_chars: frozenset[str]  # prepositions, adverbs, pronouns, conjunctions (比, 够, 谁)
+    units: frozenset[str]  # measure words of 2-3 characters (毫安, 公里): after a number, an amount
+    owners: frozenset[str]  # place words and institutions of 2-4 characters (家里, 马戏团)
 
 
 @lru_cache(maxsize=1)
@@ -54,33 +65,45 @@ def tagged() -> Tags:
     plus the name parts jieba lacks (agent/data/name_parts.txt)."""
     import jieba
 
-    nouns: set[str] = set()
-    measures: set[str] = set()
-    places: set[str] = set()
-    persons: set[str] = set()
-    predicates: set[str] = set()
-    things: set[str] = set()
+    groups: dict[str, set[str]] = {name: set() for name in Tags.__slots__}
     with jieba.get_dict_file() as dictionary:
         for line in dictionary:
             parts = line.decode("utf-8").split()
-            if len(parts) != 3:
-                continue
-            word, tag = parts[0], parts[2]
-            if tag in _PERSON_TAGS and 2 <= len(word) <= 4:
-                persons.add(word)
-            elif tag == "ns" and 2 <= len(word) <= 4:
-                places.add(word)
-            if tag in ("n", "s") and len(word) == 1:
-                things.add(word)
-            if tag in _NOUN_TAGS:
-                nouns.add(word)
-            elif tag in ("q", "m") and len(word) == 1:
-                measures.add(word)
-            elif tag in _PREDICATE_TAGS and len(word) <= 2:
-                predicates.add(word)
-    parts = {word for word, _count in chat_words(NAME_PARTS)}
-    groups = (nouns, measures, places, persons, parts, predicates, things)
-    return Tags(*(frozenset(group) for group in groups))
+            if len(parts) == 3 and parts[1].isdigit():
+                for name in _classes(parts[0], int(parts[1]), parts[2]):
+                    groups[name].add(parts[0])
+    groups["name_parts"] = {word for word, _count in chat_words(NAME_PARTS)}
+    groups["adjectives"] |= _ADJECTIVE_NUMERALS
+    return Tags(**{name: frozenset(words) for name, words in groups.items()})
+
+
+def _classes(word: str, count: int, tag: str) -> list[str]:
+    """The Tags fields a dictionary word with its count and tag belongs to."""
+    size = len(word)
+    found: list[str] = []
+    if tag in _PERSON_TAGS and 2 <= size <= 4:
+        found.append("persons")
+    elif tag == "ns" and 2 <= size <= 4:
+        found.append("places")
+    if tag in ("s", "nt") and 2 <= size <= 4:
+        found.append("owners")
+    if tag in ("n", "s") and size == 1:
+        found.append("things")
+    if tag in _NOUN_TAGS:
+        found.append("nouns")
+    elif tag in ("q", "m") and size == 1:
+        found.append("measures")
+    elif tag == "q" and size <= 3:
+        found.append("units")
+    elif tag == "m" and size == 2:
+        found.append("quantities")
+    elif tag in _PREDICATE_TAGS and size <= 2:
+        found.append("predicates")
+    if tag in _ADJECTIVE_TAGS and size <= 2:
+        found.append("adjectives")
+    if size == 1 and (tag in _FUNCTION_TAGS or (tag == "zg" and count >= _FUNCTION_MIN_COUNT)):
+        found.append("function_chars")
+    return found
 
 
 def nouns() -> frozenset[str]:

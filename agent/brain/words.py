@@ -38,7 +38,7 @@ from functools import lru_cache
 
 from agent.brain.word_classes import CHAT_WORDS, NAME_PARTS, chat_words, name_start, nouns, tagged
 
-__all__ = ["CHAT_WORDS", "WordJudge"]
+__all__ = ["CHAT_WORDS", "TITLES", "WordJudge"]
 
 
 # Localisers: after a noun they say where (窗户外, 屋里, 桌上), they do not start a word.
@@ -175,7 +175,7 @@ class WordJudge:
             return ""
         rest = text[stop : stop + WINDOW]
         after = rest[: self.tokens(rest)[0][1]]
-        if after in _TITLES or after in tagged().predicates or text[stop] in _TITLES:
+        if after in TITLES or after in tagged().predicates or text[stop] in TITLES:
             return text[start:stop]
         return ""
 
@@ -244,6 +244,19 @@ class WordJudge:
         low = max(0, start - WINDOW)
         return (start - low, stop - low) in self.tokens(text[low : stop + WINDOW])
 
+    def noun_after(self, text: str, start: int, stop: int) -> str:
+        """The dictionary noun of two or more characters that jieba reads as the word right
+        after the match ``text[start:stop]`` (加微信|读书, 加qq|飞车), or "". Segments the
+        window ``crossed`` segmented (its words are cached)."""
+        if not _cjk_at(text, stop):
+            return ""
+        low = max(0, start - WINDOW)
+        window = text[low : stop + WINDOW]
+        for a, b in self.tokens(window):
+            if a == stop - low:
+                return window[a:b] if b - a >= 2 and window[a:b] in nouns() else ""
+        return ""
+
     def known(self, word: str, at_least: int) -> bool:
         """A word jieba's dictionary counts at least ``at_least`` times (湘菜 7, 沙比 6)."""
         return self._freq.get(word, 0) >= at_least
@@ -251,6 +264,18 @@ class WordJudge:
     def measure(self, char: str) -> bool:
         """A measure word (个, 盒, 碗): after a numeral it makes a quantity."""
         return char in tagged().measures
+
+    def quantity(self, word: str) -> bool:
+        """A two-character numeral word (一夜, 一页): a quantity by itself."""
+        return word in tagged().quantities
+
+    def function_char(self, char: str) -> bool:
+        """A preposition, adverb, pronoun or conjunction (比, 够, 谁, 和)."""
+        return char in tagged().function_chars
+
+    def adjective(self, word: str) -> bool:
+        """An adjective of one or two characters (细, 高, 多)."""
+        return word in tagged().adjectives
 
     def rare(self, char: str) -> bool:
         """A character seldom used (嫖 163 in jieba's counts, 菜 8544): a sound-alike that
@@ -285,7 +310,7 @@ def _add_natural(tokenizer: object, freq: dict[str, float], word: str) -> None:
 
 
 # What follows a person's name: a title or a form of address.
-_TITLES = frozenset(
+TITLES = frozenset(
     {"老师", "同学", "先生", "女士", "小姐", "哥", "姐", "老板", "学长", "学姐", "教授", "医生", "大佬"}
 )
 _ASPECTS = frozenset("了着满起")  # after a verb: 挂了, 挂着, 挂满, 挂起

@@ -25,7 +25,19 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["Asked", "Slots", "agree", "answer_form", "asked", "conflict", "contrast", "slots", "unasked"]
+__all__ = [
+    "ATTRIBUTE",
+    "NARROW",
+    "Asked",
+    "Slots",
+    "agree",
+    "answer_form",
+    "asked",
+    "conflict",
+    "contrast",
+    "slots",
+    "unasked",
+]
 
 Slots = tuple[frozenset[str], ...]
 
@@ -36,7 +48,7 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("when", r"几点|什么时候|啥时候|何时|多会|什么时间|\bwhen\b|what time"),
             ("how long", r"多久|多长时间|几个小时|几年|how long"),
-            ("where", r"哪里|哪儿|在哪|去哪|哪买|哪的|哪拿|哪搞|哪下|哪看|哪找|哪刷|\bwhere\b"),
+            ("where", r"哪里|哪儿|在哪(?![一个天些])|去哪|哪买|哪的|哪拿|哪搞|哪下|哪看|哪找|哪刷|\bwhere\b"),
             ("who", r"谁|\bwho\b"),
             ("why", r"为什么|为何|为啥|\bwhy\b"),
         ),
@@ -173,7 +185,9 @@ def slots(lowered: str) -> Slots:
 # Slots narrow enough that sharing a value is evidence of one question (both ask a
 # height, both about the mic, both about where someone lives, both about the end of the
 # stream); the kind, the day and the tense are shared by too many different questions.
-_NARROW = tuple(i for i, (name, _v) in enumerate(_TABLE) if name in {"attribute", "place", "event", "thing"})
+ATTRIBUTE = 1  # the index of the attribute slot
+NARROW = tuple(i for i, (name, _v) in enumerate(_TABLE) if name in {"attribute", "place", "event", "thing"})
+_NARROW = NARROW
 
 
 def agree(a: Slots, b: Slots) -> bool:
