@@ -84,13 +84,17 @@ def test_a_client_id_without_any_token_is_a_config_error() -> None:
     assert problems(SourcesConfig(twitch=TwitchSource(channel="c"))) == []  # off: nothing to say
 
 
-async def _run(cfg: TwitchSource, lines: list[str], until: Callable[[list[Event]], bool]) -> list[Event]:
+async def _run(
+    cfg: TwitchSource, lines: list[str], until: Callable[[list[Event]], bool], linger_s: float = 0.0
+) -> list[Event]:
+    """Run a Twitch source until ``until(got)``, then ``linger_s`` longer (still running)."""
     got: list[Event] = []
     async with TwitchTestServer(lines, token="tok-1", plan=()) as irc:
         source = SupervisedSource(TwitchSession(cfg.model_copy(update={"ws_url": irc.url})), FAST)
         task = asyncio.create_task(source.run(got.append))
         try:
             await wait_for(lambda: until(got))
+            await asyncio.sleep(linger_s)
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
@@ -131,14 +135,23 @@ async def test_a_refused_token_is_one_warning_and_chat_goes_on(caplog: pytest.Lo
     caplog.set_level(logging.WARNING)
     with served(helix(token="the-right-one")) as server:
         cfg = twitch_cfg("", server.base)
+        # Until the chat line and the poller's one warning are both in (the refusal may come
+        # back after the chat), then several poll intervals more: a refused poller must not
+        # ask again.
         got = await _run(
-            cfg, [privmsg("m-1", "alice", "hi there")], lambda got: any(isinstance(e, Danmaku) for e in got)
+            cfg,
+            [privmsg("m-1", "alice", "hi there")],
+            lambda got: any(isinstance(e, Danmaku) for e in got) and _helix_lines(caplog) != [],
+            linger_s=0.3,
         )
-        await asyncio.sleep(0.3)  # several poll intervals: a refused poller must not ask again
     assert not [e for e in got if isinstance(e, RoomInfo)]
     assert server.count("/helix/users") == 1 and server.count("/helix/channels") == 0
-    lines = [r.getMessage() for r in caplog.records if "Helix" in r.getMessage()]
+    lines = _helix_lines(caplog)
     assert len(lines) == 1 and "Invalid OAuth token" in lines[0] and "sources.twitch.api_token" in lines[0]
+
+
+def _helix_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "Helix" in r.getMessage()]
 
 
 async def test_without_a_client_id_helix_is_never_asked() -> None:
