@@ -54,8 +54,9 @@ def test_heldout_disguises_are_still_caught(heldout: Score) -> None:
 
 def test_heldout_lookalikes_blocked_less(heldout: Score) -> None:
     # Scored once after the changes: 10/55 blocked = 18% (unchanged tree: 17/55 = 31%).
-    # Still blocked: six insult words used of things, two jargon words, two given names.
-    assert _blocked(heldout) <= 11, heldout.misses
+    # After issue 16 (literal uses, scored once): 7/55 = 13%; still blocked: three insult
+    # words used of things (废物东西要分类回收, 杂种狗, 畜生也要打疫苗), two jargon words, two names.
+    assert _blocked(heldout) <= 8, heldout.misses
     for kind in ("across", "cue", "word"):
         group = f"lookalike_kept_{kind}"
         assert heldout.good[group] == heldout.total[group], heldout.misses
@@ -70,9 +71,12 @@ def test_every_contact_is_handled_in_chat_and_refused_on_air(heldout: Score, dev
 def test_dev_split_stays_where_it_was_tuned(dev: Score) -> None:
     # After the changes: built-in 14/15, own 9/10 (六盒彩开奖, 苟腿子 missed), 4/57
     # look-alikes blocked (杂种玉米产量高, 狗腿骨折了去宠物医院, two English lines).
+    # After issue 16: built-in 14/15 (六盒彩开奖: a quantity rule that caught it also
+    # blocked six boxes of coloured pencils, and was taken back), own 10/10, 0/57
+    # look-alikes blocked.
     assert dev.good["disguise_builtin"] >= dev.total["disguise_builtin"] - 1, dev.misses
-    assert dev.good["disguise_own"] >= dev.total["disguise_own"] - 1, dev.misses
-    assert _blocked(dev) <= 4, dev.misses
+    assert dev.good["disguise_own"] == dev.total["disguise_own"], dev.misses
+    assert _blocked(dev) == 0, dev.misses
 
 
 def test_explain_names_each_new_rule(tmp_path: Path) -> None:

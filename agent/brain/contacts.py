@@ -12,7 +12,8 @@ characters (丶 灬 の 丨 ...) or symbols between the characters. Every charac
 to exactly one character, so a match in the folded text is a span of the original.
 
 A cue counts only before something that looks like an id: not before an amount (加
-20000 金币, 粉丝群 10000 人: a weak cue, then a measure word or a noun), nor before bare
+20000 金币, 粉丝群 10000 人: a weak cue, then a measure word or a noun; 攻击力加 30000: a
+weak cue, then a round number of thousands), nor before bare
 letters a space after the cue (line friends, v rising: the app's products, not ids).
 
 Kinds: ``phone`` (a mainland mobile number, also reversed), ``contact_id`` (digits or
@@ -136,6 +137,13 @@ _ID_AFTER_CUE_RE = gated(  # the same matches, a position no cue starts at skipp
     rf"(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式|私聊|加)(?:{_GLUE}){{0,6}}"
     r"([a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])"
 )
+# An id dictated one character at a time after a cue, a few words between (有薇 直接搜
+# a b c 1 2 3, 微 信 号 m i a o 6 6 8): five or more single letters and digits, both kinds
+# (a b c d, q w e r and 1 2 3 are letters, keys and counting, not ids).
+_SPACED_ID_RE = gated(
+    rf"(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式|私聊|加)[^a-z0-9]{{0,6}}?"
+    r"(?<![a-z0-9])([a-z0-9](?:[ \x00\x01]{1,2}[a-z0-9]){4,24})(?![a-z0-9])"
+)
 _STRONG_ID_CUE_RE = re.compile(rf"^(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式)")
 
 _TLDS = re.findall(
@@ -161,7 +169,7 @@ _DOMAIN_RE = re.compile(
 )
 _SCHEME_RE = re.compile(rf"h{_S}t{_S}t{_S}p{_S}s?{_S}:{_S}/{_S}/[^ \x00]*|w{_S}w{_S}w{_S}\.[^ \x00]+")
 # Cheap gate: five digits close together, a dot, or a scheme; ids need 5+ digits.
-_GATE_RE = re.compile(r"(?:\d[^\d]{0,4}){4}\d|\.|dot|ww|:/|@|[a-z][a-z0-9_-]{5}")
+_GATE_RE = re.compile(r"(?:\d[^\d]{0,4}){4}\d|\.|dot|ww|:/|@|[a-z][a-z0-9_-]{5}|[a-z0-9](?: [a-z0-9]){4}")
 # Digits spelled as English words (qq: eight seven six five four...): five or more in a row.
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _WORD = "(?:" + "|".join(_DIGIT_WORDS) + ")"
@@ -207,8 +215,15 @@ def find_contacts(text: str, folded: str | None = None) -> list[ContactHit]:
         found = _spelled_number(folded, m)
         if found is not None:
             add(found[0], m.end(), found[1])
-    for m in _ID_AFTER_CUE_RE.finditer(folded):
-        if _looks_like_id(folded, m):
+    pos = 0
+    while (cued := _ID_AFTER_CUE_RE.search(folded, pos)) is not None:
+        # Not an id: the letters may be the next cue (加我 wechat mei2088), so go on there.
+        pos = cued.end() if _looks_like_id(folded, cued) else cued.start(1)
+        if pos == cued.end():
+            add(cued.start(), cued.end(), "contact_id")
+    for m in _SPACED_ID_RE.finditer(folded):
+        run = m.group(1)
+        if any(c.isdigit() for c in run) and any(c.isalpha() for c in run):
             add(m.start(), m.end(), "contact_id")
     hits.sort(key=lambda h: h.start)
     return hits
@@ -243,7 +258,8 @@ def _number(text: str, folded: str, m: re.Match[str]) -> tuple[int, str] | None:
         maybe = _CUE_STARTS is None or not _CUE_STARTS.isdisjoint(window)
         cue = _CUE_BEFORE_RE.match(folded, low, m.start()) if maybe else None
         weak = cue is not None and _STRONG_ID_CUE_RE.match(cue.group(1)) is None
-        if cue is not None and not (weak and _amount(folded, m.end())):
+        round_amount = digits.endswith("000")  # 攻击力加 30000: a score, not an id
+        if cue is not None and not (weak and (round_amount or _amount(folded, m.end()))):
             start = cue.start(1)
             while (more := _CUE_END_RE.search(folded, low, start)) is not None and more.end() == start:
                 start = more.start()

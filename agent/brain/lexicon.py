@@ -17,6 +17,8 @@ One entry per line, ``#`` starts a comment (a whole line, or after a space):
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,4 +91,29 @@ def load_entries(cfg: BrainConfig) -> list[Entry]:
         lexicon.add_lines(read_lexicon(Path(name).expanduser()), own=True)
     lexicon.entries += [Entry(w.strip(), "banned", True) for w in cfg.banned_words if w.strip()]
     lexicon.entries += [Entry(w.strip(), "allow", True) for w in cfg.allowed_words if w.strip()]
-    return lexicon.entries
+    return lexicon.entries + [v for e in lexicon.entries for v in look_alike_spellings(e)]
+
+
+_LATIN_RE = re.compile(r"[a-z][a-z ]*\*?")
+_SWAPS = {"i": "l", "l": "i", "m": "rn", "w": "vv"}
+
+
+def look_alike_spellings(entry: Entry) -> list[Entry]:
+    """An English entry spelled with the letters drawn like its own (issue 16): each i or
+    l swapped for the other (idlot, 1oser read ioser), m as rn (rnoron), w as vv (vvhore).
+    Each is an entry of its own that means ``entry.rule`` (``--explain`` shows it); at most
+    six letters swap, and a spelling with a run of three letters is left out (the
+    normaliser folds kiii to ki, which would then be a word of its own)."""
+    word = entry.rule
+    if entry.kind != "banned" or not _LATIN_RE.fullmatch(word):
+        return []
+    spots = [i for i, c in enumerate(word) if c in _SWAPS][:6]
+    out: list[Entry] = []
+    for chosen in itertools.product((False, True), repeat=len(spots)):
+        if not any(chosen):
+            continue
+        swapped = dict(zip(spots, chosen, strict=True))
+        spelled = "".join(_SWAPS[c] if swapped.get(i) else c for i, c in enumerate(word))
+        if not re.search(r"(.)\1\1", spelled):
+            out.append(Entry(spelled, "banned", entry.own, entry.rule, entry.alone))
+    return out

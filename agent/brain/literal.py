@@ -11,20 +11,50 @@ for every match by characters:
   one too);
 * a streamer's own word heading a longer dictionary noun: 猪头肉, 小丑鱼 are other things
   (a person suffix keeps the insult: 狗腿子, 小丑们). Only the streamer's words: the
-  built-in topics head compounds that are still the topic (色情网站, 赌博机).
+  built-in topics head compounds that are still the topic (色情网站, 赌博机);
+* an insult word that modifies the noun right after it (杂种|玉米, 小丑|面具; not a
+  person noun: 猪头|主播, 饭桶|管理员; not a verb with its aspect: 水军|刷屏|了), or
+  the subject of a body's or an object's state (狗腿|骨折, 狗腿|肿), counted out by an animal's or a portion's
+  measure word (这只|杂种, 那头|蠢驴, 一份|猪脑) or cooked (红烧|狗腿, 猪脑|炖), when no
+  "you" comes before it (你这杂种狗 is still said of someone). Only the streamer's words
+  and the built-in insults that also name animals (杂种, 畜生): a topic modifies nouns
+  as itself (毒品交易, 赌博网站).
+
+English (``thing_named_en``): an insult noun after a determiner (the, our, a) in a
+message about animals or objects (puppies, litter, circus, costume, farm), with no "you"
+and no "is a" before it: "the bitch had six puppies", "the circus clown juggled".
 """
 
 from __future__ import annotations
 
+import re
+
 from agent.brain.word_classes import tagged
 
-__all__ = ["thing_named"]
+__all__ = ["thing_named", "thing_named_en"]
 
 _LOCALISERS = frozenset("里上内中")
 # A word that ends in one of these is a place: 牧场, 食堂, 公园, 饭馆, 商店, 工厂, 医院.
 _PLACE_ENDS = frozenset("场堂园馆店厂院室舍库")
 # Suffixes that make a person noun of a word: 狗腿子, 小丑们, 白痴儿.
 _PERSON_SUFFIXES = frozenset("子们儿仔")
+# Built-in entries that are insults and also name animals (a hybrid, livestock).
+_ANIMAL_INSULTS = frozenset({"杂种", "畜生", "bitch*"})
+# The last character of a noun naming a person (主播, 管理员, 作者, 老板, 大侠, 粉丝).
+_PERSON_ENDS = frozenset("员者人手师长主播哥姐妹弟爷奶们民友粉丝官士王侠鬼货板儿子")
+_PERSON_NOUNS = frozenset({"东西", "玩意", "玩意儿", "家伙", "一个", "样子"})
+# Measure words of animals and of portions of food: 这只, 那头, 一份, 半斤.
+_THING_MEASURES = frozenset("只头匹条份斤块盘碗串根")
+_COUNTERS = frozenset("这那一二两三四五几半每")
+# Cooking a word names food: 红烧狗腿, 卤猪头, 猪脑炖天麻.
+_COOKING = frozenset({"红烧", "卤", "炖", "烤", "煮", "蒸", "炒", "清蒸", "凉拌", "酱", "烧"})
+_YOU = ("你", "您", "尔", "主播")
+# Predicates of a body or an object: 狗腿|骨折, 狗腿|肿, 饭桶|漏.
+_BODY_STATES = frozenset(
+    {"骨折", "受伤", "肿", "断", "断了", "瘸", "疼", "流血", "发炎", "化脓", "漏", "裂", "破"}
+)
+# After a word, these make it a verb with its aspect (水军|刷屏|了), not a noun modified.
+_ASPECTS = frozenset("了着过")
 
 
 def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int, own: bool) -> str:
@@ -43,9 +73,70 @@ def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop
             head = a == start and b > stop
             if head and text[b - 1] not in _PERSON_SUFFIXES and text[a:b] in tagged().nouns:
                 return f"{text[a:b]} is another thing"
+    if own or text[start:stop] in _ANIMAL_INSULTS:
+        return _said_of_a_thing(text, tokens, start, stop)
+    return ""
+
+
+def _said_of_a_thing(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
+    """Why an insult word names an animal or a thing by the words around it ("" when
+    it may name a person): the noun it modifies, a measure word or cooking."""
+    if any(y in text[:start] for y in _YOU):
+        return ""  # 你这杂种狗, 你这头蠢驴: said to someone
+    after = next((text[a:b] for a, b in tokens if a == stop), "")
+    before = next((text[a:b] for a, b in tokens if b == start), "")
+    word = text[start:stop]
+    if after in _COOKING or before in _COOKING:
+        cooked = f"{before}{word}" if before in _COOKING else f"{word}{after}"
+        return f"{cooked}: cooked, it is food"
+    if before and before[-1] in _THING_MEASURES and all(c in _COUNTERS for c in before[:-1]):
+        return f"{before}{word}: counted as an animal or a portion"
+    if after in _BODY_STATES:
+        return f"{word}{after}: a body or an object in this state"
+    verb = text[stop + len(after) : stop + len(after) + 1] in _ASPECTS
+    if after in tagged().nouns and not verb and after not in _PERSON_NOUNS and after[-1] not in _PERSON_ENDS:
+        return f"{word}{after}: it modifies the noun {after}"
     return ""
 
 
 def _places() -> frozenset[str]:
     """Place words and institutions in jieba's dictionary (家里, 马戏团)."""
     return tagged().owners
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "our", "my", "his", "her", "their", "this", "that", "its"})
+# Before the noun, these make it said of someone: "you ...", "is a clown", "what a clown".
+_SAID_OF = frozenset(
+    {"you", "your", "ur", "u", "is", "are", "was", "were", "be", "what", "such", "ya", "streamer"}
+)
+# A message about animals, breeding, shows, farms and the things a clown or a pig names.
+_ANIMAL_TEXT = (
+    "puppy puppies pup pups litter kennel breed breeder breeding heat vet retriever "
+    "whelp whelped nursed show dog dogs fish loach tank aquarium reef anemone circus "
+    "rodeo bull horse cage zoo car costume wig nose makeup balloon balloons juggled "
+    "juggling juggler farm farms barn sty pen piglet piglets sow corn mud trough bacon "
+    "pork ate born birth mask toy doll"
+)
+_ANIMAL_WORDS = frozenset(_ANIMAL_TEXT.split())
+_EN_WORD_RE = re.compile(r"[a-z]+")
+
+
+def thing_named_en(text: str, start: int, stop: int, rule: str, own: bool) -> str:
+    """Why the English match ``text[start:stop]`` names an animal or a thing ("" when it
+    may name a person): a determiner before it (one word may come between: the circus
+    clown) in a message about animals or objects, nothing before it saying "you" or "is a";
+    or a message that starts with it heading such a noun (clown fish in the tank). Only
+    the streamer's words and the built-in insults that name animals (bitch)."""
+    if not own and rule not in _ANIMAL_INSULTS:
+        return ""
+    before = _EN_WORD_RE.findall(text[:start].lower())
+    after = _EN_WORD_RE.findall(text[stop:].lower())
+    if _SAID_OF & set(before):
+        return ""
+    context = _ANIMAL_WORDS & set(before[-3:] + after)
+    if not context:
+        return ""
+    word = text[start:stop]
+    if any(d in _DETERMINERS for d in before[-2:]) or (not before and after and after[0] in _ANIMAL_WORDS):
+        return f"{word}: an animal or a thing here ({sorted(context)[0]})"
+    return ""

@@ -28,7 +28,7 @@ from agent.brain import normalize
 from agent.brain.by_sound import gap_inside, gaps, sound_void
 from agent.brain.contacts import ID_NOUNS, ends_in_cue
 from agent.brain.lexicon import Entry
-from agent.brain.literal import thing_named
+from agent.brain.literal import thing_named, thing_named_en
 from agent.brain.words import WINDOW, WordJudge
 
 __all__ = ["Hit", "Matcher"]
@@ -139,7 +139,9 @@ class Matcher:
                 self._allowed(self._allow_cjk, compact, start, stop)
                 or _alone(self._entries[index], compact, start, stop)
                 or _latin_runs_across(spaced, compact, start, stop)
-                or self.judge.crossed(compact, start, stop, heads=True, **gaps(spaced, start, stop))
+                or self.judge.crossed(
+                    compact, start, stop, heads=True, entry=self._compact[index], **gaps(spaced, start, stop)
+                )
                 or self._product_after(index, compact, start, stop)
                 or self._thing(index, compact, start, stop)
             )
@@ -185,6 +187,8 @@ class Matcher:
             if form == "reversed" and length < 4:
                 continue
             void = self._allowed(self._allow_words, spaced, start, end + 1)
+            if not void and form == "spaced":
+                void = thing_named_en(spaced, start, end + 1, entry.rule, entry.own)
             detector = "initialism" if entry.kind == "initialism" else "ascii_word"
             hits.append(
                 self._hit(
@@ -241,7 +245,9 @@ class Matcher:
         void = (
             self._allowed(self._allow_cjk, compact, start, stop)
             or _alone(entry, compact, start, stop)
-            or self.judge.crossed(compact, start, stop, **gaps(spaced, start, stop))
+            or self.judge.crossed(
+                compact, start, stop, entry=self._compact[index], **gaps(spaced, start, stop)
+            )
             or self._product_after(index, compact, start, stop)
             or self._thing(index, compact, start, stop)
         )

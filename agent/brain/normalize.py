@@ -122,6 +122,10 @@ def _toneless() -> dict[int, str]:
 
 # Cheap Chinese dodges: radical/component characters standing for the full one.
 _CJK_VARIANTS = {"艹": "草", "扌": "手", "氵": "水", "亻": "人", "讠": "言", "钅": "金", "〇": "零"}
+# Financial numerals written only as numbers (贰佰伍 is 二百五): the plain digit, so the
+# sound and character matchers read them as contacts.py's digit normaliser does. 伍, 陆,
+# 拾 and 肆 stay (队伍, 大陆, 收拾, 放肆); 陆 reads liu below instead.
+_CJK_VARIANTS |= dict(zip("壹贰叁柒捌玖佰仟", "一二三七八九百千", strict=True))
 # Where traditional characters live: CJK extension A, the unified block, compatibility ideographs.
 _CJK_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
@@ -191,6 +195,11 @@ _NONWORD_RE = re.compile(r"[\W_]+")
 _TONE_DIGIT_RE = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,6}[0-5]){1,8}(?:[a-z]{1,6})?(?![a-z0-9])")
 _MAYBE_TONE_RE = re.compile(r"[a-z][0-5]")
 _FOLD_RE = re.compile(r"(\S)\1{2,}")
+# Capital I drawn as l beside another I or l (kiII, kiIl, ΚiII): lowercasing would read
+# it i and fold kiii to ki; a bar between letters (sh|t, |diot) is an i or l, read i as
+# the leet 1 is (the matcher also tries each entry with its l's read as i).
+_CAPITAL_I_RE = re.compile(r"I(?=[Il])|(?<=[Il])I")
+_BAR_RE = re.compile(r"(?:(?<=[a-z])|(?<![^\s]))\|(?=[a-z])")
 _CJK_DOUBLE_RE = re.compile(f"([{_CJK}])\\1")
 # Letters typed one at a time with separators: "f u c k", "s.b" -> "fuck", "sb".
 _SPELLED_RE = re.compile(r"(?<![a-z0-9])[a-z0-9](?: [a-z0-9](?![a-z0-9]))+")
@@ -241,7 +250,11 @@ def _untone(match: re.Match[str]) -> str:
 
 def spaced_form(display: str) -> str:
     """``display`` as the word matcher sees it; see the module docstring."""
+    if "I" in display:
+        display = _CAPITAL_I_RE.sub("l", display)
     text = display.lower()
+    if "|" in text:
+        text = _BAR_RE.sub("i", text)
     text = text.translate(_MATCH_TRANSLATION)  # cheaper than searching a class of ~900 ranges first
     if _MAYBE_TONE_RE.search(text):
         text = _TONE_DIGIT_RE.sub(_untone, text)
@@ -348,6 +361,9 @@ def pinyin_table() -> dict[int, str]:
         syllable = readings.split(",", 1)[0].translate(_TONES)
         if syllable.isascii() and syllable.isalpha():
             table[cp] = syllable
+    # 陆 is also the financial 6 (contacts.py reads it 6): its numeral reading, so 陆合彩
+    # sounds like 六合彩 (大陆 reads da liu; no entry but 六合彩 has the syllable).
+    table[ord("陆")] = "liu"
     return table
 
 

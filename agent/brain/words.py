@@ -43,6 +43,10 @@ __all__ = ["CHAT_WORDS", "TITLES", "WordJudge"]
 
 # Localisers: after a noun they say where (窗户外, 屋里, 桌上), they do not start a word.
 _DIRECTIONS = frozenset("外里内上下中前后边旁")
+# Degree adverbs jieba joins to the adjective after them (真傻, 太蠢): 真|傻逼.
+_DEGREE = frozenset("真太好超很最挺巨贼")
+# A noun suffix jieba joins to the match's last character (苟腿|子 is 苟腿 with 子: 狗腿子).
+_NOUN_SUFFIX = frozenset("子")
 # A common single noun before a direction character is a place (墙|外挂了, 屋|外);
 # the most frequent ones are more often something else (问 is tagged a noun: 问外挂).
 _PLACE_MAX_FREQ = 20_000
@@ -119,6 +123,7 @@ class WordJudge:
         gap_before: bool = False,
         gap_after: bool = False,
         heads: bool = False,
+        entry: str = "",
     ) -> str:
         """Why the match ``text[start:stop]`` is not a word of ``text`` ("" when it is).
         Only a window around the match is segmented: words further away cannot cross it.
@@ -126,7 +131,10 @@ class WordJudge:
         or symbol just outside the match: 弹幕: 下头). With ``heads`` (the entry as
         written), a dictionary compound that starts with it is still it: 色情网站, 赌博机,
         毒品走私 (jieba's dictionary has ~60 such compounds of the shipped entries; a few
-        are innocent: 外挂字幕, 大麻哈鱼; a streamer can allow those with ``!``)."""
+        are innocent: 外挂字幕, 大麻哈鱼; a streamer can allow those with ``!``). When
+        ``entry`` with 子 is a dictionary word (狗腿子, 猪脑子), a word ending in that 子
+        is the entry's own suffix: 苟腿|子 is 狗腿子, not the word 腿子 (外褂子 stays 褂子)."""
+        suffix = _NOUN_SUFFIX if entry and self._freq.get(entry + "子") else frozenset()
         if not (_cjk_at(text, start - 1) or _cjk_at(text, stop)):
             return ""  # nothing Chinese touches it: no word can run across its edges
         low = max(0, start - WINDOW)
@@ -137,8 +145,8 @@ class WordJudge:
                 if text[a:b] in tagged().places:
                     return f"part of the place name {text[a:b]}"  # 尼玛县 is a county
                 continue  # a compound the match heads (色情网站 is one word): still the match
-            if (not gap_before and a < start < b and not _particles(text[a:start])) or (
-                not gap_after and a < stop < b and not _particles(text[stop:b])
+            if (not gap_before and a < start < b and not _particles(text[a:start], _DEGREE)) or (
+                not gap_after and a < stop < b and not _particles(text[stop:b], suffix)
             ):
                 return f"the word {text[a:b]} crosses it"
         name = _next_to_name(text, tokens, start, stop)
@@ -154,7 +162,7 @@ class WordJudge:
                 return f"{text[start]} belongs to the place {place}"
         if gap_after:
             return ""
-        return self._verb_after_word(text, start, stop) or self._runs_on(text, start, stop)
+        return self._verb_after_word(text, start, stop) or self._runs_on(text, start, stop, suffix)
 
     def _place(self, place: str, direction: str) -> bool:
         known = nouns()
@@ -190,7 +198,7 @@ class WordJudge:
                     return f"{text[b:stop]}着 is a verb after the word {text[a:b]}"
         return ""
 
-    def _runs_on(self, text: str, start: int, stop: int) -> str:
+    def _runs_on(self, text: str, start: int, stop: int, suffix: frozenset[str]) -> str:
         """The match's last characters start a dictionary word that runs past it (六合|彩排,
         法轮|功课): the text runs on when that reading is far likelier (RUN_ON_MARGIN) than
         the match weighed as its pieces (its lowest natural frequency). jieba alone weighs
@@ -200,7 +208,7 @@ class WordJudge:
         for k in range(start + 1, stop):
             for j in range(stop + 1, min(len(text), k + 6) + 1):
                 word = text[k:j]
-                if not self._freq.get(word) or _particles(text[stop:j]):
+                if not self._freq.get(word) or _particles(text[stop:j], suffix):
                     continue
                 # Both readings over the same text, two characters past the word: 色情|网站
                 # holds 情网, but 网站 after 色情 reads far better than 色|情网|站.
@@ -333,10 +341,11 @@ def _next_to_name(text: str, tokens: tuple[tuple[int, int], ...], start: int, st
     return ""
 
 
-def _particles(text: str) -> bool:
-    """True when ``text`` is only grammatical particles: a word that joins one to a match
-    (玩|吧 in 狗都不玩吧你) does not run across it, the particle just follows it."""
-    return all(c in PARTICLES for c in text)
+def _particles(text: str, also: frozenset[str] = frozenset()) -> bool:
+    """True when ``text`` is only grammatical particles (or characters of ``also``): a
+    word that joins one to a match (玩|吧 in 狗都不玩吧你) does not run across it, the
+    particle just follows it; a degree adverb just precedes it (真傻|逼 is 真 傻逼)."""
+    return all(c in PARTICLES or c in also for c in text)
 
 
 def _cjk_at(text: str, index: int) -> bool:

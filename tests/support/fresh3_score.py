@@ -4,7 +4,7 @@ and each contact line also through ``Moderator.banned_in`` (the check on the bot
 sentences). Shared by tests/test_moderation_fresh3.py and, run as a script, prints the
 figures per kind: ``python -m tests.support.fresh3_score dev``. The fourth sets
 (tests/data/moderation_fresh4_*.tsv, their own words) score the same way:
-``python -m tests.support.fresh3_score dev fresh4``."""
+``python -m tests.support.fresh3_score dev fresh4`` (and the fifth, ``fresh5``)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.data import build_moderation_fresh3, build_moderation_fresh4
+from tests.data import (
+    build_moderation_fresh3,
+    build_moderation_fresh4,
+    build_moderation_fresh5,
+    build_moderation_fresh6,
+)
 from tests.support.moderate_run import DATA, moderate
 
 _PLACEHOLDERS = ("[链接]", "[电话]", "[联系方式]")
 # Each set: its own words (config banned_words) by the set's name.
-OWN_WORDS = {"fresh3": build_moderation_fresh3.OWN_WORDS, "fresh4": build_moderation_fresh4.OWN_WORDS}
+OWN_WORDS = {
+    "fresh3": build_moderation_fresh3.OWN_WORDS,
+    "fresh4": build_moderation_fresh4.OWN_WORDS,
+    "fresh5": build_moderation_fresh5.OWN_WORDS,
+    "fresh6": build_moderation_fresh6.OWN_WORDS,
+}
 
 
 @dataclass(frozen=True, slots=True)
