@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.data.build_moderation_fresh4 import OWN_WORDS
-from tests.support.fresh3_score import Score, rows, score
-from tests.support.fresh_split import texts_elsewhere
+from tests.support.fresh3_score import Score, new_lines, rows, score
 from tests.support.moderate_run import moderate
 
 
@@ -29,20 +28,13 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Score:
     return score("dev", tmp_path_factory.mktemp("fresh4_dev"), "fresh4")
 
 
-def _blocked(result: Score, group: str = "lookalike_kept") -> int:
-    return result.total[group] - result.good[group]
-
-
 def test_sets_are_new_big_enough_and_split() -> None:
     dev_rows, held_rows = rows("dev", "fresh4"), rows("heldout", "fresh4")
     for split in (dev_rows, held_rows):
         assert sum(r.expect == "kept" for r in split) >= 55
         assert sum(r.expect == "blocked" for r in split) >= 24
         assert {r.kind for r in split if r.expect == "kept"} >= {"across", "jargon", "cue", "literal", "name"}
-    texts = [r.text for r in dev_rows + held_rows]
-    assert len(set(texts)) == len(texts), "a line in both splits, or twice in one"
-    older = texts_elsewhere("fresh4")
-    assert not older & set(texts), sorted(older & set(texts))
+    assert new_lines("fresh4") == []
 
 
 def test_heldout_disguises_are_still_caught(heldout: Score) -> None:
@@ -56,7 +48,7 @@ def test_heldout_lookalikes_blocked_less(heldout: Score) -> None:
     # Scored once after the changes: 10/55 blocked = 18% (unchanged tree: 17/55 = 31%).
     # After issue 16 (literal uses, scored once): 7/55 = 13%; still blocked: three insult
     # words used of things (废物东西要分类回收, 杂种狗, 畜生也要打疫苗), two jargon words, two names.
-    assert _blocked(heldout) <= 8, heldout.misses
+    assert heldout.blocked() <= 8, heldout.misses
     for kind in ("across", "cue", "word"):
         group = f"lookalike_kept_{kind}"
         assert heldout.good[group] == heldout.total[group], heldout.misses
@@ -76,7 +68,7 @@ def test_dev_split_stays_where_it_was_tuned(dev: Score) -> None:
     # look-alikes blocked.
     assert dev.good["disguise_builtin"] >= dev.total["disguise_builtin"] - 1, dev.misses
     assert dev.good["disguise_own"] == dev.total["disguise_own"], dev.misses
-    assert _blocked(dev) == 0, dev.misses
+    assert dev.blocked() == 0, dev.misses
 
 
 def test_explain_names_each_new_rule(tmp_path: Path) -> None:

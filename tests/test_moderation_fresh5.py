@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.data.build_moderation_fresh5 import OWN_WORDS
-from tests.support.fresh3_score import Score, rows, score
-from tests.support.fresh_split import texts_elsewhere
+from tests.support.fresh3_score import Score, new_lines, rows, score
 from tests.support.moderate_run import moderate
 
 
@@ -30,20 +29,13 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Score:
     return score("dev", tmp_path_factory.mktemp("fresh5_dev"), "fresh5")
 
 
-def _blocked(result: Score, group: str = "lookalike_kept") -> int:
-    return result.total[group] - result.good[group]
-
-
 def test_sets_are_new_big_enough_and_split() -> None:
     dev_rows, held_rows = rows("dev", "fresh5"), rows("heldout", "fresh5")
     for split in (dev_rows, held_rows):
         assert sum(r.expect == "kept" for r in split) >= 35
         assert sum(r.expect == "blocked" for r in split) >= 18
         assert {r.kind for r in split if r.expect == "kept"} >= {"literal", "jargon", "name", "across"}
-    texts = [r.text for r in dev_rows + held_rows]
-    assert len(set(texts)) == len(texts), "a line in both splits, or twice in one"
-    older = texts_elsewhere("fresh5")
-    assert not older & set(texts), sorted(older & set(texts))
+    assert new_lines("fresh5") == []
 
 
 def test_heldout_disguises_are_still_caught(heldout: Score) -> None:
@@ -57,8 +49,8 @@ def test_heldout_lookalikes_blocked_less(heldout: Score) -> None:
     # Scored once after the changes: 7/37 blocked = 19% (unchanged tree: 18/37 = 49%).
     # Still blocked: five insult words used of things (杂种优势, 给畜生喂, 半个猪头, 小丑服装,
     # 饭桶放在桌上), one jargon word (小猪头像), one given name (叫沙必).
-    assert _blocked(heldout) <= 8, heldout.misses
-    assert _blocked(heldout, "lookalike_kept_literal") <= 6, heldout.misses
+    assert heldout.blocked() <= 8, heldout.misses
+    assert heldout.blocked("lookalike_kept_literal") <= 6, heldout.misses
 
 
 def test_every_contact_is_handled_in_chat_and_refused_on_air(heldout: Score, dev: Score) -> None:
@@ -72,8 +64,8 @@ def test_dev_split_stays_where_it_was_tuned(dev: Score) -> None:
     # own 11/11; 7/37 look-alikes blocked (unchanged tree: 22/37).
     assert dev.good["disguise_builtin"] >= dev.total["disguise_builtin"] - 1, dev.misses
     assert dev.good["disguise_own"] == dev.total["disguise_own"], dev.misses
-    assert _blocked(dev) <= 7, dev.misses
-    assert _blocked(dev, "lookalike_kept_literal") <= 2, dev.misses
+    assert dev.blocked() <= 7, dev.misses
+    assert dev.blocked("lookalike_kept_literal") <= 2, dev.misses
 
 
 def test_explain_names_each_new_rule(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from tests.data import (
     build_moderation_fresh5,
     build_moderation_fresh6,
 )
+from tests.support.fresh_split import texts_elsewhere
 from tests.support.moderate_run import DATA, moderate
 
 _PLACEHOLDERS = ("[链接]", "[电话]", "[联系方式]")
@@ -57,11 +58,23 @@ class Score:
         if not ok:
             self.misses.append(f"{group}: {line}")
 
+    def blocked(self, group: str = "lookalike_kept") -> int:
+        """Lines of ``group`` that went the wrong way (innocent look-alikes blocked)."""
+        return self.total[group] - self.good[group]
+
     def rate(self, group: str) -> float:
         return self.good[group] / self.total[group]
 
     def figures(self) -> dict[str, str]:
         return {g: f"{self.good[g]}/{self.total[g]}" for g in sorted(self.total)}
+
+
+def new_lines(name: str) -> list[str]:
+    """The texts of both splits of set ``name`` that are in both, twice in one, or in an
+    older labelled set of tests/data: none should be (a fresh set is new lines)."""
+    texts = [r.text for split in ("dev", "heldout") for r in rows(split, name)]
+    twice = sorted({t for t in texts if texts.count(t) > 1})
+    return twice + sorted(texts_elsewhere(name) & set(texts))
 
 
 def rows(split: str, name: str = "fresh3") -> list[Row]:
