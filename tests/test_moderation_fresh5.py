@@ -12,21 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.data.build_moderation_fresh5 import OWN_WORDS
-from tests.support.fresh3_score import Score, new_lines, rows, score
+from tests.support.fresh3_score import Score, new_lines, rows, split_fixtures
 from tests.support.moderate_run import moderate
 
-
-@pytest.fixture(scope="module")
-def heldout(tmp_path_factory: pytest.TempPathFactory) -> Score:
-    return score("heldout", tmp_path_factory.mktemp("fresh5_heldout"), "fresh5")
-
-
-@pytest.fixture(scope="module")
-def dev(tmp_path_factory: pytest.TempPathFactory) -> Score:
-    return score("dev", tmp_path_factory.mktemp("fresh5_dev"), "fresh5")
+heldout, dev = split_fixtures("fresh5")
 
 
 def test_sets_are_new_big_enough_and_split() -> None:

@@ -10,24 +10,15 @@ tests pin the normaliser's capital-I and bar readings and the lexicon's look-ali
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from agent.brain.contacts import find_contacts
 from agent.brain.lexicon import Entry, look_alike_spellings
 from agent.brain.normalize import forms
-from tests.support.fresh3_score import Score, new_lines, rows, score
+from tests.support.fresh3_score import Score, new_lines, rows, split_fixtures
 
-
-@pytest.fixture(scope="module")
-def heldout(tmp_path_factory: pytest.TempPathFactory) -> Score:
-    return score("heldout", tmp_path_factory.mktemp("fresh6_heldout"), "fresh6")
-
-
-@pytest.fixture(scope="module")
-def dev(tmp_path_factory: pytest.TempPathFactory) -> Score:
-    return score("dev", tmp_path_factory.mktemp("fresh6_dev"), "fresh6")
+heldout, dev = split_fixtures("fresh6")
 
 
 def test_sets_are_new_big_enough_and_split() -> None:

@@ -14,6 +14,9 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.data import (
     build_moderation_fresh3,
@@ -67,6 +70,21 @@ class Score:
 
     def figures(self) -> dict[str, str]:
         return {g: f"{self.good[g]}/{self.total[g]}" for g in sorted(self.total)}
+
+
+def split_fixtures(name: str) -> tuple[Any, Any]:
+    """Module-scoped ``heldout`` and ``dev`` fixtures: set ``name``'s splits scored once per
+    test module (``heldout, dev = split_fixtures("fresh4")``)."""
+
+    @pytest.fixture(scope="module")
+    def heldout(tmp_path_factory: pytest.TempPathFactory) -> Score:
+        return score("heldout", tmp_path_factory.mktemp(f"{name}_heldout"), name)
+
+    @pytest.fixture(scope="module")
+    def dev(tmp_path_factory: pytest.TempPathFactory) -> Score:
+        return score("dev", tmp_path_factory.mktemp(f"{name}_dev"), name)
+
+    return heldout, dev
 
 
 def new_lines(name: str) -> list[str]:
