@@ -16,6 +16,7 @@ a new name, a name seen before) have rows of their own. The floor rows are the m
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import statistics
@@ -100,10 +101,17 @@ def _brain_rate(unique: list[str], model: bool) -> float:
         Danmaku(text=text, uid=str(i % VIEWERS), uname=f"观众{i % VIEWERS}") for i, text in enumerate(unique)
     ]
     _clear_caches()
+    # What the agent does once start-up has loaded everything (agent.app.startup.freeze_loaded_objects):
+    # the lexicons, tables and dictionaries out of the collector's sight, so a full collection
+    # walks only what the messages themselves leave behind.
+    gc.collect()
+    gc.freeze()
     began = time.process_time()
     for i, event in enumerate(events):
         brain.handle(event, i / ROOM_RATE)
-    return len(events) / (time.process_time() - began)
+    took = time.process_time() - began
+    gc.unfreeze()
+    return len(events) / took
 
 
 def _unique() -> list[str]:

@@ -6,21 +6,24 @@ out, the whole message, one made-up word jieba keeps together, or keeping one of
 entry's characters. Ordinary text that merely sounds alike is made of ordinary words and
 grammar: a word of its own (读博), a particle (白加了), a quantity (六盒菜, unless the entry
 holds one: 一页情 is 一夜情), the correlative 越…越, a function word with its predicate
-(沙比那边细: 比 compares; 剧透够多了: 够 grades), three ordinary words none of whose
-characters is the entry's (取四把), a person's name at the head of a sentence (杜博也来了,
-柏佳乐同学), and, where none of the entry's characters is kept, a verb with its aspect
-(月跑|了), a counted unit of time (这个|月) or a name with a title (瑟卿|学姐, 沙必良|老师).
-A streamer's own two-syllable word is the hardest case: its sound-alikes
-are everywhere (我想猜一下 is not 香菜), so only a clear dodge counts: the forms above,
-the word's rare character kept (拜嫖), or one character kept and the other swapped for a
-character seldom written on its own (菜苟, 彩狗: an ordinary sentence would use 够 or 才,
-not 苟) and not followed by a particle (白漂了).
+(沙比那边细: 比 compares; 剧透够多了: 够 grades), a function word before the rest of the
+entry (钱够|主播买), three ordinary words none of whose characters is the entry's (取四把),
+words that each swap one of its characters (海螺|音), a person's name at the head of a
+sentence (杜博也来了, 柏佳乐同学) or introduced as one (叫孙晓川, 孙小川同学), and, where
+none of the entry's characters is kept, a verb with its aspect (月跑|了), a counted unit
+of time (这个|月) or a name with a title (瑟卿|学姐, 沙必良|老师). A streamer's own
+two-syllable word is the hardest case: its sound-alikes are everywhere (我想猜一下 is not
+香菜), so only a clear dodge counts: the forms above, the word's rare character kept
+(拜嫖), one character kept and the other swapped for a character seldom written on its
+own (菜苟, 彩狗: an ordinary sentence would use 够 or 才, not 苟) and not followed by a
+particle (白漂了), or any sound-alike right after 你个 (你个费物: a name called).
 """
 
 from __future__ import annotations
 
 from agent.brain.contacts import starts_with_cue
-from agent.brain.words import PARTICLES, TITLES, WordJudge
+from agent.brain.word_classes import name_start
+from agent.brain.words import PARTICLES, TITLES, WINDOW, WordJudge
 
 __all__ = ["gap_inside", "gaps", "sound_void"]
 
@@ -50,22 +53,34 @@ def sound_void(
         return grammar
     if span[0] != entry[0] and judge.name_at(compact, start, stop) and not starts_with_cue(compact[stop:]):
         return f"{span} is a person's name: a surname at the head of the sentence"
+    named = _named(compact, start, stop)
+    if named:
+        return named
+    whole = (start, stop) == (0, len(compact))  # nothing for a function word to grade
+    if len(entry) >= 3 and not (called or whole) and _function_word_first(judge, entry, compact, start, stop):
+        return f"{span[0]} is a function word before {span[1:]}: ordinary grammar"
     if len(differ) == len(entry):
         ordinary = _ordinary_words(judge, compact, start, stop)
         if ordinary:
             return ordinary
-    whole = (start, stop) == (0, len(compact))
     clear = whole or gap_inside(spaced, start, stop) or judge.single_word(compact, start, stop)
     if len(entry) >= 3 and len(differ) == len(entry) and not clear:
         # 取四把 is not 去死吧: three ordinary words in a row that sound like an entry,
         # none of its characters kept, is chance; a dodge keeps one (去四吧) or is one word.
         return "sounds like it, but is ordinary words with none of its characters"
+    if len(entry) >= 3 and not clear and _each_word_changed(judge, entry, compact, start, stop):
+        # 海螺|音 is not 海洛因: a dictionary word and the word after it, each with a
+        # character of its own; a dodge keeps a word of the entry whole (一页|情, 嘉|微信).
+        return "sounds like it, but each word in it is another word"
     if not own or len(entry) != 2 or clear:
         return ""  # clear: the whole message, spaced out, or one made-up word jieba keeps (沙比)
     kept = [(c, e) for c, e in zip(span, entry, strict=True) if c == e]
     if any(judge.rare(c) for c, _e in kept):
         return ""  # 拜嫖: the rare character of the word kept, the other swapped
     followed = compact[stop : stop + 1]
+    counted = compact[:start].endswith(_CALLING[:2])  # 你个, 你这个: a noun follows the measure
+    if counted and followed not in PARTICLES and not any(judge.function_char(c) for c in differ):
+        return ""  # 你个费物, 你这个朱头: a name called (你这个菜够吗 asks with 够)
     if kept and all(not judge.frequent_alone(c, SWAP_MAX_FREQ) for c in differ) and followed not in PARTICLES:
         # 菜苟, 彩狗: one character kept, the other swapped for a seldom-used one. Not before
         # a particle: 白漂了 is a verb with its aspect particle, ordinary grammar.
@@ -77,6 +92,42 @@ def sound_void(
 _CALLING = ("你个", "你这个", "你这")
 # Aspect particles: after a verb (跑了, 跑着, 跑过), ordinary grammar, never a dodge's word.
 _ASPECT = frozenset("了着过")
+
+
+# What names a person right before the name: 我表弟叫孙晓川, 她名叫….
+_NAMING = ("叫", "名叫", "叫做", "名字是")
+
+
+def _named(compact: str, start: int, stop: int) -> str:
+    """A sound-alike of three or more characters that is a person's name ("" when it is
+    not): it starts with a surname and a naming verb comes before it (叫孙晓川) or a title
+    after it (孙小川同学). An insult is not introduced as a name."""
+    if stop - start < 3 or not name_start(compact[start]):
+        return ""
+    if compact[:start].endswith(_NAMING) or compact.startswith(tuple(TITLES), stop):
+        return f"{compact[start:stop]} is a person's name"
+    return ""
+
+
+def _function_word_first(judge: WordJudge, entry: str, compact: str, start: int, stop: int) -> bool:
+    """钱够|主播买 is not 狗主播: the entry's first character swapped for a function word
+    (够 grades, 才 limits) before the rest of the entry standing as a word of its own. A
+    dodge swaps in a character that names something (苟主播)."""
+    span = compact[start:stop]
+    if span[0] == entry[0] or span[1:] != entry[1:] or not judge.function_char(span[0]):
+        return False
+    return judge.single_word(compact, start + 1, stop)
+
+
+def _each_word_changed(judge: WordJudge, entry: str, compact: str, start: int, stop: int) -> bool:
+    """The match splits into words (one of them a dictionary word of two or more
+    characters), each of which swaps a character of the entry."""
+    low = max(0, start - WINDOW)
+    words = [(a + low, b + low) for a, b in judge.tokens(compact[low : stop + WINDOW])]
+    inside = [(a, b) for a, b in words if start <= a and b <= stop]
+    if sum(b - a for a, b in inside) != stop - start or not any(b - a >= 2 for a, b in inside):
+        return False
+    return all(compact[a:b] != entry[a - start : b - start] and compact[a:b] not in entry for a, b in inside)
 
 
 def _ordinary_words(judge: WordJudge, compact: str, start: int, stop: int) -> str:

@@ -54,9 +54,17 @@ _WORD_RE = re.compile(r"[a-z][a-z']*")
 _LETTER_RE = re.compile("[a-z]")
 
 
+# A report of what someone told the viewer about something (my sister told me about your
+# channel): news, not an order, unless an order to the bot follows (told me about it, you must).
+_REPORT_RE = re.compile(
+    r"\b(?:told|showed|recommended) (?:me|us) about\b"
+    r"(?!.*\b(?:you|bot|ai|assistant|must|have to|has to|should|need to|needs to)\b)"
+)
+
+
 def gated(lowered: str) -> bool:
     """Whether the model should look at this (lowered display) text at all."""
-    if len(lowered) < 6:
+    if len(lowered) < 6 or _REPORT_RE.search(lowered):
         return False
     if _CUE_CHAR_RE.search(lowered):
         return True

@@ -18,7 +18,13 @@ for every match by characters:
   measure word (这只|杂种, 那头|蠢驴, 一份|猪脑) or cooked (红烧|狗腿, 猪脑|炖), when no
   "you" comes before it (你这杂种狗 is still said of someone). Only the streamer's words
   and the built-in insults that also name animals (杂种, 畜生): a topic modifies nouns
-  as itself (毒品交易, 赌博网站).
+  as itself (毒品交易, 赌博网站). The built-in animal insults also head dictionary nouns
+  (杂种优势, 杂种狗) when no "you" comes before them;
+* a noun handled as a thing: after a verb that feeds, cuts, peels or buys (喂|畜生,
+  剁|了|半个|猪头, 削|瓜皮) or before one that puts it somewhere (饭桶|放在, 猪头|放进);
+* (``thing_in_context``, on the whole message) a noun in a message set among circuses,
+  costumes, farms, butchers or kitchens (马戏团请了三个小丑), with no "you" in it and no
+  "is"/"like" before the noun.
 
 English (``thing_named_en``): an insult noun after a determiner (the, our, a) in a
 message about animals or objects (puppies, litter, circus, costume, farm), with no "you"
@@ -31,7 +37,7 @@ import re
 
 from agent.brain.word_classes import tagged
 
-__all__ = ["thing_named", "thing_named_en"]
+__all__ = ["thing_in_context", "thing_named", "thing_named_en"]
 
 _LOCALISERS = frozenset("里上内中")
 # A word that ends in one of these is a place: 牧场, 食堂, 公园, 饭馆, 商店, 工厂, 医院.
@@ -55,6 +61,14 @@ _BODY_STATES = frozenset(
 )
 # After a word, these make it a verb with its aspect (水军|刷屏|了), not a noun modified.
 _ASPECTS = frozenset("了着过")
+# Verbs done to an animal, food or an object, never to a person insulted: 喂畜生, 削瓜皮.
+_HANDLING = frozenset(
+    {"喂", "剁", "切", "削", "剥", "宰", "洗", "扔", "倒", "买", "卖", "搬", "拎", "端", "捡"}
+)
+# Verbs that put a thing somewhere, with where it goes: 饭桶|放在桌上, 猪头|放进锅里, 废物|扔掉
+# (not 猪头放屁: a verb alone says something of a person too).
+_PUTTING = frozenset("放摆扔倒装")
+_TO_A_PLACE = frozenset("在进到入掉满")
 
 
 def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int, own: bool) -> str:
@@ -68,14 +82,46 @@ def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop
         owner = next((text[a:b] for a, b in tokens if b == before[0]), "")
         if len(owner) >= 2 and (owner[-1] in _PLACE_ENDS or owner in _places()):
             return f"{owner}的{text[start:stop]}: a place's thing"
-    if own:
+    animal = text[start:stop] in _ANIMAL_INSULTS and not any(y in text[:start] for y in _YOU)
+    if own or animal:
         for a, b in tokens:
             head = a == start and b > stop
             if head and text[b - 1] not in _PERSON_SUFFIXES and text[a:b] in tagged().nouns:
                 return f"{text[a:b]} is another thing"
     if own or text[start:stop] in _ANIMAL_INSULTS:
-        return _said_of_a_thing(text, tokens, start, stop)
+        return _said_of_a_thing(text, tokens, start, stop) or _handled(text, tokens, start, stop)
     return ""
+
+
+def _handled(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
+    """Why the word is the object or subject of handling a thing ("" when it is not):
+    after a verb that feeds, cuts, washes, carries or buys (喂|畜生, 剁|了|半个|猪头,
+    削|瓜皮), or before one that puts it somewhere (饭桶|放在, 猪头|放进, 把|饭桶|洗). People
+    are not fed, chopped, peeled or put in a pot. Only a noun, and not after "you"."""
+    if any(y in text[:start] for y in _YOU) or text[start:stop] not in tagged().nouns:
+        return ""  # a phrase (菜就多练, 带节奏) is not handled like a thing
+    words = [text[a:b] for a, b in tokens]
+    at = next((i for i, (a, _b) in enumerate(tokens) if a == start), -1)
+    if at < 0:
+        return ""
+    before = [w for w in words[:at] if w not in _ASPECTS and not _counted(w)]
+    if before and before[-1] in _HANDLING:
+        return f"{before[-1]}…{text[start:stop]}: a thing handled"
+    after = words[at + 1] if at + 1 < len(words) and tokens[at][1] == stop else ""
+    if after[:1] in _PUTTING and after[1:2] in _TO_A_PLACE:
+        return f"{text[start:stop]}{after}: a thing put somewhere"
+    if after[:1] == "洗" and text[:start].endswith("把"):
+        return f"把{text[start:stop]}{after}: a thing washed"
+    return ""
+
+
+def _counted(word: str) -> bool:
+    """A counted measure (半个, 三个, 一套, 几只) between a verb and its object."""
+    return (
+        len(word) >= 2
+        and all(c in _COUNTERS for c in word[:-1])
+        and (word[-1] in _THING_MEASURES or word[-1] in "个套")
+    )
 
 
 def _said_of_a_thing(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
@@ -97,6 +143,32 @@ def _said_of_a_thing(text: str, tokens: tuple[tuple[int, int], ...], start: int,
     if after in tagged().nouns and not verb and after not in _PERSON_NOUNS and after[-1] not in _PERSON_ENDS:
         return f"{word}{after}: it modifies the noun {after}"
     return ""
+
+
+# Words that set a message among animals, farms, butchers, kitchens, circuses and costumes:
+# an insult noun there names the animal, the food or the performer (马戏团请了三个小丑).
+_THING_TEXT = (
+    "马戏 万圣节 服装 戏服 面具 玩偶 道具 肉铺 菜市场 屠宰 养殖 牧场 农场 饲料 兽医 厨房 食堂 "
+    "菜谱 猪圈 羊圈 草料 育种 品种"
+)
+_THING_WORDS = tuple(_THING_TEXT.split())
+# Before the noun, these say it of someone: 他就是个马戏团小丑, 像个饭桶, 骂他猪头.
+_SAID_OF_ZH = frozenset("是像叫骂")
+
+
+def thing_in_context(text: str, start: int, stop: int, own: bool) -> str:
+    """Why the insult noun ``text[start:stop]`` (the whole message's compact form) names an
+    animal, food or a performer: a word of such a message elsewhere in it, no "you" or
+    streamer in it, and no "is"/"like" before the noun. Only the streamer's words and
+    the built-in insults that name animals, and only nouns."""
+    word = text[start:stop]
+    if not (own or word in _ANIMAL_INSULTS) or word not in tagged().nouns:
+        return ""
+    if any(y in text for y in _YOU) or _SAID_OF_ZH & set(text[:start]):
+        return ""
+    rest = text[:start] + " " + text[stop:]
+    context = next((w for w in _THING_WORDS if w in rest), "")
+    return f"{word}: an animal, food or a performer here ({context})" if context else ""
 
 
 def _places() -> frozenset[str]:

@@ -28,7 +28,7 @@ from agent.brain import normalize
 from agent.brain.by_sound import gap_inside, gaps, sound_void
 from agent.brain.contacts import ID_NOUNS, ends_in_cue
 from agent.brain.lexicon import Entry
-from agent.brain.literal import thing_named, thing_named_en
+from agent.brain.literal import thing_in_context, thing_named, thing_named_en
 from agent.brain.words import WINDOW, WordJudge
 
 __all__ = ["Hit", "Matcher"]
@@ -162,14 +162,15 @@ class Matcher:
         """Why the match names a thing (``agent.brain.literal``), judged on the window of
         text the word check segmented already (its words are cached). Nothing Chinese
         touching it: no localiser, owner or compound around it, nothing to segment."""
-        if start == 0 and stop == len(compact):
-            return ""
+        if (start == 0 and stop == len(compact)) or not normalize.has_cjk(compact[start:stop]):
+            return ""  # the whole message, or written in pinyin (gou zhu bo): said of someone
         if not (normalize.has_cjk(compact[start - 1 : start]) or normalize.has_cjk(compact[stop : stop + 1])):
             return ""
         low = max(0, start - WINDOW)
         window = compact[low : stop + WINDOW]
         own = self._entries[index].own
-        return thing_named(window, self.judge.tokens(window), start - low, stop - low, own)
+        found = thing_named(window, self.judge.tokens(window), start - low, stop - low, own)
+        return found or thing_in_context(compact, start, stop, own)
 
     def _by_words(self, spaced: str, form: str) -> list[Hit]:
         hits: list[Hit] = []

@@ -4,7 +4,8 @@ and each contact line also through ``Moderator.banned_in`` (the check on the bot
 sentences). Shared by tests/test_moderation_fresh3.py and, run as a script, prints the
 figures per kind: ``python -m tests.support.fresh3_score dev``. The fourth sets
 (tests/data/moderation_fresh4_*.tsv, their own words) score the same way:
-``python -m tests.support.fresh3_score dev fresh4`` (and the fifth, ``fresh5``)."""
+``python -m tests.support.fresh3_score dev fresh4`` (and ``fresh5`` to ``fresh7``). The
+seventh sets also hold harmless chat (expect ``chat``): kept and not tagged an instruction."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tests.data import (
     build_moderation_fresh4,
     build_moderation_fresh5,
     build_moderation_fresh6,
+    build_moderation_fresh7,
 )
 from tests.support.fresh_split import texts_elsewhere
 from tests.support.moderate_run import DATA, moderate
@@ -34,12 +36,13 @@ OWN_WORDS = {
     "fresh4": build_moderation_fresh4.OWN_WORDS,
     "fresh5": build_moderation_fresh5.OWN_WORDS,
     "fresh6": build_moderation_fresh6.OWN_WORDS,
+    "fresh7": build_moderation_fresh7.OWN_WORDS,
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    expect: str  # "blocked" | "kept" | "contact"
+    expect: str  # "blocked" | "kept" | "contact" | "chat"
     kind: str
     source: str  # "builtin" | "own" | "-"
     word: str
@@ -117,6 +120,10 @@ def score(split: str, tmp_path: Path, name: str = "fresh3") -> Score:
             # A false block: an innocent line blocked (the group counts lines kept).
             result.add("lookalike_kept", bool(verdict["kept"]), why)
             result.add(f"lookalike_kept_{row.kind}", bool(verdict["kept"]), why)
+        elif row.expect == "chat":
+            # Harmless chat: kept, and not tagged as an instruction to the bot.
+            untagged = bool(verdict["kept"]) and "instruction" not in verdict["tags"]
+            result.add("chat_untagged", untagged, why)
         else:
             shown = str(verdict["normalized"])
             handled = not verdict["kept"] or any(p in shown for p in _PLACEHOLDERS)
