@@ -66,7 +66,8 @@ def test_the_shipped_weights_are_what_the_script_fits() -> None:
 def test_the_weights_say_what_the_signals_mean() -> None:
     weights = dict(zip(FEATURES, load_model().weights, strict=True))
     assert weights["agree"] > 0  # both ask a price, both about the mouse
-    for against in ("form", "wh_differ", "attribute_one_sided", "near_minimal"):
+    assert weights["subject_same"] > 0  # 下播 / 关播, 灵敏度 / dpi
+    for against in ("form", "wh_differ", "attribute_one_sided", "near_minimal", "subject_differ"):
         assert weights[against] < 0, against
 
 
@@ -93,11 +94,12 @@ def test_a_model_that_ignores_the_words_is_the_cosine(index: MeaningIndex) -> No
 
 def test_folding_on_the_round_4_dev_set(index: MeaningIndex) -> None:
     # Tuned on. Before round 4 (rooms of 8): recall 0.60, 0.31 wrong per 50, 13 of 20
-    # look-alikes folded; measured after: 0.67, 0.06, 6 of 20.
+    # look-alikes folded; measured after: 0.67, 0.06, 6 of 20; after round 5: 0.86, 0.00,
+    # 6 of 20.
     index.threshold = DEFAULT_THRESHOLD
     room = folds(index, DEV3, room=8)
     print(f"dev, rooms of 8: {room}")
-    assert room.recall >= 0.64
+    assert room.recall >= 0.80
     assert room.wrong_per_50 <= 0.4
     assert len(room.apart_folded) <= 7, room.apart_folded
 
@@ -105,10 +107,11 @@ def test_folding_on_the_round_4_dev_set(index: MeaningIndex) -> None:
 def test_folding_on_the_round_4_held_out_set(index: MeaningIndex) -> None:
     # Never tuned on; scored once on the unchanged tree and once after round 4. Measured
     # (rooms of 8) before: recall 0.70, 0.64 wrong per 50, 11 of 20 look-alikes folded;
-    # after: 0.69, 0.14, 7 of 20. Floors a little under what was measured.
+    # after: 0.69, 0.14, 7 of 20; after round 5 (subjects, FLOOR 0.20): 0.74, 0.35, 7 of 20.
+    # Floors a little under what was measured.
     index.threshold = DEFAULT_THRESHOLD
     room = folds(index, HELD_OUT3, room=8)
     print(f"held out (round 4), rooms of 8: {room}")
-    assert room.recall >= 0.66
+    assert room.recall >= 0.70
     assert room.wrong_per_50 <= 0.5
     assert len(room.apart_folded) <= 8, room.apart_folded

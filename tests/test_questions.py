@@ -56,7 +56,8 @@ def test_development_set(tagger: Tagger) -> None:
     "text",
     ["你是哪个省的", "几点下播", "这衣服哪买的", "求歌名", "主播多大", "咋办", "有没有人", "能不能开麦",
      "好玩不", "你呢", "主播吃了没", "how old are you", "anyone know the song", "song name?",
-     "这是单机还是网游", "主播是猫派还是狗派", "玩战士还是法师", "你是男是女", "这是真的是假的"],
+     "这是单机还是网游", "主播是猫派还是狗派", "玩战士还是法师", "你是男是女", "这是真的是假的",
+     "求主播耳机型号", "画质设置求一下", "这套出装求分享"],
 )  # fmt: skip
 def test_questions_without_punctuation(tagger: Tagger, text: str) -> None:
     assert "question" in _asks_tags(tagger, text)
@@ -66,7 +67,8 @@ def test_questions_without_punctuation(tagger: Tagger, text: str) -> None:
     "text",
     ["几乎每天都来", "哪怕输了", "谁知道啊", "没什么", "什么都行", "好几个人", "这几天好忙", "不怎么玩",
      "怎么这么好听", "动不动就掉线", "求关注", "我不知道他是谁", "what a play", "who cares", "???",
-     "还是算了吧", "我还是喜欢上一个游戏", "还是主播厉害", "今天还是这么帅", "是我是我"],
+     "还是算了吧", "我还是喜欢上一个游戏", "还是主播厉害", "今天还是这么帅", "是我是我",
+     "求带飞", "我的配置不行", "求求了"],
 )  # fmt: skip
 def test_look_alikes_are_not_questions(tagger: Tagger, text: str) -> None:
     assert "question" not in _asks_tags(tagger, text)

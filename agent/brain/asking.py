@@ -7,9 +7,10 @@ folding embeds and compares: ``canonical`` with the ways chat asks one thing put
 (主播几岁 / 主播多大年纪 -> 年龄, 下一把 / 待会儿 -> 待会, 对象 / npy / 女朋友 -> 对象), so
 the small model sees one phrasing and ``minimal_pair`` no swapped word. ``minimal_pair``
 refuses two forms one content word apart (几点下播 / 几点开播), not two that differ only in
-light words (这是什么难度 / 开的什么难度). ``Asks`` is what the index keeps of each text:
-its slots (``agent/shared/slots.py``) and what the learned pair decision reads
-(``agent/brain/fold_model.py``: answer form, script, kinds of question word, content).
+light words (这是什么难度 / 开的什么难度) or in a closing 没 / 不 (有对象了没 / 有对象了).
+``Asks`` is what the index keeps of each text: its slots (``agent/shared/slots.py``) and
+what the learned pair decision reads (``agent/brain/fold_model.py``: answer form, script,
+kinds of question word, content, subjects).
 
 A table rather than a library: these are chat's ways of asking (zb, npy, 几几年的, 来首歌),
 which general synonym dictionaries do not have; each row was added for paraphrase pairs of
@@ -92,7 +93,7 @@ _PLAIN_WORDS = tuple(
         (r"多人模式|多人|联机", "联机"),
         (r"卡成ppt|好卡|卡了|一直卡", "卡"),
         (r"发视频|投稿视频|投稿|出视频|发新视频", "更新"),
-        (r"服务器|大区|区服|(?<=哪个)区|(?<=哪个)服", "服"),
+        (r"服务器|大区|区服|(?<=哪个)区|(?<=哪个)服|(?<=什么)区", "服"),
         (r"开黑|组队|带我玩|一起玩|带带我", "一起玩"),
         (r"口音|方言|哪里话", "方言"),
         (r"账号名?|用户名|游戏id", "id"),
@@ -162,8 +163,10 @@ def _swapped(a: str, b: str) -> int:
         return 0
     tag, i1, i2, j1, j2 = changed[0]
     swapped = ta[i1:i2] + tb[j1:j2]
-    if tag != "replace":  # one side has a word more: only a "not" makes another question
-        return 1 if swapped in _NEGATION else 0
+    if tag != "replace":  # one side has a word more: only a "not" makes another question,
+        # and a 没 / 不 closing the question asks yes or no (有对象了没 / 有对象了)
+        closing = max(i2, j2) == max(len(ta), len(tb)) and swapped in (["没"], ["不"])
+        return 1 if swapped in _NEGATION and not closing else 0
     if all(token in _LIGHT for token in swapped) or _ASKING in swapped:
         return 0
     return max(i2 - i1, j2 - j1)

@@ -9,7 +9,9 @@ ask a price, both about the mouse), a narrow slot only one names (灵敏度多�
 one asks a price), the kind of question word both use (多少 "how many" / 怎么 "how to",
 哪买 "where" / 哪些 "which", 几次 / 多久) agreeing or not, the share of content characters
 they have in common after ``fold_form``'s table, and one swapped slot of three tokens
-(``asking.minimal_pair`` with ``span=3``; two or fewer veto outright).
+(``asking.minimal_pair`` with ``span=3``; two or fewer veto outright), and the subjects
+they name (``agent/brain/subjects.py``: 下播 / 关播 / when do you end; 灵敏度 / dpi) shared or
+only different ones.
 
 The weights are a logistic regression fitted offline by ``tests/data/train_fold_model.py``
 on labelled pairs of the tuning paraphrase sets (same cluster / other cluster or a
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from agent.brain.subjects import subjects
 from agent.shared.slots import ATTRIBUTE, NARROW
 
 __all__ = ["FEATURES", "MODEL_PATH", "FoldModel", "Side", "features", "load", "side", "wh_kinds"]
@@ -43,6 +46,10 @@ FEATURES = (
     "wh_differ",
     "overlap",
     "near_minimal",
+    "subject_same",
+    "subject_differ",
+    "subject_one_sided",
+    "language_subject_same",
 )
 
 # The kind of question word, finer than the slots' kinds: 几次 / 多久, 哪买 / 哪些 ask for
@@ -135,10 +142,11 @@ class Side:
     wh: frozenset[str]
     content: frozenset[str]
     folded: str  # fold_form
+    subjects: frozenset[str] = frozenset()  # ``subjects.subjects``: what it is about
 
 
 def side(slots: tuple[frozenset[str], ...], form: str, han: bool, lowered: str, folded: str) -> Side:
-    return Side(slots, form, han, wh_kinds(lowered), _content(folded), folded)
+    return Side(slots, form, han, wh_kinds(lowered), _content(folded), folded, subjects(lowered))
 
 
 def features(a: Side, b: Side, near_minimal: bool = False) -> tuple[float, ...]:
@@ -162,6 +170,10 @@ def features(a: Side, b: Side, near_minimal: bool = False) -> tuple[float, ...]:
         float(bool(a.wh and b.wh and not a.wh & b.wh)),
         len(a.content & b.content) / len(union) if union else 0.0,
         float(near_minimal),
+        float(bool(a.subjects & b.subjects)),
+        float(bool(a.subjects - b.subjects and b.subjects - a.subjects)),
+        float(bool(a.subjects) != bool(b.subjects)),
+        float(a.han != b.han and bool(a.subjects & b.subjects)),
     )
 
 

@@ -54,6 +54,11 @@ _NOT_ASKING_RULES = (
 )
 _NOT_ASKING = re.compile("|".join(_NOT_ASKING_RULES))
 _NOT_ASKING_CUES = Patterns(_NOT_ASKING_RULES)  # where none can match, nothing is removed
+# What a viewer asks to be named or shared when writing 求X (求歌名, 求键盘型号).
+_ASKED_FOR = (
+    "(?:歌名|曲名|原曲|bgm|游戏名|名字|链接|地址|教程|攻略|配置|出处|型号|id|资源|出装|装备|键位|灵敏度"
+    "|参数|设置|牌子|品牌)"
+)
 _ZH = Patterns(
     (
         r"[?？]",
@@ -68,7 +73,9 @@ _ZH = Patterns(
         r"哪",
         r"几(?:[点号个岁级天次集周月年分把局章楼斤块位人百千万条关套回钟层段期区服杯颗只张本部首名时]|$)",
         r"多(?:大|高|久|长|重|远|少|贵|宽|厚|胖|深|快)",
-        r"求(?:个|一下|下)?(?:歌名|曲名|原曲|bgm|游戏名|名字|链接|地址|教程|攻略|配置|出处|型号|id|资源)",
+        # 求歌名, 求电脑配置, 求个鼠标型号; 歌名求一下, 出装求分享: asking for something to be named.
+        rf"求(?:个|一下|下)?[{_HAN}a-z0-9]{{0,4}}?{_ASKED_FOR}",
+        rf"{_ASKED_FOR}[{_HAN}]{{0,2}}?求(?:一下|下|个|分享|告知|科普|$)",
     )
 )
 # 你呢 / 主播呢 / 那个呢: a short line closed by 呢 asks "and what about X?".

@@ -3,10 +3,11 @@ and bench/bench_meaning.py. Tuned on: tests/data/paraphrases.json, paraphrases_t
 (round 1's held-out set, tuned on since round 2, plus clusters and look-alike pairs written
 for the contrast slots) and paraphrases_heldout.json (round 2's held-out set, tuned on since
 round 3: the fold table in agent/brain/asking.py) and paraphrases_fresh3_dev.json (round 4:
-the learned pair decision, agent/brain/fold_model.py). Held out: paraphrases_heldout2.json,
+the learned pair decision, agent/brain/fold_model.py) and paraphrases_fresh4_dev.json (round 5:
+the subjects, agent/brain/subjects.py). Held out: paraphrases_heldout2.json,
 written in round 3 before any change to folding, scored once before and once after (and
 before and after round 4); paraphrases_fresh3_heldout.json, written in round 4 before any
-change, scored once before and once after."""
+change, scored once before and once after; paraphrases_fresh4_heldout.json, likewise in round 5."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ TUNING3 = PARAPHRASES.with_name("paraphrases_heldout.json")  # tuned on since ro
 HELD_OUT = PARAPHRASES.with_name("paraphrases_heldout2.json")  # never tuned on
 DEV3 = PARAPHRASES.with_name("paraphrases_fresh3_dev.json")  # round 4: tuned on
 HELD_OUT3 = PARAPHRASES.with_name("paraphrases_fresh3_heldout.json")  # round 4: never tuned on
+DEV4 = PARAPHRASES.with_name("paraphrases_fresh4_dev.json")  # round 5: tuned on
+HELD_OUT4 = PARAPHRASES.with_name("paraphrases_fresh4_heldout.json")  # round 5: never tuned on
 TUNING = (PARAPHRASES, TUNING2, TUNING3)
 
 
