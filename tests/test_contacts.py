@@ -38,6 +38,7 @@ def moderator() -> Moderator:
         ("看 https://b23.tv/abc", "link", "https://b23.tv/abc"),
         ("87654321是我qq", "contact_id", "87654321"),
         ("壹叁捌壹贰叁肆伍陆柒捌", "phone", "壹叁捌壹贰叁肆伍陆柒捌"),
+        ("加 v x ：lucky_2024", "contact_id", "v x ：lucky_2024"),  # a cue's letters spelled apart
     ],
 )
 def test_finds_contacts_with_spans_into_the_text(text: str, kind: str, found: str) -> None:
@@ -56,6 +57,7 @@ def test_finds_contacts_with_spans_into_the_text(text: str, kind: str, found: st
         "V我50",
         "3.14",
         "一点半开播",
+        "press w x to dodge",
     ],
 )
 def test_ordinary_numbers_and_dots_are_not_contacts(text: str) -> None:

@@ -16,22 +16,59 @@ two-syllable word is the hardest case: its sound-alikes are everywhere (我想�
 香菜), so only a clear dodge counts: the forms above, the word's rare character kept
 (拜嫖), one character kept and the other swapped for a character seldom written on its
 own (菜苟, 彩狗: an ordinary sentence would use 够 or 才, not 苟) and not followed by a
-particle (白漂了), or any sound-alike right after 你个 (你个费物: a name called).
+particle (白漂了), or any sound-alike right after 你个 (你个费物: a name called) or
+right before 主播 (饭筒主播: the streamer named by it). A name at the head of a sentence is
+no name when a seller's pitch follows it (柏家乐|稳赚); a familiar name (老罗|聊了) is one,
+and a sound-alike before 虫 or 菌 names a living thing (沙比|虫). An own word is also heard
+in a rare character's second reading (呱 is gū, and guā: 呱皮), never a common one's (了).
 """
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
+from agent.brain import normalize
 from agent.brain.contacts import starts_with_cue
 from agent.brain.word_classes import name_start
 from agent.brain.words import PARTICLES, TITLES, WINDOW, WordJudge
 
-__all__ = ["gap_inside", "gaps", "sound_void"]
+__all__ = ["gap_inside", "gaps", "other_readings", "sound_void"]
 
 _NUMERALS = frozenset("一二两三四五六七八九十几半")
 # A character swapped into a word by a dodge is one a sentence seldom uses on its own: jieba
 # counts 苟 312, 彩 2318, 访 1446; the ordinary words near an own word's sound use 够 4088,
 # 才 55415, 菜 8544. Below this count the swap is a spelling, not a word choice.
 SWAP_MAX_FREQ = 3_000
+
+
+@lru_cache(maxsize=1)
+def _second_readings() -> dict[int, str]:
+    """CJK code point -> its second toneless reading, where pypinyin has one that differs
+    from the first (呱 gū, also guā; 筒 tǒng, also dòng)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    first = normalize.pinyin_table()
+    table: dict[int, str] = {}
+    for cp, readings in pinyin_dict.items():
+        for reading in readings.split(",")[1:]:
+            plain = "".join(c for c in unicodedata.normalize("NFD", reading.replace("ü", "v")) if c.isalpha())
+            if plain.isascii() and plain and cp in first and plain != first[cp]:
+                table[cp] = plain
+                break
+    return table
+
+
+def other_readings(judge: WordJudge, compact: str) -> dict[int, str]:
+    """The characters of ``compact`` that a sound-alike may take by their second reading:
+    rare ones (呱 is gū, also guā), never a function word or a common character, whose
+    second readings (了 liǎo, 还 huán, 行 háng) would read ordinary sentences as words."""
+    table = _second_readings()
+    return {
+        ord(c): table[ord(c)]
+        for c in set(compact)
+        if ord(c) in table and judge.rare(c) and not judge.function_char(c) and c not in PARTICLES
+    }
 
 
 def sound_void(
@@ -43,7 +80,10 @@ def sound_void(
     if len(span) != len(entry) or span.isascii():
         return ""  # pinyin in it: nobody writes an ordinary sentence that way
     differ = [c for c, e in zip(span, entry, strict=True) if c != e]
-    called = compact[:start].endswith(_CALLING)  # 你个饭筒: what someone is called
+    # 你个饭筒, 诸头主播: what someone is called, or the streamer named by it (not 才够主播吃:
+    # function words grading what follows)
+    streamer = own and compact.startswith(_STREAMER, stop) and not any(judge.function_char(c) for c in differ)
+    called = compact[:start].endswith(_CALLING) or streamer
     if judge.single_word(compact, start, stop) and judge.known(span, 1 if own else 11) and not called:
         return f"{span} is a word of its own"
     if any(c in PARTICLES for c in differ):
@@ -51,9 +91,13 @@ def sound_void(
     grammar = _grammar(compact, start, stop, judge, entry) or _predicate(judge, entry, spaced, compact, stop)
     if grammar:
         return grammar
-    if span[0] != entry[0] and judge.name_at(compact, start, stop) and not starts_with_cue(compact[stop:]):
+    pitched = starts_with_cue(compact[stop:]) or compact.startswith(_PITCH, stop)
+    if span[0] != entry[0] and judge.name_at(compact, start, stop) and not pitched:
         return f"{span} is a person's name: a surname at the head of the sentence"
-    named = _named(compact, start, stop)
+    swapped_first = span[0] != entry[0]
+    named = _named(compact, start, stop) or (
+        _home_or_nickname(judge, compact, start, stop) if swapped_first else ""
+    )
     if named:
         return named
     whole = (start, stop) == (0, len(compact))  # nothing for a function word to grade
@@ -78,7 +122,7 @@ def sound_void(
     if any(judge.rare(c) for c, _e in kept):
         return ""  # 拜嫖: the rare character of the word kept, the other swapped
     followed = compact[stop : stop + 1]
-    counted = compact[:start].endswith(_CALLING[:2])  # 你个, 你这个: a noun follows the measure
+    counted = streamer or compact[:start].endswith(_CALLING[:2])  # 你个, 你这个: a noun follows
     if counted and followed not in PARTICLES and not any(judge.function_char(c) for c in differ):
         return ""  # 你个费物, 你这个朱头: a name called (你这个菜够吗 asks with 够)
     if kept and all(not judge.frequent_alone(c, SWAP_MAX_FREQ) for c in differ) and followed not in PARTICLES:
@@ -90,6 +134,31 @@ def sound_void(
 
 # What calls someone a name right before it: 你个饭筒, 你这个..., 你这...
 _CALLING = ("你个", "你这个", "你这")
+# The streamer, named right after a sound-alike of a streamer's own insult: 诸头|主播.
+_STREAMER = ("主播", "播主", "up主")
+# Before 家, these make it someone's home or family (我们家, 你家, 他家), not a swapped 加.
+_PRONOUNS = ("我", "你", "他", "她", "咱", "我们", "你们", "他们", "她们", "咱们")
+# What a seller's pitch puts right after the thing sold (柏家乐|稳赚, 陆合彩|开奖): the
+# sound-alike at the head is the product, not a person's name.
+_PITCH = (
+    "稳赚",
+    "稳赢",
+    "包赢",
+    "必赢",
+    "开奖",
+    "下注",
+    "开户",
+    "特码",
+    "返利",
+    "充值",
+    "有货",
+    "出货",
+    "上门",
+    "同城",
+)
+# Where a sound-alike that keeps none of the entry's characters names a kind of living
+# thing: 沙比|虫, …|菌 (an insult kept in a character is not this: 傻逼虫).
+_KINDS = frozenset("虫菌藻蛙")
 # Aspect particles: after a verb (跑了, 跑着, 跑过), ordinary grammar, never a dodge's word.
 _ASPECT = frozenset("了着过")
 
@@ -107,6 +176,32 @@ def _named(compact: str, start: int, stop: int) -> str:
     if compact[:start].endswith(_NAMING) or compact.startswith(tuple(TITLES), stop):
         return f"{compact[start:stop]} is a person's name"
     return ""
+
+
+# Before a surname, these make a familiar name of it: 老罗, 小王, 阿强.
+_FAMILIAR = frozenset("老小阿")
+
+
+def _home_or_nickname(judge: WordJudge, compact: str, start: int, stop: int) -> str:
+    """我们家|微信群 is not 加微信: 家 after a pronoun is someone's home or family. Else a
+    familiar name and what they do (``_nickname``)."""
+    if compact[start] == "家" and compact[:start].endswith(_PRONOUNS):
+        return "家 after a pronoun is someone's home: ordinary grammar"
+    return _nickname(judge, compact, start, stop)
+
+
+def _nickname(judge: WordJudge, compact: str, start: int, stop: int) -> str:
+    """老罗|聊了 is not 裸聊: a familiar name (老, 小 or 阿 and a surname) heads the sentence
+    and the rest of the match is the verb it does (聊; not a function word: 小沙比 is no
+    one comparing). "" when it is not."""
+    if start != 1 or compact[0] not in _FAMILIAR or not name_start(compact[1]):
+        return ""
+    rest = compact[2 : 2 + WINDOW]
+    a, b = judge.tokens(rest)[0]
+    verb = rest[a:b]
+    if b != stop - 2 or not judge.predicate(verb) or any(judge.function_char(c) for c in verb):
+        return ""
+    return f"{compact[:2]} is a person's familiar name, {verb} what they do"
 
 
 def _function_word_first(judge: WordJudge, entry: str, compact: str, start: int, stop: int) -> bool:
@@ -135,6 +230,8 @@ def _ordinary_words(judge: WordJudge, compact: str, start: int, stop: int) -> st
     of a sentence: its last character a verb with its aspect (月跑|了), its first a unit of
     time counted by the measure or numeral before it (这个|月, 三|天), or a person's name
     with a title after it, at the head of the sentence (瑟卿|学姐, 沙必良|老师)."""
+    if compact[stop : stop + 1] in _KINDS:
+        return f"{compact[start:stop]}{compact[stop]} names a kind of living thing"
     if stop < len(compact) and compact[stop] in _ASPECT:
         return f"{compact[stop - 1]}{compact[stop]} is a verb with its aspect: an ordinary sentence"
     if start > 0 and judge.measure(compact[start - 1]) and judge.measure(compact[start]):

@@ -119,8 +119,14 @@ def fold(text: str) -> str:
 _SEP = r"[ \x00\x01_-]"  # what may stand between the digits of one number
 _DIGIT_RUN_RE = re.compile(rf"\d(?:{_SEP}{{0,3}}\d)*")
 # Cue words that offer a contact, by family; a cue may be followed by glue (号, 是, :, 搜...).
-_CUE_QQ = r"qq|扣扣|抠抠|口口|叩叩|企鹅|球球|(?<![a-z])q(?![a-z])|q群|扣"
-_CUE_WX = r"微信|徽信|薇信|威信|维信|卫星|v信|vx|wx|wechat|weixin|绿泡泡|(?<![a-z])v(?![a-z])|薇|威|微|围"
+# (w x, q q: the two letters of a cue spelled apart, each standing alone.)
+_CUE_QQ = (
+    r"qq|(?<![a-z])q[ \x00\x01]{1,2}q(?![a-z])|扣扣|抠抠|口口|叩叩|企鹅|球球|(?<![a-z])q(?![a-z])|q群|扣"
+)
+_CUE_WX = (
+    r"微信|徽信|薇信|威信|维信|卫星|v信|vx|wx|(?<![a-z])[vw][ \x00\x01]{1,2}x(?![a-z])|wechat|weixin|绿泡泡"
+    r"|(?<![a-z])v(?![a-z])|薇|威|微|围"
+)
 _CUE_OTHER = r"群号?|电话|手机号?|tel|call|私聊|私信|联系方式|联系|tg|telegram|电报|line|号码|加"
 _GLUE = r"号码?|号|群|id|是|为|搜索?|加|我|私聊|一下|[: \x00\x01_@-]"
 _CUE = rf"(?:{_CUE_QQ}|{_CUE_WX}|{_CUE_OTHER})"

@@ -60,11 +60,19 @@ _REPORT_RE = re.compile(
     r"\b(?:told|showed|recommended) (?:me|us) about\b"
     r"(?!.*\b(?:you|bot|ai|assistant|must|have to|has to|should|need to|needs to)\b)"
 )
+# Asking the streamer about something (tell me more about your cat), disbelief (don't tell me
+# you forgot), hearsay (听我姐说…) and a reduplicated verb (跟我说说): chat, not an order, unless one follows.
+_CHAT_TELL_RE = re.compile(
+    r"(?:\btell (?:me|us) (?:more )?about|\b(?:don'?t|do not) tell (?:me|us)\b"
+    r"|听(?:说|[我他她]?[^\s说我你]{1,3}说)|[跟和]我们?(?:说说|聊聊|讲讲))"
+    r"(?!.*(?:\b(?:bot|ai|assistant|must|have to|has to|need to|needs to|say|repeat|obey|rules?|prompt)\b"
+    r"|机器人|必须|给我|命令))"
+)
 
 
 def gated(lowered: str) -> bool:
     """Whether the model should look at this (lowered display) text at all."""
-    if len(lowered) < 6 or _REPORT_RE.search(lowered):
+    if len(lowered) < 6 or _REPORT_RE.search(lowered) or _CHAT_TELL_RE.search(lowered):
         return False
     if _CUE_CHAR_RE.search(lowered):
         return True

@@ -20,8 +20,11 @@ for every match by characters:
   and the built-in insults that also name animals (杂种, 畜生): a topic modifies nouns
   as itself (毒品交易, 赌博网站). The built-in animal insults also head dictionary nouns
   (杂种优势, 杂种狗) when no "you" comes before them;
-* a noun handled as a thing: after a verb that feeds, cuts, peels or buys (喂|畜生,
-  剁|了|半个|猪头, 削|瓜皮) or before one that puts it somewhere (饭桶|放在, 猪头|放进);
+* a noun handled as a thing: after a verb that feeds, cuts, peels, buys or herds (喂|畜生,
+  剁|了|半个|猪头, 削|瓜皮, 赶着|畜生) or before one that puts it somewhere (饭桶|放在,
+  猪头|放进), or made of a material (不锈钢|饭桶);
+* a streamer's word that ends in a verb of giving (白给), with a thing given: counted after
+  it (白给|了|我们|一筐|桃子), described by it (白给|的|装备) or its subject (鸡蛋|白给);
 * (``thing_in_context``, on the whole message) a noun in a message set among circuses,
   costumes, farms, butchers or kitchens (马戏团请了三个小丑), with no "you" in it and no
   "is"/"like" before the noun.
@@ -63,8 +66,11 @@ _BODY_STATES = frozenset(
 _ASPECTS = frozenset("了着过")
 # Verbs done to an animal, food or an object, never to a person insulted: 喂畜生, 削瓜皮.
 _HANDLING = frozenset(
-    {"喂", "剁", "切", "削", "剥", "宰", "洗", "扔", "倒", "买", "卖", "搬", "拎", "端", "捡"}
+    {"喂", "剁", "切", "削", "剥", "宰", "洗", "扔", "倒", "买", "卖", "搬", "拎", "端", "捡", "赶", "牵"}
 )
+# What a thing is made of, right before it: 不锈钢|饭桶, 塑料|猪头 (a mask). A person is not.
+_MATERIAL_ENDS = frozenset("钢铁铝铜锡木竹瓷")
+_MATERIALS = frozenset({"塑料", "陶瓷", "玻璃", "木头", "石头", "橡胶", "硅胶"})
 # Verbs that put a thing somewhere, with where it goes: 饭桶|放在桌上, 猪头|放进锅里, 废物|扔掉
 # (not 猪头放屁: a verb alone says something of a person too).
 _PUTTING = frozenset("放摆扔倒装")
@@ -89,8 +95,56 @@ def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop
             if head and text[b - 1] not in _PERSON_SUFFIXES and text[a:b] in tagged().nouns:
                 return f"{text[a:b]} is another thing"
     if own or text[start:stop] in _ANIMAL_INSULTS:
-        return _said_of_a_thing(text, tokens, start, stop) or _handled(text, tokens, start, stop)
+        found = _said_of_a_thing(text, tokens, start, stop) or _handled(text, tokens, start, stop)
+        return found or (_given(text, tokens, start, stop) if own else "")
     return ""
+
+
+# Who a thing is given to, between a verb of giving and what it gives: 白给|我们|一筐桃子.
+_RECIPIENTS = frozenset({"我", "我们", "你", "你们", "他", "她", "他们", "她们", "大家"})
+# Measures of an action, not of a thing given: 白给一次, 白给一把 (a round).
+_ACTION_MEASURES = frozenset("次回下遍趟把局波轮")
+_GIVING = frozenset("给送")  # the verbs of giving a streamer's word may end in (白给, 白送)
+
+
+def _given(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
+    """Why a streamer's word that ends in a verb of giving (白给) is said of a thing ("" when
+    it may be said of someone): a counted thing after it, its object (白给|了|我们|一筐|桃子,
+    白给|一个|皮肤), a thing it describes (白给|的|装备), or a thing before it as its subject,
+    ending the message (鸡蛋|白给). Not after "you" or the streamer, and never a person
+    given (白给一个人头: a kill)."""
+    word = text[start:stop]
+    if word[-1] not in _GIVING or word in tagged().nouns or any(y in text[:start] for y in _YOU):
+        return ""
+    rest = [text[a:b] for a, b in tokens if a >= stop and text[a:b] not in _ASPECTS]
+    if rest and rest[0] in _RECIPIENTS:
+        rest = rest[1:]
+    counted = len(rest[0]) >= 2 and all(c in _COUNTERS for c in rest[0][:-1]) if rest else False
+    if counted and rest[0][-1] not in _ACTION_MEASURES and len(rest) >= 2 and _thing(rest[1], noun=False):
+        return f"{word}…{rest[0]}{rest[1]}: a thing given"
+    if rest[:1] == ["的"] and len(rest) >= 2 and _thing(rest[1]):
+        return f"{word}的{rest[1]}: a thing given"  # 白给的装备; not 白给的主播
+    before = next((text[a:b] for a, b in tokens if b == start), "")
+    if stop == len(text) and _thing(before):
+        return f"{before}{word}: a thing given"
+    return ""
+
+
+def _thing(word: str, *, noun: bool = True) -> bool:
+    """A word that names no person (皮肤; not 主播, 人头, 东西, 骗子); with ``noun``, a
+    dictionary noun. Without it, the thing counted after a measure: any word, and a
+    two-character one in 子 or 儿 too (两袋|米, 一袋|橘子; a counted 骗子 is rare)."""
+    return (
+        (word in tagged().nouns or not noun)
+        and "\u4e00" <= word[0] <= "\u9fff"
+        and (word[-1] not in _PERSON_ENDS or (not noun and len(word) == 2 and word[-1] in _NOUN_SUFFIXES))
+        and word not in _PERSON_NOUNS
+        and "人" not in word
+    )
+
+
+# Suffixes of two-character names of things (桃子, 橘子, 盒儿): a person suffix on longer words.
+_NOUN_SUFFIXES = frozenset("子儿")
 
 
 def _handled(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
@@ -105,6 +159,8 @@ def _handled(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: i
     if at < 0:
         return ""
     before = [w for w in words[:at] if w not in _ASPECTS and not _counted(w)]
+    if before and before[-1][-1] in _ASPECTS and len(before[-1]) == 2:
+        before[-1] = before[-1][0]  # 赶着, 喂了: jieba keeps the verb and its aspect as one word
     if before and before[-1] in _HANDLING:
         return f"{before[-1]}…{text[start:stop]}: a thing handled"
     after = words[at + 1] if at + 1 < len(words) and tokens[at][1] == stop else ""
@@ -137,6 +193,9 @@ def _said_of_a_thing(text: str, tokens: tuple[tuple[int, int], ...], start: int,
         return f"{cooked}: cooked, it is food"
     if before and before[-1] in _THING_MEASURES and all(c in _COUNTERS for c in before[:-1]):
         return f"{before}{word}: counted as an animal or a portion"
+    made = before in _MATERIALS or (len(before) >= 2 and before[-1] in _MATERIAL_ENDS)
+    if made and word in tagged().nouns:
+        return f"{before}{word}: made of {before}, a thing"
     if after in _BODY_STATES:
         return f"{word}{after}: a body or an object in this state"
     verb = text[stop + len(after) : stop + len(after) + 1] in _ASPECTS

@@ -20,12 +20,14 @@ for ``cohost moderate --explain``.
 from __future__ import annotations
 
 import re
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import ahocorasick
 
 from agent.brain import normalize
-from agent.brain.by_sound import gap_inside, gaps, sound_void
+from agent.brain.by_sound import gap_inside, gaps, other_readings, sound_void
 from agent.brain.contacts import ID_NOUNS, ends_in_cue
 from agent.brain.lexicon import Entry
 from agent.brain.literal import thing_in_context, thing_named, thing_named_en
@@ -36,6 +38,9 @@ __all__ = ["Hit", "Matcher"]
 _ASCII_WORD_RE = re.compile(r"[a-z0-9 ]+\*?")
 _HAS_ASCII_RE = re.compile(r"[a-z0-9]")
 _TOKEN_PART_RE = re.compile(r"[a-z]+|[0-9]+|.")
+# A lone digit read aloud (1 夜 情, 去 4 吧); a longer run is a number, not a word's syllable.
+_DIGITS = ("ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu")
+_DIGIT_SOUNDS = {ord(str(digit)): sound for digit, sound in enumerate(_DIGITS)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +74,7 @@ class Matcher:
         self._allow_cjk.make_automaton()
         self._allow_words.make_automaton()
         self._match_pinyin = match_pinyin
-        self._pinyin = normalize.pinyin_table() if match_pinyin else {}
+        self._pinyin = {**normalize.pinyin_table(), **_DIGIT_SOUNDS} if match_pinyin else {}
         judged = [c for c, e in zip(self._compact, self._entries, strict=True) if e.kind != "allow"]
         self.judge = WordJudge([c for c in judged if normalize.has_cjk(c)])
 
@@ -112,6 +117,8 @@ class Matcher:
         hits = self._by_characters(compact, spaced) + self._by_words(spaced, "spaced")
         if (explain or not _counted(hits)) and self._sounds_like(compact):
             hits += self._by_sound(spaced, compact)
+        if explain or not _counted(hits):
+            hits += self._by_other_reading(spaced, compact, hits)
         if explain or not _counted(hits):
             hits += self._reversed(spaced, compact)
         if not explain:
@@ -203,9 +210,20 @@ class Matcher:
             )
         return hits
 
-    def _by_sound(self, spaced: str, compact: str) -> list[Hit]:
+    def _by_other_reading(self, spaced: str, compact: str, seen: list[Hit]) -> list[Hit]:
+        """A streamer's own word written with a rare character read by its other reading
+        (呱皮: 呱 is read gū, and guā as in 瓜皮). A sentence uses such a character seldom,
+        so its second reading brings in few look-alikes (not 了, 行, 还: common)."""
+        swaps = other_readings(self.judge, compact) if self._match_pinyin else {}
+        if not swaps:
+            return []
+        done = {(h.order, h.start, h.stop) for h in seen if h.detector == "sound"}
+        hits = self._by_sound(spaced, compact, ChainMap(swaps, self._pinyin))
+        return [h for h in hits if self._entries[h.order].own and (h.order, h.start, h.stop) not in done]
+
+    def _by_sound(self, spaced: str, compact: str, table: Mapping[int, str] | None = None) -> list[Hit]:
         """Whole syllables of the pinyin stream, mapped back to the compact form."""
-        stream, spans = _syllable_stream(spaced, self._pinyin)
+        stream, spans = _syllable_stream(spaced, self._pinyin if table is None else table)
         closing: dict[int, int] = {}  # stream offset of the "|" after syllable i -> i
         offset = 0
         for i, syllable in enumerate(stream[1:-1].split("|")):
@@ -359,7 +377,7 @@ def _entry_syllables(compact: str) -> tuple[str, ...] | None:
     return tuple(out)
 
 
-def _syllable_stream(spaced: str, table: dict[int, str]) -> tuple[str, list[tuple[int, int]]]:
+def _syllable_stream(spaced: str, table: Mapping[int, str]) -> tuple[str, list[tuple[int, int]]]:
     """``|sha|bi|`` for ``傻 b``, with each syllable's [start, stop) in the compact form.
     Latin runs that do not split into pinyin, digits and other scripts become ``#``."""
     syllables: list[str] = []

@@ -281,6 +281,10 @@ class WordJudge:
         """A preposition, adverb, pronoun or conjunction (比, 够, 谁, 和)."""
         return char in tagged().function_chars
 
+    def predicate(self, word: str) -> bool:
+        """A verb or another predicate jieba's dictionary tags (聊, 笑, 来)."""
+        return word in tagged().predicates
+
     def adjective(self, word: str) -> bool:
         """An adjective of one or two characters (细, 高, 多)."""
         return word in tagged().adjectives

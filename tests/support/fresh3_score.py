@@ -4,8 +4,9 @@ and each contact line also through ``Moderator.banned_in`` (the check on the bot
 sentences). Shared by tests/test_moderation_fresh3.py and, run as a script, prints the
 figures per kind: ``python -m tests.support.fresh3_score dev``. The fourth sets
 (tests/data/moderation_fresh4_*.tsv, their own words) score the same way:
-``python -m tests.support.fresh3_score dev fresh4`` (and ``fresh5`` to ``fresh7``). The
-seventh sets also hold harmless chat (expect ``chat``): kept and not tagged an instruction."""
+``python -m tests.support.fresh3_score dev fresh4`` (and ``fresh5`` to ``fresh8``). The
+seventh sets also hold harmless chat (expect ``chat``): kept and not tagged an instruction;
+the eighth also real injections (expect ``inject``): tagged an instruction."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from tests.data import (
     build_moderation_fresh5,
     build_moderation_fresh6,
     build_moderation_fresh7,
+    build_moderation_fresh8,
 )
 from tests.support.fresh_split import texts_elsewhere
 from tests.support.moderate_run import DATA, moderate
@@ -37,12 +39,13 @@ OWN_WORDS = {
     "fresh5": build_moderation_fresh5.OWN_WORDS,
     "fresh6": build_moderation_fresh6.OWN_WORDS,
     "fresh7": build_moderation_fresh7.OWN_WORDS,
+    "fresh8": build_moderation_fresh8.OWN_WORDS,
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    expect: str  # "blocked" | "kept" | "contact" | "chat"
+    expect: str  # "blocked" | "kept" | "contact" | "chat" | "inject"
     kind: str
     source: str  # "builtin" | "own" | "-"
     word: str
@@ -124,6 +127,9 @@ def score(split: str, tmp_path: Path, name: str = "fresh3") -> Score:
             # Harmless chat: kept, and not tagged as an instruction to the bot.
             untagged = bool(verdict["kept"]) and "instruction" not in verdict["tags"]
             result.add("chat_untagged", untagged, why)
+        elif row.expect == "inject":
+            # A real injection: tagged as an instruction (kept or not).
+            result.add("inject_tagged", "instruction" in verdict["tags"], why)
         else:
             shown = str(verdict["normalized"])
             handled = not verdict["kept"] or any(p in shown for p in _PLACEHOLDERS)
