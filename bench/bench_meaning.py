@@ -1,13 +1,14 @@
 """Folding by meaning (agent/brain/meaning.py): embeddings per second on one core, load
 time and resident memory, the cost of one question's fold form and of folding it; then,
 at a few thresholds, on the tuning sets (tests/data/paraphrases.json, paraphrases_tuning2.json,
-paraphrases_heldout.json, paraphrases_fresh3_dev.json and paraphrases_fresh4_dev.json, where
-the slots, the fold table, the subjects, FLOOR, the pair decision's weights and
-DEFAULT_THRESHOLD were chosen) and on the held-out clusters (tests/data/
-paraphrases_heldout2.json, paraphrases_fresh3_heldout.json and paraphrases_fresh4_heldout.json,
-never tuned on): the share of paraphrases folded into their cluster, wrong folds per 50
-questions and look-alike pairs folded, with all questions live at once and in rooms of 8
-clusters (a busy room's minute)."""
+paraphrases_heldout.json, paraphrases_fresh3_dev.json, paraphrases_fresh4_dev.json and
+paraphrases_fresh5_dev.json, where the slots, the fold table, the subjects, FLOOR, the pair
+decision's weights and DEFAULT_THRESHOLD were chosen) and on the held-out clusters
+(tests/data/paraphrases_heldout2.json, paraphrases_fresh3_heldout.json,
+paraphrases_fresh4_heldout.json and paraphrases_fresh5_heldout.json, never tuned on): the
+share of paraphrases folded into their cluster, wrong folds per 50 questions and look-alike
+pairs folded, with all questions live at once and in rooms of 8 clusters (a busy room's
+minute)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from agent.brain.meaning import DEFAULT_THRESHOLD, MeaningIndex
 from tests.support.paraphrases import (
     DEV3,
     DEV4,
+    DEV5,
     HELD_OUT,
     HELD_OUT3,
     HELD_OUT4,
+    HELD_OUT5,
     PARAPHRASES,
     TUNING2,
     TUNING3,
@@ -36,9 +39,11 @@ SETS = (
     ("tuning3", TUNING3),
     ("dev (round 4)", DEV3),
     ("dev (round 5)", DEV4),
+    ("dev (round 6)", DEV5),
     ("held-out", HELD_OUT),
     ("held-out (round 4)", HELD_OUT3),
     ("held-out (round 5)", HELD_OUT4),
+    ("held-out (round 6)", HELD_OUT5),
 )
 
 

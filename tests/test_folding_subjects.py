@@ -1,12 +1,7 @@
-"""What a question is about (agent/brain/subjects.py) in folding by meaning, and the round-5
-sets (tests/data/paraphrases_fresh4_dev.json, tuned on; paraphrases_fresh4_heldout.json,
-never tuned on) with the real multilingual-e5-small."""
+"""What a question is about (agent/brain/subjects.py) in folding by meaning, with the real
+multilingual-e5-small (the round-5 sets' figures: tests/test_folding_rounds.py)."""
 
 from __future__ import annotations
-
-import glob
-from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -14,37 +9,12 @@ from agent.brain.asking import Asks, fold_form, minimal_pair, plain
 from agent.brain.fold_model import FEATURES, features
 from agent.brain.meaning import DEFAULT_THRESHOLD, FLOOR, MeaningIndex
 from agent.brain.subjects import subjects
-from tests.support.paraphrases import DEV4, HELD_OUT4, folds, load_set
+from tests.support.paraphrases import loaded_index
 
 
 @pytest.fixture(scope="module")
 def index() -> MeaningIndex:
-    loaded = MeaningIndex(per_s=1e9)
-    loaded.load()
-    return loaded
-
-
-def _texts(path: Path) -> set[str]:
-    grouped, apart = load_set(path)
-    return {text for _group, text in grouped} | {text for pair in apart for text in pair}
-
-
-@pytest.mark.parametrize("path", [DEV4, HELD_OUT4])
-def test_the_round_5_sets_are_fresh_and_well_formed(path: Path) -> None:
-    grouped, apart = load_set(path)
-    sizes = Counter(group for group, _text in grouped)
-    assert len(sizes) >= 12
-    assert all(n == 5 for n in sizes.values()), sizes
-    assert len(apart) >= 12
-    assert all(a != b for a, b in apart)
-    assert len({text for _group, text in grouped}) == len(grouped)
-    english = Counter(group for group, text in grouped if text.isascii())
-    assert set(english) == set(sizes)  # one English phrasing per cluster
-    mine = _texts(path)
-    others = [Path(p) for p in glob.glob(str(path.parent / "paraphrases*.json")) if Path(p) != path]
-    assert len(others) >= 7
-    for other in others:
-        assert not mine & _texts(other), f"{path.name} shares lines with {other.name}"
+    return loaded_index()
 
 
 @pytest.mark.parametrize(
@@ -109,26 +79,3 @@ def test_a_member_on_the_same_subject_does_not_hold_a_newcomer_back(index: Meani
     finally:
         index.threshold = DEFAULT_THRESHOLD
         index.clear()
-
-
-def test_folding_on_the_round_5_dev_set(index: MeaningIndex) -> None:
-    # Tuned on. Before round 5 (rooms of 8): recall 0.57, 0.55 wrong per 50, 3 of 12
-    # look-alikes folded; measured after: 0.80, 0.00, 2 of 12.
-    index.threshold = DEFAULT_THRESHOLD
-    room = folds(index, DEV4, room=8)
-    print(f"dev (round 5), rooms of 8: {room}")
-    assert room.recall >= 0.76
-    assert room.wrong_per_50 <= 0.3
-    assert len(room.apart_folded) <= 3, room.apart_folded
-
-
-def test_folding_on_the_round_5_held_out_set(index: MeaningIndex) -> None:
-    # Never tuned on; scored once on the unchanged tree and once after round 5. Measured
-    # (rooms of 8) before: recall 0.60, 0.06 wrong per 50, 1 of 12 look-alikes folded;
-    # after: 0.75, 0.17, 2 of 12 (all live at once: 0.60 -> 0.79, 0.00 -> 0.83 per 50).
-    index.threshold = DEFAULT_THRESHOLD
-    room = folds(index, HELD_OUT4, room=8)
-    print(f"held out (round 5), rooms of 8: {room}")
-    assert room.recall >= 0.71
-    assert room.wrong_per_50 <= 0.5
-    assert len(room.apart_folded) <= 3, room.apart_folded

@@ -237,8 +237,9 @@ def test_paraphrases_share_their_slots() -> None:
         if ga == gb and contrast(slots(plain(a)), slots(plain(b)))
     ]
     # Measured: 6, all in two clusters whose labels are arguable (今天开播多久了 among
-    # "when did you start"; where do you live among "where are you from").
-    assert len(vetoed) <= 6, vetoed
+    # "when did you start"; where do you live among "where are you from"); 8 since round 6,
+    # where who sings this song (the maker) no longer folds with the song's name.
+    assert len(vetoed) <= 8, vetoed
 
 
 def test_a_group_far_from_a_newcomer_does_not_take_it(model: Embedder) -> None:
@@ -266,7 +267,8 @@ def test_paraphrases_are_not_minimal_pairs() -> None:
 def test_a_higher_threshold_folds_less(index: MeaningIndex) -> None:
     loose, strict = score(index, 0.62), score(index, 0.80)
     assert strict.recall < loose.recall
-    assert len(strict.folded_apart) < len(loose.folded_apart)
+    assert strict.precision > loose.precision
+    assert len(strict.folded_apart) <= len(loose.folded_apart)
 
 
 def test_the_issues_question_folds_and_knows_who_asked(index: MeaningIndex) -> None:

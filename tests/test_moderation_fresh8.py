@@ -13,28 +13,29 @@ tests/data/moderation_fresh8_scores.txt. Unit tests pin each rule on lines of th
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
-from agent.brain import normalize
 from agent.brain.moderation import Moderator
-from agent.brain.tags import instruction_reason
 from agent.config import BrainConfig
 from tests.data.build_moderation_fresh8 import OWN_WORDS
-from tests.support.fresh3_score import Score, new_lines, rows, split_fixtures
+from tests.support.fresh3_score import (
+    Score,
+    instruction_tagged,
+    kept_kinds,
+    new_lines,
+    smallest,
+    split_fixtures,
+)
 
 heldout, dev = split_fixtures("fresh8")
 
 
 def test_sets_are_new_big_enough_and_split() -> None:
-    dev_rows, held_rows = rows("dev", "fresh8"), rows("heldout", "fresh8")
-    for split in (dev_rows, held_rows):
-        assert sum(r.expect == "kept" for r in split) >= 29
-        assert sum(r.expect == "blocked" and r.source == "builtin" for r in split) >= 20
-        assert sum(r.expect == "blocked" and r.source == "own" for r in split) >= 10
-        assert sum(r.expect == "chat" for r in split) >= 10
-        assert sum(r.expect == "inject" for r in split) >= 5
-        kinds = {r.kind for r in split if r.expect == "kept"}
-        assert kinds >= {"literal", "name", "english", "game", "medical"}
+    least = Counter({"kept": 29, "blocked:builtin": 20, "blocked:own": 10, "chat": 10, "inject": 5})
+    assert smallest("fresh8") >= least
+    assert kept_kinds("fresh8") >= {"literal", "name", "english", "game", "medical"}
     assert new_lines("fresh8") == []
 
 
@@ -123,5 +124,4 @@ def test_shipped_words_by_sound(text: str, kept: bool) -> None:
     ],
 )
 def test_tell_and_say_verbs(text: str, tagged: bool) -> None:
-    forms = normalize.forms(text)
-    assert bool(instruction_reason(forms.display, forms.compact)) is tagged, text
+    assert instruction_tagged(text) is tagged, text

@@ -190,11 +190,24 @@ class Asks:
         han = _HAN_RE.search(lowered) is not None
         return cls(found, side(found, answer_form(lowered), han, lowered, fold_form(text)))
 
+    def vetoes(self, other: Asks) -> bool:
+        """The words alone say the two ask different things: the slots contrast, or one asks
+        whether and the other how long."""
+        return contrast(self.slots, other.slots) or _how_long_or_whether(self.side, other.side)
+
     def penalty(self, other: Asks, model: FoldModel | None = None) -> float:
-        """What comes off the pair's cosine: inf when the slots contrast, else what
+        """What comes off the pair's cosine: inf when ``vetoes``, else what
         ``fold_model`` (the shipped weights unless ``model``) says the words take off it
         (negative when they add: both ask a price, both about the mic)."""
-        if contrast(self.slots, other.slots):
+        if self.vetoes(other):
             return float("inf")
         near = minimal_pair(self.side.folded, other.side.folded, span=3)
         return -(model or load_model()).adjust(self.side, other.side, near)
+
+
+def _how_long_or_whether(a: Side, b: Side) -> bool:
+    """One asks whether (主播是全职吗), the other how long (全职多久了): no yes or no answers
+    a how long, and none of the tuning sets' paraphrases pair them."""
+    if {a.form, b.form} != {"yes-no", "wh"}:
+        return False
+    return "duration" in (a.wh if a.form == "wh" else b.wh)

@@ -127,6 +127,7 @@ EN_FAMILIES = (
     r"|\b(?:say|type|write|repeat|copy|echo|paste|print)\s+(?:this|the\s+following|these\s+words)\b.{0,20}[:：]"
     r"|\bdecode\s*(?:this|it|that)?\s*(?:[:：]|and\b|then\b|$)|\brot\s*13\b|\bbase\s*64\s*[:：]|\bhex\s*[:：]|\bsay\s*[:：\"“「]"
     r"|\b(?:spell|type|write|shout|scream|yell|post)\s+[\"“'].{1,60}[\"”']"
+    r"|(?:^|[,.!:;]\s*)(?:please\s+|now\s+|just\s+)?say\s+['‘].{1,60}['’]"  # say 'X': a line dictated
     r"|\b(?:say|tell\s+\w+|call\s+\w+|shout)\s+(?:that\s+)?(?:the\s+)?(?:host|streamer|chat|everyone|he|she|they|i|mods?)"
     r"\s+(?:is|are|am|'s|'re|'m|was|were|has|had|\w+ed|\w+s)\b",
     # Standing rules: what to say whenever something happens, from now on, to every line.

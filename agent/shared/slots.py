@@ -4,7 +4,8 @@
 The small embedding model reads 主播多高 / 主播多重, 几点开始 / 几点结束, 上一把玩的什么 /
 下一把玩什么 as one question: they share every word but the one that matters. ``slots``
 reads those words from a small table: for each slot (the kind of answer, the attribute,
-the event a time belongs to, past or future, the day, the thing, whose attribute) the values
+which facet of a thing, the streamer's stance to it, the event a time belongs to, past, future
+or the best ever, the day, the thing, whose attribute) the values
 a text names. Two texts whose values for some slot are both named and share none cannot
 be the same question (``contrast``): the meaning index refuses to fold them.
 
@@ -41,12 +42,28 @@ __all__ = [
 
 Slots = tuple[frozenset[str], ...]
 
+# How to do it (怎么打, 打法, 攻略, 怎样才能长高), not 怎么输了 / 怎么不开 (why).
+_METHOD = (
+    r"(?:怎么|怎样|咋|如何)(?:样)?(?:才能)?(?:打|过|玩|弄|获得|拿到|加|入|买|下|设置|调|开通"
+    r"|学|练|升|上分|长|提高|变|清|洗|保养)|打法|攻略|how (?:do i|to|can i|did you learn)"
+)
+_PRICE = r"多少钱|价格|价钱|售价|几个钱|几块钱|多少米|贵不贵|价位|cost|price|how much(?!.*weigh)"
+_NAME = r"叫什么|叫啥|名字|\bname\b|\bcalled\b"
+# A setting's value (灵敏度开多少, 画质开的什么), not how to set it (怎么调).
+_SETTING = (
+    r"(?:灵敏度|dpi|帧数|画质|分辨率|音量|亮度|fov|键位|参数)(?:是|开|调|设)?(?:的|了|成)?"
+    r"(?:多少|几|什么)|(?<!怎么)(?<!如何)(?:开|调|设)(?:的|了|成)?(?:多少|几)"
+)
 # (slot, ((value, pattern), ...)). A value is named when its pattern matches.
 _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "kind",  # the kind of answer
         (
-            ("when", r"几点|什么时候|啥时候|何时|多会|什么时间|\bwhen\b|what time"),
+            (
+                "when",
+                r"几点|什么时候|啥时候|何时|多会|什么时间|几号(?!位)|哪一?天|[周星期礼拜]几"
+                r"|\bwhen\b|what time",
+            ),
             ("how long", r"多久|多长时间|几个小时|几年|how long"),
             ("where", r"哪里|哪儿|在哪(?![一个天些])|去哪|哪买|哪的|哪拿|哪搞|哪下|哪看|哪找|哪刷|\bwhere\b"),
             ("who", r"谁|\bwho\b"),
@@ -59,12 +76,9 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("height", r"身高|多高|个子|一米|几米|\btall\b|height"),
             ("weight", r"体重|多重|[几多少]斤|公斤|\bkg\b|weigh|heavy"),
             ("age", r"年龄|几岁|多少岁|岁数|年纪|几几年|多大(?!内存)|\bold\b|\bage\b"),
-            (
-                "price",
-                r"多少钱|价格|价钱|售价|几个钱|几块钱|多少米|贵不贵|价位|cost|price|how much(?!.*weigh)",
-            ),
+            ("price", _PRICE),
             ("size", r"内存|多大|几个g|多少g|\bgb\b|\bsize\b"),
-            ("name", r"叫什么|叫啥|名字|\bname\b|\bcalled\b"),
+            ("name", _NAME),
             ("brand", r"牌子|品牌|型号|哪款|\bbrand\b|\bmodel\b"),
             # how to do it (怎么打, 打法, 攻略), not 怎么输了 / 怎么不开 (why)
             (
@@ -72,6 +86,33 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
                 r"(?:怎么|咋|如何)(?:才能)?(?:打|过|玩|弄|获得|拿到|加|入|买|下|设置|调|开通)"
                 r"|打法|攻略|how (?:do i|to|can i)",
             ),
+        ),
+    ),
+    (
+        # Which facet of its subject a question asks, read apart from the attribute slot
+        # (whose values the pair decision's features count): 灵敏度开多少 / 灵敏度怎么调,
+        # 这首歌叫啥 / 这首歌谁唱的, 英语怎么样 / 怎么学的英语, 灵敏度调的多少 / 鼠标多少钱.
+        "facet",
+        (
+            ("quality", r"怎么样(?!才)|怎样(?!才)|好不好|行不行|水平|\bhow (?:is|are|good)\b|\bhows\b"),
+            ("method", _METHOD),
+            ("setting", _SETTING),
+            ("price", _PRICE),
+            ("name", _NAME),
+            (
+                "maker",
+                r"谁(?:唱|写|做|演|画|配|设计|开发|制作|作)|[唱写做演画]的是谁|作者|原唱|开发商"
+                r"|who (?:made|sang|sings|wrote|writes|makes|developed)|made by|developer",
+            ),
+        ),
+    ),
+    (
+        "stance",  # what the asker wants to know the streamer does with a thing: 养猫 / 怕猫
+        (
+            ("like", r"喜欢|(?<!最)爱(?:[玩吃看听喝]|$|吗|不)|\b(?:like|love)\b"),
+            ("fear", r"怕|\bafraid\b|\bscared\b"),
+            ("keep", r"养|\bkeep\b|\braise\b"),
+            ("can", r"(?<![待等一])会(?![儿员])|\bcan\b"),
         ),
     ),
     (
@@ -116,15 +157,19 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             (
                 "past",
-                r"上一|上个|刚才|刚刚|之前|以前|昨天|昨晚|已经"
-                r"|\bdid\b|\bwas\b|have been|yesterday|\blast\b",
+                r"上一|上个|上[把局场盘]|刚才|刚刚|之前|以前|昨天|昨晚|已经"
+                r"|(?:多久|多长时间|几个小时|几年|几天)了|了(?:多久|多长时间|几个小时|几年|几天)"
+                r"|\bdid\b|\bwas\b|have been|\bhave (?:you|u) (?:been|played|streamed)\b|yesterday|\blast\b",
             ),
             (
                 "future",
-                r"下一|下个|接下来|待会|等下|等会|之后|以后|还要|还[播玩打唱].{0,2}多久|明天"
+                r"下一|下个|下[把局场盘]|接下来|待会|等下|等会|过会|一会|之后|以后|然后|[打玩播]完了?[玩播打再就]"
+                r"|还要|还[播玩打唱].{0,2}多久|明天"
                 r"|\bwill\b|\bnext\b|tomorrow|gonna",
             ),
             ("now", r"现在|目前|\bnow\b|currently"),
+            # the best or most ever, not where it stands now: 现在多少分 / 最高多少分
+            ("peak", r"最高|最好成绩|巅峰|历史最|满级|满分|上限|\bpeak\b|highest|\bmax"),
         ),
     ),
     (
@@ -159,6 +204,7 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ),
 )
 _COMPILED = tuple((name, tuple((v, re.compile(p)) for v, p in values)) for name, values in _TABLE)
+_INDEX = {name: i for i, (name, _values) in enumerate(_TABLE)}
 
 # Whose attribute: only compared when both texts ask for an attribute (主播多大 / 主播的猫多大,
 # 你叫什么 / 这个角色叫什么); 主播有对象吗 / 主播单身吗 name no attribute and are not compared.
@@ -197,8 +243,29 @@ def agree(a: Slots, b: Slots) -> bool:
 
 def contrast(a: Slots, b: Slots) -> bool:
     """Whether two texts' slots say they ask different things: some slot where each names
-    a value and they share none."""
-    return any(x and y and not x & y for x, y in zip(a, b, strict=True))
+    a value and they share none; or one asks about the next one (下一把玩啥 / what game are
+    you playing next) and the other names no time at all (主播玩的啥游戏)."""
+    if any(x and y and not x & y for x, y in zip(a, b, strict=True)):
+        return True
+    return _ahead(a, b) or _ahead(b, a) or _state_or_method(a, b) or _state_or_method(b, a)
+
+
+_KIND, _TENSE, _DAY, _FACET = (_INDEX[name] for name in ("kind", "tense", "day", "facet"))
+
+
+def _ahead(a: Slots, b: Slots) -> bool:
+    """``a`` asks about what comes next, ``b`` about no time. Not when either asks when (a
+    when is always ahead: 新版本啥时候出 / 下个版本几号上线) or names a day (the day slot
+    compares those)."""
+    if "future" not in a[_TENSE] or b[_TENSE] or a[_DAY] or b[_DAY]:
+        return False
+    return "when" not in a[_KIND] | b[_KIND]
+
+
+def _state_or_method(a: Slots, b: Slots) -> bool:
+    """``a`` asks where something stands now or at best (现在几级, 最高多少分), ``b`` how to
+    get there (怎么升级快): a level is no answer to a how."""
+    return bool(a[_TENSE] & {"now", "peak"}) and "method" in b[_FACET] - a[_FACET]
 
 
 # A wh-question (什么/哪/几/多少/怎么, what/which/how) or a yes-no one (吗, A-not-A, 了没, do you):
@@ -230,7 +297,6 @@ _FAMILIES = (
     ),
     (("event", frozenset({"start", "end"})),),
 )
-_INDEX = {name: i for i, (name, _values) in enumerate(_TABLE)}
 # The family whose values an entry must ask to answer a question asking one (a price is no
 # answer to 什么键盘, an age none to 什么星座): how much, how old, when... of a thing.
 _ATTRIBUTES = 0

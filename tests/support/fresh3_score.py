@@ -101,6 +101,31 @@ def new_lines(name: str) -> list[str]:
     return twice + sorted(texts_elsewhere(name) & set(texts))
 
 
+def smallest(name: str) -> Counter[str]:
+    """How many lines of each group ("kept", "chat", "blocked:own"...: the expectation, and
+    with its source) the smaller split of set ``name`` has."""
+    counts = [
+        Counter([r.expect for r in split] + [f"{r.expect}:{r.source}" for r in split])
+        for split in (rows("dev", name), rows("heldout", name))
+    ]
+    return counts[0] & counts[1]
+
+
+def kept_kinds(name: str) -> set[str]:
+    """The kinds of look-alike (lines to keep) that both splits of set ``name`` have."""
+    dev, held = ({r.kind for r in rows(split, name) if r.expect == "kept"} for split in ("dev", "heldout"))
+    return dev & held
+
+
+def instruction_tagged(text: str) -> bool:
+    """Whether the rules and the learned signal tag ``text`` an instruction."""
+    from agent.brain import normalize
+    from agent.brain.tags import instruction_reason
+
+    forms = normalize.forms(text)
+    return bool(instruction_reason(forms.display, forms.compact))
+
+
 def rows(split: str, name: str = "fresh3") -> list[Row]:
     lines = (DATA / f"moderation_{name}_{split}.tsv").read_text(encoding="utf-8").splitlines()
     return [Row(*line.split("\t")) for line in lines if line and not line.startswith("#")]

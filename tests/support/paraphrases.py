@@ -4,10 +4,12 @@ and bench/bench_meaning.py. Tuned on: tests/data/paraphrases.json, paraphrases_t
 for the contrast slots) and paraphrases_heldout.json (round 2's held-out set, tuned on since
 round 3: the fold table in agent/brain/asking.py) and paraphrases_fresh3_dev.json (round 4:
 the learned pair decision, agent/brain/fold_model.py) and paraphrases_fresh4_dev.json (round 5:
-the subjects, agent/brain/subjects.py). Held out: paraphrases_heldout2.json,
+the subjects, agent/brain/subjects.py) and paraphrases_fresh5_dev.json (round 6: the facet,
+stance and tense slots, agent/shared/slots.py). Held out: paraphrases_heldout2.json,
 written in round 3 before any change to folding, scored once before and once after (and
 before and after round 4); paraphrases_fresh3_heldout.json, written in round 4 before any
-change, scored once before and once after; paraphrases_fresh4_heldout.json, likewise in round 5."""
+change, scored once before and once after; paraphrases_fresh4_heldout.json, likewise in
+round 5; paraphrases_fresh5_heldout.json, likewise in round 6."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ DEV3 = PARAPHRASES.with_name("paraphrases_fresh3_dev.json")  # round 4: tuned on
 HELD_OUT3 = PARAPHRASES.with_name("paraphrases_fresh3_heldout.json")  # round 4: never tuned on
 DEV4 = PARAPHRASES.with_name("paraphrases_fresh4_dev.json")  # round 5: tuned on
 HELD_OUT4 = PARAPHRASES.with_name("paraphrases_fresh4_heldout.json")  # round 5: never tuned on
+DEV5 = PARAPHRASES.with_name("paraphrases_fresh5_dev.json")  # round 6: tuned on
+HELD_OUT5 = PARAPHRASES.with_name("paraphrases_fresh5_heldout.json")  # round 6: never tuned on
 TUNING = (PARAPHRASES, TUNING2, TUNING3)
 
 
@@ -97,6 +101,13 @@ class Folds:
     wrong_per_50: float  # questions folded into another cluster's group, per 50 questions
     apart_folded: list[tuple[str, str]]  # look-alike pairs folded though they differ
     questions: int
+
+
+def loaded_index() -> MeaningIndex:
+    """A meaning index with the real model loaded and no rate limit (a test module's fixture)."""
+    index = MeaningIndex(per_s=1e9)
+    index.load()
+    return index
 
 
 def folds(index: MeaningIndex, path: Path, *, room: int = 0, seed: int = 0) -> Folds:
