@@ -141,11 +141,20 @@ def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
         wav.writeframes(pcm)
 
 
+# The device buffer: long enough that a busy machine refills it in time, short enough that
+# an interrupt (which aborts the stream and drops what is buffered) is heard at once.
+DEVICE_LATENCY_S = 0.15
+
+
 class DeviceSink:
     """Plays on a sound device through a sounddevice callback stream.
 
     PortAudio's audio thread pulls the samples; an interrupt aborts the stream,
     so the voice stops within one device buffer instead of after queued writes.
+    The buffer is DEVICE_LATENCY_S long: PortAudio's "low" (about 9 ms on PulseAudio)
+    ran dry whenever a busy CPU (the model, a second program) was late to refill it,
+    and the voice stuttered (来来到, 点点点点). What the sink says it played leaves out
+    what was still in the buffer when an interrupt aborted it.
     """
 
     name = "device"
@@ -185,10 +194,11 @@ class DeviceSink:
             channels=1,
             dtype="float32",
             device=self.device,
-            latency="low",
+            latency=DEVICE_LATENCY_S,
             callback=pull,
             finished_callback=ended,
         )
+        buffered = round(stream.latency * sample_rate)  # samples pulled but not yet heard
         await asyncio.to_thread(stream.start)
         stopper = asyncio.ensure_future(stop.wait())
         ender = asyncio.ensure_future(finished.wait())
@@ -200,7 +210,10 @@ class DeviceSink:
             ender.cancel()
             await asyncio.to_thread(stream.abort if stop.is_set() else stream.stop)
             await asyncio.to_thread(stream.close)
-            self.playhead[utterance_id] = min(position, len(mono)) / sample_rate
+            pulled = min(position, len(mono))
+            if stop.is_set():  # aborted: the samples still in the device's buffer were never heard
+                pulled = max(0, pulled - buffered)
+            self.playhead[utterance_id] = pulled / sample_rate
         return self.playhead[utterance_id]
 
     async def finish(self, utterance_id: int) -> None:
