@@ -205,3 +205,18 @@ def test_without_the_model_there_is_nothing_to_wait_for() -> None:
     moderator.start_loading()
     assert moderator.wait_ready(timeout=0) and moderator.model_status() == "off"
     assert moderator.check("今天去公园散步").sentiment == 0.5
+
+
+def test_an_own_word_stays_in_its_own_moderator() -> None:
+    """A streamer's own word is segmented as a word by the moderator that has it, and by
+    nothing else: not by a moderator without it, not by jieba's shared tokenizer that the
+    TTS front end cuts sentences with."""
+    import jieba
+
+    from agent.brain.words import WordJudge
+
+    text = "那个瓜皮怪"
+    Moderator.from_config(BrainConfig(sentiment_model=False, banned_words=["瓜皮怪"]))
+    assert WordJudge(["瓜皮怪"]).tokens(text) == ((0, 2), (2, 5))  # 那个|瓜皮怪
+    assert WordJudge([]).tokens(text) == ((0, 2), (2, 4), (4, 5))  # 那个|瓜皮|怪
+    assert jieba.lcut(text, HMM=False) == ["那个", "瓜皮", "怪"]
