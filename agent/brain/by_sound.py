@@ -16,15 +16,21 @@ two-syllable word is the hardest case: its sound-alikes are everywhere (我想�
 香菜), so only a clear dodge counts: the forms above, the word's rare character kept
 (拜嫖), one character kept and the other swapped for a character seldom written on its
 own (菜苟, 彩狗: an ordinary sentence would use 够 or 才, not 苟) and not followed by a
-particle (白漂了), or any sound-alike right after 你个 (你个费物: a name called) or
-right before 主播 (饭筒主播: the streamer named by it). A name at the head of a sentence is
+particle (白漂了), one character kept and the other swapped for a character that is no
+function word nor a common one, standing alone (九菜, 娘泡, 弱机: a made-up word; not 像菜,
+吓|头, 老刘, 娘跑|了), or any sound-alike right after 你个 (你个费物, 你个才狗: a name called)
+or right before 主播 (饭筒主播, 诸头主播: the streamer named by it; not 才够|主播吃, where a
+function word swapped in last grades what follows). A name at the head of a sentence is
 no name when a seller's pitch follows it (柏家乐|稳赚); a familiar name (老罗|聊了) is one,
 and a sound-alike before 虫 or 菌 names a living thing (沙比|虫). An own word is also heard
 in a rare character's second reading (呱 is gū, and guā: 呱皮), never a common one's (了).
+An entry banned only as written (=杂种, =冰毒) is heard by sound only where the sentence says
+what it is (``exact_void``): a name called (你个砸种) or a thing sold (兵毒有货).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -33,7 +39,7 @@ from agent.brain.contacts import starts_with_cue
 from agent.brain.word_classes import name_start
 from agent.brain.words import PARTICLES, TITLES, WINDOW, WordJudge
 
-__all__ = ["gap_inside", "gaps", "other_readings", "sound_void"]
+__all__ = ["exact_void", "gap_inside", "gaps", "other_readings", "sound_void"]
 
 _NUMERALS = frozenset("一二两三四五六七八九十几半")
 # A character swapped into a word by a dodge is one a sentence seldom uses on its own: jieba
@@ -75,14 +81,16 @@ def sound_void(
     judge: WordJudge, entry: str, own: bool, spaced: str, compact: str, start: int, stop: int
 ) -> str:
     """Why the match by sound ``compact[start:stop]`` of ``entry`` (its compact form) does
-    not count ("" when it does). The crossing-words check has been made already."""
+    not count ("" when it does). The crossing-words check has been made already. A function
+    word swapped in last grades what follows (才够|主播吃); first, it is no adverb (诸头主播)."""
     span = compact[start:stop]
     if len(span) != len(entry) or span.isascii():
         return ""  # pinyin in it: nobody writes an ordinary sentence that way
     differ = [c for c, e in zip(span, entry, strict=True) if c != e]
-    # 你个饭筒, 诸头主播: what someone is called, or the streamer named by it (not 才够主播吃:
-    # function words grading what follows)
-    streamer = own and compact.startswith(_STREAMER, stop) and not any(judge.function_char(c) for c in differ)
+    # 你个饭筒, 诸头主播: what someone is called, or the streamer named by it (not 才够|主播吃:
+    # a function word swapped in last grades what follows)
+    grading = span[-1] != entry[-1] and judge.function_char(span[-1])
+    streamer = own and compact.startswith(_STREAMER, stop) and not grading
     called = compact[:start].endswith(_CALLING) or streamer
     if judge.single_word(compact, start, stop) and judge.known(span, 1 if own else 11) and not called:
         return f"{span} is a word of its own"
@@ -118,18 +126,71 @@ def sound_void(
         return "sounds like it, but each word in it is another word"
     if not own or len(entry) != 2 or clear:
         return ""  # clear: the whole message, spaced out, or one made-up word jieba keeps (沙比)
-    kept = [(c, e) for c, e in zip(span, entry, strict=True) if c == e]
-    if any(judge.rare(c) for c, _e in kept):
+    called = (
+        streamer or compact[:start].endswith(_CALLING[:2])
+    ) and not grading  # 你个, 你这个: a noun follows
+    return _own_pair(judge, entry, compact, start, stop, called)
+
+
+def _own_pair(judge: WordJudge, entry: str, compact: str, start: int, stop: int, called: bool) -> str:
+    """Why a sound-alike of a streamer's own two-syllable word, not a word of its own nor
+    crossed, is ordinary words ("" when it is a dodge). ``called``: right after 你个 or
+    你这个, or right before 主播, and no function word swapped in last to grade what follows."""
+    span = compact[start:stop]
+    kept = [c for c, e in zip(span, entry, strict=True) if c == e]
+    differ = [c for c, e in zip(span, entry, strict=True) if c != e]
+    if any(judge.rare(c) for c in kept):
         return ""  # 拜嫖: the rare character of the word kept, the other swapped
     followed = compact[stop : stop + 1]
-    counted = streamer or compact[:start].endswith(_CALLING[:2])  # 你个, 你这个: a noun follows
-    if counted and followed not in PARTICLES and not any(judge.function_char(c) for c in differ):
-        return ""  # 你个费物, 你这个朱头: a name called (你这个菜够吗 asks with 够)
+    if called and followed not in PARTICLES:
+        # 你个费物, 你这个朱头, 你个才狗: a name called; no adverb follows 个 (你这个菜够吗
+        # asks with 够, which grades what follows)
+        return ""
     if kept and all(not judge.frequent_alone(c, SWAP_MAX_FREQ) for c in differ) and followed not in PARTICLES:
         # 菜苟, 彩狗: one character kept, the other swapped for a seldom-used one. Not before
         # a particle: 白漂了 is a verb with its aspect particle, ordinary grammar.
         return ""
-    return "sounds like your two-syllable word, but is ordinary words"
+    if len(differ) != 1:
+        return "sounds like your two-syllable word, but is ordinary words"
+    return _made_up(judge, compact, start, stop, entry)
+
+
+# After a word, these bind it into a sentence's grammar: a verb's aspect (白漂|了), a
+# modifier (娘泡|的), a complement (白给|得); a final 啊 or 吧 does not.
+_BINDING = frozenset("了着过的得地")
+
+
+def _made_up(judge: WordJudge, compact: str, start: int, stop: int, entry: str) -> str:
+    """A streamer's two-syllable word with one character kept and the other swapped for one
+    that is no function word, standing alone: jieba found no word across it and it is none
+    itself, so the pair is a made-up word (九菜, 娘泡, 弱机), a dodge; "" then. Ordinary
+    text near the sound uses a function word or a common character (才够, 若是, 像菜), a verb
+    first with its object (吓|头), binds the pair into grammar (娘跑|了), or is a familiar
+    name (老刘: 老 and a surname)."""
+    ordinary = "sounds like your two-syllable word, but is ordinary words"
+    swapped = next(c for c, e in zip(compact[start:stop], entry, strict=True) if c != e)
+    if compact[stop : stop + 1] in _BINDING or swapped in PARTICLES:
+        return ordinary
+    if judge.function_char(swapped) or judge.common(swapped):
+        return ordinary
+    if swapped == compact[start] and judge.predicate(swapped):
+        return f"{swapped} is a verb and {compact[start + 1 : stop]} its object: ordinary grammar"
+    if compact[start] in _FAMILIAR and name_start(compact[start + 1]):
+        return f"{compact[start:stop]} is a familiar name: {compact[start]} and a surname"
+    return ""
+
+
+def exact_void(judge: WordJudge, compact: str, start: int, stop: int) -> str:
+    """Why a sound-alike of an entry banned only as written (=杂种, =冰毒) does not count
+    ("" when it does). Its sound is ordinary text (见人, 病毒, 大妈), so it counts only where
+    the sentence says what it is: a name called right after 你个 or 你这个 (你个砸种), or a
+    thing sold, a seller's pitch right after it (兵毒|有货); never a dictionary word."""
+    span = compact[start:stop]
+    if judge.known(span, 1):
+        return f"{span} is a word of its own"
+    if compact[:start].endswith(_CALLING[:2]) or compact.startswith(_PITCH, stop):
+        return ""
+    return "banned only as written: a sound-alike here is ordinary text"
 
 
 # What calls someone a name right before it: 你个饭筒, 你这个..., 你这...
@@ -296,3 +357,20 @@ def gap_inside(spaced: str, start: int, stop: int) -> bool:
         elif start < seen < stop:
             return True
     return False
+
+
+def latin_runs_across(spaced: str, compact: str, start: int, stop: int) -> str:
+    """An entry that begins or ends with a Latin letter (加v, v信) inside a longer Latin
+    word written without a gap (加vip, tv信号): the word is vip or tv, not the entry's letter.
+    Letters followed by digits are an id (加vabc123) and still count."""
+    after = stop < len(compact) and compact[stop].isascii() and compact[stop].isalpha()
+    before = start > 0 and compact[start - 1].isascii() and compact[start - 1].isalpha()
+    if not (after and compact[stop - 1].isascii()) and not (before and compact[start].isascii()):
+        return ""
+    if after and compact[stop - 1].isascii() and not gap_inside(spaced, stop - 1, stop + 1):
+        run = re.match(r"[a-z0-9]*", compact[stop:])
+        if run and not any(c.isdigit() for c in run.group()):
+            return f"the Latin word it ends in runs on ({compact[stop - 1]}{run.group()})"
+    if before and compact[start].isascii() and not gap_inside(spaced, start - 1, start + 1):
+        return f"the Latin word it starts in runs on from before ({compact[start - 1]}{compact[start]})"
+    return ""

@@ -3,7 +3,8 @@
 One entry per line, ``#`` starts a comment (a whole line, or after a space):
 
 * ``傻逼``   banned as a word, as written and by sound (沙比, sha bi, 傻b...), 2+ syllables
-* ``=网赌``  banned only as written (its sound collides with ordinary text: 向往独自)
+* ``=网赌``  banned as written (its sound collides with ordinary text: 向往独自); by sound
+  only where a name is called (你个砸种) or a seller's pitch follows (兵毒有货)
 * ``!读博``  allowed: the streamer's escape hatch for a benign word the matcher still
   confuses with an entry; a match that overlaps it (and is not wholly around it) is ignored
 * ``fuck*``  ASCII entries match whole words; a trailing ``*`` also takes English endings and

@@ -6,14 +6,17 @@ for every match by characters:
 
 * a localiser right after it, standing as its own word: 饭桶|里, 狗腿|上 (a thing has an
   inside and a top; a person insulted does not);
-* a place or an institution owning it: 家里|的, 牧场|的, 马戏团|的 (jieba tags place words
-  ``s`` and institutions ``nt``; a word ending in a place character such as 场, 堂, 园 is
-  one too);
+* a place or an institution owning it: 家里|的, 牧场|的, 马戏团|的, 农村|的 (jieba tags
+  place words ``s`` and institutions ``nt``; a word ending in a place character such as
+  场, 堂, 园, 村 is one too);
+* a streamer's noun owned by a family (我们家|土狗: what a family keeps; not 你家), or 老
+  and a numeral after 排行 (排行|老六: a sibling's rank);
 * a streamer's own word heading a longer dictionary noun: 猪头肉, 小丑鱼 are other things
   (a person suffix keeps the insult: 狗腿子, 小丑们). Only the streamer's words: the
   built-in topics head compounds that are still the topic (色情网站, 赌博机);
-* an insult word that modifies the noun right after it (杂种|玉米, 小丑|面具; not a
-  person noun: 猪头|主播, 饭桶|管理员; not a verb with its aspect: 水军|刷屏|了), or
+* an insult word that modifies the noun right after it (杂种|玉米, 小丑|面具, 韭菜|盒子: a
+  container in 子 is no person; not a person noun: 猪头|主播, 饭桶|管理员; not a verb
+  with its aspect: 水军|刷屏|了), or
   the subject of a body's or an object's state (狗腿|骨折, 狗腿|肿), counted out by an animal's or a portion's
   measure word (这只|杂种, 那头|蠢驴, 一份|猪脑) or cooked (红烧|狗腿, 猪脑|炖), when no
   "you" comes before it (你这杂种狗 is still said of someone). Only the streamer's words
@@ -22,9 +25,11 @@ for every match by characters:
   (杂种优势, 杂种狗) when no "you" comes before them;
 * a noun handled as a thing: after a verb that feeds, cuts, peels, buys or herds (喂|畜生,
   剁|了|半个|猪头, 削|瓜皮, 赶着|畜生) or before one that puts it somewhere (饭桶|放在,
-  猪头|放进), or made of a material (不锈钢|饭桶);
+  猪头|放进) or holds what it was filled with (饭桶|装|的|米), or made of a material
+  (不锈钢|饭桶);
 * a streamer's word that ends in a verb of giving (白给), with a thing given: counted after
-  it (白给|了|我们|一筐|桃子), described by it (白给|的|装备) or its subject (鸡蛋|白给);
+  it (白给|了|我们|一筐|桃子), described by it (白给|的|装备, 白给|的|东西) or its subject,
+  ending the message or given to someone (鸡蛋|白给, 旧书|白给|你);
 * (``thing_in_context``, on the whole message) a noun in a message set among circuses,
   costumes, farms, butchers or kitchens (马戏团请了三个小丑), with no "you" in it and no
   "is"/"like" before the noun.
@@ -43,8 +48,8 @@ from agent.brain.word_classes import tagged
 __all__ = ["thing_in_context", "thing_named", "thing_named_en"]
 
 _LOCALISERS = frozenset("里上内中")
-# A word that ends in one of these is a place: 牧场, 食堂, 公园, 饭馆, 商店, 工厂, 医院.
-_PLACE_ENDS = frozenset("场堂园馆店厂院室舍库")
+# A word that ends in one of these is a place: 牧场, 食堂, 公园, 饭馆, 商店, 工厂, 医院, 农村.
+_PLACE_ENDS = frozenset("场堂园馆店厂院室舍库村")
 # Suffixes that make a person noun of a word: 狗腿子, 小丑们, 白痴儿.
 _PERSON_SUFFIXES = frozenset("子们儿仔")
 # Built-in entries that are insults and also name animals (a hybrid, livestock).
@@ -88,6 +93,9 @@ def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop
         owner = next((text[a:b] for a, b in tokens if b == before[0]), "")
         if len(owner) >= 2 and (owner[-1] in _PLACE_ENDS or owner in _places()):
             return f"{owner}的{text[start:stop]}: a place's thing"
+    family = _family_or_rank(text, tokens, start, stop) if own else ""
+    if family:
+        return family
     animal = text[start:stop] in _ANIMAL_INSULTS and not any(y in text[:start] for y in _YOU)
     if own or animal:
         for a, b in tokens:
@@ -97,6 +105,26 @@ def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop
     if own or text[start:stop] in _ANIMAL_INSULTS:
         found = _said_of_a_thing(text, tokens, start, stop) or _handled(text, tokens, start, stop)
         return found or (_given(text, tokens, start, stop) if own else "")
+    return ""
+
+
+# Before 家, these make it a family (我们家, 他家); 你家 is said to someone.
+_FAMILIES = frozenset({"我", "我们", "他", "她", "他们", "她们", "咱", "咱们", "自己"})
+# Before 老 and a numeral, these make it a sibling's rank: 排行|老六, 排|老三.
+_RANKING = ("排行", "排")
+_NUMERAL_WORDS = frozenset("一二三四五六七八九十")
+
+
+def _family_or_rank(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
+    """Why a streamer's word names a family's animal or thing, or a sibling's rank ("" when
+    it may name someone): a pronoun's 家 right before it (我们家|土狗: what a family keeps;
+    not 你家), or 老 and a numeral after 排行 (排行|老六: the sixth child)."""
+    word = text[start:stop]
+    before = [text[a:b] for a, b in tokens if b <= start][-2:]
+    if len(before) == 2 and before[1] == "家" and before[0] in _FAMILIES and word in tagged().nouns:
+        return f"{before[0]}家{word}: a family's own animal or thing"
+    if word[0] == "老" and word[1:] in _NUMERAL_WORDS and text[:start].endswith(_RANKING):
+        return f"{text[:start][-2:]}{word}: a sibling's rank"
     return ""
 
 
@@ -122,11 +150,12 @@ def _given(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int
     counted = len(rest[0]) >= 2 and all(c in _COUNTERS for c in rest[0][:-1]) if rest else False
     if counted and rest[0][-1] not in _ACTION_MEASURES and len(rest) >= 2 and _thing(rest[1], noun=False):
         return f"{word}…{rest[0]}{rest[1]}: a thing given"
-    if rest[:1] == ["的"] and len(rest) >= 2 and _thing(rest[1]):
-        return f"{word}的{rest[1]}: a thing given"  # 白给的装备; not 白给的主播
+    if rest[:1] == ["的"] and len(rest) >= 2 and (_thing(rest[1]) or rest[1] == "东西"):
+        return f"{word}的{rest[1]}: a thing given"  # 白给的装备, 白给的东西; not 白给的主播
     before = next((text[a:b] for a, b in tokens if b == start), "")
-    if stop == len(text) and _thing(before):
-        return f"{before}{word}: a thing given"
+    given_to = next((text[a:b] for a, b in tokens if a == stop), "") in _RECIPIENTS
+    if (stop == len(text) or given_to) and _thing(before):
+        return f"{before}{word}: a thing given"  # 鸡蛋白给, 旧书白给你
     return ""
 
 
@@ -166,6 +195,9 @@ def _handled(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: i
     after = words[at + 1] if at + 1 < len(words) and tokens[at][1] == stop else ""
     if after[:1] in _PUTTING and after[1:2] in _TO_A_PLACE:
         return f"{text[start:stop]}{after}: a thing put somewhere"
+    held = words[at + 2] if after in _PUTTING and at + 2 < len(words) else ""
+    if held == "的":
+        return f"{text[start:stop]}{after}的: a container and what it holds"  # 饭桶装的米
     if after[:1] == "洗" and text[:start].endswith("把"):
         return f"把{text[start:stop]}{after}: a thing washed"
     return ""
@@ -199,9 +231,16 @@ def _said_of_a_thing(text: str, tokens: tuple[tuple[int, int], ...], start: int,
     if after in _BODY_STATES:
         return f"{word}{after}: a body or an object in this state"
     verb = text[stop + len(after) : stop + len(after) + 1] in _ASPECTS
-    if after in tagged().nouns and not verb and after not in _PERSON_NOUNS and after[-1] not in _PERSON_ENDS:
+    person = after[-1:] in _PERSON_ENDS and not _container(after)
+    if after in tagged().nouns and not verb and after not in _PERSON_NOUNS and not person:
         return f"{word}{after}: it modifies the noun {after}"
     return ""
+
+
+def _container(word: str) -> bool:
+    """A noun in 子 whose first character measures things (盒子, 杯子, 袋子): a container,
+    not a person (骗子, 疯子)."""
+    return len(word) == 2 and word[1] == "子" and word[0] in tagged().measures
 
 
 # Words that set a message among animals, farms, butchers, kitchens, circuses and costumes:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from agent.brain import normalize
-from agent.brain.by_sound import gap_inside, gaps, other_readings, sound_void
+from agent.brain.by_sound import exact_void, gaps, latin_runs_across, other_readings, sound_void
 from agent.brain.contacts import ID_NOUNS, ends_in_cue
 from agent.brain.lexicon import Entry
 from agent.brain.literal import thing_in_context, thing_named, thing_named_en
@@ -67,8 +67,11 @@ class Matcher:
         self._allow_cjk = ahocorasick.Automaton()
         self._allow_words = ahocorasick.Automaton()
         self._cue_entries: set[int] = set()  # entries that end in a contact cue (加微信)
+        self._heard_last: list[tuple[str, str, int]] = []  # exact entries' sounds: see _add
         for entry in entries:
             self._add(entry)
+        for joined, marked, index in self._heard_last:
+            self._add_sound(joined, marked, index)
         for automaton in (self._cjk, self._words, self._sound, self._syllables):
             automaton.make_automaton()
         self._allow_cjk.make_automaton()
@@ -97,16 +100,26 @@ class Matcher:
             # The normaliser reads a 1 between letters as i (sh1t); it stands for l as often
             # (c1own): the entry is also found with its l's read as i.
             _add_value(words, spaced.replace("l", "i"), (index, len(spaced), prefix))
+            _add_value(words, spaced.replace("u", "v"), (index, len(spaced), prefix))  # fvck: v for u
             return
         _add_value(self._allow_cjk if allow else self._cjk, compact, (index, len(compact), False))
         if not allow and ends_in_cue(compact):
             self._cue_entries.add(index)
-        if allow or entry.kind == "exact" or not normalize.has_cjk(compact):
-            return
+        if allow or not normalize.has_cjk(compact):
+            return  # an exact entry is heard by sound too, where ``exact_void`` lets it count
         syllables = _entry_syllables(compact)
         if syllables is not None and len(syllables) >= 2:
-            _add_value(self._sound, "".join(syllables), (index, len("".join(syllables)), False))
-            _add_value(self._syllables, "|" + "|".join(syllables) + "|", (index, len(syllables), False))
+            # A sound is held by one entry: an exact entry's only where no other has it, so
+            # =死妈 (a sound-alike counts only when called or sold) leaves si ma to 司马.
+            sound = ("".join(syllables), "|" + "|".join(syllables) + "|", index)
+            if entry.kind == "exact":
+                self._heard_last.append(sound)
+            else:
+                self._add_sound(*sound)
+
+    def _add_sound(self, joined: str, marked: str, index: int) -> None:
+        _add_value(self._sound, joined, (index, len(joined), False))
+        _add_value(self._syllables, marked, (index, marked.count("|") - 1, False))
 
     # -- finding --
 
@@ -145,7 +158,7 @@ class Matcher:
             void = (
                 self._allowed(self._allow_cjk, compact, start, stop)
                 or _alone(self._entries[index], compact, start, stop)
-                or _latin_runs_across(spaced, compact, start, stop)
+                or latin_runs_across(spaced, compact, start, stop)
                 or self.judge.crossed(
                     compact, start, stop, heads=True, entry=self._compact[index], **gaps(spaced, start, stop)
                 )
@@ -198,16 +211,8 @@ class Matcher:
             if not void and form == "spaced":
                 void = thing_named_en(spaced, start, end + 1, entry.rule, entry.own)
             detector = "initialism" if entry.kind == "initialism" else "ascii_word"
-            hits.append(
-                self._hit(
-                    index,
-                    "reversed" if form == "reversed" else detector,
-                    form,
-                    (start, end + 1),
-                    spaced,
-                    void,
-                )
-            )
+            detector = "reversed" if form == "reversed" else detector
+            hits.append(self._hit(index, detector, form, (start, end + 1), spaced, void))
         return hits
 
     def _by_other_reading(self, spaced: str, compact: str, seen: list[Hit]) -> list[Hit]:
@@ -270,7 +275,8 @@ class Matcher:
             or self._product_after(index, compact, start, stop)
             or self._thing(index, compact, start, stop)
         )
-        return void or sound_void(self.judge, self._compact[index], entry.own, spaced, compact, start, stop)
+        void = void or sound_void(self.judge, self._compact[index], entry.own, spaced, compact, start, stop)
+        return void or (exact_void(self.judge, compact, start, stop) if entry.kind == "exact" else "")
 
     def _reversed(self, spaced: str, compact: str) -> list[Hit]:
         backwards = compact[::-1]
@@ -337,23 +343,6 @@ def _alone(entry: Entry, compact: str, start: int, stop: int) -> str:
 
 def _counted(hits: list[Hit]) -> bool:
     return any(not h.void for h in hits)
-
-
-def _latin_runs_across(spaced: str, compact: str, start: int, stop: int) -> str:
-    """An entry that begins or ends with a Latin letter (加v, v信) inside a longer Latin
-    word written without a gap (加vip, tv信号): the word is vip or tv, not the entry's letter.
-    Letters followed by digits are an id (加vabc123) and still count."""
-    after = stop < len(compact) and compact[stop].isascii() and compact[stop].isalpha()
-    before = start > 0 and compact[start - 1].isascii() and compact[start - 1].isalpha()
-    if not (after and compact[stop - 1].isascii()) and not (before and compact[start].isascii()):
-        return ""
-    if after and compact[stop - 1].isascii() and not gap_inside(spaced, stop - 1, stop + 1):
-        run = re.match(r"[a-z0-9]*", compact[stop:])
-        if run and not any(c.isdigit() for c in run.group()):
-            return f"the Latin word it ends in runs on ({compact[stop - 1]}{run.group()})"
-    if before and compact[start].isascii() and not gap_inside(spaced, start - 1, start + 1):
-        return f"the Latin word it starts in runs on from before ({compact[start - 1]}{compact[start]})"
-    return ""
 
 
 def _add_value(automaton: ahocorasick.Automaton, key: str, value: tuple[int, int, bool]) -> None:

@@ -189,6 +189,8 @@ _ASTRAL_RE = re.compile("[\U0001f000-\U0010ffff]")  # the emoji block and above
 # Leet only inside words: the symbol or digit must touch a letter (so 666 and 1000 stay).
 # Gated (agent.shared.leads): the same matches, a position without a leet digit skipped at once.
 _LEET_RE = gated(r"(?<=[a-z])[013457@$]+|[013457@$]+(?=[a-z])")
+# A ! between two letters is an i (sh!t, b!tch); after a word it ends a sentence (wow!).
+_BANG_RE = re.compile(r"(?<=[a-z])!(?=[a-z])")
 _NONWORD_RE = re.compile(r"[\W_]+")
 # Pinyin with tone digits (sha3 bi1, xia4tou): the digits go when every part is a
 # syllable; a last syllable in the neutral tone has no digit.
@@ -260,6 +262,8 @@ def spaced_form(display: str) -> str:
         text = _TONE_DIGIT_RE.sub(_untone, text)
     if _LEET_RE.search(text):
         text = _LEET_RE.sub(_leet, text)
+    if "!" in text:
+        text = _BANG_RE.sub("i", text)
     if not text.isalnum():  # letters, digits and ideographs only (a name, 观众123): nothing to space
         text = _NONWORD_RE.sub(" ", text).strip()
     if _RUN3_RE.search(text):

@@ -161,7 +161,10 @@ class WordJudge:
                     return f"part of the place name {text[a:b]}"  # 尼玛县 is a county
                 continue  # a compound the match heads (色情网站 is one word): still the match
             if (not gap_before and a < start < b and not _particles(text[a:start], _DEGREE)) or (
-                not gap_after and a < stop < b and not _particles(text[stop:b], suffix)
+                not gap_after
+                and a < stop < b
+                and not _particles(text[stop:b], suffix)
+                and not _per(text, stop)
             ):
                 return f"the word {text[a:b]} crosses it"
         name = _next_to_name(text, tokens, start, stop)
@@ -358,6 +361,15 @@ def _next_to_name(text: str, tokens: tuple[tuple[int, int], ...], start: int, st
         if (b == start or a == stop) and text[a:b] in tags.name_parts:
             return text[min(a, start) : max(b, stop)]
     return ""
+
+
+def _per(text: str, stop: int) -> bool:
+    """A numeral after the match, then the match's last character again as its measure:
+    刷单|一单|十块 is a price per order, so 单一 is no word there."""
+    return text[stop : stop + 1] in _PER_NUMERALS and text[stop + 1 : stop + 2] == text[stop - 1]
+
+
+_PER_NUMERALS = frozenset("一两二三四五六七八九十每")
 
 
 def _particles(text: str, also: frozenset[str] = frozenset()) -> bool:
