@@ -6,9 +6,10 @@
 Tuning (the numbers in agent/knowledge/match.py were chosen on these): knowledge_tune.json
 and knowledge_heldout.json, questions to tests/data/knowledge_set.md. Held out (measured,
 never tuned on): knowledge_fresh_heldout.json, questions to knowledge_fresh.md, another
-streamer's file, written before any measurement. Every question is a paraphrase its file
-does not contain word for word, or a question the file cannot answer (unrelated, or a
-look-alike: 几点开播 / 几点下播, 多大 / 多高) that must get "don't know".
+streamer's file, written before any measurement. Round 7: knowledge_fresh2_dev.json (tuned on:
+``match.SUBJECT``) and knowledge_fresh2_heldout.json, to knowledge_fresh2.md.
+Every question is a paraphrase its file does not contain word for word, or a question the
+file cannot answer (unrelated, or a look-alike: 几点开播 / 几点下播, 多大 / 多高) that must get "don't know".
 A "false" answer is any answer other than the labelled one (a wrong entry, or any entry for
 a question the file cannot answer); "don't know" to an answerable question is a miss.
 
@@ -37,8 +38,15 @@ from agent.knowledge.match import COVER, DEFAULT_THRESHOLD, MARGIN, SURE, WEIGHT
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 Questions = list[tuple[str, str | None]]
-TUNING = (("knowledge_set.md", "knowledge_tune.json"), ("knowledge_set.md", "knowledge_heldout.json"))
-HELD_OUT = (("knowledge_fresh.md", "knowledge_fresh_heldout.json"),)
+TUNING = (
+    ("knowledge_set.md", "knowledge_tune.json"),
+    ("knowledge_set.md", "knowledge_heldout.json"),
+    ("knowledge_fresh2.md", "knowledge_fresh2_dev.json"),
+)
+HELD_OUT = (
+    ("knowledge_fresh.md", "knowledge_fresh_heldout.json"),
+    ("knowledge_fresh2.md", "knowledge_fresh2_heldout.json"),
+)
 NEAR = ("knowledge_nearmiss.md", "knowledge_nearmiss.json")
 
 

@@ -177,7 +177,13 @@ def test_the_demo_super_chat_is_still_answered(embed: Embed) -> None:
 def test_ask_answers_by_slot(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text(f'[knowledge]\nfiles = ["{SET.as_posix()}"]\n', encoding="utf-8")
-    for question, entry in (("今晚要播到几点呀", "几点下播"), ("主播几点起床", None), ("主播的麦是啥", None)):
+    # 主播的麦是啥 is labelled 用的什么麦克风 in knowledge_tune.json: "I don't know" until round 7's
+    # subjects (麦 / 麦克风 name the mic).
+    for question, entry in (
+        ("今晚要播到几点呀", "几点下播"),
+        ("主播几点起床", None),
+        ("主播的麦是啥", "用的什么麦克风"),
+    ):
         result = cohost("ask", "--config", str(config), question, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["entry"] == entry, (question, result.stdout)

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from agent.brain.fold_model import FoldModel, Side, side
 from agent.brain.fold_model import load as load_model
-from agent.shared.slots import Slots, answer_form, contrast, slots
+from agent.shared.slots import ATTRIBUTE, Slots, answer_form, contrast, slots, slots_index
 
 __all__ = [
     "Asks",
@@ -80,6 +80,7 @@ _PLAIN_WORDS = tuple(
         (r"叫什么名字|名字是什么|叫什么|是谁", "叫什么"),
         (r"npc|人物", "角色"),
         (r"进度", "打到"),
+        (r"初见|首次游玩", "第一次玩"),
         (r"回放|录播|录像|重播", "回放"),
         (r"学生党?|上学|读书|在读|大学生|读大学", "上学"),
         (r"单身狗", "单身"),
@@ -191,9 +192,12 @@ class Asks:
         return cls(found, side(found, answer_form(lowered), han, lowered, fold_form(text)))
 
     def vetoes(self, other: Asks) -> bool:
-        """The words alone say the two ask different things: the slots contrast, or one asks
-        whether and the other how long."""
-        return contrast(self.slots, other.slots) or _how_long_or_whether(self.side, other.side)
+        """The words alone say the two ask different things: the slots contrast, one asks
+        whether and the other how long, whether something has happened and what, or a
+        value (a price, an age) and which one."""
+        if contrast(self.slots, other.slots) or _how_long_or_whether(self.side, other.side):
+            return True
+        return _whether_or_what(self, other) or _whether_or_what(other, self) or _value_or_which(self, other)
 
     def penalty(self, other: Asks, model: FoldModel | None = None) -> float:
         """What comes off the pair's cosine: inf when ``vetoes``, else what
@@ -211,3 +215,36 @@ def _how_long_or_whether(a: Side, b: Side) -> bool:
     if {a.form, b.form} != {"yes-no", "wh"}:
         return False
     return "duration" in (a.wh if a.form == "wh" else b.wh)
+
+
+# A viewer asking whether a thing exists (有粉丝群了吗, 建群了没) asks for it, like 群号多少.
+_EXISTS = re.compile(r"有|建|开")
+# Values a "which" or "how many" question never asks for: 键盘啥轴 / 键盘多少钱, 电脑什么配置 /
+# 电脑多少钱, 鼠标dpi多少 / 鼠标多重.
+_VALUES = frozenset({"price", "age", "weight", "size"})
+_MOOD = slots_index("mood")
+_WHICH_OR_AMOUNT = frozenset({"which", "amount"})
+
+
+def _whether_or_what(a: Asks, b: Asks) -> bool:
+    """``a`` asks whether something has happened (吃了吗, 粉丝群满了没), ``b`` what or how
+    many (吃的什么, 群号多少): a yes or no is no answer to either. Not when ``a`` asks
+    whether a thing exists (有/建/开 X 了吗: it asks for the thing)."""
+    if a.side.form != "yes-no" or b.side.form != "wh" or "done" not in a.slots[_MOOD] - b.slots[_MOOD]:
+        return False
+    return bool(b.side.wh) and b.side.wh <= _WHICH_OR_AMOUNT and not _EXISTS.search(a.side.folded)
+
+
+def _value_or_which(a: Asks, b: Asks) -> bool:
+    """One asks a value (多少钱, 几岁, 多重, 多大), the other only which one or how many of
+    something that is no value (什么轴, 什么配置, 几hz, dpi多少): a price is no answer to a
+    model (``slots.unasked`` says the same of knowledge)."""
+    if a.side.form != "wh" or b.side.form != "wh":
+        return False
+    return any(
+        x.slots[ATTRIBUTE] & _VALUES
+        and not y.slots[ATTRIBUTE]
+        and y.side.wh
+        and y.side.wh <= _WHICH_OR_AMOUNT
+        for x, y in ((a, b), (b, a))
+    )

@@ -49,7 +49,11 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
         "stream_length",
         r"播多久|播几个小时|播多长|直播多长时间|播到很晚|\bhow long (?:are|will|do) you (?:stream|be on)",
     ),
-    ("schedule", r"每天都播|一周播几天|每周播|播几天|直播时间表|固定时间|\bschedule\b|\bstream every\b"),
+    (
+        "schedule",
+        r"每天都播|一周播几天|每周播|播几天|直播时间表|固定时间|(?:周|星期|礼拜)(?:几|[一二三四五六日天]?休息)|哪天|休息日|不播"
+        r"|\bschedule\b|\bstream every\b|\bdays? off\b",
+    ),
     ("vod", r"回放|录播|录像|重播|切片|\bvods?\b|\breplay\b|\brecording\b|\bhighlights?\b"),
     # the streamer
     ("age", rf"几岁|年龄|年纪|岁数|哪年出生|几几年|{_STREAMER}(?:今年)?多大|\bhow old\b|\bage\b"),
@@ -60,7 +64,7 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
         r"哪里人|哪的人|哪儿的人|老家|哪个省|是哪里的|是哪儿的|哪国人|家乡"
         r"|\bwhere (?:are|r) (?:you|u) from\b|\bhometown\b",
     ),
-    ("residence", r"住哪|住在|在哪个城市|现在在哪|\bwhere do you live\b|\blive in\b"),
+    ("residence", r"住哪|住在|在哪个城市|现在在哪|人在哪|坐标|\bwhere do (?:you|u) live\b|\blive in\b"),
     (
         "relationship",
         r"女朋友|男朋友|对象|单身|脱单|恋爱|结婚|老婆|老公|\b[gb]f\b|girlfriend|boyfriend|\bsingle\b|dating|married",
@@ -69,7 +73,8 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     ("job", r"工作|上班|全职|兼职|职业|做什么的|干什么的|\bjob\b|\bwork\b|full[- ]?time"),
     ("school", r"学生|上学|大学|读书|专业|毕业|\bstudent\b|\bschool\b|college|universit"),
     ("meal", r"吃饭|吃了|晚饭|午饭|早饭|吃的什么|吃什么|外卖|\bdinner\b|\blunch\b|\beat(?:en|ing)?\b"),
-    ("sleep", r"睡觉|睡了|熬夜|几点睡|失眠|休息|上床|\bsleep|\bbed\b"),
+    # 几点休息 is sleep, 周几休息 / 哪天休息 a day off (the schedule)
+    ("sleep", r"睡觉|睡了|熬夜|几点睡|失眠|(?<![几一二三四五六日天])休息|上床|\bsleep|\bbed\b"),
     ("dialect", r"口音|方言|哪里话|\baccent\b"),
     ("birthday", r"生日|几月几号出生|\bbirthday\b"),
     ("drink", r"喝的?什么|喝啥|在喝|饮料|\bdrink"),
@@ -93,7 +98,7 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     ("glasses", r"眼镜|近视|\bglasses\b"),
     ("clothes", r"衣服|外套|卫衣|裤子|鞋|\bshirt\b|hoodie|jacket|\bshoes\b"),
     ("stream_tech", r"推流|码率|obs|画质|清晰度|\bbitrate\b|\bquality\b"),
-    ("lag", r"卡(?!关|住了?关)|掉帧|延迟|\blag|\bping\b|\bfps\b|\bbuffer"),
+    ("lag", r"(?<![显信银门会饭])卡(?!关|住了?关|片|牌)|掉帧|延迟|\blag|\bping\b|\bfps\b|\bbuffer"),
     ("vpn", r"加速器|梯子|翻墙|\bvpn\b"),
     # the game being played
     (
@@ -108,7 +113,7 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     ("character", r"角色|英雄|人物|\bcharacters?\b|\bhero\b|\bmains?\b"),
     (
         "first_time",
-        r"第一次玩|第一次打|以前玩过|之前玩过|玩过这|新手"
+        r"第一次玩|第一次打|初见|(?:以前|之前)[玩打]过|[玩打]过这|新手"
         r"|\bfirst (?:time|playthrough)\b|\bblind\b|played (?:this|it) before",
     ),
     ("progress", r"第几关|打到哪|进度|几周目|第几章|\bchapter\b|\bhow far\b"),

@@ -37,6 +37,13 @@ right: 30 of 40 before and after) and the tuning sets above (right 71 -> 73 of 9
 2 -> 1). Held out: the near-miss set's other half, near misses answered 16 of 39 -> 1,
 paraphrases right 27 of 35 -> 25; ``knowledge_fresh_heldout.json`` right 43 -> 40 of 67,
 false 4 -> 1 of 101.
+
+Round 7 ranks by subject as well (``SUBJECT``, ``brain.subjects``): on
+``knowledge_fresh2_dev.json`` right 17 -> 25 of 25, false 1 -> 0 of 33; tuning sets right 73
+-> 80 of 91, false 1 -> 1; near-miss tuning half right 30 -> 37 of 40, false 1 -> 0. Held out:
+``knowledge_fresh2_heldout.json`` right 14 -> 17 of 25, false 0 -> 0 of 33; near-miss other
+half right 25 -> 30 of 35, false 1 -> 2 of 74; ``knowledge_fresh_heldout.json`` right 40 ->
+47 of 67, false 1 -> 3 of 101.
 """
 
 from __future__ import annotations
@@ -49,6 +56,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from agent.brain.asking import plain
+from agent.brain.subjects import subjects
 from agent.knowledge.entries import Entry
 from agent.knowledge.words import (
     MAX_QUESTION_CHARS,
@@ -101,6 +110,12 @@ COVER = 0.2
 # but worse on the held-out file (52 right of 67, 5 false of 101, against 43 and 2): words
 # the question shares with a look-alike entry (多大的房子 / 主播多大了) pull it over the line.
 WEIGHT = 0.0
+# What naming one subject adds to the meaning score (``brain.subjects``: 下播 / 关播 / when do
+# you end, 老家 / 哪里人 / where are you from), and what naming only others takes off it:
+# e5 scores a question in English against a Chinese entry low (what game is this bro /
+# 玩的什么游戏 0.38, where are you from / 主播是哪里人 0.32) and chat's words for one thing
+# too (家乡 / 哪里人). Chosen on knowledge_fresh2_dev.json with the tuning sets above.
+SUBJECT = 0.2
 _ASKED_CACHE = 512  # recent questions' embeddings kept (one embedding is milliseconds of CPU)
 
 log = logging.getLogger(__name__)
@@ -131,16 +146,18 @@ class Matcher:
         margin: float = MARGIN,
         cover: float = COVER,
         weight: float = WEIGHT,
+        subject: float = SUBJECT,
         strict: bool = True,
     ) -> None:
         self.threshold, self.sure, self.words_only = threshold, sure, words_only
-        self.margin, self.cover, self.weight = margin, cover, weight
+        self.margin, self.cover, self.weight, self.subject = margin, cover, weight, subject
         # Near misses (an entry's question about another thing or person) get "I don't
         # know": the question's attribute slot and objects must be the entry's (``objects``).
         self.strict = strict
         self._slots: list[tuple[frozenset[str], ...]] = []
         self._told: list[frozenset[str]] = []
         self._text: list[str] = []  # each entry's questions and answer, lowercased
+        self._subjects: list[frozenset[str]] = []  # what each entry's questions are about
         self._kinds: dict[str, frozenset[str]] = {}  # a name an answer gives -> what it names
         self._embed = embed
         self._vectors: dict[str, Vectors] = {}
@@ -163,6 +180,7 @@ class Matcher:
         # (主播是四川人吗 / 四川成都人).
         self._told = [w | content_words(e.answer) for w, e in zip(words, entries, strict=True)]
         self._slots = [entry_slots(e) for e in entries]
+        self._subjects = [frozenset().union(*(subjects(plain(p)) for p in e.phrasings)) for e in entries]
         self._text = [" ".join((*e.phrasings, e.answer)).lower() for e in entries]
         self._kinds = self._instances(entries)
         matrix = None
@@ -206,18 +224,21 @@ class Matcher:
 
     def weighed(self, question: str) -> list[tuple[Match, bool]]:
         """Every entry scored as ``match`` decides (meaning plus ``weight`` x the share of the
-        question's words it has; words alone without the model), best first, each with
+        question's words it has, plus or minus ``subject`` as the entry's questions name the
+        question's subjects or only others; words alone without the model), best first, each with
         whether it asks for another slot than the question, or none of the attribute it asks
         (then it can never answer)."""
         if not self._rows:
             return []  # nothing to weigh: no need to cut the question (jieba's tables load late)
         asks = asked(question)
         words = content_words(MENTION.sub("", question).strip())
+        about = subjects(plain(MENTION.sub("", question)))
         out = []
         for found in self.scores(question):
             index = self.entries.index(found.entry)
             if self.by_meaning:
                 score = found.score + self.weight * covered_share(words, self._told[index])
+                score += self.subject * _same_subject(about, self._subjects[index])
                 found = Match(found.entry, round(score, 4), found.phrasing, found.score)
             other = conflict(asks, self._slots[index]) or (self.strict and unasked(asks, self._slots[index]))
             out.append((found, other))
@@ -276,3 +297,14 @@ def entry_slots(entry: Entry) -> tuple[frozenset[str], ...]:
     """What an entry's questions ask for, together (an answer names no slot)."""
     each = [asked(p) for p in entry.phrasings]
     return tuple(frozenset().union(*family) for family in zip(*each, strict=True))
+
+
+def _same_subject(question: frozenset[str], entry: frozenset[str]) -> int:
+    """1 when the entry's questions name every subject of the question, -1 when both name
+    subjects and share none (主播几点睡觉 / 几点开播), else 0 (how old is ur cat names the
+    pet as well as the age: 主播多大了 does not)."""
+    if not question or not entry:
+        return 0
+    if question <= entry:
+        return 1
+    return 0 if question & entry else -1

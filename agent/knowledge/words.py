@@ -55,6 +55,8 @@ _ASKING = re.compile(r"^(?:什么|啥|哪个|哪|几)")
 # jieba's tags of words that name things, places and times: n* nouns, s place, t time, j
 # abbreviation, vn verbal noun (比赛, 活动), ng/an noun-like morphemes.
 _NOUNISH = ("n", "s", "t", "j", "vn", "an")
+# 星期一 / 礼拜一 / 周一: one weekday, three ways.
+_WEEKDAY = re.compile(r"星期|礼拜")
 
 _jieba_lock = threading.Lock()
 
@@ -139,6 +141,10 @@ def names(word: str, told: frozenset[str], text: str) -> bool:
     a word it is a kind of (耳麦 / 麦: a compound's head is its end, so not 鼠标垫 / 鼠标), or
     a synonym (关播 / 下播)."""
     if word in text or any(len(other) > 1 and word.endswith(other) for other in told):
+        return True
+    # A two-character compound whose head the entry has as a word (家猫 / 猫: 猫 is a word
+    # of 养的什么猫), and a weekday said another way (星期一 / 礼拜一 / 周一).
+    if (len(word) == 2 and word[1] in told) or _WEEKDAY.sub("周", word) in text:
         return True
     # Two parts it has (四川人 / 四川成都人), the first of two characters or more.
     if any(word[:cut] in text and word[cut:] in text for cut in range(2, len(word))):

@@ -37,17 +37,23 @@ __all__ = [
     "conflict",
     "contrast",
     "slots",
+    "slots_index",
     "unasked",
 ]
 
 Slots = tuple[frozenset[str], ...]
 
-# How to do it (怎么打, 打法, 攻略, 怎样才能长高), not 怎么输了 / 怎么不开 (why).
+# How to do it (怎么打, 打法, 攻略, 怎样才能长高), not 怎么输了 / 怎么不开 (why); where to
+# change a setting is how to change it (灵敏度在哪调 / 灵敏度怎么调).
 _METHOD = (
     r"(?:怎么|怎样|咋|如何)(?:样)?(?:才能)?(?:打|过|玩|弄|获得|拿到|加|入|买|下|设置|调|开通"
     r"|学|练|升|上分|长|提高|变|清|洗|保养)|打法|攻略|how (?:do i|to|can i|did you learn)"
+    r"|哪(?:里|儿)?(?:可以|能)?(?:调|设置|改)"
 )
-_PRICE = r"多少钱|价格|价钱|售价|几个钱|几块钱|多少米|贵不贵|价位|cost|price|how much(?!.*weigh)"
+_PRICE = (
+    r"多少钱|价格|价钱|售价|几个钱|几块钱|多少米|贵不贵|价位|(?:什么|啥)价|花了?多少(?!时间|小时|个|天|年|分钟)"
+    r"|cost|price|how much(?!.*weigh)"
+)
 _NAME = r"叫什么|叫啥|名字|\bname\b|\bcalled\b"
 # A setting's value (灵敏度开多少, 画质开的什么), not how to set it (怎么调).
 _SETTING = (
@@ -75,7 +81,7 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("height", r"身高|多高|个子|一米|几米|\btall\b|height"),
             ("weight", r"体重|多重|[几多少]斤|公斤|\bkg\b|weigh|heavy"),
-            ("age", r"年龄|几岁|多少岁|岁数|年纪|几几年|多大(?!内存)|\bold\b|\bage\b"),
+            ("age", r"年龄|几岁|多少岁|岁数|年纪|几几年|哪年(?:的|生|出生)|多大(?!内存)|\bold\b|\bage\b"),
             ("price", _PRICE),
             ("size", r"内存|多大|几个g|多少g|\bgb\b|\bsize\b"),
             ("name", _NAME),
@@ -119,7 +125,7 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "place",  # where from, where now, where been or going
         (
             ("origin", r"哪里人|哪的人|老家|(?<![过去])哪个省|哪个地方的|哪国人|\bfrom\b"),
-            ("home", r"住|定居|生活|现在在哪|人在哪|\blive\b"),
+            ("home", r"住|定居|生活|现在在哪|人在哪|坐标|\blive\b"),
             ("been", r"去过|\bbeen to\b|visited"),
             ("going", r"想去|要去|\bgoing\b|want to go"),
         ),
@@ -141,7 +147,12 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "event",  # what a time or duration belongs to
         (
-            ("start", r"开播|开始|开的|开不开|几点开|什么时候开|啥时候开|上线|start|\bbegin|go live"),
+            # 几点开的, not a setting's 灵敏度开的多少 / 画质开的什么
+            (
+                "start",
+                r"开播|开始|(?<![度质率量数位i])开的|开不开|几点开|什么时候开|啥时候开|上线"
+                r"|start|\bbegin|go live",
+            ),
             (
                 "end",
                 r"下播|关播|结束|截止|收工|下班|下线|几点下|什么时候下(?!一)|啥时候下(?!一)|播到"
@@ -205,6 +216,12 @@ _TABLE: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 )
 _COMPILED = tuple((name, tuple((v, re.compile(p)) for v, p in values)) for name, values in _TABLE)
 _INDEX = {name: i for i, (name, _values) in enumerate(_TABLE)}
+
+
+def slots_index(name: str) -> int:
+    """Where slot ``name`` ("mood", "tense" ...) is in what ``slots`` returns."""
+    return _INDEX[name]
+
 
 # Whose attribute: only compared when both texts ask for an attribute (主播多大 / 主播的猫多大,
 # 你叫什么 / 这个角色叫什么); 主播有对象吗 / 主播单身吗 name no attribute and are not compared.

@@ -67,11 +67,11 @@ FRAME = frozenset(
         )
     ).split()
 )
-# "The next one", "the last one", "the favourite one": another thing than the one being
-# played or sung now; and the other times jieba tags as places (f): 以前玩什么游戏 and
-# 最喜欢什么游戏 do not ask 这是什么游戏.
+# "The next one", "the last one", "after this one" (打完这个), "the favourite one": another
+# thing than the one being played or sung now; and the other times jieba tags as places (f):
+# 以前玩什么游戏 and 最喜欢什么游戏 do not ask 这是什么游戏.
 SEQUENCE = re.compile(
-    r"[上下]一?[个把局款部首次场]|下下|以前|之前|以后|之后|将来|从前"
+    r"[上下]一?[个把局款部首次场]|下下|以前|之前|以后|之后|将来|从前|[打玩播]完(?:这[个把局款部])?"
     r"|最(?:喜欢|爱|讨厌|擅长)"
 )
 

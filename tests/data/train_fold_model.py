@@ -2,8 +2,9 @@
 
 Labelled pairs come from the tuning paraphrase sets only (tests/data/paraphrases.json,
 paraphrases_tuning2.json, paraphrases_heldout.json, paraphrases_fresh3_dev.json,
-paraphrases_fresh4_dev.json and paraphrases_fresh5_dev.json): two texts of one cluster mean
-the same (1), two of different clusters or a look-alike ``apart`` pair do not (0). Pairs the
+paraphrases_fresh4_dev.json, paraphrases_fresh5_dev.json and paraphrases_fresh6_dev.json): two
+texts of one cluster mean the same (1), two of different clusters or a look-alike ``apart``
+pair do not (0). Pairs the
 rules veto (``Asks.vetoes``, minimal pairs) never fold and are left out, and so are pairs
 whose cosine is under ``NEAR`` (the model alone keeps them apart: they would only teach the
 line what is easy). Look-alike pairs count ``APART_WEIGHT`` times: they are the wrong folds that matter.
@@ -37,16 +38,19 @@ sys.path.insert(0, str(ROOT))
 from agent.brain.asking import Asks, fold_form, minimal_pair  # noqa: E402
 from agent.brain.fold_model import FEATURES, MODEL_PATH, FoldModel, features  # noqa: E402
 from agent.brain.meaning import DEFAULT_THRESHOLD, MeaningIndex  # noqa: E402
-from tests.support.paraphrases import DEV3, DEV4, DEV5, TUNING, folds, load_set  # noqa: E402
+from tests.support.paraphrases import DEV3, DEV4, DEV5, DEV6, TUNING, folds, load_set  # noqa: E402
 
-SETS = (*TUNING, DEV3, DEV4, DEV5)
+SETS = (*TUNING, DEV3, DEV4, DEV5, DEV6)
 NEAR = 0.2
 APART_WEIGHT = 10.0
 C = 1.0
 MAX_WRONG = 0.8
 # Round 6: at 0.15 the bias climbed to +0.10, where 8 of paraphrases_fresh3_dev.json's 20
 # look-alikes folded (5 at +0.04) for half a point of mean recall.
-MAX_APART = 0.08
+# Round 7: 0.08 let the bias climb to +0.06, where paraphrases_fresh3_dev.json's look-alikes
+# folding went 5 -> 6 and paraphrases_fresh6_dev.json's 0 -> 1 for half a point of mean recall
+# (and, seen only after, paraphrases_fresh3_heldout.json's 7 -> 9); 0.07 keeps +0.02.
+MAX_APART = 0.07
 BIASES = tuple(round(b, 2) for b in np.arange(-0.10, 0.101, 0.02))
 
 

@@ -5,11 +5,13 @@ for the contrast slots) and paraphrases_heldout.json (round 2's held-out set, tu
 round 3: the fold table in agent/brain/asking.py) and paraphrases_fresh3_dev.json (round 4:
 the learned pair decision, agent/brain/fold_model.py) and paraphrases_fresh4_dev.json (round 5:
 the subjects, agent/brain/subjects.py) and paraphrases_fresh5_dev.json (round 6: the facet,
-stance and tense slots, agent/shared/slots.py). Held out: paraphrases_heldout2.json,
+stance and tense slots, agent/shared/slots.py) and paraphrases_fresh6_dev.json (round 7: the
+whether-or-what and value-or-which vetoes, agent/brain/asking.py). Held out: paraphrases_heldout2.json,
 written in round 3 before any change to folding, scored once before and once after (and
 before and after round 4); paraphrases_fresh3_heldout.json, written in round 4 before any
 change, scored once before and once after; paraphrases_fresh4_heldout.json, likewise in
-round 5; paraphrases_fresh5_heldout.json, likewise in round 6."""
+round 5; paraphrases_fresh5_heldout.json, likewise in round 6; paraphrases_fresh6_heldout.json,
+likewise in round 7."""
 
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ DEV4 = PARAPHRASES.with_name("paraphrases_fresh4_dev.json")  # round 5: tuned on
 HELD_OUT4 = PARAPHRASES.with_name("paraphrases_fresh4_heldout.json")  # round 5: never tuned on
 DEV5 = PARAPHRASES.with_name("paraphrases_fresh5_dev.json")  # round 6: tuned on
 HELD_OUT5 = PARAPHRASES.with_name("paraphrases_fresh5_heldout.json")  # round 6: never tuned on
+DEV6 = PARAPHRASES.with_name("paraphrases_fresh6_dev.json")  # round 7: tuned on
+HELD_OUT6 = PARAPHRASES.with_name("paraphrases_fresh6_heldout.json")  # round 7: never tuned on
 TUNING = (PARAPHRASES, TUNING2, TUNING3)
 
 
