@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent.brain.flood import FloodControl, dup_key, near_duplicate
+from agent.brain.flood import FloodControl, dup_key, first_near_duplicate, near_duplicate
+from agent.brain.folding import Folding
 from agent.config import BrainConfig
 
 CORPUS = Path(__file__).parent / "data" / "moderation_corpus.jsonl"
@@ -43,6 +45,33 @@ def test_corpus_duplicate_groups_fold_and_stay_apart() -> None:
         if near_duplicate(a, b)
     ]
     assert not mixed, f"different messages folded together: {mixed}"
+
+
+def _first(fold: Callable[[str, str], bool], texts: list[str], new: str) -> int | None:
+    return next((i for i, text in enumerate(texts) if fold(text, new)), None)
+
+
+def test_the_first_near_duplicate_of_a_list_is_the_first_a_pair_test_finds() -> None:
+    rows = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+    probes = ["主播这个多少钱", "这个多少钱主播啊", "哈", "哈哈哈", "6", "", "主播!", "hi", "ok", *rows[::7]]
+    waiting = ["主播这个多少钱啊？", "hi", "", "哈", "主播唱首歌吧", "66", *rows[::5]]
+    for new in probes:
+        for texts in (waiting, waiting[::-1], waiting[:3], []):
+            assert first_near_duplicate(texts, new) == _first(near_duplicate, texts, new)
+            assert first_near_duplicate(texts, new, 60.0) == _first(
+                lambda a, b: near_duplicate(a, b, 60.0), texts, new
+            )
+
+
+def test_folding_finds_the_first_waiting_question_by_characters_or_by_meaning() -> None:
+    folding = Folding(BrainConfig(fold_by_meaning=False))
+    waiting = ["今天玩什么游戏", "主播几点下播", "主播这个多少钱", "几点下播呀"]
+    assert folding.first(waiting, "主播几点下播啊") == 1 == _first(folding, waiting, "主播几点下播啊")
+    # What the meaning model does once loaded: texts that mean the same share a group.
+    folding._groups.update({"什么时候下播": "g", "几点下播呀": "g", "今天玩什么游戏": "h"})
+    for new in ("什么时候下播", "主播几点下播啊", "玩什么", "今天玩什么游戏"):
+        assert folding.first(waiting, new) == _first(folding, waiting, new)
+    assert folding.first(waiting, "什么时候下播") == 3
 
 
 def test_dup_key_ignores_order_fillers_and_punctuation() -> None:

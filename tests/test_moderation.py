@@ -184,6 +184,38 @@ def test_normalisation_forms() -> None:
     assert segment_pinyin("hello") is None
 
 
+def test_without_own_words_no_other_reading_is_tried_and_none_would_count() -> None:
+    # Only the streamer's own words are read by a character's other reading (呱皮 ~ 瓜皮):
+    # with the built-in lexicon alone the matcher skips it, and trying it finds nothing more.
+    skipping = Moderator.from_config(BrainConfig(sentiment_model=False)).matcher
+    trying = Moderator.from_config(BrainConfig(sentiment_model=False)).matcher
+    trying._own = True  # what a lexicon with own words does
+    texts = ["那个呱皮又掉线了", "你个饭筒", "主播呱呱叫", *(row["text"] for row in _corpus())]
+    for text in texts:
+        f = forms(text)
+        assert skipping.find(f.spaced, f.compact, explain=True) == trying.find(
+            f.spaced, f.compact, explain=True
+        )
+
+
+def test_a_brief_verdict_says_only_why_a_message_was_dropped(moderator: Moderator) -> None:
+    dropped = [
+        "傻逼主播",
+        "加我微信 abc12345 私聊",
+        "主播是傻逼吗？",
+        "联系我 13800138000",
+        "傻逼 13800138000",
+    ]
+    kept = ["主播这个多少钱？", "hello there", "主播唱得太好听了，爱了爱了"]
+    assert all(moderator.check(text).tags for text in (dropped[0], dropped[2]))  # tags to leave out
+    for text in dropped:
+        full, brief = moderator.check(text), moderator.check(text, brief=True)
+        assert not full.kept
+        assert brief == Verdict(False, full.reason, full.rule, "", frozenset())
+    for text in kept:
+        assert moderator.check(text, brief=True) == moderator.check(text)
+
+
 def test_sentiment_model_scores_chinese_text() -> None:
     moderator = Moderator.from_config(BrainConfig(sentiment_model=True))
     assert moderator.model_status() in {"off", "loading", "ready"}  # from_config never waits for it

@@ -208,7 +208,8 @@ class Brain:
             reason = self.flood.check(event.uid or event.uname, event.text, now)
             if reason is not None:
                 return Filtered(of=event.type, reason=reason, uname=name, text=event.text)
-            verdict = self.moderator.check(event.text, use_model=self._spend_model_budget(now))
+            # Of a dropped message only why is read: the moderator need not work out the rest.
+            verdict = self.moderator.check(event.text, use_model=self._spend_model_budget(now), brief=True)
             if not verdict.kept:
                 return Filtered(
                     of=event.type, reason=verdict.reason, rule=verdict.rule, uname=name, text=event.text

@@ -21,12 +21,12 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from agent.brain import normalize
 from agent.config import BrainConfig
 
-__all__ = ["FloodControl", "dup_key", "near_duplicate"]
+__all__ = ["FloodControl", "dup_key", "first_near_duplicate", "near_duplicate"]
 
 # Particles and laughter that do not change what a message asks, and the ways of
 # addressing the streamer (主播这个多少钱 asks what 这个多少钱 asks).
@@ -71,6 +71,18 @@ def near_duplicate(a: str, b: str, threshold: float = 85.0) -> bool:
     """Whether two chat messages say the same thing: 主播这个多少钱 ~ 主播这个多少钱啊？
     ~ 这个多少钱主播. Pure; ``threshold`` is a rapidfuzz ratio (0-100) on ``dup_key``."""
     return _similar(dup_key(a), dup_key(b), threshold)
+
+
+def first_near_duplicate(texts: list[str], text: str, threshold: float = 85.0) -> int | None:
+    """The index of the first of ``texts`` that ``near_duplicate(t, text, threshold)`` holds
+    for, or None: the same answer, with one rapidfuzz call comparing all of them."""
+    key = dup_key(text)
+    keys = [dup_key(t) for t in texts]
+    found = [keys.index(key)] if key in keys else []  # the same key, however short
+    if len(key) >= 3:  # (``_similar``: shorter keys are only ever the same or different)
+        close = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=None)
+        found += [i for other, _, i in close if len(other) >= 3]
+    return min(found, default=None)
 
 
 @dataclass(slots=True)

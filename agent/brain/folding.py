@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from agent.brain.flood import near_duplicate
+from agent.brain.flood import first_near_duplicate, near_duplicate
 from agent.brain.meaning import MeaningIndex, MeaningUnavailable
 from agent.config import BrainConfig
 
@@ -85,6 +85,17 @@ class Folding:
             self._groups[text] = group
             if len(self._groups) > _GROUPS:
                 self._groups.popitem(last=False)
+
+    def first(self, waiting: list[str], new: str) -> int | None:
+        """The index of the first of ``waiting`` that ``new`` folds into (what calling this
+        object on each in turn finds; the characters of all compared at once), or None."""
+        found = first_near_duplicate(waiting, new)
+        group = self._groups.get(new)  # the meaning model's group, once it has grouped ``new``
+        if group is None:
+            return found
+        before = len(waiting) if found is None else found  # one that means the same, earlier?
+        same = (i for i in range(before) if self._groups.get(waiting[i], waiting[i]) == group)
+        return next(same, found)
 
     def __call__(self, waiting: str, new: str) -> bool:
         if near_duplicate(waiting, new):

@@ -72,11 +72,11 @@ class Matcher:
             self._add(entry)
         for joined, marked, index in self._heard_last:
             self._add_sound(joined, marked, index)
-        for automaton in (self._cjk, self._words, self._sound, self._syllables):
+        automata = (self._cjk, self._words, self._sound, self._syllables, self._allow_cjk, self._allow_words)
+        for automaton in automata:
             automaton.make_automaton()
-        self._allow_cjk.make_automaton()
-        self._allow_words.make_automaton()
         self._match_pinyin = match_pinyin
+        self._own = any(entry.own for entry in self._entries)  # the streamer's words: other readings
         self._pinyin = {**normalize.pinyin_table(), **_DIGIT_SOUNDS} if match_pinyin else {}
         judged = [c for c, e in zip(self._compact, self._entries, strict=True) if e.kind != "allow"]
         self.judge = WordJudge([c for c in judged if normalize.has_cjk(c)])
@@ -219,7 +219,7 @@ class Matcher:
         """A streamer's own word written with a rare character read by its other reading
         (呱皮: 呱 is read gū, and guā as in 瓜皮). A sentence uses such a character seldom,
         so its second reading brings in few look-alikes (not 了, 行, 还: common)."""
-        swaps = other_readings(self.judge, compact) if self._match_pinyin else {}
+        swaps = other_readings(self.judge, compact) if self._match_pinyin and self._own else {}
         if not swaps:
             return []
         done = {(h.order, h.start, h.stop) for h in seen if h.detector == "sound"}

@@ -123,23 +123,29 @@ class Moderator:
 
     # -- checking --
 
-    def check(self, text: str, *, use_model: bool = True) -> Verdict:
-        """``use_model=False`` skips the sentiment model (rule-based sentiment only)."""
+    def check(self, text: str, *, use_model: bool = True, brief: bool = False) -> Verdict:
+        """``use_model=False`` skips the sentiment model (rule-based sentiment only).
+        ``brief=True``: a dropped message's verdict says only why (``reason``, ``rule``), with
+        no text, tags or sentiment worked out (the brain reads nothing else of it)."""
         if len(text) > self._drop_over:
             display = normalize.display_form(text[: self._drop_over * 2], self._max_chars)
             return Verdict(False, "too_long", "", display, frozenset())
         forms = normalize.forms(text, self._max_chars)
         if not forms.display:
             return Verdict(False, "empty", "", "", frozenset())
+        hits = self.matcher.find(forms.spaced, forms.compact)
+        rule = hits[0].rule if hits else None
+        if rule is not None and brief:
+            return Verdict(False, "banned_word", rule, "", frozenset())
         shown, offered = forms.display, ""
         found = find_contacts(shown)
         if found:
             offered = next((h.kind for h in found if h.kind in _BLOCKING), "")
             if self._scrub:
                 shown = scrub(shown, found)
-        hits = self.matcher.find(forms.spaced, forms.compact)
-        rule = hits[0].rule if hits else None
         dropped = rule is not None or (bool(offered) and self._block_contact)
+        if dropped and brief:
+            return Verdict(False, "contact_solicit", offered, "", frozenset())
         tagged = self._tagger.tag(forms.display, forms.compact, use_model=use_model and not dropped)
         if rule is not None:
             return Verdict(False, "banned_word", rule, shown, tagged.tags, tagged.sentiment)

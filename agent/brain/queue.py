@@ -188,20 +188,35 @@ def fold_into(
     candidate as it was (None: nothing to fold into)."""
     start, stop = block(queue, RANK[kind])
     pending = queue.pending
-    if kind in FOLDED:  # the common case, a tight loop: most waiting messages do not fold
-        text = message.text
-        for i in range(start, stop):
-            waiting = pending[i]
-            if waiting.kind == kind and waiting.message is not None and fold(waiting.message.text, text):
-                # One more viewer asked: the question stays worth answering for longer.
-                expires = max(waiting.expires, now + patience(kind, cfg))
-                return _put(queue, i, replace(waiting, count=waiting.count + 1, expires=expires)), waiting
-        return queue, None
+    if kind in FOLDED:  # the common case: most waiting messages do not fold
+        waiting_at = [
+            (i, c.message.text)
+            for i in range(start, stop)
+            if (c := pending[i]).kind == kind and c.message is not None
+        ]
+        found = first_folded(fold, [text for _, text in waiting_at], message.text)
+        if found is None:
+            return queue, None
+        i = waiting_at[found][0]
+        waiting = pending[i]
+        # One more viewer asked: the question stays worth answering for longer.
+        expires = max(waiting.expires, now + patience(kind, cfg))
+        return _put(queue, i, replace(waiting, count=waiting.count + 1, expires=expires)), waiting
     for i in range(start, stop):
         merged = _merge(pending[i], kind, message, now, cfg)
         if merged is not None:
             return _put(queue, i, merged), pending[i]
     return queue, None
+
+
+def first_folded(fold: Fold, texts: list[str], new: str) -> int | None:
+    """The index of the first of ``texts`` that ``new`` folds into, or None. A fold that
+    compares a whole list at once (its ``first``: agent.brain.folding.Folding) is asked once."""
+    first = getattr(fold, "first", None)
+    if first is not None:
+        found: int | None = first(texts, new)
+        return found
+    return next((i for i, text in enumerate(texts) if fold(text, new)), None)
 
 
 def _put(queue: Queue, i: int, merged: Candidate) -> Queue:
