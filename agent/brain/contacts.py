@@ -1,8 +1,9 @@
 """Contact details and links in any text: chat, names, super chats, the bot's own sentences.
 
 ``find_contacts(text)`` returns every phone number, QQ / WeChat / group id offered with
-its cue word (加, 扣扣, 企鹅, V, 薇, 群, 电话, 私聊...), disguised digit run and link or
-domain, with spans into ``text`` itself, so a caller can scrub them in place.
+its cue word (加, 扣扣, 企鹅, V, 薇, 群, 电话, 私聊...; another platform's account: 抖音号,
+小红书, instagram, snapchat, whatsapp), disguised digit run and link or domain, with spans
+into ``text`` itself, so a caller can scrub them in place.
 
 Disguises are undone first by one length-preserving fold (``str.translate``, C speed):
 full-width and mathematical letters, circled and keycap digits (NFKC), Chinese digits
@@ -128,29 +129,51 @@ _CUE_WX = (
     r"|(?<![a-z])v(?![a-z])|薇|威|微|围"
 )
 _CUE_OTHER = r"群号?|电话|手机号?|tel|call|私聊|私信|联系方式|联系|tg|telegram|电报|line|号码|加"
-_GLUE = r"号码?|号|群|id|是|为|搜索?|加|我|私聊|一下|[: \x00\x01_@-]"
+# Other platforms' accounts (抖音号, 小红书, instagram, snapchat, whatsapp): weak cues, like 加 and
+# 群, since the apps are talked about (抖音上看到的, ins风, oh snap); only for numbers and ids,
+# not lexicon entries (``ends_in_cue``).
+_CUE_SOCIAL = (
+    r"抖音|(?<![a-z])dy(?=号)|快手|小红书|(?<!小)红书"
+    # ig only before its glue (ig: @x, ig号): ig alone is also a team (Invictus Gaming).
+    r"|(?<![a-z])ig(?=[ \x00\x01]{0,2}[:@]|号)"
+    r"|(?<![a-z])(?:ins|insta|instagram|snap|snapchat|whatsapp)(?![a-z])"
+)
+_GLUE_WORDS = r"(?<![a-z])(?:is|me|on)(?![a-z])"  # wechat id is ..., snap me: ..., on insta @...
+_GLUE = rf"号码?|号|群|id|是|为|搜索?|加|我|私聊|一下|{_GLUE_WORDS}|[: \x00\x01_@-]"
 _CUE = rf"(?:{_CUE_QQ}|{_CUE_WX}|{_CUE_OTHER})"
-_CUE_BEFORE_RE = re.compile(rf".*({_CUE}(?:{_GLUE}){{0,6}})$", re.DOTALL)
+_ANY_CUE = rf"(?:{_CUE}|{_CUE_SOCIAL})"
+_CUE_BEFORE_RE = re.compile(rf".*({_ANY_CUE}(?:{_GLUE}){{0,6}})$", re.DOTALL)
 # Every character a cue word can start with: a window holding none cannot end in a cue,
 # so the backtracking search above is skipped (most digit runs in chat have no cue).
-_CUE_STARTS = first_chars(_CUE)
+_CUE_STARTS = first_chars(_ANY_CUE)
 _CUE_END_RE = re.compile(rf"{_CUE}$")  # one more cue right before a cue: 扣扣, qq群
 _CUE_AFTER_RE = re.compile(rf"(?:{_SEP}|是|为|的|我)*(?:{_CUE_QQ}|{_CUE_WX}|群号?|电话)")
 _CUE_AFTER_STARTS = first_chars(_CUE_AFTER_RE.pattern)  # what a cue after a number starts with
 _NON_DIGIT_RE = re.compile(r"\D")
-# A WeChat-style id (a letter, then 5-19 letters/digits/_/-) right after a cue word.
+# A WeChat-style id (a letter, then 5-19 letters/digits/_/-; a handle may hold dots: lily.draws)
+# right after a cue word.
 _ID_AFTER_CUE_RE = gated(  # the same matches, a position no cue starts at skipped at once
-    rf"(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式|私聊|加)(?:{_GLUE}){{0,6}}"
-    r"([a-z][a-z0-9_-]{5,19})(?![a-z0-9_-])"
+    rf"(?:{_CUE_QQ}|{_CUE_WX}|{_CUE_SOCIAL}|tg|telegram|电报|line|联系方式|私聊|加)(?:{_GLUE}){{0,6}}"
+    r"([a-z](?:[a-z0-9_-]|\.(?=[a-z0-9_])){5,19})(?![a-z0-9_-])"
 )
 # An id dictated one character at a time after a cue, a few words between (有薇 直接搜
 # a b c 1 2 3, 微 信 号 m i a o 6 6 8): five or more single letters and digits, both kinds
-# (a b c d, q w e r and 1 2 3 are letters, keys and counting, not ids).
+# (a b c d, q w e r and 1 2 3 are letters, keys and counting, not ids). The rest of the cue may
+# be spelled apart too, each character on its own (微 信 号 ： a b c 6 6 8 8).
 _SPACED_ID_RE = gated(
-    rf"(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式|私聊|加)[^a-z0-9]{{0,6}}?"
+    rf"(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式|私聊|加)"
+    r"(?:[ \x00\x01]{1,2}[\u4e00-\u9fff](?=[ \x00\x01])){0,3}[^a-z0-9]{0,6}?"
     r"(?<![a-z0-9])([a-z0-9](?:[ \x00\x01]{1,2}[a-z0-9]){4,24})(?![a-z0-9])"
 )
+# A handle written with its @ after another platform's cue (ins @bob, telegram: @kiki): any length;
+# snap only with its colon ("oh snap @bob" greets a viewer).
+_HANDLE_RE = gated(
+    rf"(?:(?!snap(?![a-z:]))(?:{_CUE_SOCIAL})|tg|telegram|电报)"
+    r"[ \x00\x01:]{0,3}(?:id|号)?[ \x00\x01:]{0,3}@[a-z0-9_](?:[a-z0-9_]|\.(?=[a-z0-9_])){1,29}"
+)
 _STRONG_ID_CUE_RE = re.compile(rf"^(?:{_CUE_QQ}|{_CUE_WX}|tg|telegram|电报|line|联系方式)")
+_SOCIAL_CUE_RE = re.compile(_CUE_SOCIAL)
+_GLUE_WORDS_RE = re.compile(_GLUE_WORDS)
 
 _TLDS = re.findall(
     r"\w+",
@@ -227,6 +250,8 @@ def find_contacts(text: str, folded: str | None = None) -> list[ContactHit]:
         pos = cued.end() if _looks_like_id(folded, cued) else cued.start(1)
         if pos == cued.end():
             add(cued.start(), cued.end(), "contact_id")
+    for m in _HANDLE_RE.finditer(folded) if "@" in folded else ():
+        add(m.start(), m.end(), "contact_id")
     for m in _SPACED_ID_RE.finditer(folded):
         run = m.group(1)
         if any(c.isdigit() for c in run) and any(c.isalpha() for c in run):
@@ -258,7 +283,7 @@ def _number(text: str, folded: str, m: re.Match[str]) -> tuple[int, str] | None:
         return None
     if _is_phone(digits) or _is_phone(digits[::-1]):
         return m.start(), "phone"
-    if count <= 12:
+    if count <= 15:  # the longest phone number (E.164): a whatsapp +49 1512 3456789 too
         low = max(0, m.start() - 12)
         window = folded[low : m.start()]
         maybe = _CUE_STARTS is None or not _CUE_STARTS.isdisjoint(window)
@@ -299,10 +324,12 @@ def _looks_like_id(folded: str, m: re.Match[str]) -> bool:
     Bare letters a space after the cue are the app's own products and features (line
     friends, wechat moments, qq browser, 卫星 starlink), not an id."""
     ident = m.group(1)
-    if any(c.isdigit() or c == "_" for c in ident):
+    if any(c.isdigit() or c in "_." for c in ident):
         return True
-    cue = _STRONG_ID_CUE_RE.match(folded, m.start())
-    return cue is not None and bool(folded[cue.end() : m.start(1)].strip(" \x00"))
+    cue = _STRONG_ID_CUE_RE.match(folded, m.start()) or _SOCIAL_CUE_RE.match(folded, m.start())
+    # (An English glue word is no sign: "line is broken" names no account.)
+    between = _GLUE_WORDS_RE.sub("", folded[cue.end() : m.start(1)]) if cue is not None else ""
+    return bool(between.strip(" \x00"))
 
 
 # Words after a number or a cue that make it an offer, not an amount or an app's product:

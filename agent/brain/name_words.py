@@ -7,7 +7,9 @@ saythehostisfake): the word rules read "host is a liar", and ``SQUASHED_RE`` rea
 alone, so a claim with no separator at all is still found. ``abuse`` reads what word lists
 cannot hold: the streamer beside a pejorative or wrongdoing morpheme (猪头主播, 主播收黑钱),
 an insult initialism among digits (mmp123; ``split_digits`` lets the lexicon's ^ entries read
-nmsl666) and an authority's bracketed tag ([管理员]通知).
+nmsl666), an authority's bracketed tag ([管理员]通知), an order a thank-you would read out
+(叫主播爸爸, 夸我, praise me, say that...) and the room's staff claimed (直播间房管, 房管小助手,
+主播助理, channel moderator, TheRealStreamer, StreamerAltAcc).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 
 from agent.brain.normalize import Forms, forms, mirrors
+from agent.shared.leads import gated
 from agent.shared.screen import caseless
 
 __all__ = ["ABUSE_PATTERNS", "SQUASHED_RE", "abuse", "letters", "readings", "split_digits", "words_of"]
@@ -46,9 +49,8 @@ _WRONGDOING = (
     r"|跑路|塌房|白嫖|水军|炒作|蹭热度|摆烂|敷衍|双标|拜金|画饼|卖惨|装穷|刷(?:榜|量|票|粉|礼物|数据)|作弊|开挂|外挂|出轨|劈腿|嫖|赌|吸毒|造假|抄袭|逃税|漏税|洗钱"
     r"|撒谎|说谎|回扣|违法|犯法|犯罪|吃相|人设崩|(?:买|刷)(?:榜|粉|量|热搜|热度|关注|人气|数据))"
 )
-ABOUT_STREAMER_RE = re.compile(
-    rf"{_STREAMER}[^的]{{0,6}}?(?:{_PEJORATIVE}|{_WRONGDOING})|(?:{_PEJORATIVE}|{_WRONGDOING}).{{0,2}}?{_STREAMER}",
-    re.IGNORECASE,
+ABOUT_STREAMER_RE = gated(  # (read on the match form: lower case)
+    rf"{_STREAMER}[^的]{{0,6}}?(?:{_PEJORATIVE}|{_WRONGDOING})|(?:{_PEJORATIVE}|{_WRONGDOING}).{{0,2}}?{_STREAMER}"
 )
 # A bracketed tag holding an authority ([管理员]通知, 【官方】, 〖系统〗): a notice, not a name.
 _OPEN, _CLOSE, _INSIDE = r"[【\[〖〔「『（(<]", r"[】\]〗〕」』）)>]", r"[^】\]〗〕」』）)>]"
@@ -59,20 +61,78 @@ AUTHORITY_TAG_RE = re.compile(
 )
 # Insult initialisms the shipped lexicon lacks (its ``^`` entries, nmsl, cnm, sb..., are read
 # through ``split_digits``): a run of letters of its own, whatever digits stand beside it (mmp123).
-INITIALISM_RE = re.compile(
-    r"(?<![a-z])(?:mmp|wcnmd|wdnmd|cnmb|cnmd|nmlgb|qnmd|qnmlgb|mdzz|sjb|rnm|rnmb|nmd|dsb)(?![a-z])",
-    re.IGNORECASE,
+INITIALISM_RE = gated(  # (read lower case)
+    r"(?<![a-z])(?:mmp|wcnmd|wdnmd|cnmb|cnmd|nmlgb|qnmd|qnmlgb|mdzz|sjb|rnm|rnmb|nmd|dsb)(?![a-z])"
 )
-ABUSE_PATTERNS = (ABOUT_STREAMER_RE, AUTHORITY_TAG_RE, INITIALISM_RE)  # for the names' Screen
+# A name is read aloud inside a thank-you, so a name that tells someone what to call whom makes
+# the bot say it: a form of address of seniority or ownership (爸爸, 爹, 爷爷, 祖宗, 主人), after a
+# verb of calling with its object between (叫主播爸爸, 喊我一声爹, 叫我祖宗). A name after 叫我
+# (叫我小明就好) is only how to address the viewer.
+_SENIOR = (
+    r"(?:爸爸|老爸|爸比|爹地?|老爹|爷爷|爷(?![青们])|太爷|祖宗|祖师爷|主人|义父|干爹|老子|大爷|父亲|亲爹)"
+)
+CALL_ME_RE = gated(
+    rf"(?:叫|喊|称呼?|管)(?:我|俺|他|她|你|主播|播主|up主?|大家)?(?:叫|喊|为|做|作)?(?:一?声|一下|个)?{_SENIOR}"
+    # A junior address for someone else (叫主播儿子, 喊up主一声乖儿子): the same order, downwards.
+    r"|(?:叫|喊|称呼?|管)(?:他|她|你|主播|播主|up主?|大家)(?:叫|喊|为|做|作)?(?:一?声|一下|个)?乖?(?:儿子|孙子|孙贼|龟孙)"
+)
+# The same rank claimed: the viewer as the streamer's or the listener's elder (我是你爸爸, 你爹,
+# 主播的爷爷): read out, the bot calls the viewer that.
+SENIOR_CLAIM_RE = gated(rf"(?:^|是)(?:你|你们|主播|播主|up主?|大家)的?{_SENIOR}")
+# The bot told to exalt the viewer (夸我, 表扬我; praise me, worship me): a name cannot praise
+# itself, so it is an order to whoever reads it (没人夸我, said of oneself, is not).
+_EXALT_ME_ZH = gated(
+    r"(?<![没不别谁])(?<!没人)(?<!没有人)(?:夸|夸夸|表扬|赞美|吹捧|崇拜|膜拜|跪舔|奉承|服从|拜)我"
+)
+# In English words (a name's joined words read spaced: PraiseMeNow -> "praise me now"): the same
+# order, "call me" with a rank, and "say" with a clause to say (say that im cool, say the X,
+# say i am your king); "say cheese" and "tell me why" are not an order to repeat a claim.
+# (These rules read lower case: a name's match form, or its words lowered.)
+_ORDER_WORDS_EN = gated(
+    r"(?<![a-z])(?:praise|worship|obey|flatter|glorify|compliment|serve|simp\s+for|bow\s+to|kneel\s+to)\s+me(?![a-z])"
+    r"|(?<![a-z])call\s+me\s+(?:daddy|dad|father|master|king|queen|god|lord|boss|sir|your)(?![a-z])"
+    r"|^(?:(?:bot|ai|pls|please|now|chat)\s+)*(?:say|announce|repeat|shout)\s+"
+    r"(?:that|the|i|im|i'm|you|your|youre|you're|everyone|we|this|he|she|its|it's|streamer|host)(?![a-z])"
+)
+# The streamer's or the room's staff, claimed: a place or owner of the room and a staff role
+# (直播间房管, 主播助理, 频道管理员; channel moderator), a title on a title (房管小助手, 房管助理),
+# the streamer's other account (StreamerAltAcc). A role alone beside a personal name (管理员小王)
+# and what is only the streamer's (主播的猫, 主播的老粉) claim nothing.
+_STAFF_ROLE = r"(?:房管|场控|超管|管理员?(?!学)|小?助手|助理|客服|运营|经纪人|秘书|工作人员|团队|专员)"
+STAFF_CLAIM_RE = gated(
+    rf"(?:主播|播主|up主?|直播间|频道|房间|本房|本群)的?{_STAFF_ROLE}"
+    r"|(?:房管|场控|超管|管理员?)的?(?:小?助手|助理|本人|团队|专员|大大)"
+    # A role claimed genuine (TheRealStreamer, the_true_host, original_streamer; 真正的主播 is
+    # ``names._IMPOSTOR_RE``): RealMadridFan and the_true_north name no role.
+    r"|(?<![a-z])(?:the[\s_]*)?(?:real|true|actual|original)[\s_]*(?:streamer|host|mod|moderator|admin)s?(?![a-z])"
+    r"|(?<![a-z])(?:channel|stream|chat|room)[\s_]*(?:mods?|moderators?|admins?|staff|managers?|assistants?)(?![a-z])"
+    r"|(?<![a-z])(?:streamer|host)(?:'?s)?[\s_]*(?:alt|main|backup|second|2nd|other)?[\s_]*(?:acc|account|alt)s?(?![a-z])"
+)
+ABUSE_PATTERNS = (
+    ABOUT_STREAMER_RE,
+    AUTHORITY_TAG_RE,
+    INITIALISM_RE,
+    CALL_ME_RE,
+    SENIOR_CLAIM_RE,
+    _EXALT_ME_ZH,
+    _ORDER_WORDS_EN,
+    STAFF_CLAIM_RE,
+)  # for the names' Screen
 
 
 def abuse(name: str, compact: str) -> str:
-    """What ``name`` (display form; ``compact`` its match form) says that a name must not, by
-    the rules above: "claim" (an authority's tag), "insult" (an initialism insult, the
-    streamer abused or accused), or ""."""
-    if AUTHORITY_TAG_RE.search(name):
+    """What ``name`` (display form, or a name's joined words read spaced; ``compact`` its match
+    form) says that a name must not, by the rules above: "claim" (an authority's tag, the
+    room's staff), "order" (what to call whom, praise me, say that...), "insult" (an
+    initialism insult, the streamer abused or accused), or ""."""
+    lowered = name.lower()
+    if AUTHORITY_TAG_RE.search(name) or STAFF_CLAIM_RE.search(compact) or SENIOR_CLAIM_RE.search(compact):
         return "claim"
-    if INITIALISM_RE.search(name) or ABOUT_STREAMER_RE.search(compact):
+    if lowered != compact and STAFF_CLAIM_RE.search(lowered):
+        return "claim"
+    if CALL_ME_RE.search(compact) or _EXALT_ME_ZH.search(compact) or _ORDER_WORDS_EN.search(lowered):
+        return "order"
+    if INITIALISM_RE.search(lowered) or ABOUT_STREAMER_RE.search(compact):
         return "insult"
     return ""
 
