@@ -7,7 +7,8 @@ Tuning (the numbers in agent/knowledge/match.py were chosen on these): knowledge
 and knowledge_heldout.json, questions to tests/data/knowledge_set.md. Held out (measured,
 never tuned on): knowledge_fresh_heldout.json, questions to knowledge_fresh.md, another
 streamer's file, written before any measurement. Round 7: knowledge_fresh2_dev.json (tuned on:
-``match.SUBJECT``) and knowledge_fresh2_heldout.json, to knowledge_fresh2.md.
+``match.SUBJECT``) and knowledge_fresh2_heldout.json, to knowledge_fresh2.md (round 8 tuned on
+both halves). Round 8's held-out set: knowledge_fresh3_heldout.json, to knowledge_fresh3.md.
 Every question is a paraphrase its file does not contain word for word, or a question the
 file cannot answer (unrelated, or a look-alike: 几点开播 / 几点下播, 多大 / 多高) that must get "don't know".
 A "false" answer is any answer other than the labelled one (a wrong entry, or any entry for
@@ -46,6 +47,7 @@ TUNING = (
 HELD_OUT = (
     ("knowledge_fresh.md", "knowledge_fresh_heldout.json"),
     ("knowledge_fresh2.md", "knowledge_fresh2_heldout.json"),
+    ("knowledge_fresh3.md", "knowledge_fresh3_heldout.json"),
 )
 NEAR = ("knowledge_nearmiss.md", "knowledge_nearmiss.json")
 

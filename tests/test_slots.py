@@ -25,13 +25,19 @@ def test_the_shared_tables_import_neither_brain_nor_knowledge(module: str) -> No
 
 
 def test_knowledge_reads_its_families_from_the_one_table() -> None:
-    assert asked("今晚播到几点") == (frozenset({"when"}), frozenset({"end"}))
-    assert asked("主播多大了") == (frozenset({"age"}), frozenset())
-    assert asked("HOW TALL are you") == (frozenset({"height"}), frozenset())  # lowercased here
-    assert asked("这是什么游戏") == (frozenset(), frozenset())
+    assert asked("今晚播到几点") == (frozenset({"when"}), frozenset({"end"}), frozenset({"clock"}))
+    assert asked("主播多大了") == (frozenset({"age"}), frozenset(), frozenset())
+    assert asked("HOW TALL are you") == (frozenset({"height"}), frozenset(), frozenset())  # lowercased here
+    assert asked("这是什么游戏") == (frozenset(), frozenset(), frozenset())
     assert conflict(asked("几点开播"), asked("几点下播"))
     assert not conflict(asked("什么时候关播"), asked("几点下播"))
     assert unasked(asked("键盘多少钱"), asked("用的什么键盘"))
+    # A when's grain: the hour is no answer to the day of the week, nor the reverse; 什么时候
+    # names neither.
+    assert conflict(asked("主播几点休息"), asked("周几休息"))
+    assert conflict(asked("周几开播"), asked("几点开播"))
+    assert not conflict(asked("什么时候休息"), asked("哪天不播"))
+    assert not conflict(asked("星期一播不播"), asked("周几休息"))  # names a day, asks none
     # Folding reads more slots of the same table: the thing, the place, the tense...
     assert contrast(slots(plain("麦克风什么牌子")), slots(plain("键盘是啥牌子的")))
     assert agree(slots(plain("麦克风什么牌子")), slots(plain("求麦克风型号")))

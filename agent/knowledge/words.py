@@ -23,6 +23,7 @@ from agent.shared.synonyms import FRAME, NOW, SEQUENCE, tags
 __all__ = [
     "MAX_QUESTION_CHARS",
     "MENTION",
+    "STREAM",
     "content_words",
     "covered_share",
     "names",
@@ -38,8 +39,9 @@ _STOPWORDS = frozenset(
         (
             "什么 啥 神马 怎么 咋 怎么样 怎样 如何 为什么 为啥 哪 哪里 哪儿 哪个 哪些 谁 几 多少 多 吗 呢 吧",
             "啊 呀 嘛 哦 哈 了 的 得 地 着 过 是 不是 有 有没有 没有 没 能 能不能 可以 会 要 想 请问 问 问问",
-            "求 知道 主播 播主 up 小助手 助手 你 我 他 她 它 你们 我们 大家 这 那 这个 那个 这是 那是 这里",
-            "一下 一个 现在 今天 还 在 和 跟 与 也 都 就 又 呗 么 吖 诶 嗯 喔 给 用 the a an is are was do",
+            "求 知道 主播 播主 zb up 小助手 助手 你 我 他 她 它 你们 我们 大家 这 那 这个 那个 这是 那是",
+            "这里 一下 一个 现在 今天 还 在 和 跟 与 也 都 就 又 呗 么 吖 诶 嗯 喔 给 用",
+            "the a an is are was do",
             "does did you your i me my what which who how when where why can could will would to of in on",
             "for it this that please",
         )
@@ -57,6 +59,13 @@ _ASKING = re.compile(r"^(?:什么|啥|哪个|哪|几)")
 _NOUNISH = ("n", "s", "t", "j", "vn", "an")
 # 星期一 / 礼拜一 / 周一: one weekday, three ways.
 _WEEKDAY = re.compile(r"星期|礼拜")
+# A one-character noun made fond: 咪 after it (猫咪) or said twice (狗狗, 猫猫). Not 子 or 儿:
+# 儿子, 房子 and 妹子 are words of their own.
+_FOND = re.compile(r"(.)(?:咪|\1)")
+
+# The stream itself: every entry of the streamer's file is about it, so naming it makes no
+# question about something an entry does not name (周一有直播吗 asks what 周几休息 answers).
+STREAM = frozenset({"直播"})
 
 _jieba_lock = threading.Lock()
 
@@ -131,7 +140,7 @@ def _pieces(word: str) -> list[str]:
 
 
 def _is_object(word: str, tag: str) -> bool:
-    if not word or word in NOW or word in FRAME or word in _STOPWORDS:
+    if not word or word in NOW or word in FRAME or word in _STOPWORDS or word in STREAM:
         return False
     return tag.startswith(_NOUNISH)
 
@@ -145,6 +154,10 @@ def names(word: str, told: frozenset[str], text: str) -> bool:
     # A two-character compound whose head the entry has as a word (家猫 / 猫: 猫 is a word
     # of 养的什么猫), and a weekday said another way (星期一 / 礼拜一 / 周一).
     if (len(word) == 2 and word[1] in told) or _WEEKDAY.sub("周", word) in text:
+        return True
+    # A word said fondly (猫咪, 狗狗) names what its first character, a word of the entry, does:
+    # 猫咪名字叫啥 asks what 猫叫什么名字 answers.
+    if _FOND.fullmatch(word) and word[0] in told:
         return True
     # Two parts it has (四川人 / 四川成都人), the first of two characters or more.
     if any(word[:cut] in text and word[cut:] in text for cut in range(2, len(word))):

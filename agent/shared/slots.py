@@ -11,7 +11,8 @@ be the same question (``contrast``): the meaning index refuses to fold them.
 
 Knowledge matching reads a narrower view of the same table (``asked``): the kind of answer
 and attribute a question wants (when, how long, how old, how tall, how heavy, how much, who,
-why) and which end of the stream it is about (start / end). A question and an entry that
+why), which end of the stream it is about (start / end), and the grain of a when (the hour or
+the day of the week: ``_GRAIN``). A question and an entry that
 each name one of these and share none ask different things (``conflict``); a question asking
 for an attribute no phrasing of the entry asks is not answered by it (``unasked``).
 
@@ -314,6 +315,14 @@ _FAMILIES = (
     ),
     (("event", frozenset({"start", "end"})),),
 )
+# Which grain of time a "when" asks: the hour (几点, what time) or the day of the week (周几,
+# 哪天, which day). 主播几点休息 is not answered by 周几休息 (每周一休息), nor 周几开播 by
+# 几点开播; 什么时候 names neither and is answered by both. Knowledge's view only: folding
+# reads the kind slot, and 几点 / 周几 there are one value.
+_GRAIN = (
+    ("clock", re.compile(r"几点|几时(?!候)|what time|\bwhat hour")),
+    ("weekday", re.compile(r"[周星期礼拜]几|哪一?天|\bwhich days?\b|\bwhat days?\b")),
+)
 # The family whose values an entry must ask to answer a question asking one (a price is no
 # answer to 什么键盘, an age none to 什么星座): how much, how old, when... of a thing.
 _ATTRIBUTES = 0
@@ -323,10 +332,12 @@ Asked = tuple[frozenset[str], ...]
 @lru_cache(maxsize=8192)
 def asked(text: str) -> Asked:
     """For each knowledge family, the values ``text`` asks for (lowercased here)."""
-    found = slots(text.lower())
-    return tuple(
+    lowered = text.lower()
+    found = slots(lowered)
+    families = tuple(
         frozenset().union(*(found[_INDEX[name]] & values for name, values in family)) for family in _FAMILIES
     )
+    return (*families, frozenset(grain for grain, rule in _GRAIN if rule.search(lowered)))
 
 
 def conflict(question: Asked, entry: Asked) -> bool:

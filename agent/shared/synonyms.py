@@ -45,7 +45,8 @@ _SYNONYMS = (
     "房管 管理 mod moderator",
     "规矩 规则 禁言 不能说 rules",
     "点歌 唱歌 sing",
-    "一起 带粉 水友 组队 开黑 上分 play with",
+    "一起 带粉 水友 组队 开黑 上分 联机 连麦 play with",
+    "前期 开局 开荒 初期 早期 刚开始 early game",
 )
 # Time words that name no other time than the one an entry speaks of (the streamer's present
 # and habits): 今晚播到几点 asks what 几点下播 answers, 明天玩什么游戏 does not ask 这是什么游戏.
