@@ -24,8 +24,8 @@ for every match by characters:
   as itself (毒品交易, 赌博网站). The built-in animal insults also head dictionary nouns
   (杂种优势, 杂种狗) when no "you" comes before them;
 * a noun handled as a thing: after a verb that feeds, cuts, peels, buys or herds (喂|畜生,
-  剁|了|半个|猪头, 削|瓜皮, 赶着|畜生) or before one that puts it somewhere (饭桶|放在,
-  猪头|放进) or holds what it was filled with (饭桶|装|的|米), or made of a material
+  剁|了|半个|猪头, 削|瓜皮, 赶着|畜生, 养|畜生) or before one that puts it somewhere (饭桶|放在,
+  猪头|放进, 畜生|都|赶回) or holds what it was filled with (饭桶|装|的|米), or made of a material
   (不锈钢|饭桶);
 * a streamer's word that ends in a verb of giving (白给), with a thing given: counted after
   it (白给|了|我们|一筐|桃子), described by it (白给|的|装备, 白给|的|东西) or its subject,
@@ -70,16 +70,16 @@ _BODY_STATES = frozenset(
 # After a word, these make it a verb with its aspect (水军|刷屏|了), not a noun modified.
 _ASPECTS = frozenset("了着过")
 # Verbs done to an animal, food or an object, never to a person insulted: 喂畜生, 削瓜皮.
-_HANDLING = frozenset(
-    {"喂", "剁", "切", "削", "剥", "宰", "洗", "扔", "倒", "买", "卖", "搬", "拎", "端", "捡", "赶", "牵"}
-)
+_HANDLING = frozenset("喂养剁切削剥宰洗扔倒买卖搬拎端捡赶牵")
 # What a thing is made of, right before it: 不锈钢|饭桶, 塑料|猪头 (a mask). A person is not.
 _MATERIAL_ENDS = frozenset("钢铁铝铜锡木竹瓷")
 _MATERIALS = frozenset({"塑料", "陶瓷", "玻璃", "木头", "石头", "橡胶", "硅胶"})
 # Verbs that put a thing somewhere, with where it goes: 饭桶|放在桌上, 猪头|放进锅里, 废物|扔掉
 # (not 猪头放屁: a verb alone says something of a person too).
-_PUTTING = frozenset("放摆扔倒装")
-_TO_A_PLACE = frozenset("在进到入掉满")
+_PUTTING = frozenset("放摆扔倒装赶")
+_TO_A_PLACE = frozenset("在进到入掉满回")
+# Adverbs between a thing and what is done with it: 把畜生|都|赶回圈里.
+_ALL = frozenset({"都", "全", "全都", "也"})
 
 
 def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int, own: bool) -> str:
@@ -193,6 +193,8 @@ def _handled(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: i
     if before and before[-1] in _HANDLING:
         return f"{before[-1]}…{text[start:stop]}: a thing handled"
     after = words[at + 1] if at + 1 < len(words) and tokens[at][1] == stop else ""
+    if after in _ALL and at + 2 < len(words):
+        at, after = at + 1, words[at + 2]
     if after[:1] in _PUTTING and after[1:2] in _TO_A_PLACE:
         return f"{text[start:stop]}{after}: a thing put somewhere"
     held = words[at + 2] if after in _PUTTING and at + 2 < len(words) else ""

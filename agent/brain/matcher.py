@@ -12,7 +12,8 @@ marked ``$`` counts only as the whole message (你全家$); a reversed match cou
 reads better backwards; an entry ending in a Latin letter does not count inside a
 longer Latin word (加vip); an entry that ends in a contact cue (加微信, 加qq) does not count
 before a noun that names the app's product (加qq|飞车); an entry that names a thing where it
-stands (饭桶|里, 马戏团|的|小丑: ``agent.brain.literal``) does not count.
+stands (饭桶|里, 马戏团|的|小丑: ``agent.brain.literal``) or is used in its plain sense
+(阿杰他妈的电话, don't kill yourself over it: ``agent.brain.senses``) does not count.
 ``find(..., explain=True)`` also returns the candidates that did not count, each with why,
 for ``cohost moderate --explain``.
 """
@@ -31,6 +32,7 @@ from agent.brain.by_sound import exact_void, gaps, latin_runs_across, other_read
 from agent.brain.contacts import ID_NOUNS, ends_in_cue
 from agent.brain.lexicon import Entry
 from agent.brain.literal import thing_in_context, thing_named, thing_named_en
+from agent.brain.senses import plain_sense_en, plain_sense_zh
 from agent.brain.words import WINDOW, WordJudge
 
 __all__ = ["Hit", "Matcher"]
@@ -189,7 +191,10 @@ class Matcher:
         low = max(0, start - WINDOW)
         window = compact[low : stop + WINDOW]
         own = self._entries[index].own
-        found = thing_named(window, self.judge.tokens(window), start - low, stop - low, own)
+        tokens = self.judge.tokens(window)
+        found = thing_named(window, tokens, start - low, stop - low, own)
+        rule = self._entries[index].rule
+        found = found or plain_sense_zh(rule, window, tokens, start - low, stop - low, compact)
         return found or thing_in_context(compact, start, stop, own)
 
     def _by_words(self, spaced: str, form: str) -> list[Hit]:
@@ -210,6 +215,7 @@ class Matcher:
             void = self._allowed(self._allow_words, spaced, start, end + 1)
             if not void and form == "spaced":
                 void = thing_named_en(spaced, start, end + 1, entry.rule, entry.own)
+                void = void or plain_sense_en(spaced, start, end + 1, entry.rule)
             detector = "initialism" if entry.kind == "initialism" else "ascii_word"
             detector = "reversed" if form == "reversed" else detector
             hits.append(self._hit(index, detector, form, (start, end + 1), spaced, void))

@@ -1,0 +1,154 @@
+"""When a banned entry is used in its plain, literal sense, not as abuse or a lure.
+
+Some entries are ordinary phrases too; ``agent.brain.matcher`` asks here about a match of
+one of them only, and only where the words around it make the other sense plain:
+
+* 他妈的 as "his mother's": a person before it owns the mother (我表哥|他妈的|工作,
+  阿杰|他妈的|电话) and a noun follows as what she has (not a time word: jieba tags 生日
+  one); or a kinship noun follows it (他妈的|男朋友). The curse stands before a verb,
+  an adjective or a target (主播他妈的会不会玩, 他妈的垃圾游戏), and never after "you" or
+  the streamer;
+* 上分下分 as ranked points won and lost: a word of ranked play in the message (排位, 段位,
+  赛季) and no word of money, payment or contact (微信上分下分, 秒到账: a gambling agent);
+* 加微信 asked as a feature: right after 怎么/如何 (游戏里怎么加微信好友), with no digits
+  and no reward in the message (an offer gives an id or a prize: 怎么加微信好友领红包);
+* 兼职日结 asked of a job someone has: "you" owns the job (你那个|兼职日结, 你在奶茶店的
+  |兼职日结) and a question particle right after it ends the message (吗); not 你想兼职日结吗 (a pitch);
+* English (``plain_sense_en``): "kill yourself" and "kys" right after a negation (don't,
+  never, no need to): advice, not an order; "why don't you kill yourself" keeps "you"
+  between them. An initialism in a message with words of its other sense, not said of someone
+  (you, is, 你, 主播, 是个 before it; 主播 after it): sb beside a sneaker line (nike sb
+  dunk), tmd beside the jaw joint in an English message (Chinese chat uses tmd as the curse).
+
+Families with no such signal are left alone: 稳赚不赔 is an idiom that a joke and a
+pitch share word for word (卖柠檬水稳赚不赔 / 跟我买彩票稳赚不赔), and 畜生 said of
+animals is ``agent.brain.literal``'s.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.brain.word_classes import tagged
+
+__all__ = ["plain_sense_en", "plain_sense_zh"]
+
+_YOU_ZH = ("你", "您", "主播")
+# Relatives a mother has: 他妈的|男朋友 reads only as "his mother's boyfriend".
+_KIN = frozenset(
+    {"男朋友", "女朋友", "老公", "老婆", "丈夫", "妻子", "同事", "闺蜜", "姐姐", "妹妹", "哥哥",
+     "弟弟", "爸爸", "父亲", "母亲", "外婆", "奶奶", "舅舅", "姨妈", "亲戚", "邻居"}
+)  # fmt: skip
+# Words of ranked play: 上分 and 下分 are rank points there, credits in a gambling ad.
+_RANKED = ("排位", "段位", "赛季", "上星", "掉星", "天梯", "连跪", "连胜", "晋级", "保级", "匹配")
+# Words of money, payment or contact that make 上分下分 a gambling agent's offer.
+_MONEY = ("微信", "qq", "到账", "充值", "代", "客服", "平台", "元", "块", "钱", "群", "v", "找我", "私")
+# Rewards that make a how-question about adding a WeChat friend a lure: 怎么加微信好友领红包.
+_REWARDS = ("领", "送", "福利", "红包", "赚", "钱", "免费")
+_HOW = ("怎么", "如何", "怎样")
+# The heads of nicknames (阿杰, 小明, 老王): jieba splits them, the name is one owner.
+_NICKNAME_HEADS = frozenset("阿小老")
+# Verbs of wanting and seeking: 你想|兼职日结吗 is a pitch, not a question about a job.
+_WANTING = ("想", "要", "找")
+_QUESTION_ENDS = frozenset("吗么嘛")
+
+
+def plain_sense_zh(
+    rule: str, text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int, whole: str
+) -> str:
+    """Why the match ``text[start:stop]`` of entry ``rule`` is used in its plain sense (""
+    when it may be abuse or a lure). ``tokens``: jieba's words of ``text`` (a window of
+    the message's compact form ``whole``)."""
+    if rule == "他妈的":
+        return _kinship(text, tokens, start, stop)
+    if rule == "上分下分":
+        ranked = next((w for w in _RANKED if w in whole), "")
+        if ranked and not any(m in whole for m in _MONEY):
+            return f"{rule} with {ranked}: ranked points"
+    elif rule == "加微信" and text[:start].endswith(_HOW) and not any(c.isdigit() for c in whole):
+        if not any(w in whole for w in _REWARDS):
+            return f"{text[:start][-2:]}{rule}: asks how the feature works"
+    elif (
+        rule == "兼职日结"
+        and text[stop : stop + 1] in _QUESTION_ENDS
+        and whole.endswith(text[start : stop + 1])
+    ):
+        owner = next((text[a:b] for a, b in tokens if b == start), "")
+        said = text[:start]
+        if owner in ("的", "那个", "这个") and "你" in said and not any(w in said for w in _WANTING):
+            return f"你…{owner}{rule}{text[stop]}: asks about someone's own job"
+    return ""
+
+
+def _kinship(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
+    """Why 他妈的 means "his mother's" here ("" when it may be the curse)."""
+    if any(y in text[:start] for y in _YOU_ZH):
+        return ""
+    after = next((text[a:b] for a, b in tokens if a == stop), "")
+    if after in _KIN:
+        return f"他妈的{after}: a relative of his mother"
+    before = [text[a:b] for a, b in tokens if b <= start][-2:]
+    words = tagged()
+    owner = before[-1] if before else ""
+    person = owner in words.persons or (owner in words.nouns and owner not in words.owners)
+    if len(before) == 2 and len(owner) == 1 and before[0] in _NICKNAME_HEADS:
+        owner, person = before[0] + owner, True  # 阿杰, 小明, 老王: a nickname
+    if len(owner) >= 2 and person and _owned(after):
+        return f"{owner}他妈的{after}: a person's mother and what she has"
+    return ""
+
+
+def _owned(word: str) -> bool:
+    """A noun a mother may have (电话, 店, 工作): a dictionary word of two or more
+    characters that is no verb, adverb, time or adjective (the curse stands before those:
+    队友他妈的|操作, 他妈的|又)."""
+    words = tagged()
+    if word in words.nouns or word in words.things:
+        return True
+    return len(word) >= 2 and word not in words.predicates and word not in words.adjectives
+
+
+_WORD_RE = re.compile(r"[a-z]+")
+# A negation right before an order turns it into advice: don't / do not / never / no need to.
+_NEGATIONS = (["don", "t"], ["dont"], ["do", "not"], ["never"], ["no", "need", "to"])
+_SELF_HARM = frozenset({"kill yourself", "kys"})
+# Words of an initialism's other sense in a message: a sneaker line, the jaw joint.
+_OTHER_SENSES = {
+    "sb": frozenset(
+        {"nike", "dunk", "dunks", "jordan", "sneaker", "sneakers", "skate", "耐克", "球鞋", "联名"}
+        | {"配色", "滑板"}
+    ),
+    "tmd": frozenset({"jaw", "joint", "dentist", "tmj", "disorder", "clicks", "clicking"}),
+}  # fmt: skip
+# Before an initialism these say it of someone: 你是sb, you are tmd, 主播sb.
+_SAID_OF = frozenset({"you", "u", "ur", "is", "are", "so", "such", "streamer"})
+# Anywhere before it, or right after it, these say it of someone: 你就是个sb, sb主播.
+_SAID_OF_ZH = ("你", "您", "主播", "是", "个")
+# Chinese chat uses these letters as a curse's initials (tmd = 他妈的): their other sense
+# is an English one, plain only in a message with no Chinese in it.
+_ENGLISH_ONLY = frozenset({"tmd"})
+
+
+def plain_sense_en(spaced: str, start: int, stop: int, rule: str) -> str:
+    """Why the English or initialism match ``spaced[start:stop]`` of entry ``rule`` is used
+    in its plain sense ("" when it may be an attack)."""
+    before = _WORD_RE.findall(spaced[:start])
+    if rule in _SELF_HARM:
+        for negation in _NEGATIONS:
+            said = before[-len(negation) :] == negation and "why" not in before[-len(negation) - 2 :]
+            if said:
+                return f"{' '.join(negation)} {rule}: advice, not an order"
+        return ""
+    senses = _OTHER_SENSES.get(rule)
+    if not senses or (rule in _ENGLISH_ONLY and any("\u4e00" <= c <= "\u9fff" for c in spaced)):
+        return ""
+    if (before and before[-1] in _SAID_OF) or any(w in spaced[:start] for w in _SAID_OF_ZH):
+        return ""
+    if spaced[stop:].lstrip().startswith(_SAID_OF_ZH) or _WORD_RE.findall(spaced[stop:])[:1] in (
+        ["you"],
+        ["streamer"],
+    ):
+        return ""
+    words = set(_WORD_RE.findall(spaced)) | {w for w in senses if not w.isascii() and w in spaced}
+    found = sorted(senses & words)
+    return f"{rule} with {found[0]}: another sense of the letters" if found else ""
