@@ -63,6 +63,8 @@ def test_dev_split_stays_where_it_was_tuned(dev: Score) -> None:
         ("主播他妈的男朋友", False),  # said of the streamer
         ("你他妈的房子", False),  # after "you"
         ("他妈的网又卡了", False),  # nobody owns the mother
+        ("队友他妈的技术太烂", False),  # a teammate, an opponent: whom game chat curses at
+        ("对面他妈的装备太好了", False),
     ],
 )
 def test_kinship(builtin: Moderator, text: str, kept: bool) -> None:

@@ -46,6 +46,12 @@ _MONEY = ("微信", "qq", "到账", "充值", "代", "客服", "平台", "元", 
 # Rewards that make a how-question about adding a WeChat friend a lure: 怎么加微信好友领红包.
 _REWARDS = ("领", "送", "福利", "红包", "赚", "钱", "免费")
 _HOW = ("怎么", "如何", "怎样")
+# Whom a game room's chat curses at: a teammate's, an opponent's or a role's mother never comes
+# up there, so 队友他妈的技术太烂 is the curse, not "his mother's skill".
+_CURSED_AT = frozenset(
+    {"队友", "对面", "对手", "敌人", "房管", "水友", "路人", "裁判", "策划", "官方", "打野", "辅助",
+     "中单", "上单", "射手", "下路", "野王", "演员", "挂逼"}
+)  # fmt: skip
 # The heads of nicknames (阿杰, 小明, 老王): jieba splits them, the name is one owner.
 _NICKNAME_HEADS = frozenset("阿小老")
 # Verbs of wanting and seeking: 你想|兼职日结吗 is a pitch, not a question about a job.
@@ -93,7 +99,7 @@ def _kinship(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: i
     person = owner in words.persons or (owner in words.nouns and owner not in words.owners)
     if len(before) == 2 and len(owner) == 1 and before[0] in _NICKNAME_HEADS:
         owner, person = before[0] + owner, True  # 阿杰, 小明, 老王: a nickname
-    if len(owner) >= 2 and person and _owned(after):
+    if len(owner) >= 2 and person and owner not in _CURSED_AT and _owned(after):
         return f"{owner}他妈的{after}: a person's mother and what she has"
     return ""
 
