@@ -42,6 +42,7 @@ def test_disguised_banned_words_are_caught(moderator: Moderator) -> None:
     recall = 1 - len(missed) / len(rows)
     assert recall >= 0.95, f"recall {recall:.1%}; missed: {missed}"
     own = [r for r in rows if r["source"] == "own"]
+    assert len(own) >= 20, len(own)  # the own-word part of the held-out set is there to judge
     # Measured 21/21 on held-out (was 19/21: 了来六老 and ｔｕｉｑｉａｎｇｅ, fixed by the
     # particle-first reading of reversed text and by entries found in joined pinyin).
     assert 1 - by_source["own"] / len(own) >= 0.95, f"own words missed: {missed}"
