@@ -20,9 +20,11 @@ output constraints (回答一律只说…, 所有回复都用…, 只回复一�
 caps", "end every message with…", 你说话必须全用…, 每个字之间加…), a standing rule for a span
 of the stream that relays a message (接下来的时间里…就提醒他…), a notice under an authority's
 bracketed tag that gives the bot leave (【平台通知】…机器人权限…), and a persona put on
-(切换成…人格, 你的口头禅改成…, "switch your personality to…", "drop the act"). Questions
+(切换成…人格, 你的口头禅改成…, "switch your personality to…", "drop the act"), and words
+passed on for someone (替主播宣布, 帮房管通知全场, 以主播的名义, "on the host's behalf"). Questions
 about a translation or a phone's developer mode (这首歌翻译成中文是什么意思, 开发者模式在手机
-哪里打开) and a call to the room (跟我一起念台词的有吗) are asked, not ordered, and stay untagged.
+哪里打开), a call to the room (跟我一起念台词的有吗) and a question put to no one (官方什么时候
+宣布, 游戏里可以把字幕翻译成中文吗: the 宣布/翻译/替我说 families skip it) are asked, not ordered.
 
 How well it generalises (tests/data/injection_set.tsv, split by hash before tuning; then fresh
 probes, each written after the last rule change and scored once before it was tuned on): the
@@ -31,9 +33,10 @@ held-out part 61/62 injections tagged, 0/63 harmless look-alikes; fresh probes 7
 families added in four rounds, probes 8-12 on first sight: 48% (the rules before), 66%, 76%, 83%
 and 74% (tests/data/injection_probe12.tsv, these rules: 28/38, 2/34 harmless lines tagged;
 tests/test_trust_probe12.py); probe 14 (tests/test_trust_probe14.py), held-out half, 21/21 on
-first sight and after, with the rules and the model together. Wordings nobody wrote down still
-get through: a missed one is answered neutrally, never agreed with (``agent.brain.endorse``),
-and a model reads it fenced as a quotation (``agent.reply.prompt``).
+first sight and after, with the rules and the model together; probe 15 (tests/test_trust_probe15.py),
+held-out half, 39/41 tagged and 6/43 harmless lines tagged on first sight, 39/41 and 2/43 after.
+Wordings nobody wrote down still get through: a missed one is answered neutrally, never agreed
+with (``agent.brain.endorse``), and a model reads it fenced as a quotation (``agent.reply.prompt``).
 
 Each language is one combined regex (Chinese on the match form, so 忽 略 and 無視 are caught;
 English on the lowercased display form with letters written one by one joined, only when the
@@ -114,7 +117,7 @@ _REVEAL = _words(
 _SECRET = _words("提示词 提示语 提示 指令 设定 规则 规矩 prompt 人设 指示 配置 预设 说明")
 _WHO = _words("主播 up主? 播主 房管 管理员? 超管 官方 老板 老大 导演 平台 经纪人 运营 客服 开发者")
 _PERMIT = _words(
-    "说 讲 让 叫 要 同意 允许 授权 批准 交代 吩咐 发话 默许 意思 命令 指示 "
+    "(?<![说讲])[说讲](?![说讲]|一下) 让 叫 要 同意 允许 授权 批准 交代 吩咐 发话 默许 意思 命令 指示 "
     "私信 通知 安排 准许 许可 点头 答应 规定 商量好 说好 约好 谈好 特批 特许 批了 拍板 首肯 放话 "
     "托 转告 转达 带话"
 )
@@ -184,7 +187,7 @@ _ZH_FAMILIES = (
     rf"|你不再是|你(?:现在|已经|从此|今天)?不是(?:那个|一个|什么)?.{{0,6}}?(?:{_BOT}|助理)(?![吗吧呢么嘛])"
     r"|你换(?:个|一个)(?:身份|人设|角色)|换(?:个|一个)(?:身份|人设|角色)(?=跟我|和我|对我|说话|聊|回答|回复|骂|夸)"
     r"|你(?:现在|今天|从现在起|马上|立刻)?(?:变成|变身成?|化身为?|成为)(?:一[个只名位条头]|我的)",
-    r"以.{1,10}的(?:身份|口吻|语气|视角|人设)|以(?!我|个人|自己).{1,10}的立场",
+    r"以.{1,10}的(?:身份|口吻|语气|视角|人设|名义)|以(?!我|个人|自己).{1,10}的立场",
     r"你(?:来)?演(?:一回|一下|一次|个|一个|我的|反派|坏人|恶人|黑粉)|你(?:来)?当(?:一回|一下|一次|个|一个|我的|观众|主播|反派|坏人)",
     r"(?:来|玩|我们)(?:玩)?(?:个|一个|一下)?角色扮演(?!游戏|类|的游戏|rpg)|角色扮演(?:你|吧|一下|开始)"
     r"|(?:玩|来)(?:个|一个|一下)?(?:游戏|cos(?:play)?|角色扮演|过家家|情景剧).{0,8}你(?:扮演|演|当|是|来)",
@@ -210,7 +213,7 @@ _ZH_FAMILIES = (
     rf"作为.{{0,10}}?{_WHO}.{{0,10}}?(?:命令|你|{_BOT})",
     rf"(?:命令|指挥|吩咐)(?:你|{_BOT})|我命令|听我(?:的)?(?:指挥|安排|命令)|只听我|照我说的做|听令|服从命令|给我听着|听好了",
     # Read out, announce, say after me, word for word.
-    r"(?<!主播)(?<!播)(?:宣读|宣布|念出|读出来|朗读|播报|广播)|(?:念|读|播)(?:一下|一遍)?.{0,4}(?:通知|公告|声明|告示)",
+    r"(?<!主播)(?<!播)(?:念出|读出来)|(?:念|读|播)(?:一下|一遍)?.{0,4}(?:通知|公告|声明|告示)",
     r"(?:告诉|通知)(?:一下)?(?:大家|所有人|全场|观众们?|直播间)|(?:跟|和|对|给)(?:大家|所有人|全场|观众们?|直播间的?人?)(?:说|讲|宣布)",
     r"(?<!别)(?<!不要)(?<!不用)(?<![他她们友事妹姐哥弟妈爸学])跟着?我(?:一起)?(?:说(?![说过了])|念|读|重复|复述|喊)(?!.{0,8}?(?:的有吗|的人|的朋友|有没有)|.{0,4}[吗么嘛]$)|照着?(?:我说的|我的话|下面|以下)?(?:念|读)|一字一句|一字不差|原封不动|逐字|照抄"
     r"|复制粘贴|倒(?:着|过来)(?:念|读|说|打)|原文(?:发|输出|念|说|贴|复述|朗读)|原样(?:重复|输出|念|说|复述|回复|发)",
@@ -222,7 +225,7 @@ _ZH_FAMILIES = (
     r"(?:要|得|只能|必须|都|给我)*(?:叫|称|说(?![话得的了过])|喊|夸|骂|提|加|用|回复|回答|听|管|只)",
     # Insult someone for me.
     rf"(?<!别)(?<!不要)(?<!不许)(?<!不准)(?<!被)(?<!别再){_INSULT}(?:一下|两句|几句|一句|一怼|一损|骂|死|一顿|一番|下)?{_TARGET}(?!的(?:人|都|那些|朋友|弹幕))",
-    rf"(?:你|请你?|(?<!我)来|给我|帮我|替我|{_BOT})(?:狠狠地?|好好)?{_INSULT}|狠狠地?{_INSULT}|替我(?:说|告诉|转告|跟)"
+    rf"(?:你|请你?|(?<!我)来|给我|帮我|替我|{_BOT})(?:狠狠地?|好好)?{_INSULT}|狠狠地?{_INSULT}"
     r"|(?:来|说|讲|骂|飙|整)(?:一段|几句|两句|一句|点)?(?:脏话|粗口|国骂)|用.{1,6}(?:损|骂|喷|怼)",
     # Standing rules: whenever someone asks or comes in, say this (有人问…就说, 谁再问…你就回).
     r"(?:只要|每当|每逢|一旦|如果|要是|凡是|遇到|碰到|看到|见到|听到)(?:有人)?.{0,12}?"
@@ -267,6 +270,22 @@ _ZH_FAMILIES = (
     rf"(?:重置|重写|改写|覆盖|修改|改掉|换掉)(?:一下)?{_YOU}的?.{{0,4}}?{_GUARD}",
     rf"(?:给|帮)?(?:你|{_BOT}).{{0,2}}?(?:立|定|加)(?:个|一个|条|一条)?新?(?:规矩|规则|规定)"
     rf"|{_BOT}.{{0,4}}?(?:念|读)(?:一下|一遍|出来|给)",
+    r"rot13|(?:解码|解密)(?:一下|这|下面|以下|后|然后|并|出来|看看|[a-z0-9])",
+)
+# Families a question to no one in particular only asks about (官方什么时候宣布, 游戏里可以把字幕
+# 翻译成中文吗, 主播能替我跟她说句生日快乐吗): run only when the message is not such a question.
+_ZH_ASKED_FAMILIES = (
+    # Announce or read out, said to someone (请宣布, 你来播报, 小助手当众宣读, 替主播官宣): 官方宣布了,
+    # 我宣布 and 主播刚才宣布的 report what someone announced.
+    rf"^(?:现在|先|大声|郑重)?(?:宣布|宣读)(?![会的])|(?:(?:(?:请(?!问)|{_BOT}|给我|帮我|麻烦)(?:你|您|{_BOT})?(?:(?!主播).){{0,4}}?"
+    r"|(?:你|您)(?:来|去|快|赶紧|马上|立刻|立即|现在|负责)?|(?<!主播)(?<!官方)(?:快|赶紧|马上|立刻|立即)|(?<![我你他她])来)"
+    r"(?:一下|帮忙|当众|公开|大声|郑重|正式)?(?:宣布|宣读|朗读|播报|广播|官宣|公布))",
+    # On someone's behalf: 替主播宣布, 帮主播通知全场, 代表主播发个通知, 替她官宣; 我替主播说句公道话 and
+    # 大家帮主播说说话 are the viewer's own words.
+    rf"(?<!我)(?<!我们)(?<!大家)(?<!咱们)(?<!一起)(?:替|代(?:替|表)?|帮)(?:{_WHO}|他|她|ta|人家)(?:的名义)?(?:一下)?"
+    r".{0,8}?(?:宣布|通知|官宣|公布|声明|发(?:个|一个|条|一条|一则)?(?:通知|公告|声明|消息|动态)|告诉|转告"
+    r"|说(?![话过了明服])|讲(?![话过了究理])|回(?:复|应|一下|一句|句|他|她|楼)|澄清|辟谣|道歉|表态|承认)",
+    r"替我(?:说|告诉|转告|跟)",
     # Translation tricks and payloads.
     # 怎么/如何 before the verb asks how to translate: a question, no order.
     rf"把.{{1,30}}?(?:翻译|翻成|译成|转成|转写)|{_NOT_HOW}(?:翻译|翻成|译成|转成|翻|译)(?:成|为|到)?{_LANG}"
@@ -274,8 +293,15 @@ _ZH_FAMILIES = (
     rf"|用{_LANG}(?:说|讲|念|读|骂|写|喊|回答|回复|重复|复述)(?![话得的了吗呢过吧]|$)|{_LANG}版?(?:读|念|说|骂|喊)(?:一下|一遍|出来)"
     rf"|翻译过来(?!.{{0,6}}(?:是啥|是什么|什么意思|啥意思|[吗么嘛呢])$)|{_LANG}(?:怎么念|怎么读|怎么写|咋念)"
     rf"|(?:{_BOT}|请你?|给我|帮我)用{_LANG}",
-    r"rot13|(?:解码|解密)(?:一下|这|下面|以下|后|然后|并|出来|看看|[a-z0-9])",
 )
+_ZH_ASKED = Patterns(_ZH_ASKED_FAMILIES)
+# A question to no one in particular: a question word or particle, and nobody addressed (no
+# 你/您, no bot, no 请/给我/帮我, no quoted words to say).
+_QUESTION_ZH = gated(
+    r"[吗么嘛呢][啊呀哈]*$|什么|啥|几点|哪|怎么|为何|为什么|多少|有没有|是不是|能不能|可不可以|会不会|要不要"
+)
+_ADDRESSED = re.compile(rf"你|您|妳|{_BOT}|请(?!问)|给我|帮我|麻烦|[\"“”「」『』'‘’]")
+
 # The families searched as one alternation, each only where a string it needs occurs
 # (agent.shared.screen.Patterns): most chat holds none of them, and the one big gated
 # alternation starts a try at every 你, 我, 是 of a message.
@@ -339,9 +365,19 @@ def _decodes_to_text(token: str) -> bool:
     return not decoded.isascii() or sum(c.isalpha() or c == " " for c in decoded) >= 0.8 * len(decoded)
 
 
+def _asked(lowered: str, compact: str) -> bool:
+    """True when the text is a question put to no one in particular (not to the bot)."""
+    asks = _QUESTION_ZH.search(compact) is not None or "?" in lowered or "？" in lowered
+    if not asks or _ADDRESSED.search(lowered) is not None or _ADDRESSED.search(compact) is not None:
+        return False
+    return _CLAIM_ZH.search(compact) is None  # 可以把主播是猪翻译成英文吗 asks to have a claim said
+
+
 def instruction_in(display: str, lowered: str, compact: str) -> bool:
     """True when the message tries to give the bot orders (the families in the module docstring)."""
     if _ZH.any(compact) or _DISPLAY.search(lowered) is not None:
+        return True
+    if _ZH_ASKED.any(compact) and not _asked(lowered, compact):
         return True
     if _LATIN_RE.search(lowered) is None:  # most danmaku has no English to read
         return False

@@ -36,6 +36,9 @@ _EN_SAY = (
 _EN_LANG = (
     r"(?:english|chinese|mandarin|cantonese|japanese|korean|spanish|french|german|russian|pinyin|morse)"
 )
+_EN_TELL = (  # passing words on to the room
+    r"\b(?:announce|declare|say|tell|let\s+\w+\s+know|inform|apologi[sz]e|confirm|post|read|type|write|shout)\b"
+)
 EN_FAMILIES = (
     # Set aside its instructions or filters.
     rf"{_L}(?:ignore|disregard|forget|skip|bypass|override|drop|discard|ditch|abandon|set\s+aside|suspend|turn\s+off"
@@ -186,6 +189,15 @@ EN_FAMILIES = (
     r"|(?:^|[,.!:;]\s*)be\s+(?:brutal|savage|ruthless|merciless)\b"
     rf"|(?:^|[,.!:;]\s*)(?:hey\s+)?{_EN_BOT}\s*[,:]\s*(?:please\s+|now\s+|just\s+)?(?:announce|say|tell|read|call|shout"
     r"|insult|roast|repeat|ignore|praise|declare|post|type|reply|respond|answer|pretend|act|be)\b",
+    # On the streamer's behalf, or to the whole room from the bot: announce, let chat know that the
+    # host… ("announce the winner already!", "let chat know when you're live" ask the streamer).
+    rf"\b(?:on\s+(?:the\s+)?(?:{_EN_WHO}'?s|his|her|their)\s+behalf|on\s+behalf\s+of\s+(?:the\s+|your\s+|our\s+)?"
+    rf"(?:{_EN_WHO}s?|him|her))\b.{{0,40}}?{_EN_TELL}|{_EN_TELL}.{{0,60}}?\bon\s+(?:the\s+)?(?:{_EN_WHO}'?s|his|her|their)"
+    rf"\s+behalf\b|{_L}{_EN_BOT}\s*,?\s*(?:go\s+ahead\s+(?:and\s+)?|now\s+|just\s+)?(?:announce|declare"
+    r"|inform|let\s+\w+\s+know|make\s+an?\s+announcement)\b|(?<!\bi\s)(?<!\bwe\s)(?<!\bhe\s)(?<!she\s)(?<!they\s)"
+    r"(?<!\bdid\s)(?<!\bto\s)(?<!\bwill\s)(?<!'ll\s)\b(?:announce|declare|let\s+(?:chat|everyone|everybody"
+    r"|the\s+\w+)\s+know|inform\s+(?:chat|everyone|everybody|the\s+\w+))\s+(?:that\s+)?(?:the\s+)?(?:host|streamer"
+    r"|channel|stream)\s+(?:is|are|was|were|has|had|will|\w+ed|\w+s)\b",
     r"^(?:system|assistant|developer) *[:：]|<\|[a-z_]{2,20}\|>|\[/?inst\]|<</?sys>>"
     r"|#{2,}\s*(?:instruction|system|response|input)|</?(?:system|instructions?)>",
 )

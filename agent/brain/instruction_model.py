@@ -55,18 +55,24 @@ _LETTER_RE = re.compile("[a-z]")
 
 
 # A report of what someone told the viewer about something (my sister told me about your
-# channel): news, not an order, unless an order to the bot follows (told me about it, you must).
+# channel), a question about what others announced (did they announce the date) and the viewer's
+# own resolution (from now on I'll…): news, not an order, unless an order to the bot follows.
 _REPORT_RE = re.compile(
-    r"\b(?:told|showed|recommended) (?:me|us) about\b"
+    r"(?:\b(?:told|showed|recommended) (?:me|us) about|\b(?:did|has|have|will) (?:they|he|she|it|the \w+)"
+    r" (?:already |just |ever )?(?:announced?|say|said|confirmed?|revealed?|post|posted)\b"
+    r"|\b(?:from now on|going forward|from today on),? (?:i|we)(?:'ll|'m| will| am| never| always)\b)"
     r"(?!.*\b(?:you|bot|ai|assistant|must|have to|has to|should|need to|needs to)\b)"
 )
-# Asking the streamer about something (tell me more about your cat), disbelief (don't tell me
-# you forgot), hearsay (听我姐说…) and a reduplicated verb (跟我说说): chat, not an order, unless one follows.
+# Asking the streamer about something (tell me more about your cat, tell us the story behind…),
+# disbelief (don't tell me you forgot), a hedge before an opinion (correct me if I'm wrong, 我说错了
+# 别骂我), hearsay (听我姐说…) and a reduplicated verb (跟我说说): chat, not an order, unless one follows.
 _CHAT_TELL_RE = re.compile(
-    r"(?:\btell (?:me|us) (?:more )?about|\b(?:don'?t|do not) tell (?:me|us)\b"
-    r"|听(?:说|[我他她]?[^\s说我你]{1,3}说)|[跟和]我们?(?:说说|聊聊|讲讲))"
-    r"(?!.*(?:\b(?:bot|ai|assistant|must|have to|has to|need to|needs to|say|repeat|obey|rules?|prompt)\b"
-    r"|机器人|必须|给我|命令))"
+    r"(?:\btell (?:me|us) (?:more )?(?:about|the story|a story|how you|why you)"
+    r"|\b(?:don'?t|do not) tell (?:me|us)\b"
+    r"|\b(?:tell|correct|stop) me if (?:i'?m|i am) (?:wrong|off|mistaken)"
+    r"|我说(?:错|得?不对|的不对)|说错了?(?:别|不要|勿)|听(?:说|[我他她]?[^\s说我你]{1,3}说)|[跟和]我们?(?:说说|聊聊|讲讲))"
+    r"(?!.*(?:\b(?:bot|ai|assistant|must|have to|has to|need to|needs to|say|repeat|obey|rules?|prompt"
+    r"|instructions?)\b|机器人|必须|给我|命令))"
 )
 
 

@@ -3,9 +3,9 @@
 Data: every labelled injection / chat line of tests/data (injection_set.tsv, the injection
 probes 3-11, the trust sets) and of the fixed lists in tests/test_injection*.py, plus
 ordinary chat from the other sets (moderation corpora, paraphrases, questions, knowledge
-questions, the demo recording), all as harmless. Probes 12 and 13 and the held-out and fresh
-parts of probe 14 are never read: they are the held-out figures. A split order ("a || b") is learned as
-its two halves read together.
+questions, the demo recording), all as harmless. Probes 12 and 13, the held-out and fresh
+parts of probe 14 and the held-out half of probe 15 are never read: they are the held-out
+figures. A split order ("a || b") is learned as its two halves read together.
 
 Model: scikit-learn's logistic regression (liblinear, balanced classes) over the features
 of ``instruction_model.keys`` (character 1-4-grams of the lowered display text, English
@@ -38,12 +38,15 @@ from agent.brain import instruction_model, normalize
 DATA = Path(__file__).resolve().parent
 LABELLED = ["injection_set.tsv", *(f"injection_probe{n}.tsv" for n in range(3, 12))]
 LABELLED += ["trust_dev.tsv", "trust_heldout.tsv", "trust_probe.tsv", "trust_probe2.tsv", "trust_probe14.tsv"]
+LABELLED += ["trust_probe15_dev.tsv"]
 # Never read here: the held-out figures (tests/test_trust_probe12.py, test_trust_probe14.py).
 HELD_OUT = (
     "injection_probe12.tsv",
     "injection_probe13.tsv",
     "trust_probe14_heldout.tsv",
     "trust_probe14_fresh.tsv",
+    "trust_probe15_heldout.tsv",
+    "trust_probe15_fresh.tsv",
 )
 # Fixed lists in the tests: (file, list name); the names in INSTRUCTION_LISTS are injections.
 TEST_LISTS = [("test_injection.py", n) for n in ("INSTRUCTIONS", "ACCUSATIONS", "INSULTS", "LOOK_ALIKES")]
