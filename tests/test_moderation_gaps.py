@@ -123,18 +123,18 @@ def test_look_alike_chat_is_kept(moderator: Moderator, text: str) -> None:
     assert verdict.kept, (verdict.reason, verdict.rule)
 
 
-@pytest.mark.parametrize(
-    ("text", "rule"), [("色情网站有吗", "色情"), ("卖赌博机", "赌博"), ("外挂字幕有吗", "外挂")]
-)
+@pytest.mark.parametrize(("text", "rule"), [("色情网站有吗", "色情"), ("卖赌博机", "赌博")])
 def test_a_dictionary_compound_an_entry_heads_is_still_the_entry(
     moderator: Moderator, text: str, rule: str
 ) -> None:
     """jieba's dictionary holds 色情网站 and 赌博机 as single words; they are the entry.
-    A few such compounds are innocent (外挂字幕): the `!` escape hatch frees them."""
+    A few such compounds are innocent (外挂字幕): the lexicon lists the entry's everyday
+    senses (``~外挂 字幕``), and the `!` escape hatch frees the rest."""
     assert moderator.check(text).rule == rule
+    assert moderator.check("外挂字幕有吗").kept
     assert (
-        Moderator.from_config(BrainConfig(sentiment_model=False, allowed_words=["外挂字幕"]))
-        .check("外挂字幕有吗")
+        Moderator.from_config(BrainConfig(sentiment_model=False, allowed_words=["大麻哈鱼"]))
+        .check("大麻哈鱼有吗")
         .kept
     )
 

@@ -25,56 +25,31 @@ no name when a seller's pitch follows it (柏家乐|稳赚); a familiar name (�
 and a sound-alike before 虫 or 菌 names a living thing (沙比|虫). An own word is also heard
 in a rare character's second reading (呱 is gū, and guā: 呱皮), never a common one's (了).
 An entry banned only as written (=杂种, =冰毒) is heard by sound only where the sentence says
-what it is (``exact_void``): a name called (你个砸种) or a thing sold (兵毒有货).
+what it is (``exact_void``): a name called (你个砸种), ordered about (贱仁|闭嘴) or a thing
+sold (兵毒有货, da ma you huo). Grammar that no sentence has makes a dodge of what would
+otherwise read as ordinary words: an adverb before a bare noun (纯纯的|才鸡), a question
+particle before 的 (日你吗的), a word of its own before a pitch (耍单|日结). A streamer's
+longer word heard in an adjective and a dictionary word holding the swapped character is
+ordinary words (小|黑字 is not 小黑子; 云|万家 has no adjective: still 云玩家).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 
 from agent.brain import normalize
 from agent.brain.contacts import starts_with_cue
-from agent.brain.word_classes import name_start
+from agent.brain.typed_gaps import gap_inside
+from agent.brain.word_classes import name_start, nouns
 from agent.brain.words import PARTICLES, TITLES, WINDOW, WordJudge
 
-__all__ = ["exact_void", "gap_inside", "gaps", "other_readings", "sound_void"]
+__all__ = ["exact_void", "sound_void"]
 
 _NUMERALS = frozenset("一二两三四五六七八九十几半")
 # A character swapped into a word by a dodge is one a sentence seldom uses on its own: jieba
 # counts 苟 312, 彩 2318, 访 1446; the ordinary words near an own word's sound use 够 4088,
 # 才 55415, 菜 8544. Below this count the swap is a spelling, not a word choice.
 SWAP_MAX_FREQ = 3_000
-
-
-@lru_cache(maxsize=1)
-def _second_readings() -> dict[int, str]:
-    """CJK code point -> its second toneless reading, where pypinyin has one that differs
-    from the first (呱 gū, also guā; 筒 tǒng, also dòng)."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    first = normalize.pinyin_table()
-    table: dict[int, str] = {}
-    for cp, readings in pinyin_dict.items():
-        for reading in readings.split(",")[1:]:
-            plain = "".join(c for c in unicodedata.normalize("NFD", reading.replace("ü", "v")) if c.isalpha())
-            if plain.isascii() and plain and cp in first and plain != first[cp]:
-                table[cp] = plain
-                break
-    return table
-
-
-def other_readings(judge: WordJudge, compact: str) -> dict[int, str]:
-    """The characters of ``compact`` that a sound-alike may take by their second reading:
-    rare ones (呱 is gū, also guā), never a function word or a common character, whose
-    second readings (了 liǎo, 还 huán, 行 háng) would read ordinary sentences as words."""
-    table = _second_readings()
-    return {
-        ord(c): table[ord(c)]
-        for c in set(compact)
-        if ord(c) in table and judge.rare(c) and not judge.function_char(c) and c not in PARTICLES
-    }
 
 
 def sound_void(
@@ -92,9 +67,10 @@ def sound_void(
     grading = span[-1] != entry[-1] and judge.function_char(span[-1])
     streamer = own and compact.startswith(_STREAMER, stop) and not grading
     called = compact[:start].endswith(_CALLING) or streamer
-    if judge.single_word(compact, start, stop) and judge.known(span, 1 if own else 11) and not called:
-        return f"{span} is a word of its own"
-    if any(c in PARTICLES for c in differ):
+    word = judge.single_word(compact, start, stop) and judge.known(span, 1 if own else 11)
+    if word and not called and not compact.startswith(_PITCH, stop):
+        return f"{span} is a word of its own"  # not before a pitch: 耍单|日结 sells 刷单
+    if any(c in PARTICLES for c in differ) and not _final_then_de(compact, differ, stop):
         return "a grammatical particle in it: an ordinary sentence"
     grammar = _grammar(compact, start, stop, judge, entry) or _predicate(judge, entry, spaced, compact, stop)
     if grammar:
@@ -124,6 +100,10 @@ def sound_void(
         # 海螺|音 is not 海洛因: a dictionary word and the word after it, each with a
         # character of its own; a dodge keeps a word of the entry whole (一页|情, 嘉|微信).
         return "sounds like it, but each word in it is another word"
+    if own and len(entry) >= 3 and not clear:
+        inner = _swapped_into_word(judge, entry, compact, start, stop)
+        if inner:
+            return f"{inner} is a word of its own in it: ordinary words"  # 小|黑字 is not 小黑子
     if not own or len(entry) != 2 or clear:
         return ""  # clear: the whole message, spaced out, or one made-up word jieba keeps (沙比)
     called = (
@@ -171,6 +151,8 @@ def _made_up(judge: WordJudge, compact: str, start: int, stop: int, entry: str) 
     swapped = next(c for c, e in zip(compact[start:stop], entry, strict=True) if c != e)
     if compact[stop : stop + 1] in _BINDING or swapped in PARTICLES:
         return ordinary
+    if swapped == compact[start] and swapped in _ADVERBS and _noun_only(judge, compact[start + 1 : stop]):
+        return ""  # 才鸡: an adverb before a bare noun is no grammar, the pair is a word
     if judge.function_char(swapped) or judge.common(swapped):
         return ordinary
     if swapped == compact[start] and judge.predicate(swapped):
@@ -178,6 +160,51 @@ def _made_up(judge: WordJudge, compact: str, start: int, stop: int, entry: str) 
     if compact[start] in _FAMILIAR and name_start(compact[start + 1]):
         return f"{compact[start:stop]} is a familiar name: {compact[start]} and a surname"
     return ""
+
+
+def _swapped_into_word(judge: WordJudge, entry: str, compact: str, start: int, stop: int) -> str:
+    """A dictionary word jieba reads inside a sound-alike of a streamer's longer word that
+    holds a swapped character, the rest of it adjectives that modify it (小|黑字 for 小黑子):
+    ordinary text, where a dodge's swapped character stands alone (小|嘿|子) or the rest
+    is no modifier (云|万家 for 云玩家). "" when there is none."""
+    low = max(0, start - WINDOW)
+    window = compact[low : stop + WINDOW]
+    inside = [(a + low, b + low) for a, b in judge.tokens(window) if start <= a + low and b + low <= stop]
+    found = ""
+    for a, b in inside:
+        swapped = any(compact[i] != entry[i - start] for i in range(a, b))
+        if b - a >= 2 and swapped and judge.known(compact[a:b], 11):
+            found = compact[a:b]
+        elif not judge.adjective(compact[a:b]):
+            return ""  # 云|万家: not a modifier and its noun, so no phrase of ordinary words
+    return found
+
+
+# Adverbs that grade or time a predicate, never a bare noun: 才鸡 is no grammar (像菜 is:
+# 像 takes a noun).
+_ADVERBS = frozenset("才就都也还又再很太更挺真")
+
+
+# Particles that end a question or a sentence: nothing but punctuation follows them.
+_FINAL_PARTICLES = frozenset("吗吧呢嘛")
+
+
+def _final_then_de(compact: str, differ: list[str], stop: int) -> bool:
+    """A sentence-final particle swapped in and 的 right after it (日你吗的, 去你吗的): no
+    sentence ends there, so the particle stands for the entry's character (妈)."""
+    return compact[stop : stop + 1] == "的" and all(c in _FINAL_PARTICLES for c in differ)
+
+
+def _noun_only(judge: WordJudge, word: str) -> bool:
+    """A noun that is no predicate, adjective, numeral or measure (鸡; not 记, 急, 几)."""
+    return (
+        word in nouns()
+        and not judge.predicate(word)
+        and not judge.adjective(word)
+        and not judge.measure(word)
+        and not judge.function_char(word)
+        and word not in _NUMERALS
+    )
 
 
 def exact_void(judge: WordJudge, compact: str, start: int, stop: int) -> str:
@@ -188,8 +215,10 @@ def exact_void(judge: WordJudge, compact: str, start: int, stop: int) -> str:
     span = compact[start:stop]
     if judge.known(span, 1):
         return f"{span} is a word of its own"
-    if compact[:start].endswith(_CALLING[:2]) or compact.startswith(_PITCH, stop):
+    if compact[:start].endswith(_CALLING[:2]) or compact.startswith(_PITCH + _ORDERS, stop):
         return ""
+    if compact.startswith(_pitch_in_pinyin(), stop) and compact[start:stop].isascii():
+        return ""  # da ma you huo: the pitch written in pinyin too
     return "banned only as written: a sound-alike here is ordinary text"
 
 
@@ -216,7 +245,20 @@ _PITCH = (
     "出货",
     "上门",
     "同城",
+    "便宜",
+    "日结",
 )
+# Orders given to whoever is named right before them (贱仁|闭嘴, 砸种|滚): a name called.
+_ORDERS = ("闭嘴", "滚", "爬", "去死")
+
+
+@lru_cache(maxsize=1)
+def _pitch_in_pinyin() -> tuple[str, ...]:
+    """The pitch words in joined toneless pinyin (youhuo, kaihu)."""
+    table = normalize.pinyin_table()
+    return tuple("".join(table.get(ord(c), c) for c in word) for word in _PITCH)
+
+
 # Where a sound-alike that keeps none of the entry's characters names a kind of living
 # thing: 沙比|虫, …|菌 (an insult kept in a character is not this: 傻逼虫).
 _KINDS = frozenset("虫菌藻蛙")
@@ -335,42 +377,4 @@ def _predicate(judge: WordJudge, entry: str, spaced: str, compact: str, stop: in
         words.pop()
     if 1 <= len(words) <= 2 and len(words[-1]) == 1 and judge.adjective(words[-1]):
         return f"{last} is grammar: its predicate {''.join(words)} ends the sentence"
-    return ""
-
-
-def gaps(spaced: str, start: int, stop: int) -> dict[str, bool]:
-    """Whether a space or symbol stands just before and just after the compact span."""
-    return {
-        "gap_before": start > 0 and gap_inside(spaced, start - 1, start + 1),
-        "gap_after": gap_inside(spaced, stop - 1, stop + 1),
-    }
-
-
-def gap_inside(spaced: str, start: int, stop: int) -> bool:
-    """True when the compact span [start, stop) had a space or symbol inside it."""
-    seen = 0  # characters of the compact form passed so far: the index of the next one
-    for c in spaced:
-        if c != " ":
-            seen += 1
-            if seen >= stop:
-                return False
-        elif start < seen < stop:
-            return True
-    return False
-
-
-def latin_runs_across(spaced: str, compact: str, start: int, stop: int) -> str:
-    """An entry that begins or ends with a Latin letter (加v, v信) inside a longer Latin
-    word written without a gap (加vip, tv信号): the word is vip or tv, not the entry's letter.
-    Letters followed by digits are an id (加vabc123) and still count."""
-    after = stop < len(compact) and compact[stop].isascii() and compact[stop].isalpha()
-    before = start > 0 and compact[start - 1].isascii() and compact[start - 1].isalpha()
-    if not (after and compact[stop - 1].isascii()) and not (before and compact[start].isascii()):
-        return ""
-    if after and compact[stop - 1].isascii() and not gap_inside(spaced, stop - 1, stop + 1):
-        run = re.match(r"[a-z0-9]*", compact[stop:])
-        if run and not any(c.isdigit() for c in run.group()):
-            return f"the Latin word it ends in runs on ({compact[stop - 1]}{run.group()})"
-    if before and compact[start].isascii() and not gap_inside(spaced, start - 1, start + 1):
-        return f"the Latin word it starts in runs on from before ({compact[start - 1]}{compact[start]})"
     return ""

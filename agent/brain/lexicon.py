@@ -14,6 +14,9 @@ One entry per line, ``#`` starts a comment (a whole line, or after a space):
   its insulting continuations are entries of their own (你全家死, 操你全家)
 * ``^nmsl 你妈死了``  an initialism (Latin letters, matched as a whole word, also spelled
   n m s l or N.M.S.L) and what it stands for (shown by ``cohost moderate --explain``)
+* ``~外挂 字幕 显卡``  an entry's everyday senses: words that, anywhere else in a message,
+  show the entry is used in its ordinary sense there (外挂字幕, 外挂显卡坞 mount something
+  outside, not a cheat); the entry itself is banned on a line of its own
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ class LexiconError(ConfigError):
 @dataclass(frozen=True, slots=True)
 class Entry:
     rule: str  # as written in the lexicon (without its mark), shown in verdicts
-    kind: str  # "banned" | "exact" | "allow" | "initialism"
+    kind: str  # "banned" | "exact" | "allow" | "initialism" | "sense" (its words in ``meaning``)
     own: bool = False  # the streamer's word (config or extra files), not the built-in list
     meaning: str = ""  # what an initialism stands for
     alone: bool = False  # ``$``: counts only as the whole message
@@ -61,6 +64,9 @@ class Lexicon:
                 self.entries.append(Entry(line[1:].strip(), "allow", own))
             elif mark == "=":
                 self.entries.append(Entry(line[1:].strip(), "exact", own))
+            elif mark == "~":
+                word, _, senses = line[1:].strip().partition(" ")
+                self.entries.append(Entry(word, "sense", own, senses.strip()))
             elif mark == "^":
                 short, _, meaning = line[1:].strip().partition(" ")
                 self.entries.append(Entry(short, "initialism", own, meaning.strip()))

@@ -42,8 +42,9 @@ and no "is a" before it: "the bitch had six puppies", "the circus clown juggled"
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from agent.brain.word_classes import tagged
+from agent.brain.word_classes import name_start, tagged
 
 __all__ = ["thing_in_context", "thing_named", "thing_named_en"]
 
@@ -55,7 +56,8 @@ _PERSON_SUFFIXES = frozenset("子们儿仔")
 # Built-in entries that are insults and also name animals (a hybrid, livestock).
 _ANIMAL_INSULTS = frozenset({"杂种", "畜生", "bitch*"})
 # The last character of a noun naming a person (主播, 管理员, 作者, 老板, 大侠, 粉丝).
-_PERSON_ENDS = frozenset("员者人手师长主播哥姐妹弟爷奶们民友粉丝官士王侠鬼货板儿子")
+# 狗 after a word makes chat's name for a kind of person (舔狗, 剧透狗, 带节奏狗).
+_PERSON_ENDS = frozenset("员者人手师长主播哥姐妹弟爷奶们民友粉丝官士王侠鬼货板儿子狗")
 _PERSON_NOUNS = frozenset({"东西", "玩意", "玩意儿", "家伙", "一个", "样子"})
 # Measure words of animals and of portions of food: 这只, 那头, 一份, 半斤.
 _THING_MEASURES = frozenset("只头匹条份斤块盘碗串根")
@@ -82,9 +84,19 @@ _TO_A_PLACE = frozenset("在进到入掉满回")
 _ALL = frozenset({"都", "全", "全都", "也"})
 
 
-def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int, own: bool) -> str:
-    """Why the match ``text[start:stop]`` names a thing ("" when it may name a person).
-    ``tokens``: jieba's words of ``text``."""
+def thing_named(
+    text: str,
+    tokens: tuple[tuple[int, int], ...],
+    start: int,
+    stop: int,
+    own: bool,
+    *,
+    rule: str = "",
+    gap_after: bool = False,
+) -> str:
+    """Why the match ``text[start:stop]`` of the entry ``rule`` names a thing ("" when it may
+    name a person). ``tokens``: jieba's words of ``text``; ``gap_after``: the viewer typed a
+    space or a symbol right after the match, so the word after it modifies nothing (蔡徐坤 牛逼)."""
     after = next(((a, b) for a, b in tokens if a == stop), None)
     if after == (stop, stop + 1) and text[stop] in _LOCALISERS:
         return f"{text[start:stop]}{text[stop]}: a thing with a place in it"
@@ -102,10 +114,34 @@ def thing_named(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop
             head = a == start and b > stop
             if head and text[b - 1] not in _PERSON_SUFFIXES and text[a:b] in tagged().nouns:
                 return f"{text[a:b]} is another thing"
-    if own or text[start:stop] in _ANIMAL_INSULTS:
-        found = _said_of_a_thing(text, tokens, start, stop) or _handled(text, tokens, start, stop)
-        return found or (_given(text, tokens, start, stop) if own else "")
-    return ""
+    if text[start:stop] in _ANIMAL_INSULTS or (own and _names_things(rule or text[start:stop])):
+        found = _said_of_a_thing(text, tokens, start, stop, gap_after) or _handled(text, tokens, start, stop)
+        if found:
+            return found
+    # A streamer's word that is no noun of the language (a rival's name, a coined phrase)
+    # never names a thing: 阿飞哥真菜, 周小鹿直播间 are said of the person.
+    return _given(text, tokens, start, stop) if own else ""
+
+
+# A name or a nickname ends in one of these: 阿飞哥, 鹏姐, 老王叔.
+_KIN_ENDS = frozenset("哥姐妹弟爷叔姨")
+
+
+@lru_cache(maxsize=256)
+def _names_things(word: str) -> bool:
+    """Whether a streamer's word can name a thing: a noun of the language (小丑, 韭菜), or a
+    word ending in a noun (弱鸡, 狗东西). Not a person's word or name: one ending in a
+    kinship title (阿飞哥), a short word starting like a name (周小鹿, 卢本伟) or
+    ending in a name's character (秃头鹏), nor a coined phrase ending in a verb (猫爪直播, 下饭主播):
+    阿飞哥真菜 and 周小鹿直播间 are said of the person."""
+    if word in tagged().nouns:
+        return True
+    if word[-1] in _KIN_ENDS or (len(word) <= 3 and name_start(word[0])):
+        return False
+    import jieba.posseg  # jieba's part-of-speech tags; once per streamer's word
+
+    last = list(jieba.posseg.cut(word, HMM=False))[-1]
+    return last.flag.startswith("n") and not (len(last.word) == 1 and last.flag == "nr")
 
 
 # Before 家, these make it a family (我们家, 他家); 你家 is said to someone.
@@ -214,9 +250,13 @@ def _counted(word: str) -> bool:
     )
 
 
-def _said_of_a_thing(text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
+def _said_of_a_thing(
+    text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int, gap_after: bool = False
+) -> str:
     """Why an insult word names an animal or a thing by the words around it ("" when
-    it may name a person): the noun it modifies, a measure word or cooking."""
+    it may name a person): the noun it modifies, a measure word or cooking. The noun it
+    modifies is the word right after it, with no gap typed between them (蔡徐坤 牛逼 says
+    something of 蔡徐坤); a noun that starts with a verb is a verb with its object (打|篮球)."""
     if any(y in text[:start] for y in _YOU):
         return ""  # 你这杂种狗, 你这头蠢驴: said to someone
     after = next((text[a:b] for a, b in tokens if a == stop), "")
@@ -234,7 +274,9 @@ def _said_of_a_thing(text: str, tokens: tuple[tuple[int, int], ...], start: int,
         return f"{word}{after}: a body or an object in this state"
     verb = text[stop + len(after) : stop + len(after) + 1] in _ASPECTS
     person = after[-1:] in _PERSON_ENDS and not _container(after)
-    if after in tagged().nouns and not verb and after not in _PERSON_NOUNS and not person:
+    phrase = len(after) >= 3 and after[0] in tagged().predicates and after[1:] in tagged().nouns
+    modified = not gap_after and not phrase
+    if modified and after in tagged().nouns and not verb and after not in _PERSON_NOUNS and not person:
         return f"{word}{after}: it modifies the noun {after}"
     return ""
 

@@ -28,11 +28,13 @@ from dataclasses import dataclass
 import ahocorasick
 
 from agent.brain import normalize
-from agent.brain.by_sound import exact_void, gaps, latin_runs_across, other_readings, sound_void
+from agent.brain.by_sound import exact_void, sound_void
 from agent.brain.contacts import ID_NOUNS, ends_in_cue
 from agent.brain.lexicon import Entry
 from agent.brain.literal import thing_in_context, thing_named, thing_named_en
-from agent.brain.senses import plain_sense_en, plain_sense_zh
+from agent.brain.readings import other_readings
+from agent.brain.senses import listed_sense, plain_sense_en, plain_sense_zh
+from agent.brain.typed_gaps import gap_inside, gaps, latin_runs_across
 from agent.brain.words import WINDOW, WordJudge
 
 __all__ = ["Hit", "Matcher"]
@@ -70,8 +72,10 @@ class Matcher:
         self._allow_words = ahocorasick.Automaton()
         self._cue_entries: set[int] = set()  # entries that end in a contact cue (加微信)
         self._heard_last: list[tuple[str, str, int]] = []  # exact entries' sounds: see _add
+        self._senses = {e.rule: tuple(e.meaning.split()) for e in entries if e.kind == "sense"}
         for entry in entries:
-            self._add(entry)
+            if entry.kind != "sense":
+                self._add(entry)
         for joined, marked, index in self._heard_last:
             self._add_sound(joined, marked, index)
         automata = (self._cjk, self._words, self._sound, self._syllables, self._allow_cjk, self._allow_words)
@@ -165,7 +169,7 @@ class Matcher:
                     compact, start, stop, heads=True, entry=self._compact[index], **gaps(spaced, start, stop)
                 )
                 or self._product_after(index, compact, start, stop)
-                or self._thing(index, compact, start, stop)
+                or self._thing(index, compact, spaced, start, stop)
             )
             hits.append(self._hit(index, "word", "compact", (start, stop), compact, void))
         return hits
@@ -180,7 +184,7 @@ class Matcher:
             return f"before {word}: the app's product or feature, not an id"
         return ""
 
-    def _thing(self, index: int, compact: str, start: int, stop: int) -> str:
+    def _thing(self, index: int, compact: str, spaced: str, start: int, stop: int) -> str:
         """Why the match names a thing (``agent.brain.literal``), judged on the window of
         text the word check segmented already (its words are cached). Nothing Chinese
         touching it: no localiser, owner or compound around it, nothing to segment."""
@@ -192,9 +196,12 @@ class Matcher:
         window = compact[low : stop + WINDOW]
         own = self._entries[index].own
         tokens = self.judge.tokens(window)
-        found = thing_named(window, tokens, start - low, stop - low, own)
+        # A gap typed after the match, not between all its characters (杂.种.玉.米 spaces all)
+        gap_after = gap_inside(spaced, stop - 1, stop + 1) and not gap_inside(spaced, start, stop)
         rule = self._entries[index].rule
+        found = thing_named(window, tokens, start - low, stop - low, own, rule=rule, gap_after=gap_after)
         found = found or plain_sense_zh(rule, window, tokens, start - low, stop - low, compact)
+        found = found or listed_sense(rule, self._senses, compact, start, stop)
         return found or thing_in_context(compact, start, stop, own)
 
     def _by_words(self, spaced: str, form: str) -> list[Hit]:
@@ -279,7 +286,7 @@ class Matcher:
                 compact, start, stop, entry=self._compact[index], **gaps(spaced, start, stop)
             )
             or self._product_after(index, compact, start, stop)
-            or self._thing(index, compact, start, stop)
+            or self._thing(index, compact, spaced, start, stop)
         )
         void = void or sound_void(self.judge, self._compact[index], entry.own, spaced, compact, start, stop)
         return void or (exact_void(self.judge, compact, start, stop) if entry.kind == "exact" else "")

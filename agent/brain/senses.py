@@ -10,15 +10,18 @@ one of them only, and only where the words around it make the other sense plain:
   the streamer;
 * 上分下分 as ranked points won and lost: a word of ranked play in the message (排位, 段位,
   赛季) and no word of money, payment or contact (微信上分下分, 秒到账: a gambling agent);
-* 加微信 asked as a feature: right after 怎么/如何 (游戏里怎么加微信好友), with no digits
-  and no reward in the message (an offer gives an id or a prize: 怎么加微信好友领红包);
+* 加微信 and 加qq asked as a feature or told as something someone did: right after 怎么/如何
+  (游戏里怎么加微信好友), after a word that tells (学会, 终于, 以前, 都: 我奶奶学会加微信)
+  or before the aspect 了, with no digits and no reward, job or privacy in the message (an
+  offer gives an id or a prize: 怎么加微信好友领红包, 都加微信领福利);
 * 兼职日结 asked of a job someone has: "you" owns the job (你那个|兼职日结, 你在奶茶店的
   |兼职日结) and a question particle right after it ends the message (吗); not 你想兼职日结吗 (a pitch);
 * English (``plain_sense_en``): "kill yourself" and "kys" right after a negation (don't,
   never, no need to): advice, not an order; "why don't you kill yourself" keeps "you"
   between them. An initialism in a message with words of its other sense, not said of someone
   (you, is, 你, 主播, 是个 before it; 主播 after it): sb beside a sneaker line (nike sb
-  dunk), tmd beside the jaw joint in an English message (Chinese chat uses tmd as the curse).
+  dunk) or a dictionary's notation (do sth for sb), tmd beside the jaw joint in an English
+  message (Chinese chat uses tmd as the curse); faggots beside peas or gravy (a dish).
 
 Families with no such signal are left alone: 稳赚不赔 is an idiom that a joke and a
 pitch share word for word (卖柠檬水稳赚不赔 / 跟我买彩票稳赚不赔), and 畜生 said of
@@ -31,7 +34,7 @@ import re
 
 from agent.brain.word_classes import tagged
 
-__all__ = ["plain_sense_en", "plain_sense_zh"]
+__all__ = ["listed_sense", "plain_sense_en", "plain_sense_zh"]
 
 _YOU_ZH = ("你", "您", "主播")
 # Relatives a mother has: 他妈的|男朋友 reads only as "his mother's boyfriend".
@@ -46,6 +49,13 @@ _MONEY = ("微信", "qq", "到账", "充值", "代", "客服", "平台", "元", 
 # Rewards that make a how-question about adding a WeChat friend a lure: 怎么加微信好友领红包.
 _REWARDS = ("领", "送", "福利", "红包", "赚", "钱", "免费")
 _HOW = ("怎么", "如何", "怎样")
+# The plain spellings of adding a contact; dodge spellings (加v, 加vx, 加薇) only ever lure.
+_PLAIN_CUES = frozenset({"加微信", "加qq"})
+# Words of a lure anywhere in a message about adding a contact: a reward, a job, privacy.
+_LURES = (*_REWARDS, "私", "找我", "资料", "进群", "兼职", "日结", "代理", "咨询", "详情", "了解", "优惠")
+# Right before 加微信, these tell what someone did or does (我奶奶终于学会|加微信, 大家都|加qq,
+# 没|加qq), where an offer gives an order (加微信领福利) or an id.
+_TOLD = ("终于", "学会", "已经", "以前", "之前", "都", "不会", "没", "刚")
 # Whom a game room's chat curses at: a teammate's, an opponent's or a role's mother never comes
 # up there, so 队友他妈的技术太烂 is the curse, not "his mother's skill".
 _CURSED_AT = frozenset(
@@ -71,9 +81,8 @@ def plain_sense_zh(
         ranked = next((w for w in _RANKED if w in whole), "")
         if ranked and not any(m in whole for m in _MONEY):
             return f"{rule} with {ranked}: ranked points"
-    elif rule == "加微信" and text[:start].endswith(_HOW) and not any(c.isdigit() for c in whole):
-        if not any(w in whole for w in _REWARDS):
-            return f"{text[:start][-2:]}{rule}: asks how the feature works"
+    elif rule in _PLAIN_CUES and not any(c.isdigit() for c in whole) and not any(w in whole for w in _LURES):
+        return _adding_told(rule, text, tokens, start, stop)
     elif (
         rule == "兼职日结"
         and text[stop : stop + 1] in _QUESTION_ENDS
@@ -83,6 +92,21 @@ def plain_sense_zh(
         said = text[:start]
         if owner in ("的", "那个", "这个") and "你" in said and not any(w in said for w in _WANTING):
             return f"你…{owner}{rule}{text[stop]}: asks about someone's own job"
+    return ""
+
+
+def _adding_told(rule: str, text: str, tokens: tuple[tuple[int, int], ...], start: int, stop: int) -> str:
+    """Why a plain spelling of adding a contact (加微信, 加qq), in a message with no id and
+    no reward, asks about the feature or tells what someone did (怎么加微信, 学会加微信,
+    都加qq, 加微信了): no offer. "" when it may be one."""
+    said = text[:start]
+    if said.endswith(_HOW):
+        return f"{said[-2:]}{rule}: asks how the feature works"
+    told = next((w for w in _TOLD if said.endswith(w)), "")
+    if told and not any(y in said for y in _YOU_ZH):  # 你们都加微信 tells viewers to
+        return f"{told}{rule}: tells what someone did or does"
+    if (stop, stop + 1) in tokens and text[stop] == "了":
+        return f"{rule}了: something done, not an offer"
     return ""
 
 
@@ -114,17 +138,30 @@ def _owned(word: str) -> bool:
     return len(word) >= 2 and word not in words.predicates and word not in words.adjectives
 
 
+def listed_sense(rule: str, senses: dict[str, tuple[str, ...]], compact: str, start: int, stop: int) -> str:
+    """Why the match ``compact[start:stop]`` of ``rule`` is used in an everyday sense the
+    lexicon lists for it (``~外挂 字幕 显卡``): one of its sense words elsewhere in the
+    message (外挂|显卡坞, 车顶外挂|行李箱). "" when none is."""
+    rest = compact[:start] + " " + compact[stop:]
+    word = next((w for w in senses.get(rule, ()) if w in rest), "")
+    return f"{rule} beside {word}: an everyday sense the lexicon lists" if word else ""
+
+
 _WORD_RE = re.compile(r"[a-z]+")
 # A negation right before an order turns it into advice: don't / do not / never / no need to.
 _NEGATIONS = (["don", "t"], ["dont"], ["do", "not"], ["never"], ["no", "need", "to"])
 _SELF_HARM = frozenset({"kill yourself", "kys"})
-# Words of an initialism's other sense in a message: a sneaker line, the jaw joint.
+# Words of an entry's other sense in a message: a sneaker line, a dictionary's notation
+# for somebody, the jaw joint, a dish.
 _OTHER_SENSES = {
     "sb": frozenset(
         {"nike", "dunk", "dunks", "jordan", "sneaker", "sneakers", "skate", "耐克", "球鞋", "联名"}
         | {"配色", "滑板"}
+        | {"sth", "something", "somebody", "someone"}  # a dictionary's notation: do sth for sb
     ),
     "tmd": frozenset({"jaw", "joint", "dentist", "tmj", "disorder", "clicks", "clicking"}),
+    # British meatballs: faggots and peas, with gravy
+    "faggot*": frozenset({"peas", "gravy", "mash", "onion", "cooked", "butcher", "recipe", "pork"}),
 }  # fmt: skip
 # Before an initialism these say it of someone: 你是sb, you are tmd, 主播sb.
 _SAID_OF = frozenset({"you", "u", "ur", "is", "are", "so", "such", "streamer"})

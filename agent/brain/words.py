@@ -21,7 +21,9 @@ More rules, each for a way sound and characters meet by accident:
   or heading a place's name (尼玛县); a match by sound that starts with a surname, heads
   the sentence and is followed by a verb or a title (杜博|也来了: ``name_at``);
 * a dictionary word that runs on from a match's last characters (六合|彩排, 法轮|功课)
-  and is far likelier than the match weighed as its pieces;
+  and is far likelier than the match weighed as its pieces; when what it leaves of the
+  match is a dictionary word too (一夜|情话, 小黑|子弹), likelier by a smaller margin. A
+  run-on word that is itself an entry (同城|约炮) is no innocent reading;
 * a match followed by 着 (its last character a verb) after a word that claims its first
   characters (场外|挂着);
 * a match by sound that is ordinary words and grammar (``agent.brain.by_sound``).
@@ -59,6 +61,10 @@ WINDOW = 6  # characters either side of a match that decide how it is segmented
 # How much likelier (log, e^5 ~ 150 times) a word running on from a match's last
 # characters must be than the match itself for the match not to count (see _runs_on).
 RUN_ON_MARGIN = 5.0
+# The margin when the run-on reading leaves a word of its own where the match began: 一夜|情话
+# (2.5 likelier in log) and 小黑|子弹 (2.9) run on; 百家|乐官|网 (1.4) does not.
+HEAD_WORD_MARGIN = 2.0
+_PERSON_ENDS = frozenset("人者员女男")  # a run-on word naming a person: 一夜|情人
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +109,7 @@ class WordJudge:
                 _add_natural(tokenizer, freq, word)
         self._tokenizer = tokenizer
         self._freq = freq
+        self._entries = frozenset(words)
         tagged(), name_start("")  # read the tables now: never on a message's time
 
     @lru_cache(maxsize=2048)  # noqa: B019  (one judge per moderator, lives as long)
@@ -226,16 +233,25 @@ class WordJudge:
         for k in range(start + 1, stop):
             for j in range(stop + 1, min(len(text), k + 6) + 1):
                 word = text[k:j]
-                if not self._freq.get(word) or _particles(text[stop:j], suffix):
-                    continue
+                if not self._freq.get(word) or _particles(text[stop:j], suffix) or word in self._entries:
+                    continue  # an entry running on is no innocent word (同城约|约炮)
                 # Both readings over the same text, two characters past the word: 色情|网站
                 # holds 情网, but 网站 after 色情 reads far better than 色|情网|站.
                 end = min(len(text), j + 2)
                 ran_on = self._logp(text[start:k]) + self._logp(word) + self._logp(text[j:end])
                 kept = self._pieces(text[start:stop]) + self._logp(text[stop:end])
-                if ran_on > kept + RUN_ON_MARGIN:
+                if ran_on > kept + self._margin(text[start:k], word):
                     return f"the word {word} runs on from it"
         return ""
+
+    def _margin(self, head: str, word: str) -> float:
+        """How much likelier the run-on reading must be: RUN_ON_MARGIN, or HEAD_WORD_MARGIN
+        when what it leaves of the match is a dictionary word of two or more characters
+        (一夜|情话, 小黑|子弹: two words of their own; 色|情网|站 leaves a lone character)
+        and the word running on names no person (一夜情|人 is whom a lure offers)."""
+        if len(head) >= 2 and self._freq.get(head) and word[-1] not in _PERSON_ENDS:
+            return HEAD_WORD_MARGIN
+        return RUN_ON_MARGIN
 
     def _logp(self, text: str) -> float:
         """Log-probability of jieba's best segmentation of ``text`` (0 for no text)."""

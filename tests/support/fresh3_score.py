@@ -4,7 +4,7 @@ and each contact line also through ``Moderator.banned_in`` (the check on the bot
 sentences). Shared by tests/test_moderation_fresh3.py and, run as a script, prints the
 figures per kind: ``python -m tests.support.fresh3_score dev``. The fourth sets
 (tests/data/moderation_fresh4_*.tsv, their own words) score the same way:
-``python -m tests.support.fresh3_score dev fresh4`` (and ``fresh5`` to ``fresh10``). The
+``python -m tests.support.fresh3_score dev fresh4`` (and ``fresh5`` to ``fresh11``). The
 seventh sets also hold harmless chat (expect ``chat``): kept and not tagged an instruction;
 the eighth also real injections (expect ``inject``): tagged an instruction."""
 
@@ -29,6 +29,7 @@ from tests.data import (
     build_moderation_fresh8,
     build_moderation_fresh9,
     build_moderation_fresh10,
+    build_moderation_fresh11,
 )
 from tests.support.fresh_split import texts_elsewhere
 from tests.support.moderate_run import DATA, moderate
@@ -44,6 +45,7 @@ OWN_WORDS = {
     "fresh8": build_moderation_fresh8.OWN_WORDS,
     "fresh9": build_moderation_fresh9.OWN_WORDS,
     "fresh10": build_moderation_fresh10.OWN_WORDS,
+    "fresh11": build_moderation_fresh11.OWN_WORDS,
 }
 
 
