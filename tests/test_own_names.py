@@ -1,6 +1,6 @@
 """A streamer's own word that names a person (a rival's name, a nickname) is never read as
 a thing the next word is about (agent/brain/literal.py ``_names_things``): 阿飞哥真菜 and
-周小鹿直播间 are said of the person, while an own word that is a noun of the language still
+吴小羊直播间 are said of the person, while an own word that is a noun of the language still
 names the thing in 小丑面具."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from agent.brain.literal import _names_things
 from agent.brain.moderation import Moderator
 from agent.config import BrainConfig
 
-OWN = ["阿飞哥", "周小鹿", "秃头鹏", "猫爪直播", "小丑", "弱鸡"]
+OWN = ["阿飞哥", "吴小羊", "光头龙", "鸭脖直播", "小丑", "弱鸡"]
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def moderator() -> Moderator:
 
 
 @pytest.mark.parametrize(
-    "text", ["阿飞哥真菜", "周小鹿直播间见", "秃头鹏粉丝都来了", "猫爪直播平台福利多", "今天阿飞哥又来了"]
+    "text", ["阿飞哥真菜", "吴小羊直播间见", "光头龙粉丝都来了", "鸭脖直播平台福利多", "今天阿飞哥又来了"]
 )
 def test_a_name_before_a_noun_is_still_the_name(moderator: Moderator, text: str) -> None:
     assert not moderator.check(text).kept

@@ -119,7 +119,7 @@ def thing_named(
         if found:
             return found
     # A streamer's word that is no noun of the language (a rival's name, a coined phrase)
-    # never names a thing: 阿飞哥真菜, 周小鹿直播间 are said of the person.
+    # never names a thing: 阿飞哥真菜, 吴小羊直播间 are said of the person.
     return _given(text, tokens, start, stop) if own else ""
 
 
@@ -131,9 +131,9 @@ _KIN_ENDS = frozenset("哥姐妹弟爷叔姨")
 def _names_things(word: str) -> bool:
     """Whether a streamer's word can name a thing: a noun of the language (小丑, 韭菜), or a
     word ending in a noun (弱鸡, 狗东西). Not a person's word or name: one ending in a
-    kinship title (阿飞哥), a short word starting like a name (周小鹿, 卢本伟) or
-    ending in a name's character (秃头鹏), nor a coined phrase ending in a verb (猫爪直播, 下饭主播):
-    阿飞哥真菜 and 周小鹿直播间 are said of the person."""
+    kinship title (阿飞哥), a short word starting like a name (吴小羊, 卢本伟) or
+    ending in a name's character (光头龙), nor a coined phrase ending in a verb (鸭脖直播, 下饭主播):
+    阿飞哥真菜 and 吴小羊直播间 are said of the person."""
     if word in tagged().nouns:
         return True
     if word[-1] in _KIN_ENDS or (len(word) <= 3 and name_start(word[0])):
