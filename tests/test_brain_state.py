@@ -6,6 +6,7 @@ test_brain_state_rules.py.
 
 from __future__ import annotations
 
+from agent.brain.queue import FOLDED, RANK
 from agent.brain.state import Emit, Message, StartReply, StopReply
 from agent.events import (
     Audio,
@@ -138,6 +139,12 @@ def test_near_duplicates_fold_into_one_question_with_a_count() -> None:
     assert t.state.queue.pending[0].count == 3
     folded = [a.event for a in t.actions if isinstance(a, Emit) and isinstance(a.event, Filtered)]
     assert [f.reason for f in folded] == ["folded", "folded"]
+
+
+def test_each_folded_kind_ranks_alone() -> None:
+    # queue.fold_into compares a new message with its whole rank block: no other kind may be in it.
+    ranks = list(RANK.values())
+    assert all(ranks.count(RANK[kind]) == 1 for kind in FOLDED)
 
 
 def test_stale_messages_are_dropped_with_a_reason() -> None:

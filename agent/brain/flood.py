@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict, deque
-from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from rapidfuzz import fuzz, process
 
@@ -77,18 +77,12 @@ def first_near_duplicate(texts: list[str], text: str, threshold: float = 85.0) -
     """The index of the first of ``texts`` that ``near_duplicate(t, text, threshold)`` holds
     for, or None: the same answer, with one rapidfuzz call comparing all of them."""
     key = dup_key(text)
-    keys = [dup_key(t) for t in texts]
-    found = [keys.index(key)] if key in keys else []  # the same key, however short
-    if len(key) >= 3:  # (``_similar``: shorter keys are only ever the same or different)
-        close = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=None)
-        found += [i for other, _, i in close if len(other) >= 3]
-    return min(found, default=None)
-
-
-@dataclass(slots=True)
-class _Viewer:
-    sent: deque[float]  # times of the last user_max_messages messages
-    recent: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=_RECENT_PER_USER))
+    keys = list(map(dup_key, texts))
+    if len(key) < 3:  # (``_similar``: shorter keys are only ever the same or different)
+        return keys.index(key) if key in keys else None
+    # The same key scores 100: rapidfuzz finds it with the near ones.
+    close = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=None)
+    return min((i for other, _, i in close if len(other) >= 3), default=None)
 
 
 class FloodControl:
@@ -101,7 +95,10 @@ class FloodControl:
         self._threshold = cfg.duplicate_threshold
         self._max_users = cfg.flood_max_users
         self._max_chars = cfg.max_message_chars
-        self._viewers: OrderedDict[str, _Viewer] = OrderedDict()
+        # Per viewer, their last messages (time, key), newest last: as many as the rate limit
+        # counts, and at least the _RECENT_PER_USER that "repeat" compares.
+        self._kept = max(self._max_messages, _RECENT_PER_USER)
+        self._viewers: OrderedDict[str, deque[tuple[float, str]]] = OrderedDict()
         self._echoes: OrderedDict[str, deque[float]] = OrderedDict()
 
     def check(self, uid: str, text: str, now: float) -> str | None:
@@ -111,32 +108,30 @@ class FloodControl:
         found = normalize.forms(text, self._max_chars)
         key = dup_key(text) if found is normalize.forms(text) else _key(found.spaced)
         viewers = self._viewers
-        viewer = viewers.get(uid)
-        if viewer is None:
-            viewer = viewers[uid] = _Viewer(deque(maxlen=self._max_messages))
+        sent = viewers.get(uid)
+        if sent is None:
+            sent = viewers[uid] = deque(maxlen=self._kept)
             if len(viewers) > self._max_users:
                 viewers.popitem(last=False)
         else:
             viewers.move_to_end(uid)
         reason = None
-        sent = viewer.sent
-        if len(sent) == self._max_messages and now - sent[0] < self._window:
+        limit = self._max_messages
+        if len(sent) >= limit and now - sent[-limit][0] < self._window:
             reason = "user_rate"
-        sent.append(now)
-        if self._repeat_window > 0:
-            if reason is None and self._repeats(viewer, key, now):
-                reason = "repeat"
-            viewer.recent.append((now, key))
+        if reason is None and self._repeat_window > 0 and sent and self._repeats(sent, key, now):
+            reason = "repeat"
+        sent.append((now, key))
         if self._dup_window > 0 and key:
             echoed = self._echo(key, now)
             if reason is None and echoed:
                 reason = "flood"
         return reason
 
-    def _repeats(self, viewer: _Viewer, key: str, now: float) -> bool:
-        """Whether ``key`` says what the viewer said within the repeat window."""
+    def _repeats(self, sent: deque[tuple[float, str]], key: str, now: float) -> bool:
+        """Whether ``key`` says what the viewer said in their last messages, within the repeat window."""
         window, threshold = self._repeat_window, self._threshold
-        for then, earlier in viewer.recent:
+        for then, earlier in islice(reversed(sent), _RECENT_PER_USER):
             if now - then <= window and _similar(key, earlier, threshold):
                 return True
         return False

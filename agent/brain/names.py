@@ -269,10 +269,12 @@ class NameGuard:
             return NameRisk.CONTACT
         if ahead.display != whole and find_contacts(ahead.display):
             return NameRisk.CONTACT
-        if self.moderator.matcher.find(ahead.spaced, ahead.compact):  # it tries the reversed text too
+        matcher = self.moderator.matcher
+        if matcher.find(ahead.spaced, ahead.compact):  # it tries the reversed text too
             return NameRisk.BANNED
-        split = normalize.forms(split_digits(whole))  # nmsl666: the lexicon's initialism as a word
-        if split.compact and self.moderator.matcher.find(split.spaced, split.compact):
+        apart = split_digits(whole)  # nmsl666: the lexicon's initialism as a word
+        split = normalize.forms(apart) if apart else None
+        if split is not None and matcher.find(split.spaced, split.compact):
             return NameRisk.BANNED
         # Read backwards too: a name reversed (猪是播主, moc.live) says the same to a viewer who
         # reads it from the other end, or once a page draws it right to left.

@@ -189,15 +189,11 @@ def fold_into(
     start, stop = block(queue, RANK[kind])
     pending = queue.pending
     if kind in FOLDED:  # the common case: most waiting messages do not fold
-        waiting_at = [
-            (i, c.message.text)
-            for i in range(start, stop)
-            if (c := pending[i]).kind == kind and c.message is not None
-        ]
-        found = first_folded(fold, [text for _, text in waiting_at], message.text)
+        # Each folded kind has a rank of its own (RANK): its block holds that kind alone.
+        found = first_folded(fold, [text_of(c) for c in pending[start:stop]], message.text)
         if found is None:
             return queue, None
-        i = waiting_at[found][0]
+        i = start + found
         waiting = pending[i]
         # One more viewer asked: the question stays worth answering for longer.
         expires = max(waiting.expires, now + patience(kind, cfg))

@@ -34,6 +34,7 @@ from re._casefix import _EXTRA_CASES  # what IGNORECASE matches beyond lower cas
 from typing import Any
 
 import ahocorasick
+import ahocorasick_rs
 
 from agent.shared.leads import gated
 
@@ -209,19 +210,17 @@ class Screen:
             else:
                 strings |= found
         self.strings = frozenset(strings)
-        # One Aho-Corasick pass over the joined texts finds any of the strings (C speed).
-        self._automaton = ahocorasick.Automaton()
-        for text in self.strings:
-            self._automaton.add_word(text, len(text))
-        if self.strings:
-            self._automaton.make_automaton()
+        # One Aho-Corasick pass over the joined texts finds any of the strings. ahocorasick-rs
+        # (Rust): with the names' ~12k strings pyahocorasick's trie scans a node's children
+        # one by one (~400 at the root) and costs ~2-5 us a name; this ~0.4 us.
+        self._automaton = ahocorasick_rs.AhoCorasick(sorted(self.strings)) if self.strings else None
 
     def quiet(self, texts: list[str]) -> bool:
         # "\x00" joins the texts: no needed string holds it, so none is found across a joint.
         # The other patterns run on each text (they may be anchored).
         texts = list(dict.fromkeys(texts))
-        if self.strings and next(self._automaton.iter("\x00".join(texts)), None) is not None:
-            return False
+        if self._automaton is not None and self._automaton.find_matches_as_indexes("\x00".join(texts)):
+            return False  # (non-overlapping matches: one is reported wherever any string occurs)
         for pattern in self.always:  # (loops: this runs for every new viewer's name)
             for text in texts:
                 if pattern.search(text):
