@@ -9,13 +9,30 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from agent.brain.asking import Asks
 from agent.brain.fold_model import FEATURES, MODEL_PATH, FoldModel, features, wh_kinds
 from agent.brain.fold_model import load as load_model
+from agent.brain.known import bridge, read_clusters
 from agent.brain.meaning import MeaningIndex
-from tests.support.paraphrases import loaded_index
+from tests.support.paraphrases import (
+    DEV3,
+    DEV4,
+    DEV5,
+    DEV6,
+    DEV7,
+    HELD_OUT,
+    HELD_OUT3,
+    HELD_OUT4,
+    HELD_OUT5,
+    HELD_OUT6,
+    HELD_OUT7,
+    TUNING,
+    load_set,
+    loaded_index,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "tests" / "data" / "train_fold_model.py"
@@ -71,3 +88,42 @@ def test_a_model_that_ignores_the_words_is_the_cosine(index: MeaningIndex) -> No
     assert index.score(a, b) < plain.score(a, b)  # another kind of question word
     side_a, side_b = Asks.of(a).side, Asks.of(b).side
     assert features(side_a, side_b) == features(side_b, side_a)
+
+
+def test_the_known_questions_are_the_tuning_sets_and_no_held_out_line() -> None:
+    # agent/data/fold_clusters.txt is what the script writes: every tuning set's clusters,
+    # in order; a held-out line among them would make its figures a test of nothing.
+    expected = []
+    for path in (*TUNING, DEV3, DEV4, DEV5, DEV6, DEV7):
+        grouped, _apart = load_set(path)
+        found: dict[str, list[str]] = {}
+        for group, text in grouped:
+            found.setdefault(group, []).append(text)
+        expected += list(found.values())
+    assert read_clusters() == expected
+    known = {text for cluster in expected for text in cluster}
+    for path in (HELD_OUT, HELD_OUT3, HELD_OUT4, HELD_OUT5, HELD_OUT6, HELD_OUT7):
+        grouped, apart = load_set(path)
+        texts = {text for _group, text in grouped} | {text for pair in apart for text in pair}
+        assert not texts & known, path.name
+
+
+def test_a_bridge_needs_both_near_one_known_question() -> None:
+    # Profiles over three known questions: both near the first is a bridge; each near its
+    # own is apart; both about as near one as to anything (a topic nobody asked) is neither.
+    near_first = np.array([0.9, 0.3, 0.2], dtype=np.float32)
+    also_first = np.array([0.8, 0.4, 0.1], dtype=np.float32)
+    near_second = np.array([0.2, 0.9, 0.3], dtype=np.float32)
+    vague = np.array([0.5, 0.45, 0.4], dtype=np.float32)
+    assert bridge(near_first, also_first) == pytest.approx((0.5, 0.0))
+    assert bridge(near_first, near_second) == pytest.approx((0.0, 0.6))
+    assert bridge(vague, vague) == (0.0, 0.0)
+
+
+def test_a_known_question_bridges_two_phrasings_the_model_puts_apart(index: MeaningIndex) -> None:
+    # 主播有多高 / 你身高一米几: both near the tuning sets' height clusters.
+    a, b = "主播到底有多高啊", "你身高一米几呀"
+    va, vb = index.fold_vectors([a, b])
+    near, apart = bridge(index.known.profile(va), index.known.profile(vb))
+    assert near > 0.2 and apart < 0.1
+    assert index.score(a, b) > index.similar(a, b)

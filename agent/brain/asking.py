@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from agent.brain.fold_model import FoldModel, Side, side
+from agent.brain.fold_model import NOTHING_EMBEDDED, Embedded, FoldModel, Side, side
 from agent.brain.fold_model import load as load_model
 from agent.shared.slots import ATTRIBUTE, Slots, answer_form, contrast, slots, slots_index
 
@@ -98,7 +98,7 @@ _PLAIN_WORDS = tuple(
         (r"开黑|组队|带我玩|一起玩|带带我", "一起玩"),
         (r"口音|方言|哪里话", "方言"),
         (r"账号名?|用户名|游戏id", "id"),
-        (r"(?<=怎么)(?:加入|进|入|加)|加入", "加入"),
+        (r"(?<=怎么)(?:加入|进(?!行)|入(?!行)|加(?![点速]))|加入", "加入"),
     )
 )
 _UNSAFE_RE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
@@ -199,14 +199,17 @@ class Asks:
             return True
         return _whether_or_what(self, other) or _whether_or_what(other, self) or _value_or_which(self, other)
 
-    def penalty(self, other: Asks, model: FoldModel | None = None) -> float:
+    def penalty(
+        self, other: Asks, model: FoldModel | None = None, embedded: Embedded = NOTHING_EMBEDDED
+    ) -> float:
         """What comes off the pair's cosine: inf when ``vetoes``, else what
-        ``fold_model`` (the shipped weights unless ``model``) says the words take off it
-        (negative when they add: both ask a price, both about the mic)."""
+        ``fold_model`` (the shipped weights unless ``model``) says the words and
+        ``embedded`` (``fold_model.features``) take off it (negative when they add: both
+        ask a price, both about the mic)."""
         if self.vetoes(other):
             return float("inf")
         near = minimal_pair(self.side.folded, other.side.folded, span=3)
-        return -(model or load_model()).adjust(self.side, other.side, near)
+        return -(model or load_model()).adjust(self.side, other.side, near, embedded)
 
 
 def _how_long_or_whether(a: Side, b: Side) -> bool:

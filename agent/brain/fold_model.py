@@ -29,11 +29,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from agent.brain.subjects import subjects
 from agent.shared.slots import ATTRIBUTE, NARROW
 
-__all__ = ["FEATURES", "MODEL_PATH", "FoldModel", "Side", "features", "load", "side", "wh_kinds"]
+__all__ = [
+    "EMBEDDED",
+    "FEATURES",
+    "MODEL_PATH",
+    "NOTHING_EMBEDDED",
+    "Embedded",
+    "FoldModel",
+    "Side",
+    "features",
+    "load",
+    "side",
+    "wh_kinds",
+]
 
+Vectors = npt.NDArray[np.float32]
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "fold_model.json"
 FEATURES = (
     "form",
@@ -50,7 +66,16 @@ FEATURES = (
     "subject_differ",
     "subject_one_sided",
     "language_subject_same",
+    "language_cosine",
+    "bridge",
+    "apart",
 )
+# The signals read from the embeddings, not the words (the last of ``FEATURES``): the
+# meaning index passes them in as ``Embedded``.
+EMBEDDED = ("language_cosine", "bridge", "apart")
+# (cosine, bridge, apart): the pair's cosine, and ``known.bridge`` of their profiles.
+Embedded = tuple[float, float, float]
+NOTHING_EMBEDDED: Embedded = (0.0, 0.0, 0.0)
 
 # The kind of question word, finer than the slots' kinds: 几次 / 多久, 哪买 / 哪些 ask for
 # different answers. Matched on ``plain`` (lowered, 啥 -> 什么, 咋 -> 怎么). Order matters:
@@ -149,10 +174,16 @@ def side(slots: tuple[frozenset[str], ...], form: str, han: bool, lowered: str, 
     return Side(slots, form, han, wh_kinds(lowered), _content(folded), folded, subjects(lowered))
 
 
-def features(a: Side, b: Side, near_minimal: bool = False) -> tuple[float, ...]:
+def features(
+    a: Side, b: Side, near_minimal: bool = False, embedded: Embedded = NOTHING_EMBEDDED
+) -> tuple[float, ...]:
     """The signals of ``FEATURES`` for a pair, each 0..1. ``near_minimal``: the forms are
     one swapped slot of three tokens apart (``asking.minimal_pair(a, b, span=3)``; two or
-    fewer veto outright)."""
+    fewer veto outright). ``embedded``: the pair's cosine (a signal of its own across
+    languages: the model puts a Chinese question and its English paraphrase nearer than
+    two unrelated ones, but on a narrower scale) and (bridge, apart) through the known
+    questions (``known.bridge``)."""
+    cosine, near, apart = embedded
     narrow = [(a.slots[i], b.slots[i]) for i in NARROW]
     agree = any(x & y for x, y in narrow)
     attribute = bool(a.slots[ATTRIBUTE]) != bool(b.slots[ATTRIBUTE])
@@ -174,6 +205,9 @@ def features(a: Side, b: Side, near_minimal: bool = False) -> tuple[float, ...]:
         float(bool(a.subjects - b.subjects and b.subjects - a.subjects)),
         float(bool(a.subjects) != bool(b.subjects)),
         float(a.han != b.han and bool(a.subjects & b.subjects)),
+        max(cosine, 0.0) if a.han != b.han else 0.0,
+        near,
+        apart,
     )
 
 
@@ -184,10 +218,20 @@ class FoldModel:
     weights: tuple[float, ...]
     bias: float = 0.0  # moves every pair alike: where the threshold falls on the line
 
-    def adjust(self, a: Side, b: Side, near_minimal: bool = False) -> float:
-        """What the words add to (or take from) the pair's cosine."""
-        found = features(a, b, near_minimal)
+    def adjust(
+        self, a: Side, b: Side, near_minimal: bool = False, embedded: Embedded = NOTHING_EMBEDDED
+    ) -> float:
+        """What the words (and ``embedded``) add to (or take from) the pair's cosine."""
+        found = features(a, b, near_minimal, embedded)
         return self.bias + sum(w * x for w, x in zip(self.weights, found, strict=True))
+
+    def lift(self, cosine: Vectors, near: Vectors, apart: Vectors) -> Vectors:
+        """The most the embedded signals can add to each pair's cosine (the cosine's own
+        counted as if across languages): what the index adds before it skips pairs too far
+        to matter."""
+        w_cosine, w_near, w_apart = self.weights[-3:]
+        lifted = max(w_cosine, 0.0) * np.maximum(cosine, 0.0) + w_near * near + w_apart * apart
+        return np.maximum(lifted, 0.0).astype(np.float32)
 
 
 @lru_cache(maxsize=2)

@@ -47,17 +47,20 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "stream_length",
-        r"播多久|播几个小时|播多长|直播多长时间|播到很晚|\bhow long (?:are|will|do) you (?:stream|be on)",
+        r"播了?多久|播几个小时|播了?(?:多少|几)个?小时|播了?多长|直播多长时间|播到很晚"
+        r"|\bhow long (?:are|will|do) you (?:stream|be on)"
+        r"|\bhow long (?:have|has) (?:you|u|the stream) been (?:live|streaming|on)\b",
     ),
     (
         "schedule",
         r"每天都播|一周播几天|每周播|播几天|直播时间表|固定时间|(?:周|星期|礼拜)(?:几|[一二三四五六日天]?休息)|哪天|休息日|不播"
-        r"|\bschedule\b|\bstream every\b|\bdays? off\b",
+        r"|周末|周[六日]|(?:星期|礼拜)[六日天]"
+        r"|\bschedule\b|\bstream every\b|\bdays? off\b|\bweekends?\b|\bsaturdays?\b|\bsundays?\b",
     ),
     ("vod", r"回放|录播|录像|重播|切片|\bvods?\b|\breplay\b|\brecording\b|\bhighlights?\b"),
     # the streamer
     ("age", rf"几岁|年龄|年纪|岁数|哪年出生|几几年|{_STREAMER}(?:今年)?多大|\bhow old\b|\bage\b"),
-    ("height", r"多高|身高|个子|一米几|\bhow tall\b|\bheight\b"),
+    ("height", r"多高|身高|个子|一米|1米\d|\d{3} ?(?:cm|公分)|\bhow tall\b|\bheight\b"),
     ("weight", r"多重|体重|几斤|多少斤|\bweigh"),
     (
         "hometown",
@@ -70,12 +73,24 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
         r"女朋友|男朋友|对象|单身|脱单|恋爱|结婚|老婆|老公|\b[gb]f\b|girlfriend|boyfriend|\bsingle\b|dating|married",
     ),
     ("pet", r"宠物|猫|狗|小动物|\bpets?\b|\bcats?\b|\bdogs?\b"),
-    ("job", r"工作|上班|全职|兼职|职业|做什么的|干什么的|\bjob\b|\bwork\b|full[- ]?time"),
+    (
+        "job",
+        r"工作|上班|全职|兼职|专职|主业|副业|职业|做什么的|干什么的|\bjob\b|\bwork\b(?! ?out)|full[- ]?time",
+    ),
+    (
+        "streaming_career",  # how or since when the streamer streams at all, not today's stream
+        r"入行|当主播|做主播|(?:开始|当初|怎么想到).{0,2}(?:做|搞|来)?直播|走上.{0,4}路"
+        r"|\bget into streaming\b|\bstart(?:ed)? streaming\b|\bbeen streaming\b",
+    ),
+    ("zodiac", r"星座|[羊牛蟹狮秤蝎羯瓶鱼]座|\bzodiac\b|\bstar sign\b"),
+    ("exercise", r"健身|锻炼|运动|撸铁|身材|\bwork ?out\b|\bgym\b|\bexercise\b"),
+    ("smoking", r"抽烟|吸烟|烟民|电子烟|\bsmok(?:e|ing)\b|\bvape\b"),
     ("school", r"学生|上学|大学|读书|专业|毕业|\bstudent\b|\bschool\b|college|universit"),
     ("meal", r"吃饭|吃了|晚饭|午饭|早饭|吃的什么|吃什么|外卖|\bdinner\b|\blunch\b|\beat(?:en|ing)?\b"),
     # 几点休息 is sleep, 周几休息 / 哪天休息 a day off (the schedule)
     ("sleep", r"睡觉|睡了|熬夜|几点睡|失眠|(?<![几一二三四五六日天])休息|上床|\bsleep|\bbed\b"),
     ("dialect", r"口音|方言|哪里话|\baccent\b"),
+    ("languages", r"英语|英文|日语|韩语|粤语|外语|\b(?:speak|english|japanese|korean)\b"),
     ("birthday", r"生日|几月几号出生|\bbirthday\b"),
     ("drink", r"喝的?什么|喝啥|在喝|饮料|\bdrink"),
     ("mood", r"心情|开心吗|难过|\bfeeling\b|\bmood\b"),
@@ -91,7 +106,7 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     ("headset", r"耳机|\bheadphones?\b|\bheadset\b"),
     ("mic", r"麦克风|麦(?!当)|\bmic(?:rophone)?\b"),
     ("pc", r"配置|显卡|cpu|处理器|主机|电脑|\bpc\b|\bspecs?\b|\brig\b|\bgpu\b"),
-    ("screen", r"显示器|屏幕|带鱼屏|\bmonitor\b|\bscreen\b"),
+    ("screen", r"显示器|屏幕|带鱼屏|的屏|这屏|刷新率|赫兹|\d*hz\b|\bmonitor\b|\bscreen\b|\brefresh rate\b"),
     ("controller", r"手柄|\bcontroller\b|gamepad"),
     ("phone", r"手机|安卓|苹果|\bios\b|\bmobile\b|\bphone\b"),
     ("chair", r"椅子|电竞椅|\bchair\b"),
@@ -105,6 +120,19 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
         "game_name",
         r"什么游戏|游戏名|游戏叫|哪个游戏|哪款游戏|玩的什么$|玩什么$"
         r"|\bwhat game\b|\bwhich game\b|\bgame (?:is this|called)\b|name of (?:the|this) game",
+    ),
+    (
+        "release",
+        r"发售|发行|上市|(?:什么时候|哪年|哪一年)出的|新出的|\bcome out\b|\bcame out\b|\breleased?\b",
+    ),
+    (
+        "player_count",  # how many can play it together, not whether a viewer can join
+        r"几个?人|多少人.{0,3}(?:玩|联机)|最多.{0,3}人|\bhow many players\b|\bplayer count\b",
+    ),
+    (
+        "play_hours",  # hours in the game, not in today's stream
+        r"游戏时长|总时长|玩了?(?:多少|几百|几千)(?:个)?小时|几百小时"
+        r"|\bhours (?:in|on|played)\b|\bhours do you have\b",
     ),
     ("rank", r"段位|几段|分段|几分(?!钟)|多少分|\brank|\belo\b|\bmmr\b"),
     ("difficulty", r"难度|\bdifficulty\b"),
@@ -127,11 +155,17 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
     ("weapon", r"武器|枪|\bweapons?\b|\bguns?\b"),
     ("song", r"歌|bgm|背景音乐|音乐|\bsongs?\b|\bmusic\b"),
     ("sing", r"唱歌|唱首|唱一首|点歌|\bsing\b"),
-    ("play_together", r"开黑|一起玩|组队|带我|带带|\bplay with\b|\bjoin you\b|\bduo\b|\bqueue with\b"),
+    (
+        "play_together",
+        r"开黑|(?<!人)(?<!人可以)(?<!人能)一起玩|组队|带我|带带|上车|水友.{0,4}(?:进|玩|一起)|进.{0,3}房间|房间.{0,2}怎么进"
+        r"|\bplay with\b|\bjoin (?:you|your|ur)\b|\bduo\b|\bqueue with\b",
+    ),
     # the channel
+    ("fan_badge", r"粉丝牌|灯牌|勋章|\bfan badge|\bbadges?\b"),
     ("fan_group", r"粉丝群|qq群|群号|加群|进群|粉丝团|\bdiscord\b|\bfan (?:group|club)\b"),
     ("giveaway", r"抽奖|开奖|福利|\bgiveaway\b|\braffle\b"),
     ("merch", r"周边|\bmerch\b"),
+    ("streamer_name", r"(?:名字|id|昵称|网名).{0,3}(?:意思|含义|来的|由来)|为什么叫这个|\bname mean"),
     (
         "other_platform",
         r"抖音|微博|斗鱼|虎牙|快手|小红书|别的平台|其他平台|\byoutube\b|\btwitch\b|\btiktok\b"
