@@ -6,17 +6,14 @@ whole (both halves taken back)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from agent.app.record import encode_line
 from agent.brain.moderation import Moderator
 from agent.config import BrainConfig
 from agent.events import Danmaku
+from tests.support.replay import replay_room
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data"
@@ -40,20 +37,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict], list
     for i, (a, b) in enumerate(SPLITS):
         events += [Danmaku(text=a, uid=f"s{i}", uname="观众乙", msg_id=f"s{i}a"),
                    Danmaku(text=b, uid=f"s{i}", uname="观众乙", msg_id=f"s{i}b")]  # fmt: skip
-    lines = [encode_line(e, 1.0 + 0.5 * i, 1764000000.0 + 0.5 * i) for i, e in enumerate(events)]
-    recording = out / "room.jsonl"
-    recording.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    record = out / "run.jsonl"
-    env = {**os.environ, "COHOST_AUDIO__OUTPUT_DEVICE": "none", "COHOST_TTS__ENGINE": "none",
-           "COHOST_ASR__ENGINE": "none", "COHOST_LLM__ENGINE": "template",
-           "COHOST_BRAIN__SENTIMENT_MODEL": "false", "COHOST_CONTROL__PORT": "0"}  # fmt: skip
-    result = subprocess.run(
-        [sys.executable, "-m", "agent", "demo", "--input", str(recording), "--speed", "20", "--quiet",
-         "--record", str(record), "--out", str(out)],
-        capture_output=True, text=True, timeout=600, env=env, cwd=out,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    recorded = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    _, recorded = replay_room(events, out, step=0.5, speed=20, timeout=600)
     admitted = {e["msg_id"]: e for e in recorded if e["type"] == "admitted"}
     return admitted, recorded
 

@@ -10,17 +10,14 @@ hostile name and agree with nothing but harmless chat.
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 
 import pytest
 
-from agent.app.record import encode_line
 from agent.brain.endorse import evaluates
 from agent.brain.names import ANONYMOUS
 from agent.events import Danmaku, Enter, Event, Gift, SuperChat
+from tests.support.replay import replay_room
 from tests.support.trust import HELDOUT, leaks, load
 
 pytestmark = pytest.mark.slow
@@ -57,28 +54,7 @@ def room() -> list[Event]:
 
 @pytest.fixture(scope="module")
 def replay(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], list[dict]]:
-    out = tmp_path_factory.mktemp("hostile")
-    recording = out / "hostile_room.jsonl"
-    lines = [encode_line(e, 1.0 + 0.8 * i, 1764000000.0 + 0.8 * i) for i, e in enumerate(room())]
-    recording.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    record = out / "run.jsonl"
-    env = {
-        **os.environ,
-        "COHOST_AUDIO__OUTPUT_DEVICE": "none",
-        "COHOST_TTS__ENGINE": "none",
-        "COHOST_ASR__ENGINE": "none",
-        "COHOST_LLM__ENGINE": "template",
-        "COHOST_BRAIN__SENTIMENT_MODEL": "false",
-        "COHOST_CONTROL__PORT": "0",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "agent", "demo", "--input", str(recording), "--speed", "10", "--quiet",
-         "--record", str(record), "--out", str(out)],
-        capture_output=True, text=True, timeout=300, env=env, cwd=out,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    events = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
-    return result, events
+    return replay_room(room(), tmp_path_factory.mktemp("hostile"))
 
 
 def said_and_shown(result: subprocess.CompletedProcess[str], events: list[dict]) -> list[str]:

@@ -17,7 +17,7 @@ from agent.brain.joined import RecentChat
 from agent.brain.moderation import Moderator
 from agent.brain.names import ANONYMOUS, ANONYMOUS_EN
 from agent.brain.state import Emit
-from agent.config import BrainConfig, LlmConfig
+from agent.config import BrainConfig, LlmConfig, TemplateLLM
 from agent.events import Admitted, Danmaku, Enter, Event, Filtered, Gift, SuperChat, Tick, UtteranceDone
 from agent.llm.template import TemplateEngine
 from agent.reply.prompt import build_request
@@ -165,6 +165,16 @@ class Figures:
             lines.append(f"{group:28} n={self.total[group]:3}  {measures}")
         return "\n".join(lines)
 
+    def count(self, group: str, name: str) -> int:
+        return self.counts.get(group, {}).get(name, 0)
+
+
+def figures_of(path: Path, moderator: Moderator) -> Figures:
+    """A set's figures through the template engine, printed (``pytest -s`` shows them)."""
+    found = measure(load(path), moderator, TemplateEngine(TemplateLLM()))
+    print(f"\n== {path.name}\n{found.table()}")
+    return found
+
 
 def _quoted(text: str, replies: list[str]) -> bool:
     """A reply that carries 4+ characters of the viewer's own text."""
@@ -245,8 +255,6 @@ def _name(row: Row, moderator: Moderator, engine: TemplateEngine, figures: Figur
 
 
 if __name__ == "__main__":  # python -m tests.support.trust: the figures on both sets
-    from agent.config import TemplateLLM
-
     mod = Moderator.from_config(CFG)
     for path in (DEV, HELDOUT, PROBE, PROBE2):
         found = measure(load(path), mod, TemplateEngine(TemplateLLM()))
