@@ -20,7 +20,17 @@ from agent.brain.normalize import Forms, forms, mirrors
 from agent.shared.leads import gated
 from agent.shared.screen import caseless
 
-__all__ = ["ABUSE_PATTERNS", "SQUASHED_RE", "abuse", "letters", "readings", "split_digits", "words_of"]
+__all__ = [
+    "ABUSE_PATTERNS",
+    "PEJORATIVE",
+    "SQUASHED_RE",
+    "WRONGDOING",
+    "abuse",
+    "letters",
+    "readings",
+    "split_digits",
+    "words_of",
+]
 
 # A subject and what is said of it, or the word before the streamer, letters run together.
 SQUASHED_RE = re.compile(
@@ -37,20 +47,20 @@ SQUASHED_RE = re.compile(
 # words these characters start elsewhere (假期, 猪肉, 臭宝, 残血, 偷偷) and what is the streamer's
 # (主播家的狗: no 的 between) are left alone: 主播的猪猪粉 stays.
 _STREAMER = r"(?:主播|播主|up主?)"
-_PEJORATIVE = (
+PEJORATIVE = (
     r"(?:(?<![猪小])猪(?![猪肉排蹄脚])|(?<![狗单身])狗(?![狗粮])|驴|屎|粪|蠢|(?<!傻)傻(?![白傻])|(?<!笨)笨(?!笨)"
     r"|(?<!成)废|烂|臭(?!宝)|贱|渣|丑|婊|残(?![血局])|瘫|憨|瞎|蛆|龟儿|王八|孙子|混蛋|垃圾|辣鸡|拉胯|[菜弱]鸡|二货|变态|恶心"
     r"|饭桶|草包|鳖|蛀虫|寄生虫|戏精|败类|无赖|泼妇|禽兽|窝囊|奇葩"
     # An initialism insult beside the streamer (sb主播, 主播zz).
     r"|(?<![a-z])(?:low|sb|nt|zz|lj|nc|fw|sjb|cnm|nmsl|tmd|mmp|mdzz)(?![a-z]))"
 )
-_WRONGDOING = (
+WRONGDOING = (
     r"(?:骗|(?<!偷)偷(?![偷看听])|诈|贪|坑(?![位])|假(?![期日如设])|黑(?:钱|幕|心|料|粉|历史)|(?:收|圈|捞|吸|割|榨)(?:钱|金|韭菜|血(?!鬼))"
     r"|跑路|塌房|白嫖|水军|炒作|蹭热度|摆烂|敷衍|双标|拜金|画饼|卖惨|装穷|刷(?:榜|量|票|粉|礼物|数据)|作弊|开挂|外挂|出轨|劈腿|嫖|赌|吸毒|造假|抄袭|逃税|漏税|洗钱"
     r"|撒谎|说谎|回扣|违法|犯法|犯罪|吃相|人设崩|(?:买|刷)(?:榜|粉|量|热搜|热度|关注|人气|数据))"
 )
 ABOUT_STREAMER_RE = gated(  # (read on the match form: lower case)
-    rf"{_STREAMER}[^的]{{0,6}}?(?:{_PEJORATIVE}|{_WRONGDOING})|(?:{_PEJORATIVE}|{_WRONGDOING}).{{0,2}}?{_STREAMER}"
+    rf"{_STREAMER}[^的]{{0,6}}?(?:{PEJORATIVE}|{WRONGDOING})|(?:{PEJORATIVE}|{WRONGDOING}).{{0,2}}?{_STREAMER}"
 )
 # A bracketed tag holding an authority ([管理员]通知, 【官方】, 〖系统〗): a notice, not a name.
 _OPEN, _CLOSE, _INSIDE = r"[【\[〖〔「『（(<]", r"[】\]〗〕」』）)>]", r"[^】\]〗〕」』）)>]"

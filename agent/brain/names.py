@@ -19,7 +19,7 @@ Why a name is refused (``NameRisk``):
   channel offered (私q, 找我v, q我, 加微); a host with a two-letter ending after a dot in any
   spelling (g o o . g l, t点cn: every two-letter ending is a country's domain); or a run of
   digits in any form (138 0013, 一三八零, ①③⑧, 2️⃣7️⃣). A year is fine (小明2003): at most
-  ``MAX_DIGIT_RUN`` digits in a row and ``MAX_DIGITS`` in all.
+  ``MAX_DIGIT_RUN`` digits in a row and ``MAX_DIGITS`` in all (``agent.brain.name_digits``).
 * ``banned_word``: a word the moderator bans in chat (every disguise its normaliser undoes,
   reversed text included).
 * ``order`` / ``claim`` / ``insult`` / ``accusation``: the name is a sentence aimed at the
@@ -30,7 +30,10 @@ Why a name is refused (``NameRisk``):
   我才是主播, 主播本人小号, a bracketed [管理员] tag; 官方认证吃货 claims no role). The streamer
   beside any pejorative or wrongdoing word (臭鱼主播, 主播贪钱: ``name_words.abuse``) and an
   insult initialism whatever digits stand beside it (mmp123; the lexicon's ^ entries too) are
-  insults. A name that merely names the streamer (主播的猫, 主播加油) is fine. Words a
+  insults. Whoever else is in the room, the staff and the viewers, is read the same way
+  (``name_room.room_talk``): hurried into something (主播快去洗碗, 大家赶紧去隔壁), the subject
+  of a rumour (主播被封过号, 粉丝都是买的, streamer has a wife) or abused (房管都是狗, 管理员滥用
+  职权, zhubo laji). A name that merely names the streamer (主播的猫, 主播加油) is fine. Words a
   name joins with underscores, dots or case changes are read spaced (host_is_a_liar,
   TheStreamerCheats: not by the shape of an order, so Say_Cheese stays), and its letters run
   together are read for a claim about the streamer (saythehostisfake, CheaterHostLOL).
@@ -54,6 +57,8 @@ from functools import lru_cache
 from agent.brain import normalize, tags
 from agent.brain.contacts import find_contacts, fold
 from agent.brain.moderation import Moderator
+from agent.brain.name_digits import short_host, too_many_digits
+from agent.brain.name_room import ROOM_PATTERNS, room_talk
 from agent.brain.name_words import ABUSE_PATTERNS, SQUASHED_RE, abuse, letters, readings, split_digits
 from agent.brain.tags import Tagger
 from agent.shared.screen import Patterns, Screen
@@ -102,18 +107,6 @@ _CONTACT_CUE_RE = re.compile(
     r"|扣扣|企鹅号|q群|群号|加群|进群|电话号|手机号|私聊|私信|私我|加我|飞机号|福利群|领(?:福利|皮肤|红包|奖励|礼包)"
     rf"|(?:私|加|找我|戳我?|敲我?|联系|\+)(?:我|一下|下)?{_CHANNEL}(?![a-z])"
     r"|(?<![a-z])(?:q|v|vx|wx|dd|扣|薇|tg)我",
-    re.IGNORECASE,
-)
-# The longest run of digits (after ``fold``: every digit form is an ASCII digit) with
-# separators between them, and how many digits a name may hold in all.
-_DIGIT_RUN_RE = re.compile(r"\d(?:[\s\x00\x01._\-·,，、/|]*\d)*")
-MAX_DIGIT_RUN = 4
-MAX_DIGITS = 6
-# A host: letters, a dot (folded: 点, 。, dot), a two-letter ending (g o o . g l, bit.ly, t点cn).
-_SHORT_HOST_RE = re.compile(
-    r"[a-z0-9](?:[ \x00\x01]?[a-z0-9-])*[ \x00\x01]{0,3}"
-    r"(?:\.|(?<=[ \x00\x01])dot(?=[ \x00\x01]))[ \x00\x01]{0,3}"
-    r"([a-z])[ \x00\x01]?([a-z])(?![ \x00\x01]?[a-z0-9])",
     re.IGNORECASE,
 )
 # Orders aimed at the streamer, the bot or the room (a name is read aloud inside a thank-you).
@@ -219,6 +212,7 @@ _SENTENCE_PATTERNS = (
     _INSULT_WORD_RE,
     SQUASHED_RE,
     *ABUSE_PATTERNS,
+    *ROOM_PATTERNS,
 )
 
 
@@ -262,10 +256,10 @@ class NameGuard:
             return NameRisk.MARKUP
         # Digits before display_form folds runs (一八八八八 -> 一八八八), and after it.
         folded = fold(whole)
-        if _too_many_digits(folded) or (uname != whole and _too_many_digits(fold(uname))):
+        if too_many_digits(folded) or (uname != whole and too_many_digits(fold(uname))):
             return NameRisk.CONTACT
         ahead = normalize.forms(whole)
-        if _short_host(whole, folded) or find_contacts(whole, folded):
+        if short_host(whole, folded) or find_contacts(whole, folded):
             return NameRisk.CONTACT
         if ahead.display != whole and find_contacts(ahead.display):
             return NameRisk.CONTACT
@@ -310,27 +304,6 @@ def _cut(whole: str) -> str:
     return whole if len(whole) <= MAX_NAME_CHARS else whole[:MAX_NAME_CHARS].rstrip()
 
 
-def _too_many_digits(folded: str) -> bool:
-    """More digits (in any form: ``folded`` by ``contacts.fold``) than a name needs."""
-    digits = sum(map(str.isdigit, folded))
-    if digits <= MAX_DIGIT_RUN:
-        return False  # no run can be longer, and the total is within MAX_DIGITS
-    longest = max(sum(map(str.isdigit, m.group())) for m in _DIGIT_RUN_RE.finditer(folded))
-    return longest > MAX_DIGIT_RUN or digits > MAX_DIGITS
-
-
-def _short_host(whole: str, folded: str) -> bool:
-    """A host name with a two-letter ending (a country's domain), however its dot is spelled.
-    Mr.Li is a name: an ending written as a capitalised word is not a domain."""
-    if "." not in folded and "dot" not in folded.lower():
-        return False
-    for m in _SHORT_HOST_RE.finditer(folded):
-        first, second = whole[m.start(1)], whole[m.start(2)]
-        if not (first.isupper() and second.islower()):
-            return True
-    return False
-
-
 def _sentence_risk(name: str, compact: str, *, shape: bool = True) -> NameRisk | None:
     """An order, a speaker's line, an authority or a judgement the tags do not cover
     (``shape=False``: not an order by its shape alone, for words a name joined)."""
@@ -346,7 +319,7 @@ def _sentence_risk(name: str, compact: str, *, shape: bool = True) -> NameRisk |
         return NameRisk.INSULT
     if SQUASHED_RE.search(letters(name)):
         return NameRisk.INSULT
-    said = abuse(name, compact)  # [管理员]通知, mmp123, 猪头主播, 主播收黑钱: whatever the word
+    said = abuse(name, compact) or room_talk(name, compact, letters(name))  # [管理员]通知, 房管都是狗
     return NameRisk(said) if said else None
 
 
