@@ -128,3 +128,26 @@ def _log_tail(server: PulseServer) -> str:
     except OSError:
         return "(no log)"
     return " | ".join(text.strip().splitlines()[-3:])
+
+
+@contextmanager
+def recording_monitor(server: PulseServer, path: Path, rate: int, timeout_s: float = 60.0) -> Iterator[None]:
+    """Record ``server``'s sink monitor into the WAV file ``path`` (mono, ``rate``) while
+    the block runs. It waits until the recorder's stream is connected, so nothing played
+    in the block is lost to a recorder that starts late on a busy machine."""
+    before = server.pactl("list", "short", "source-outputs").count("\n")
+    recorder = subprocess.Popen(
+        ["parecord", f"--device={server.sink}.monitor", "--file-format=wav", f"--rate={rate}", "--channels=1",
+         str(path)],
+        env={**os.environ, **server.env},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + timeout_s
+        while server.pactl("list", "short", "source-outputs").count("\n") <= before:
+            if recorder.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"parecord did not start recording (exit {recorder.poll()})")
+            time.sleep(0.05)
+        yield
+    finally:
+        recorder.terminate()
+        recorder.wait(timeout=10)

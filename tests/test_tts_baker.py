@@ -19,7 +19,7 @@ from agent.tts import baker
 from agent.tts.base import TTSUnavailable
 from agent.tts.level import CEILING, TARGET_DBFS, speech_dbfs
 from agent.tts.text import say
-from tests.pulse import pulse_server, requires_pulseaudio
+from tests.pulse import pulse_server, recording_monitor, requires_pulseaudio
 from tests.support.requires import require
 from tests.support.speech import assert_speech_like
 
@@ -199,18 +199,7 @@ def test_cohost_say_baker_plays_on_a_real_device_and_says_the_licence(tmp_path: 
     recording = tmp_path / "heard.wav"
     with pulse_server() as pulse:
         env = {**os.environ, **pulse.env}
-        recorder = subprocess.Popen(
-            [
-                "parecord",
-                "--device=vsink.monitor",
-                "--file-format=wav",
-                "--rate=24000",
-                "--channels=1",
-                str(recording),
-            ],
-            env=env,
-        )
-        try:
+        with recording_monitor(pulse, recording, 24000):
             said = subprocess.run(
                 [
                     sys.executable,
@@ -228,9 +217,6 @@ def test_cohost_say_baker_plays_on_a_real_device_and_says_the_licence(tmp_path: 
                 text=True,
                 timeout=240,
             )
-        finally:
-            recorder.terminate()
-            recorder.wait(timeout=10)
     assert said.returncode == 0, said.stderr
     assert "NON-COMMERCIAL" in said.stderr
     with wave.open(str(recording)) as wav:

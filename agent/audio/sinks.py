@@ -142,8 +142,10 @@ def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
 
 
 # The device buffer: long enough that a busy machine refills it in time, short enough that
-# an interrupt (which aborts the stream and drops what is buffered) is heard at once.
-DEVICE_LATENCY_S = 0.15
+# an interrupt (which aborts the stream and drops what is buffered) is heard at once, and
+# under 0.1 s: with a longer one PulseAudio (through PortAudio's ALSA plugin) dropped the
+# start of every line, about 1.5 times the buffer (0.15 s lost 欢迎 of 欢迎来到直播间).
+DEVICE_LATENCY_S = 0.05
 
 
 class DeviceSink:
@@ -153,8 +155,9 @@ class DeviceSink:
     so the voice stops within one device buffer instead of after queued writes.
     The buffer is DEVICE_LATENCY_S long: PortAudio's "low" (about 9 ms on PulseAudio)
     ran dry whenever a busy CPU (the model, a second program) was late to refill it,
-    and the voice stuttered (来来到, 点点点点). What the sink says it played leaves out
-    what was still in the buffer when an interrupt aborted it.
+    and the voice stuttered (来来到, 点点点点); 0.1 s and more lost each line's start.
+    What the sink says it played leaves out what was still in the buffer when an
+    interrupt aborted it.
     """
 
     name = "device"
