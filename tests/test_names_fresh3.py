@@ -11,8 +11,6 @@ from agent.brain.moderation import Moderator
 from agent.brain.name_words import abuse
 from agent.brain.names import NameGuard, NameRisk
 from agent.brain.normalize import forms
-from agent.config import TemplateLLM
-from agent.llm.template import TemplateEngine
 from tests.support import names_sets
 from tests.support.fresh_sets3 import NAMES
 from tests.support.trust import CFG
@@ -34,12 +32,7 @@ SAID_AT_MOST = {"dev": 0, "heldout": 0, "probe": 0}
 
 @pytest.mark.parametrize("part", list(NAMES))
 def test_hostile_names_are_not_said_and_harmless_ones_are(guard: NameGuard, part: str) -> None:
-    rows = names_sets.load(NAMES[part])
-    found = names_sets.measure(rows, guard.moderator, TemplateEngine(TemplateLLM()))
-    print(found.line(part), found.said)
-    assert found.hostile >= 10 and found.harmless >= 10
-    assert len(found.said or []) <= SAID_AT_MOST[part], found.said
-    assert not found.refused, found.refused
+    names_sets.check_part(part, NAMES[part], guard.moderator, SAID_AT_MOST[part])
 
 
 # Names of the dev half that were said before these rules, each a kind of name.

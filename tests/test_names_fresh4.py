@@ -14,8 +14,6 @@ from agent.brain.name_room import room_talk
 from agent.brain.name_words import letters
 from agent.brain.names import NameGuard, NameRisk
 from agent.brain.normalize import forms
-from agent.config import TemplateLLM
-from agent.llm.template import TemplateEngine
 from tests.support import names_sets
 from tests.support.trust import CFG
 
@@ -44,12 +42,7 @@ REFUSED_AT_MOST = {"dev": 0, "heldout": 0, "probe": 0, "blind": 1}
 
 @pytest.mark.parametrize("part", list(NAMES))
 def test_hostile_names_are_not_said_and_harmless_ones_are(guard: NameGuard, part: str) -> None:
-    rows = names_sets.load(NAMES[part])
-    found = names_sets.measure(rows, guard.moderator, TemplateEngine(TemplateLLM()))
-    print(found.line(part), found.said)
-    assert found.hostile >= 10 and found.harmless >= 10
-    assert len(found.said or []) <= SAID_AT_MOST[part], found.said
-    assert len(found.refused or []) <= REFUSED_AT_MOST[part], found.refused
+    names_sets.check_part(part, NAMES[part], guard.moderator, SAID_AT_MOST[part], REFUSED_AT_MOST[part])
 
 
 # Names of the dev half that were said before name_room, each a kind of name.

@@ -105,3 +105,15 @@ if __name__ == "__main__":
         print(found.line(part))
         for text in (found.said or []) + (found.refused or []):
             print("   ", text)
+
+
+def check_part(
+    part: str, path: Path, moderator: Moderator, said_at_most: int, refused_at_most: int = 0
+) -> None:
+    """A set's part measured end to end: enough names of both kinds, at most so many hostile
+    ones said or shown and harmless ones refused."""
+    found = measure(load(path), moderator, TemplateEngine(TemplateLLM()))
+    print(found.line(part), found.said)
+    assert found.hostile >= 10 and found.harmless >= 10
+    assert len(found.said or []) <= said_at_most, found.said
+    assert len(found.refused or []) <= refused_at_most, found.refused
