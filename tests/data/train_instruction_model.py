@@ -1,11 +1,12 @@
 """Train the learned ``instruction`` signal (agent/brain/instruction_model.py) offline.
 
 Data: every labelled injection / chat line of tests/data (injection_set.tsv, the injection
-probes 3-11, the trust sets) and of the fixed lists in tests/test_injection*.py, plus
-ordinary chat from the other sets (moderation corpora, paraphrases, questions, knowledge
-questions, the demo recording), all as harmless. Probes 12 and 13, the held-out and fresh
-parts of probe 14 and the held-out half of probe 15 are never read: they are the held-out
-figures. A split order ("a || b") is learned as its two halves read together.
+probes 3-11, the trust sets) and of the fixed lists in tests/test_injection*.py and
+tests/test_trust_probe15.py, plus ordinary chat from the other sets (moderation corpora,
+paraphrases, questions, knowledge questions, the demo recording), all as harmless. Probes
+12 and 13, the held-out and fresh parts of probe 14 and the held-out half of probe 15 are
+never read: they are the held-out figures. A split order ("a || b") is learned as its two
+halves read together.
 
 Model: scikit-learn's logistic regression (liblinear, balanced classes) over the features
 of ``instruction_model.keys`` (character 1-4-grams of the lowered display text, English
@@ -52,7 +53,9 @@ HELD_OUT = (
 TEST_LISTS = [("test_injection.py", n) for n in ("INSTRUCTIONS", "ACCUSATIONS", "INSULTS", "LOOK_ALIKES")]
 TEST_LISTS += [("test_injection.py", "SPLIT_ORDERS"), ("test_injection.py", "SPLIT_CHAT")]
 TEST_LISTS += [("test_injection_families.py", "INJECTIONS"), ("test_injection_families.py", "LOOK_ALIKES")]
-INSTRUCTION_LISTS = frozenset({"INSTRUCTIONS", "SPLIT_ORDERS", "INJECTIONS"})
+_PROBE15_LISTS = ("ON_BEHALF", "ASKED_BUT_ORDERS", "ASKED_OR_REPORTED", "OPENERS")
+TEST_LISTS += [("test_trust_probe15.py", n) for n in _PROBE15_LISTS]
+INSTRUCTION_LISTS = frozenset({"INSTRUCTIONS", "SPLIT_ORDERS", "INJECTIONS", "ON_BEHALF", "ASKED_BUT_ORDERS"})
 TOP = 4000  # features shipped
 C = 1.0  # inverse regularisation strength
 MAX_FALSE = 0.02  # harmless lines over the threshold in cross-validation, at most
@@ -102,7 +105,7 @@ def _plain_chat() -> list[str]:
 
 
 def _test_lists() -> list[Example]:
-    """The fixed lists of tests/test_injection*.py (read as Python literals, not imported)."""
+    """The fixed lists of ``TEST_LISTS`` (read as Python literals, not imported)."""
     out = []
     for path, name in TEST_LISTS:
         tree = ast.parse((DATA.parent / path).read_text(encoding="utf-8"))
