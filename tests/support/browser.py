@@ -166,7 +166,7 @@ def chromium(profile: Path) -> Iterator[Any]:
     """A Playwright browser context on the system Chromium with a fresh profile folder."""
     from playwright.sync_api import sync_playwright
 
-    assert CHROMIUM is not None
+    assert CHROMIUM is not None, "no system Chromium: apt-get install chromium (./install.sh --test does)"
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile),
