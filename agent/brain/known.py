@@ -72,11 +72,12 @@ class KnownQuestions:
         starts = np.cumsum([0, *sizes[:-1]]).astype(np.intp)
         return cls(vectors, starts)
 
-    def profile(self, vector: Vectors) -> Vectors:
-        """Per cluster, the cosine of ``vector`` (centred, unit) with its nearest phrasing."""
+    def profile(self, vectors: Vectors) -> Vectors:
+        """Per cluster, the cosine of a vector (centred, unit) with its nearest phrasing; of
+        a matrix of them, one such row per vector."""
         if not len(self.starts):
-            return np.zeros(0, dtype=np.float32)
-        return np.maximum.reduceat(self.vectors @ vector, self.starts).astype(np.float32)
+            return np.zeros((*vectors.shape[:-1], 0), dtype=np.float32)
+        return np.maximum.reduceat(vectors @ self.vectors.T, self.starts, axis=-1).astype(np.float32)
 
 
 # Under this cosine a text is near no known question in particular (every question is

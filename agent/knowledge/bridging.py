@@ -99,5 +99,4 @@ class Bridges:
             vectors = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         else:
             vectors = np.asarray(self._embed([fold_form(t) for t in texts]), dtype=np.float32)
-        sims = vectors @ self._known.vectors.T
-        return np.maximum.reduceat(sims, self._known.starts, axis=1).astype(np.float32)
+        return self._known.profile(vectors)
